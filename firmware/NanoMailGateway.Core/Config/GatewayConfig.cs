@@ -72,7 +72,7 @@ namespace NanoMailGateway.Core.Config
         /// <summary>delay_warning: send a delay notice (RFC 3464 action=delayed) after this; 0 = never.</summary>
         public int DelayWarningSeconds { get; set; } = 4 * 3600;
 
-        /// <summary>message_size_limit: largest message accepted (SIZE, RFC 1870); the board profile lowers it to fit its flash.</summary>
+        /// <summary>message_size_limit: largest message accepted (SIZE, RFC 1870); 10240000 as in Postfix, which every board profile lowers to fit its flash.</summary>
         public int MessageSizeLimit { get; set; } = 10240000;
 
         /// <summary>max_recipients: RCPT TO per transaction; 100 (RFC 5321 §4.5.3.1.8); small boards lower it and answer 452 (§4.5.3.1.10).</summary>
