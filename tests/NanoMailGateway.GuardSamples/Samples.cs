@@ -70,6 +70,16 @@ namespace NanoMailGateway.GuardSamples
         public static void Invoke(Action<int> a) => a(1);
     }
 
+    /// <summary>A lambda in a var: its natural type is Func&lt;int,int&gt; (C# 10), with no generic in sight.</summary>
+    public static class BadNaturalLambdaType
+    {
+        public static int Run()
+        {
+            var inc = (int y) => y + 1;
+            return inc(1);
+        }
+    }
+
     /// <summary>A multi-dimensional array field and its creation.</summary>
     public class BadMultiDimensionalArray
     {
@@ -132,8 +142,10 @@ namespace NanoMailGateway.GuardSamples
     /// <summary>Non-generic delegate used by the clean sample.</summary>
     public delegate int CleanCallback(int value);
 
-    /// <summary>What Core does every day: arrays, jagged arrays, ArrayList, closures over
-    /// non-generic delegates, ref/out, foreach over arrays, lock, strings, structs.</summary>
+    /// <summary>What Core does every day, and what the compiler lowers without generics
+    /// against nanoFramework's mscorlib: arrays, jagged arrays, collection expressions,
+    /// ArrayList, foreach, closures over non-generic delegates, local functions, string
+    /// interpolation, string switch, ref/out, lock, structs.</summary>
     public class CleanSample
     {
         private readonly object _gate = new object();
@@ -170,6 +182,19 @@ namespace NanoMailGateway.GuardSamples
             2 => "two",
             _ => "many " + code.ToString(),
         };
+
+        private static readonly byte[] Literal = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+
+        public int Lowered(string? word, ArrayList list)
+        {
+            int[] pair = [Literal[0], Literal.Length];
+            int total = 0;
+            foreach (object o in list) total += o.GetHashCode();
+            int Add(int y) => y + total;
+            string text = $"n={total} w={word}";
+            int tag = word switch { "alpha" => 1, "beta" => 2, "gamma" => 3, "delta" => 4, "epsilon" => 5, "zeta" => 6, "eta" => 7, _ => 0 };
+            return Add(pair[1]) + text.Length + tag;
+        }
     }
 
     /// <summary>A plain struct.</summary>

@@ -28,6 +28,7 @@ namespace NanoMailGateway.Tests.Guard
         [InlineData("BadGenericField.Square", GuardConstruct.GenericInstantiation)]
         [InlineData("BadGenericLocal.Run", GuardConstruct.GenericInstantiation)]
         [InlineData("BadGenericParameter.Invoke", GuardConstruct.GenericInstantiation)]
+        [InlineData("BadNaturalLambdaType.Run", GuardConstruct.GenericInstantiation)]
         [InlineData("BadMultiDimensionalArray.Grid", GuardConstruct.MultiDimensionalArray)]
         [InlineData("BadMultiDimensionalArray..ctor", GuardConstruct.MultiDimensionalArray)]
         [InlineData("BadPointer.Read", GuardConstruct.Pointer)]

@@ -234,6 +234,33 @@ namespace NanoMailGateway.Tests.Emulator.Host
         }
 
         [Fact]
+        public void CloseFromAnotherThreadUnblocksReceive()
+        {
+            var (c, s) = Pair();
+            var server = new ServerSide(Server(), s, Deadline);
+            IConnection client = new HostTlsProvider(null, null, _pki.CaFile).AuthenticateAsClient(c, "localhost", true, Deadline);
+            IConnection secured = server.Join();
+            int result = 99;
+            var reader = new Thread(() =>
+            {
+                try
+                {
+                    result = secured.Receive(new byte[8], 0, 8, 0); // no deadline
+                }
+                catch (ConnectionException)
+                {
+                    result = -2;
+                }
+            });
+            reader.Start();
+            Thread.Sleep(100);
+            secured.Close();
+            Assert.True(reader.Join(3000), "Receive did not return after Close");
+            Assert.True(result == ConnectionResult.Closed || result == -2, "got " + result);
+            client.Close();
+        }
+
+        [Fact]
         public void ServerHandshakeGivesUpAtItsDeadline()
         {
             var (c, s) = Pair();
