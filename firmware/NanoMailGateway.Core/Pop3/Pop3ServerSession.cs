@@ -131,14 +131,19 @@ namespace NanoMailGateway.Core.Pop3
         /// <summary>Handles one line; returns true when the command was refused (counts toward MaxErrors).</summary>
         private bool Step(int start, int length)
         {
-            while (length > 0 && _in[start + length - 1] == Ascii.SP) length--;  // trailing blanks: lenient
             if (_state == Pop3State.WaitingForSaslResponse) return SaslResponse(start, length);
 
             int sp = Ascii.IndexOf(_in, start, length, Ascii.SP);
             int verbLength = sp < 0 ? length : sp - start;
-            int argStart = sp < 0 ? start + length : sp + 1;
-            int argLength = start + length - argStart;
             Pop3Command command = Pop3Commands.Parse(_in, start, verbLength);
+            // Trailing blanks are forgiven (some clients send "LIST "), except in PASS,
+            // where they may be part of the password (RFC 1939 §7).
+            if (command != Pop3Command.Pass)
+            {
+                while (length > verbLength && _in[start + length - 1] == Ascii.SP) length--;
+            }
+            int argStart = sp < 0 || start + length <= sp ? start + length : sp + 1;
+            int argLength = start + length - argStart;
             if (command == Pop3Command.Unknown) return Refuse(Pop3Replies.UnknownCommand);
             if (!Pop3Commands.IsAllowed(_state, command)) return Refuse(Pop3Replies.WrongState);
 

@@ -484,6 +484,52 @@ namespace NanoMailGateway.Tests.Core.Pop3
             Assert.True(c.WaitClosed());
         }
 
+        [Theory]
+        [InlineData("pass ends with space ", "PASS pass ends with space ", true)]
+        [InlineData("pass ends with space ", "PASS pass ends with space", false)]
+        [InlineData("x", "PASS x", true)]
+        public void PASS_takes_the_rest_of_the_line_with_its_spaces(string password, string line, bool ok)
+        {
+            var h = new Pop3Harness();
+            h.Auth.Add("dave", password);
+            h.Store.AddMailbox("dave");
+            using var c = h.Connect();
+            c.ExpectOk();
+            Assert.Equal("+OK send PASS", c.Command("USER dave "));
+            Assert.StartsWith(ok ? "+OK maildrop has 0" : "-ERR [AUTH]", c.Command(line), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void Trailing_blanks_after_commands_are_forgiven()
+        {
+            var h = new Pop3Harness();
+            h.Store.Deliver("alice", "a\r\n");
+            using var c = h.Login();
+            Assert.Equal("+OK 1 3", c.Command("LIST 1  "));
+            Assert.Equal("+OK scan listing follows", c.Command("LIST "));
+            Assert.Equal(new[] { "1 3" }, c.ReadMultiline());
+            Assert.Equal("+OK", c.Command("NOOP "));
+        }
+
+        [Fact]
+        public void Remembered_failures_of_an_address_expire()
+        {
+            var h = new Pop3Harness(o => { o.AuthFailureDelayMs = 40; o.MaxAuthFailureDelayMs = 5000; o.AuthFailureMemoryMs = 60_000; });
+            using (var c = h.Connect("203.0.113.5"))
+            {
+                c.ExpectOk();
+                for (int i = 0; i < 3; i++) { c.Command("USER alice"); c.Command("PASS bad"); }
+            }
+            h.Clock.Advance(TimeSpan.FromMinutes(2));
+            using var d = h.Connect("203.0.113.5");
+            d.ExpectOk();
+            d.Command("USER alice");
+            var sw = Stopwatch.StartNew();
+            Assert.StartsWith("-ERR [AUTH]", d.Command("PASS bad"), StringComparison.Ordinal);
+            Assert.InRange(sw.ElapsedMilliseconds, 35, 280);   // base delay again, not 320 ms
+            Assert.True(h.Log.Contains("from 203.0.113.5, failure 1,"));
+        }
+
         [Fact]
         public void Failed_commit_is_reported_and_keeps_the_messages()
         {
