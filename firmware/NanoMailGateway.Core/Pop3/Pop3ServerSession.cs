@@ -1,7 +1,7 @@
 // One POP3 session (RFC 1939) on one connection: the read loop, the step method that
-// dispatches a line through the state table (Pop3Commands), and the AUTHORIZATION
-// handlers (USER/PASS, AUTH PLAIN per RFC 5034 + RFC 4616, STLS per RFC 2595, CAPA per
-// RFC 2449). TRANSACTION and UPDATE handlers are in Pop3ServerSession.Transaction.cs.
+// dispatches a line through the state table (Pop3Commands), and the
+// buffered line reader and reply writer. The AUTHORIZATION handlers are in
+// Pop3ServerSession.Authorization.cs, TRANSACTION and UPDATE in ...Transaction.cs.
 // Shape: handlers put their reply into the output buffer and return whether the command
 // was refused; the loop counts refusals, flushes replies when no further pipelined line
 // is buffered (RFC 2449 §6.6 PIPELINING), and hangs up at the error limit.
@@ -11,7 +11,6 @@
 // Left out on purpose: APOP (no MD5 in nanoFramework's mscorlib; see IPop3Authenticator),
 // SASL mechanisms other than PLAIN, LOGIN-DELAY, the LANG/UTF8 extensions (RFC 6856).
 
-using System.Threading;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Text;
 
@@ -168,159 +167,18 @@ namespace NanoMailGateway.Core.Pop3
             }
         }
 
-        // ---- AUTHORIZATION ------------------------------------------------------------
-
-        private bool User(int argStart, int argLength)
-        {
-            // RFC 1939 §7: USER name. We answer +OK for every name so that USER cannot be
-            // used to probe which mailboxes exist; PASS decides.
-            if (argLength < 1 || argLength > MaxUserLength || Ascii.IndexOf(_in, argStart, argLength, Ascii.SP) >= 0)
-            {
-                return Refuse(Pop3Replies.SyntaxError);
-            }
-            _user = Ascii.GetString(_in, argStart, argLength);
-            _state = Pop3State.WaitingForPassword;
-            return Accept(Pop3Replies.SendPass);
-        }
-
-        private bool Pass(int argStart, int argLength)
-        {
-            // RFC 1939 §7: "a POP3 server may treat spaces in the argument as part of the
-            // password": the whole rest of the line is the password.
-            string user = _user ?? "";
-            _user = null;
-            return Login(user, Ascii.GetString(_in, argStart, argLength));
-        }
-
-        private bool Auth(int argStart, int argLength)
-        {
-            if (!_options.OfferSaslPlain) return Refuse(Pop3Replies.MechanismUnsupported);
-            if (argLength == 0) return Accept(Pop3Replies.AuthMechanisms);  // RFC 1734 style listing
-            int sp = Ascii.IndexOf(_in, argStart, argLength, Ascii.SP);
-            int mechLength = sp < 0 ? argLength : sp - argStart;
-            if (!Ascii.EqualsIgnoreCase(_in, argStart, mechLength, Pop3Replies.VerbPlain)) return Refuse(Pop3Replies.MechanismUnsupported);
-            if (sp < 0)
-            {
-                // RFC 5034 §4: no initial response, so send an empty challenge.
-                _state = Pop3State.WaitingForSaslResponse;
-                return Accept(Pop3Replies.SaslContinue);
-            }
-            return SaslPlain(sp + 1, argStart + argLength - sp - 1);
-        }
-
-        private bool SaslResponse(int start, int length)
-        {
-            _state = Pop3State.WaitingForLogin;
-            // RFC 5034 §4: "*" cancels the exchange; the server answers -ERR.
-            if (length == 1 && _in[start] == (byte)'*') return Accept(Pop3Replies.AuthCancelled);
-            return SaslPlain(start, length);
-        }
-
-        private bool SaslPlain(int start, int length)
-        {
-            // RFC 5034 §4: "=" is an empty initial response (PLAIN then has no user: fails).
-            string user;
-            string password;
-            if (length == 1 && _in[start] == (byte)'=') length = 0;
-            if (!Pop3SaslPlain.TryDecode(_in, start, length, out user, out password)) return Refuse(Pop3Replies.SyntaxError);
-            return Login(user, password);
-        }
-
-        private bool Login(string user, string password)
-        {
-            string address = _conn.RemoteAddress;
-            if (user.Length == 0 || !_server.Authenticator.Verify(user, password))
-            {
-                // Growing delay per session and per address (whichever has more failures),
-                // so that guessing costs time even across reconnects.
-                _authFailures++;
-                int n = _server.RecordFailure(address);
-                if (_authFailures > n) n = _authFailures;
-                int delay = _server.FailureDelayMs(n);
-                _server.Log.Write(Component, _id, "login failed for " + user + " from " + address + ", failure " + n.ToString() + ", delay " + delay.ToString() + " ms");
-                Flush();
-                if (delay > 0) Thread.Sleep(delay);
-                _state = Pop3State.WaitingForLogin;
-                return Refuse(Pop3Replies.AuthFailed);
-            }
-            _server.RecordSuccess(address);
-            _state = Pop3State.WaitingForLogin;
-            // RFC 1939 §8: exclusive access to the maildrop for the whole session.
-            if (!_server.TryLock(user))
-            {
-                _server.Log.Write(Component, _id, "maildrop " + user + " in use");
-                return Accept(Pop3Replies.InUse);
-            }
-            _lockedMailbox = user;
-            IMaildrop? maildrop;
-            try
-            {
-                maildrop = _server.Store.Open(user);
-            }
-            catch (StorageException e)
-            {
-                _server.Log.Write(Component, _id, "cannot open maildrop " + user + ": " + e.Message);
-                maildrop = null;
-                _server.Unlock(user);
-                _lockedMailbox = null;
-                return Accept(Pop3Replies.MaildropUnavailable);
-            }
-            if (maildrop == null)
-            {
-                _server.Unlock(user);
-                _lockedMailbox = null;
-                return Accept(Pop3Replies.NoMaildrop);
-            }
-            _maildrop = maildrop;
-            _deleted = new bool[maildrop.Count];
-            _state = Pop3State.WaitingForMailCommand;
-            _server.Log.Write(Component, _id, "login " + user + " from " + address + ", " + maildrop.Count.ToString() + " messages");
-            PutMaildropSummary();
-            return false;
-        }
-
-        private bool Stls(int argLength)
-        {
-            if (argLength != 0) return Refuse(Pop3Replies.SyntaxError);
-            ITlsProvider? tls = _server.Tls;
-            if (tls == null || !tls.CanServe || _conn.IsSecure) return Refuse(Pop3Replies.StlsUnavailable);
-            Put(Pop3Replies.StlsGo);
-            Flush();
-            // CVE-2011-0411: whatever the client sent after STLS in plaintext must not be
-            // read as if it came through TLS.
-            _inStart = 0;
-            _inEnd = 0;
-            _discarding = false;
-            _user = null;
-            try
-            {
-                _conn = tls.AuthenticateAsServer(_conn, _options.TlsHandshakeTimeoutMs);
-            }
-            catch (ConnectionException e)
-            {
-                _server.Log.Write(Component, _id, "TLS handshake failed: " + e.Message);
-                _state = Pop3State.Closed;
-                return false;
-            }
-            _server.Log.Write(Component, _id, "TLS established");
-            return false;
-        }
-
-        private bool Capa(int argLength)
-        {
-            if (argLength != 0) return Refuse(Pop3Replies.SyntaxError);
-            Put(Pop3Replies.CapaHead);
-            if (_state != Pop3State.WaitingForMailCommand)
-            {
-                if (_options.OfferSaslPlain) Put(Pop3Replies.CapaSaslPlain);
-                ITlsProvider? tls = _server.Tls;
-                if (tls != null && tls.CanServe && !_conn.IsSecure && _state == Pop3State.WaitingForLogin) Put(Pop3Replies.CapaStls);
-            }
-            Put(Pop3Replies.EndOfMultiline);
-            return false;
-        }
-
         // ---- helpers ------------------------------------------------------------------
+
+        /// <summary>True for a non-empty name without control characters (it is logged and used as a mailbox name).</summary>
+        private static bool IsPrintableName(string name)
+        {
+            if (name.Length == 0) return false;
+            for (int i = 0; i < name.Length; i++)
+            {
+                if (name[i] < ' ' || name[i] == (char)0x7F) return false;
+            }
+            return true;
+        }
 
         private bool Refuse(byte[] reply)
         {

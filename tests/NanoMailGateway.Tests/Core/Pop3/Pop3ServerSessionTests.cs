@@ -283,6 +283,8 @@ namespace NanoMailGateway.Tests.Core.Pop3
             { "login", "HELO x", "-ERR unknown command" },
             { "login", "USER", "-ERR syntax error in arguments" },
             { "login", "USER a b", "-ERR syntax error in arguments" },
+            { "login", "USER a\rb", "-ERR syntax error in arguments" },
+            { "login", "USER a\u0001", "-ERR syntax error in arguments" },
             { "login", "CAPA x", "-ERR syntax error in arguments" },
             { "login", "STLS now", "-ERR syntax error in arguments" },
             { "login", "AUTH CRAM-MD5", "-ERR unsupported authentication mechanism" },
@@ -442,6 +444,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
                 Assert.Equal("+ ", c.Command("AUTH PLAIN"));
                 Assert.Equal("-ERR syntax error in arguments", c.Command("="));   // empty response: no user
                 Assert.StartsWith("-ERR [AUTH]", c.Command("AUTH PLAIN " + B64("\0bob\0wrong")), StringComparison.Ordinal);
+                Assert.StartsWith("-ERR [AUTH]", c.Command("AUTH PLAIN " + B64("\0bob\r\nforged\0hunter 2")), StringComparison.Ordinal);
                 Assert.Equal("+ ", c.Command("AUTH plain"));
                 Assert.StartsWith("+OK maildrop has 1", c.Command(B64("\0bob\0hunter 2")), StringComparison.Ordinal);
                 c.Command("QUIT");
