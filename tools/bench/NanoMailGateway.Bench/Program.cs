@@ -6,8 +6,10 @@ namespace NanoMailGateway.Bench
     {
         private static int Main(string[] args)
         {
-            System.Console.WriteLine("no benchmarks yet");
-            return 0;
+            string name = args.Length > 0 ? args[0] : "";
+            if (name == "pop3") { Pop3Bench.Run(args); return 0; }
+            System.Console.WriteLine("usage: NanoMailGateway.Bench <pop3>");
+            return 64;
         }
     }
 }
