@@ -8,7 +8,8 @@ namespace NanoMailGateway.Bench
         {
             string name = args.Length > 0 ? args[0] : "";
             if (name == "pop3") { Pop3Bench.Run(args); return 0; }
-            System.Console.WriteLine("usage: NanoMailGateway.Bench <pop3>");
+            if (name == "config") { ConfigBench.Run(args); return 0; }
+            System.Console.WriteLine("usage: NanoMailGateway.Bench <pop3|config>");
             return 64;
         }
     }
