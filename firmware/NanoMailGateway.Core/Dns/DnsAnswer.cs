@@ -53,10 +53,12 @@ namespace NanoMailGateway.Core.Dns
         /// arrays (at most <see cref="MaxMxRecords"/>, keeping the lowest preferences) and
         /// returns how many. <paramref name="rootSeen"/> tells whether an MX pointing to the
         /// root (null MX, RFC 7505) was present; such records are not gathered.
+        /// <paramref name="malformed"/> counts MX records skipped for a bad exchange name.
         /// </summary>
-        public static int CollectMx(byte[] p, int len, string owner, int maxRecords, int[] prefs, string[] names, long[] ttls, out bool rootSeen)
+        public static int CollectMx(byte[] p, int len, string owner, int maxRecords, int[] prefs, string[] names, long[] ttls, out bool rootSeen, out int malformed)
         {
             rootSeen = false;
+            malformed = 0;
             int n = 0;
             int pos = DnsPacket.FirstRecord(p, len);
             int count = Bound(DnsWire.AnCount(p), maxRecords);
@@ -67,11 +69,12 @@ namespace NanoMailGateway.Core.Dns
                 int rdlen = DnsPacket.RdLength(p, f);
                 int end = rd + rdlen;
                 if (DnsPacket.Type(p, f) == DnsWire.TypeMx && DnsPacket.Class(p, f) == DnsWire.ClassIn
-                    && rdlen >= 3 && DnsName.EqualsString(p, len, pos, owner))
+                    && DnsName.EqualsString(p, len, pos, owner))
                 {
-                    int pref = DnsWire.ReadUInt16(p, rd);
+                    int pref = rdlen >= 2 ? DnsWire.ReadUInt16(p, rd) : 0;
                     // RFC 1035 §3.3.9: PREFERENCE then EXCHANGE, which must fill RDATA exactly.
-                    string? exchange = DnsName.Read(p, len, rd + 2, end);
+                    string? exchange = rdlen >= 3 ? DnsName.Read(p, len, rd + 2, end) : null;
+                    if (exchange == null) malformed++;
                     if (exchange != null)
                     {
                         if (exchange.Length == 0)

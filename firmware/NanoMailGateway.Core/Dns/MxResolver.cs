@@ -127,8 +127,10 @@ namespace NanoMailGateway.Core.Dns
             int[] prefs = new int[DnsAnswer.MaxMxRecords];
             string[] names = new string[DnsAnswer.MaxMxRecords];
             long[] ttls = new long[DnsAnswer.MaxMxRecords];
-            int n = DnsAnswer.CollectMx(buf, len, owner, _options.MaxRecords, prefs, names, ttls, out bool rootSeen);
+            int n = DnsAnswer.CollectMx(buf, len, owner, _options.MaxRecords, prefs, names, ttls, out bool rootSeen, out int malformed);
             if (n == 0 && rootSeen) return MxResult.NullMx(name, MinTtl(buf, len)); // RFC 7505 §3
+            // MX records exist but none is usable: never fall back to the domain's A record.
+            if (n == 0 && malformed > 0) return MxResult.TempFail("malformed MX records for " + name);
             if (n == 0) return ImplicitMx(name, buf, deadline);                       // RFC 5321 §5.1
 
             SortAndShuffle(prefs, names, ttls, n);
