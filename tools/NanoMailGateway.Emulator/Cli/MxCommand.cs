@@ -104,7 +104,7 @@ namespace NanoMailGateway.Emulator.Cli
         }
 
         /// <summary>Monotonic clock from Stopwatch. (The emulator's shared host adapters may replace this.)</summary>
-        internal sealed class SystemClock : IClock
+        public sealed class SystemClock : IClock
         {
             public long MonotonicMilliseconds => Stopwatch.GetTimestamp() * 1000 / Stopwatch.Frequency;
 
@@ -112,7 +112,7 @@ namespace NanoMailGateway.Emulator.Cli
         }
 
         /// <summary>Unpredictable numbers from the OS generator: DNS ids and ports depend on it (RFC 5452).</summary>
-        internal sealed class CryptoRandom : IRandom
+        public sealed class CryptoRandom : IRandom
         {
             public int Next(int maxExclusive) => RandomNumberGenerator.GetInt32(maxExclusive);
 
