@@ -47,10 +47,12 @@ namespace NanoMailGateway.Tests.Core.Dns
                     GoodMx(q),
                 };
             };
+            var options = DnsTestKit.Options(s);
+            options.TryTimeoutMs = 4000; // an answer well before this proves nothing waited for a timeout
             var sw = Stopwatch.StartNew();
-            MxResult r = DnsTestKit.Resolver(DnsTestKit.Options(s)).Resolve("example.com");
+            MxResult r = DnsTestKit.Resolver(options).Resolve("example.com");
             AssertGood(r);
-            Assert.True(sw.ElapsedMilliseconds < 400, "took " + sw.ElapsedMilliseconds + " ms");
+            Assert.True(sw.ElapsedMilliseconds < 2500, "took " + sw.ElapsedMilliseconds + " ms");
         }
 
         [Fact]
@@ -62,7 +64,7 @@ namespace NanoMailGateway.Tests.Core.Dns
             MxResult r = DnsTestKit.Resolver(DnsTestKit.Options(s)).Resolve("example.com");
             Assert.Equal(DnsStatus.TempFail, r.Status);
             Assert.Equal("4.4.3", r.EnhancedCode);
-            Assert.InRange(sw.ElapsedMilliseconds, 350, 1500);
+            Assert.InRange(sw.ElapsedMilliseconds, 350, 3000);
         }
 
         [Fact]
@@ -76,7 +78,7 @@ namespace NanoMailGateway.Tests.Core.Dns
             MxResult r = DnsTestKit.Resolver(options).Resolve("example.com");
             Assert.Equal(DnsStatus.TempFail, r.Status);
             Assert.Contains("timeout", r.Text);
-            Assert.InRange(sw.ElapsedMilliseconds, 750, 2000);
+            Assert.InRange(sw.ElapsedMilliseconds, 750, 3000);
             Assert.Equal(2, s.Queries.Length);
         }
 
@@ -91,7 +93,7 @@ namespace NanoMailGateway.Tests.Core.Dns
             var sw = Stopwatch.StartNew();
             MxResult r = DnsTestKit.Resolver(options).Resolve("example.com");
             Assert.Equal(DnsStatus.TempFail, r.Status);
-            Assert.InRange(sw.ElapsedMilliseconds, 950, 1800);
+            Assert.InRange(sw.ElapsedMilliseconds, 950, 3000);
             Assert.True(s1.Queries.Length >= 2 && s2.Queries.Length >= 1);
         }
 
@@ -105,10 +107,12 @@ namespace NanoMailGateway.Tests.Core.Dns
             using var good = new DnsTestServer();
             bad.OnUdp = (q, o) => new[] { DnsReply.For(q, rcode).Build() };
             good.OnUdp = (q, o) => new[] { GoodMx(q) };
+            var options = DnsTestKit.Options(bad, good);
+            options.TryTimeoutMs = 4000; // the move to the next server must not wait for a timeout
             var sw = Stopwatch.StartNew();
-            MxResult r = DnsTestKit.Resolver(DnsTestKit.Options(bad, good)).Resolve("example.com");
+            MxResult r = DnsTestKit.Resolver(options).Resolve("example.com");
             AssertGood(r);
-            Assert.True(sw.ElapsedMilliseconds < 350);
+            Assert.True(sw.ElapsedMilliseconds < 2500, "took " + sw.ElapsedMilliseconds + " ms");
             Assert.Single(bad.Queries);
         }
 
@@ -177,7 +181,7 @@ namespace NanoMailGateway.Tests.Core.Dns
             var sw = Stopwatch.StartNew();
             MxResult r = DnsTestKit.Resolver(DnsTestKit.Options(s)).Resolve("example.com");
             Assert.Equal(DnsStatus.TempFail, r.Status);
-            Assert.True(sw.ElapsedMilliseconds < 2500, "took " + sw.ElapsedMilliseconds);
+            Assert.True(sw.ElapsedMilliseconds < 3500, "took " + sw.ElapsedMilliseconds);
         }
 
         [Fact]
