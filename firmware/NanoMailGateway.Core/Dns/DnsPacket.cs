@@ -92,10 +92,20 @@ namespace NanoMailGateway.Core.Dns
             return pos < 0 ? -1 : pos + 4;
         }
 
-        /// <summary>Formats the 4 octets at <paramref name="offset"/> as dotted decimal. Allocates the string.</summary>
+        /// <summary>Formats the 4 octets at <paramref name="offset"/> as dotted decimal. Allocates the string only.</summary>
         public static string FormatIPv4(byte[] p, int offset)
         {
-            return p[offset].ToString() + "." + p[offset + 1].ToString() + "." + p[offset + 2].ToString() + "." + p[offset + 3].ToString();
+            char[] c = new char[15];
+            int k = 0;
+            for (int i = 0; i < 4; i++)
+            {
+                if (i > 0) c[k++] = '.';
+                int v = p[offset + i];
+                if (v >= 100) c[k++] = (char)('0' + v / 100);
+                if (v >= 10) c[k++] = (char)('0' + v / 10 % 10);
+                c[k++] = (char)('0' + v % 10);
+            }
+            return new string(c, 0, k);
         }
 
         /// <summary>Formats the 16 octets at <paramref name="offset"/> as eight hex groups (RFC 4291 §2.2 form 1). Allocates.</summary>

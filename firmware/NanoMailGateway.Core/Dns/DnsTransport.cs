@@ -86,7 +86,7 @@ namespace NanoMailGateway.Core.Dns
         private int TryUdp(DnsServer server, byte[] buf, string name, int qtype, long tryDeadline, out int length, out string reason)
         {
             length = 0;
-            reason = "timeout from " + server.ToString();
+            reason = ""; // failure texts are built only on failure: a lookup that works allocates none
             int id = _random.Next(65536);
             int qlen = DnsWire.WriteQuery(buf, 0, id, name, qtype);
             if (qlen < 0)
@@ -103,12 +103,17 @@ namespace NanoMailGateway.Core.Dns
             try
             {
                 socket.SendTo(buf, 0, qlen, server.Address, server.Port);
+                string from = "";
+                int fromPort = 0;
                 while (true)
                 {
                     long left = tryDeadline - _clock.MonotonicMilliseconds;
-                    if (left <= 0) return NoAnswer;
-                    int n = socket.ReceiveFrom(buf, 0, buf.Length, (int)left, out string from, out int fromPort);
-                    if (n == ConnectionResult.TimedOut) return NoAnswer;
+                    int n = left <= 0 ? ConnectionResult.TimedOut : socket.ReceiveFrom(buf, 0, buf.Length, (int)left, out from, out fromPort);
+                    if (n == ConnectionResult.TimedOut)
+                    {
+                        reason = "timeout from " + server.ToString();
+                        return NoAnswer;
+                    }
                     // RFC 5452 §9.1: only the server and port we asked may answer.
                     if (fromPort != server.Port || from != server.Address) continue;
                     if (!DnsPacket.HeaderMatches(buf, n, id)) continue;
@@ -136,7 +141,7 @@ namespace NanoMailGateway.Core.Dns
         private int TryTcp(DnsServer server, byte[] buf, string name, int qtype, long deadline, out int length, out string reason)
         {
             length = 0;
-            reason = "TCP timeout from " + server.ToString();
+            reason = "TCP answer from " + server.ToString() + " missing or cut short before the deadline";
             int id = _random.Next(65536);
             int qlen = DnsWire.WriteQuery(buf, 2, id, name, qtype);
             if (qlen < 0)

@@ -12,6 +12,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using NanoMailGateway.Core.Dns;
+using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Emulator.Cli;
 using NanoMailGateway.Emulator.Host;
 
@@ -29,6 +30,7 @@ namespace NanoMailGateway.Bench
             Measure(server, "uncached, MX then A query", "no-glue.example", 0, 1000);
             Measure(server, "uncached, implicit MX (A)", "plain.example", 0, 1000);
             Measure(server, "cached", "with-glue.example", 16, 200000);
+            MeasureCanned(20000);
             var pool = new MxResolver(new HostNetwork(), new MxCommand.SystemClock(), new MxCommand.CryptoRandom(), new DnsOptions(), null).Pool;
             Console.WriteLine();
             Console.WriteLine("default packet pool: " + pool.Capacity + " x " + pool.BufferSize + " B = " + pool.TotalBytes + " B; cache 16 entries");
@@ -47,6 +49,59 @@ namespace NanoMailGateway.Bench
             long bytes = GC.GetAllocatedBytesForCurrentThread() - a0;
             int queries = server.Queries - q0;
             Console.WriteLine("| " + name + " | " + n + " | " + (bytes / n) + " | " + (long)(n / sw.Elapsed.TotalSeconds) + " | " + ((double)queries / n).ToString("0.0") + " |");
+        }
+
+        /// <summary>Core alone: the same MX + additional A answer from a socket that allocates nothing.</summary>
+        private static void MeasureCanned(int n)
+        {
+            var options = new DnsOptions { Servers = new[] { "192.0.2.53" }, CacheEntries = 0 };
+            var resolver = new MxResolver(new CannedNetwork(), new MxCommand.SystemClock(), new MxCommand.CryptoRandom(), options, null);
+            for (int i = 0; i < 50; i++) Check(resolver.Resolve("with-glue.example"));
+            long a0 = GC.GetAllocatedBytesForCurrentThread();
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < n; i++) Check(resolver.Resolve("with-glue.example"));
+            sw.Stop();
+            long bytes = GC.GetAllocatedBytesForCurrentThread() - a0;
+            Console.WriteLine("| uncached, Core only (canned socket, no I/O) | " + n + " | " + (bytes / n) + " | " + (long)(n / sw.Elapsed.TotalSeconds) + " | 1.0 |");
+        }
+
+        /// <summary>An INetwork whose UDP socket answers every MX query with one MX and its A record, allocation-free.</summary>
+        private sealed class CannedNetwork : INetwork, IUdpSocket
+        {
+            private const string Server = "192.0.2.53";
+            private readonly byte[] _answer = new byte[512];
+            private int _length;
+
+            public ITcpListener Listen(string address, int port, int backlog) => throw new NotSupportedException();
+
+            public IConnection Connect(string address, int port, int timeoutMs) => throw new NotSupportedException();
+
+            public IUdpSocket OpenUdp(int localPort) => this;
+
+            public int LocalPort => 5353;
+
+            public void SendTo(byte[] buffer, int offset, int count, string address, int port)
+            {
+                Array.Copy(buffer, offset, _answer, 0, count);
+                int qEnd = count;
+                _answer[2] = 0x81; _answer[3] = 0x80;
+                _answer[6] = 0; _answer[7] = 1; _answer[10] = 0; _answer[11] = 1;
+                byte[] mx = { 0xC0, 12, 0, 15, 0, 1, 0, 0, 1, 44, 0, 7, 0, 10, 2, (byte)'m', (byte)'x', 0xC0, 12 };
+                mx.CopyTo(_answer, qEnd);
+                byte[] a = { 0xC0, (byte)(qEnd + 14), 0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 192, 0, 2, 1 };
+                a.CopyTo(_answer, qEnd + mx.Length);
+                _length = qEnd + mx.Length + a.Length;
+            }
+
+            public int ReceiveFrom(byte[] buffer, int offset, int count, int timeoutMs, out string fromAddress, out int fromPort)
+            {
+                fromAddress = Server;
+                fromPort = 53;
+                Array.Copy(_answer, 0, buffer, offset, _length);
+                return _length;
+            }
+
+            public void Close() { }
         }
 
         private static void Check(MxResult r)
