@@ -68,6 +68,21 @@ namespace NanoMailGateway.Tests.Core.Dns
         }
 
         [Fact]
+        public void Answer_from_another_address_with_the_right_port_is_dropped()
+        {
+            using var s = new DnsTestServer();
+            using var forger = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            forger.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse("127.0.0.2"), s.Port));
+            s.OnUdp = (q, other) =>
+            {
+                forger.SendTo(Evil(q), new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, q.SourcePort));
+                System.Threading.Thread.Sleep(50); // the forgery arrives first
+                return new[] { GoodMx(q) };
+            };
+            AssertGood(DnsTestKit.Resolver(DnsTestKit.Options(s)).Resolve("example.com"));
+        }
+
+        [Fact]
         public void Only_forgeries_and_garbage_end_in_a_temporary_failure_within_the_bound()
         {
             using var s = new DnsTestServer();

@@ -237,6 +237,29 @@ namespace NanoMailGateway.Tests.Core.Dns
             if (status == DnsStatus.Ok) Assert.Equal("192.0.2.1", r.Hosts[0].Addresses[0]);
         }
 
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void AAAA_is_asked_only_when_IPv6_is_on(bool ipv6)
+        {
+            using var s = new DnsTestServer();
+            s.OnUdp = (q, o) =>
+            {
+                var r = DnsReply.For(q);
+                if (q.Type == DnsReply.Mx) r.MxRecord(q.Name, 10, "mx.example.com");
+                if (q.Type == DnsReply.A) r.ARecord(q.Name, "192.0.2.1");
+                if (q.Type == DnsReply.Aaaa) r.Answer(DnsReply.Record(DnsReply.Name(q.Name), DnsReply.Aaaa, 300, System.Net.IPAddress.Parse("2001:db8::1").GetAddressBytes()));
+                return new[] { r.Build() };
+            };
+            var options = DnsTestKit.Options(s);
+            options.UseIPv6 = ipv6;
+            MxResult res = DnsTestKit.Resolver(options).Resolve("example.com");
+            Assert.Equal(DnsStatus.Ok, res.Status);
+            string[] expected = ipv6 ? new[] { "192.0.2.1", "2001:0db8:0000:0000:0000:0000:0000:0001" } : new[] { "192.0.2.1" };
+            Assert.Equal(expected, res.Hosts[0].Addresses);
+            Assert.Equal(ipv6, s.Queries.Any(q => q.Type == DnsReply.Aaaa));
+        }
+
         [Fact]
         public void IPv6_literal_is_accepted_when_IPv6_is_on()
         {
