@@ -28,7 +28,7 @@ namespace NanoMailGateway.Core.Dns
         /// <summary>One line for humans, without the code.</summary>
         public string Text { get; }
 
-        /// <summary>Exchangers in the order to try (empty unless <see cref="Status"/> is Ok).</summary>
+        /// <summary>Exchangers in the order to try (empty unless <see cref="Status"/> is Ok). Shared with the cache: read, never modify.</summary>
         public MxHost[] Hosts { get; }
 
         /// <summary>Smallest TTL seen in the answers, in seconds (0 for literals and failures).</summary>

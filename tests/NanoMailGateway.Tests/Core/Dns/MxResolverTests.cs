@@ -301,6 +301,29 @@ namespace NanoMailGateway.Tests.Core.Dns
         }
 
         [Fact]
+        public void Concurrent_lookups_share_the_fixed_pool_and_return_every_buffer()
+        {
+            using var s = new DnsTestServer();
+            s.OnUdp = (q, o) => { System.Threading.Thread.Sleep(5); return new[] { DnsReply.For(q).MxRecord(q.Name, 10, "mx." + q.Name).ARecord("mx." + q.Name, "192.0.2.1", additional: true).Build() }; };
+            var options = DnsTestKit.Options(s);
+            options.PacketBuffers = 2;
+            options.CacheEntries = 8;
+            var resolver = DnsTestKit.Resolver(options);
+            var statuses = new System.Collections.Concurrent.ConcurrentBag<DnsStatus>();
+            var threads = Enumerable.Range(0, 4).Select(t => new System.Threading.Thread(() =>
+            {
+                for (int i = 0; i < 15; i++) statuses.Add(resolver.Resolve("d" + ((t * 15 + i) % 20) + ".example").Status);
+            })).ToArray();
+            foreach (var t in threads) t.Start();
+            foreach (var t in threads) Assert.True(t.Join(20000));
+            Assert.Equal(60, statuses.Count);
+            Assert.All(statuses, st => Assert.True(st == DnsStatus.Ok || st == DnsStatus.TempFail));
+            Assert.Contains(DnsStatus.Ok, statuses);
+            Assert.Equal(0, resolver.Pool.InUse);
+            Assert.InRange(resolver.Pool.HighWaterMark, 1, 2);
+        }
+
+        [Fact]
         public void Bad_server_address_in_options_is_refused_at_construction()
         {
             Assert.Throws<ArgumentException>(() => DnsTestKit.Resolver(new DnsOptions { Servers = new[] { "dns.example" } }));
