@@ -1,0 +1,126 @@
+// Scenario: configuration parsing and validation (Core/Config), good and bad. The texts
+// are inline: a board has no config file until one is deployed, and the check must not
+// depend on one. Errors must name the file and the 1-based line.
+
+using NanoMailGateway.Core.Config;
+
+namespace NanoMailGateway.SelfTest
+{
+    /// <summary>Config parser and validator checks.</summary>
+    public static class ConfigChecks
+    {
+        // The esp32-c3 profile's numbers (boards/esp32-c3.conf), CRLF and comments included.
+        private const string C3Profile =
+            "# Board profile: ESP32-C3\r\n" +
+            "heap_bytes = 54K\r\n" +
+            "storage_capacity = 192K\r\n" +
+            "storage_block_size = 4096\r\n" +
+            "max_sockets = 8\r\n" +
+            "\r\n" +
+            "buffer_size = 1K\r\n" +
+            "buffer_count = 10\r\n" +
+            "smtp_sessions = 2\r\n" +
+            "pop3_sessions = 1\r\n" +
+            "delivery_sessions = 1\r\n" +
+            "dns_cache_entries = 8\r\n" +
+            "queue_max_messages = 16\r\n" +
+            "mailbox_quota = 32K\r\n" +
+            "message_size_limit = 32K\r\n" +
+            "tls_server = no\r\n";
+
+        private const string MainCf =
+            "# gateway\n" +
+            "hostname = GW.Example.ORG\n" +
+            "local_domains = example.org\n" +
+            "  max_recipients = 20  \n" +
+            "retry_min = 10m\n" +
+            "user.sensor1 = s3cret-pass\n";
+
+        /// <summary>Registers and runs the checks.</summary>
+        public static void Run(SelfTestRunner r)
+        {
+            r.Run("config.good", Good);
+            r.Run("config.unknown-key-line", UnknownKeyLine);
+            r.Run("config.missing-equals-line", MissingEqualsLine);
+            r.Run("config.duplicate-key", DuplicateKey);
+            r.Run("config.hardware-key-outside-profile", HardwareKeyOutsideProfile);
+            r.Run("config.bad-size", BadSize);
+            r.Run("config.validator-pool-over-heap", ValidatorPoolOverHeap);
+        }
+
+        private static void Good()
+        {
+            GatewayConfig c = new GatewayConfig();
+            Expect.Null(ConfigParser.Parse(C3Profile, "esp32-c3.conf", c, true), "profile error");
+            Expect.Null(ConfigParser.Parse(MainCf, "main.cf", c, false), "main.cf error");
+            Expect.Null(ConfigValidator.Validate(c), "validator error");
+            Expect.Equal(54 * 1024, c.Board.HeapBytes, "heap_bytes");
+            Expect.Equal(10, c.Board.BufferCount, "buffer_count");
+            Expect.Equal(32 * 1024, c.MessageSizeLimit, "message_size_limit");
+            Expect.Equal("gw.example.org", c.Hostname, "hostname (lower-cased)");
+            Expect.Equal(20, c.MaxRecipients, "max_recipients (blanks trimmed)");
+            Expect.Equal(600, c.RetryMinSeconds, "retry_min 10m");
+            Expect.True(c.IsLocalDomain("EXAMPLE.org"), "example.org is local");
+            Expect.NotNull(c.FindAccount("sensor1"), "account sensor1");
+        }
+
+        private static void UnknownKeyLine()
+        {
+            GatewayConfig c = new GatewayConfig();
+            ConfigError? e = ConfigParser.Parse("# comment\n\nhostname = a.example\nsmtp_lisen = 0.0.0.0:25\n", "main.cf", c, false);
+            Expect.NotNull(e, "error");
+            Expect.Equal(4, e!.Line, "line");
+            Expect.Equal("smtp_lisen", e.Key, "key");
+            Expect.StartsWith("main.cf:4: ", e.ToString(), "printed form");
+            Expect.Contains("unknown key", e.Message, "message");
+        }
+
+        private static void MissingEqualsLine()
+        {
+            GatewayConfig c = new GatewayConfig();
+            ConfigError? e = ConfigParser.Parse("hostname = a.example\r\nmax_recipients 20\r\n", "main.cf", c, false);
+            Expect.NotNull(e, "error");
+            Expect.Equal(2, e!.Line, "line");
+            Expect.Contains("key = value", e.Message, "message");
+        }
+
+        private static void DuplicateKey()
+        {
+            GatewayConfig c = new GatewayConfig();
+            ConfigError? e = ConfigParser.Parse("max_recipients = 5\nhostname = a.example\nMAX_RECIPIENTS = 6\n", "main.cf", c, false);
+            Expect.NotNull(e, "error");
+            Expect.Equal(3, e!.Line, "line");
+            Expect.Contains("line 1", e.Message, "names the first line");
+        }
+
+        private static void HardwareKeyOutsideProfile()
+        {
+            GatewayConfig c = new GatewayConfig();
+            ConfigError? e = ConfigParser.Parse("heap_bytes = 1M\n", "main.cf", c, false);
+            Expect.NotNull(e, "error");
+            Expect.Equal(1, e!.Line, "line");
+            Expect.Contains("board profile", e.Message, "message");
+            Expect.Equal(90 * 1024, c.Board.HeapBytes, "heap unchanged");
+        }
+
+        private static void BadSize()
+        {
+            GatewayConfig c = new GatewayConfig();
+            ConfigError? e = ConfigParser.Parse("hostname = a.example\n\nmessage_size_limit = 10X\n", "main.cf", c, false);
+            Expect.NotNull(e, "error");
+            Expect.Equal(3, e!.Line, "line");
+            Expect.Equal("message_size_limit", e.Key, "key");
+        }
+
+        private static void ValidatorPoolOverHeap()
+        {
+            GatewayConfig c = new GatewayConfig();
+            Expect.Null(ConfigParser.Parse(C3Profile, "esp32-c3.conf", c, true), "profile error");
+            Expect.Null(ConfigParser.Parse("# more buffers\nbuffer_count = 40\n", "main.cf", c, false), "main.cf error");
+            ConfigError? e = ConfigValidator.Validate(c);
+            Expect.NotNull(e, "validator error for 40 KB of buffers on a 54 KB heap");
+            Expect.Equal("main.cf", e!.File, "file");
+            Expect.Equal(2, e.Line, "placed at the line that set buffer_count");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+// IRandom for the self-test: a fixed, cheap sequence so that runs repeat exactly. Never
+// use it outside tests: DNS ids and ports must be unpredictable (RFC 5452 §9.2).
+
+using NanoMailGateway.Core.Platform;
+
+namespace NanoMailGateway.SelfTest
+{
+    /// <summary>Deterministic pseudo-random numbers (a linear congruential sequence). Thread-safe.</summary>
+    public sealed class CountingRandom : IRandom
+    {
+        private readonly object _gate = new object();
+        private uint _state = 12345;
+
+        /// <inheritdoc/>
+        public int Next(int maxExclusive)
+        {
+            if (maxExclusive <= 0) return 0;
+            lock (_gate)
+            {
+                _state = _state * 1103515245 + 12345;
+                return (int)((_state >> 8) % (uint)maxExclusive);
+            }
+        }
+
+        /// <inheritdoc/>
+        public void NextBytes(byte[] buffer, int offset, int count)
+        {
+            for (int i = 0; i < count; i++) buffer[offset + i] = (byte)Next(256);
+        }
+    }
+}

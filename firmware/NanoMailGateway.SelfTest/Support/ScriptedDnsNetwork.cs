@@ -1,0 +1,212 @@
+// A DNS server in memory behind the INetwork seam, for MxResolver checks without
+// sockets. It reads each query the resolver sends (id, name, type), answers from a
+// fixed table of hostile and ordinary cases, and serves TCP (two-octet length prefix,
+// RFC 1035 §4.2.2) for the truncated case:
+//   nullmx.example  MX "0 ." (RFC 7505)
+//   tc.example      UDP: TC set, no records; TCP: MX 10 mx.tc.example + A 192.0.2.7
+//   mx.tc.example   A 192.0.2.7
+//   loop.example    an answer whose owner name is a pointer to itself
+//   anything else   NXDOMAIN
+// Left out on purpose: listening (the resolver never listens), several servers.
+
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Text;
+
+namespace NanoMailGateway.SelfTest
+{
+    /// <summary>Scripted DNS over in-memory UDP and TCP. One resolver thread.</summary>
+    public sealed class ScriptedDnsNetwork : INetwork
+    {
+        /// <summary>The only server address (TEST-NET-1); port 53.</summary>
+        public const string ServerAddress = "192.0.2.53";
+
+        private const int Port = 53;
+
+        /// <summary>TCP connections the resolver opened.</summary>
+        public int TcpConnects { get; private set; }
+
+        /// <summary>UDP answers sent.</summary>
+        public int UdpAnswers { get; private set; }
+
+        /// <inheritdoc/>
+        public ITcpListener Listen(string address, int port, int backlog)
+        {
+            throw new ConnectionException("the scripted DNS network does not listen", ConnectionException.Refused);
+        }
+
+        /// <inheritdoc/>
+        public IConnection Connect(string address, int port, int timeoutMs)
+        {
+            if (address != ServerAddress || port != Port) throw new ConnectionException("refused", ConnectionException.Refused);
+            TcpConnects++;
+            return new Tcp(this);
+        }
+
+        /// <inheritdoc/>
+        public IUdpSocket OpenUdp(int localPort)
+        {
+            return new Udp(this, localPort == 0 ? 5353 : localPort);
+        }
+
+        /// <summary>
+        /// Writes the answer to the query at <paramref name="query"/>[<paramref name="offset"/>..]
+        /// into <paramref name="into"/> from <paramref name="at"/>; returns its length.
+        /// </summary>
+        private int Answer(byte[] query, int offset, int count, bool overTcp, byte[] into, int at)
+        {
+            int id = (query[offset] << 8) | query[offset + 1];
+            string name = ReadQueryName(query, offset + 12, offset + count, out int qtype);
+            byte[] packet = new byte[512];
+            DnsPacketBuilder b = new DnsPacketBuilder(packet);
+            int flags = DnsPacketBuilder.FlagResponse | DnsPacketBuilder.FlagRecursion;
+            if (name == "nullmx.example" && qtype == DnsPacketBuilder.TypeMx)
+            {
+                b.Header(id, flags, 1, 1, 0, 0);
+                int q = b.Question(name, qtype);
+                b.MxRecord(q, 0, "", -1);
+            }
+            else if (name == "tc.example" && qtype == DnsPacketBuilder.TypeMx && !overTcp)
+            {
+                b.Header(id, flags | DnsPacketBuilder.FlagTruncated, 1, 0, 0, 0);
+                b.Question(name, qtype);
+            }
+            else if (name == "tc.example" && qtype == DnsPacketBuilder.TypeMx)
+            {
+                b.Header(id, flags, 1, 1, 0, 1);
+                int q = b.Question(name, qtype);
+                int mx = b.Length + 2 + 10 + 2;
+                b.MxRecord(q, 10, "mx", q);
+                b.ARecord(mx, 192, 0, 2, 7);
+            }
+            else if (name == "mx.tc.example" && qtype == DnsPacketBuilder.TypeA)
+            {
+                b.Header(id, flags, 1, 1, 0, 0);
+                int q = b.Question(name, qtype);
+                b.ARecord(q, 192, 0, 2, 7);
+            }
+            else if (name == "loop.example")
+            {
+                b.Header(id, flags, 1, 1, 0, 0);
+                b.Question(name, qtype);
+                int self = b.Length;
+                b.Name("", self);
+                int rd = b.BeginRecord(qtype, 300);
+                b.U16(10);
+                b.Name("", -1);
+                b.EndRecord(rd);
+            }
+            else
+            {
+                b.Header(id, flags | 3, 1, 0, 0, 0); // RCODE 3, NXDOMAIN
+                b.Question(name, qtype);
+            }
+            System.Array.Copy(packet, 0, into, at, b.Length);
+            return b.Length;
+        }
+
+        private static string ReadQueryName(byte[] p, int pos, int end, out int qtype)
+        {
+            string name = "";
+            while (pos < end && p[pos] != 0)
+            {
+                int l = p[pos];
+                if (name.Length > 0) name += ".";
+                name += Ascii.GetString(p, pos + 1, l);
+                pos += 1 + l;
+            }
+            qtype = pos + 2 < end ? (p[pos + 1] << 8) | p[pos + 2] : 0;
+            return name;
+        }
+
+        private sealed class Udp : IUdpSocket
+        {
+            private readonly ScriptedDnsNetwork _net;
+            private readonly byte[] _pending = new byte[512];
+            private int _pendingLength;
+
+            public Udp(ScriptedDnsNetwork net, int port)
+            {
+                _net = net;
+                LocalPort = port;
+            }
+
+            public int LocalPort { get; }
+
+            public void SendTo(byte[] buffer, int offset, int count, string address, int port)
+            {
+                if (address != ServerAddress || port != Port) return; // nobody there: the resolver times out
+                _pendingLength = _net.Answer(buffer, offset, count, false, _pending, 0);
+                _net.UdpAnswers++;
+            }
+
+            public int ReceiveFrom(byte[] buffer, int offset, int count, int timeoutMs, out string fromAddress, out int fromPort)
+            {
+                fromAddress = ServerAddress;
+                fromPort = Port;
+                if (_pendingLength == 0) return ConnectionResult.TimedOut;
+                int n = _pendingLength < count ? _pendingLength : count;
+                System.Array.Copy(_pending, 0, buffer, offset, n);
+                _pendingLength = 0;
+                return n;
+            }
+
+            public void Close()
+            {
+            }
+        }
+
+        private sealed class Tcp : IConnection
+        {
+            private readonly ScriptedDnsNetwork _net;
+            private readonly byte[] _query = new byte[300];
+            private readonly byte[] _reply = new byte[514];
+            private int _queryLength;
+            private int _replyStart;
+            private int _replyEnd;
+
+            public Tcp(ScriptedDnsNetwork net)
+            {
+                _net = net;
+            }
+
+            public string RemoteAddress => ServerAddress;
+
+            public int RemotePort => Port;
+
+            public string LocalAddress => "192.0.2.10";
+
+            public bool IsSecure => false;
+
+            public void Send(byte[] buffer, int offset, int count, int timeoutMs)
+            {
+                if (_queryLength + count > _query.Length) throw new ConnectionException("query too long", ConnectionException.Reset);
+                System.Array.Copy(buffer, offset, _query, _queryLength, count);
+                _queryLength += count;
+                if (_queryLength < 2) return;
+                int want = (_query[0] << 8) | _query[1];
+                if (_queryLength < want + 2) return;
+                int n = _net.Answer(_query, 2, want, true, _reply, 2);
+                _reply[0] = (byte)(n >> 8);
+                _reply[1] = (byte)n;
+                _replyStart = 0;
+                _replyEnd = n + 2;
+            }
+
+            public int Receive(byte[] buffer, int offset, int count, int timeoutMs)
+            {
+                int n = _replyEnd - _replyStart;
+                if (n <= 0) return 0;
+                if (n > count) n = count;
+                // Two octets at a time at most: the resolver must reassemble TCP reads.
+                if (n > 2 && _replyStart == 0) n = 2;
+                System.Array.Copy(_reply, _replyStart, buffer, offset, n);
+                _replyStart += n;
+                return n;
+            }
+
+            public void Close()
+            {
+            }
+        }
+    }
+}
