@@ -5,6 +5,7 @@
 // - UIDL ids are the store's and stay with their message across sessions (§7);
 // - DELE takes effect only at QUIT: a dropped connection or RSET deletes nothing (§6, §8);
 // - a wrong password is refused and opens no maildrop;
+// - with the pool empty a session is refused (-ERR [SYS/TEMP]) and the pool does not grow;
 // - after every session the pool buffers, the mailbox lock and the maildrop are released.
 
 using NanoMailGateway.Core.Buffers;
@@ -30,6 +31,7 @@ namespace NanoMailGateway.SelfTest
             r.Run("pop3.dele-at-quit-only", DeleAtQuitOnly);
             r.Run("pop3.rset-undeletes", RsetUndeletes);
             r.Run("pop3.bad-password", BadPassword);
+            r.Run("pop3.no-buffers-refused", NoBuffersRefused);
         }
 
         private sealed class Fixture
@@ -136,6 +138,22 @@ namespace NanoMailGateway.SelfTest
             Expect.StartsWith("-ERR", t.Line(3), "STAT before login");
             Expect.StartsWith("+OK", t.Line(4), "QUIT");
             Expect.Equal(2, f.Store.CountOf("alice"), "messages");
+        }
+
+        private static void NoBuffersRefused()
+        {
+            Fixture f = new Fixture();
+            // Another session holds the pool: the next one is refused, nothing is allocated for it.
+            byte[][]? held = f.Pool.TryRentSet(2);
+            Expect.NotNull(held, "rent the whole pool");
+            Transcript t = ScriptedSession.Run(f.Server.Serve, Login + "STAT\r\nQUIT\r\n", ReplyCapacity);
+            Expect.StartsWith("-ERR [SYS/TEMP]", t.Line(0), "refusal instead of the greeting");
+            Expect.Equal(1, t.Count, "nothing after the refusal");
+            Expect.Equal(2, f.Pool.Capacity, "the pool did not grow");
+            Expect.Equal(0, f.Store.OpenMaildrops, "no maildrop opened");
+            f.Pool.ReturnSet(held!);
+            t = f.Session(Login + "STAT\r\nQUIT\r\n");
+            Expect.StartsWith("+OK 2 ", t.Line(3), "served again once the buffers are back");
         }
 
         /// <summary>
