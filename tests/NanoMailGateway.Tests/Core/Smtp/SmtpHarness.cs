@@ -47,9 +47,9 @@ namespace NanoMailGateway.Tests.Core.Smtp
         public ITlsProvider? Tls { get; set; } = new MemoryTlsProvider(true, false);
         public TestClock Clock { get; } = new TestClock();
 
-        public SmtpHarness()
+        public SmtpHarness(bool withAccount = true)
         {
-            Accounts.Add("alice", "s3cret");
+            if (withAccount) Accounts.Add("alice", "s3cret");
         }
 
         public SmtpServer CreateServer() => new SmtpServer(Options, Store, Pool, Tls, new SetTrustedNetworks(TrustedAddress), Accounts, Clock, Log);
