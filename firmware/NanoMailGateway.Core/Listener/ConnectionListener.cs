@@ -2,8 +2,11 @@
 // accepts; each session runs on its own thread in one of a FIXED number of slots
 // (DESIGN.md: one thread per session from a fixed number of slots, no thread pool).
 // A connection over the slot limit, or one whose session cannot rent its buffers, gets
-// the protocol's busy line from the factory and is closed at once, so memory never
-// grows with load (DESIGN.md, Memory).
+// the protocol's busy line from the factory and is closed, so memory never grows with
+// load (DESIGN.md, Memory). Before refusing for want of a slot the accept thread waits
+// a short, bounded grace time for one to free up: a client that reconnects the moment
+// it has read our 221 (Postfix's smtp-source does) would otherwise race the previous
+// session's last milliseconds of closing and returning its buffers.
 // Stop closes the listening socket, waits a bounded time for running sessions, then
 // aborts (closes) the rest and waits once more.
 // Left out on purpose: per-client connection rate limits (a later concern) and any
@@ -25,6 +28,8 @@ namespace NanoMailGateway.Core.Listener
         private readonly ISession?[] _sessions;
         private readonly Thread?[] _threads;
         private readonly ManualResetEvent _acceptDone = new ManualResetEvent(false);
+        private readonly AutoResetEvent _slotFreed = new AutoResetEvent(false);
+        private readonly int _slotWaitMs;
         private Thread? _acceptThread;
         private int _nextSessionId;
         private int _accepted;
@@ -36,9 +41,11 @@ namespace NanoMailGateway.Core.Listener
         /// <param name="factory">The protocol.</param>
         /// <param name="maxSessions">Concurrent sessions (slots), at least 1 (board profile).</param>
         /// <param name="log">Event log.</param>
-        public ConnectionListener(ITcpListener listener, ISessionFactory factory, int maxSessions, ILog log)
+        /// <param name="slotWaitMs">How long a new connection may wait for a slot before it is refused, ms (0: refuse at once).</param>
+        public ConnectionListener(ITcpListener listener, ISessionFactory factory, int maxSessions, ILog log, int slotWaitMs)
         {
             if (maxSessions < 1) throw new ArgumentOutOfRangeException("maxSessions");
+            _slotWaitMs = slotWaitMs < 0 ? 0 : slotWaitMs;
             _listener = listener;
             _factory = factory;
             _log = log;
@@ -48,6 +55,15 @@ namespace NanoMailGateway.Core.Listener
 
         /// <summary>The bound port.</summary>
         public int LocalPort => _listener.LocalPort;
+
+        /// <summary>Default grace for a free slot, ms: a few times a session's closing work on the board.</summary>
+        public const int DefaultSlotWaitMs = 250;
+
+        /// <summary>Creates the loop with the default slot grace time.</summary>
+        public ConnectionListener(ITcpListener listener, ISessionFactory factory, int maxSessions, ILog log)
+            : this(listener, factory, maxSessions, log, DefaultSlotWaitMs)
+        {
+        }
 
         /// <summary>Sessions started since Start.</summary>
         public int Accepted { get { lock (_gate) { return _accepted; } } }
@@ -148,19 +164,17 @@ namespace NanoMailGateway.Core.Listener
 
         private void Dispatch(IConnection c)
         {
-            int slot = -1;
             int id;
             lock (_gate)
             {
                 _nextSessionId++;
                 id = _nextSessionId;
-                if (!_stopping)
-                {
-                    for (int i = 0; i < _sessions.Length; i++)
-                    {
-                        if (_sessions[i] == null && _threads[i] == null) { slot = i; break; }
-                    }
-                }
+            }
+            int slot = FindSlot();
+            for (int waited = 0; slot < 0 && waited < _slotWaitMs; waited += 50)
+            {
+                _slotFreed.WaitOne(50, false);
+                slot = FindSlot();
             }
             ISession? session = slot < 0 ? null : _factory.TryCreate(c, id);
             if (session == null)
@@ -181,6 +195,19 @@ namespace NanoMailGateway.Core.Listener
             t.Start();
         }
 
+        private int FindSlot()
+        {
+            lock (_gate)
+            {
+                if (_stopping) return -1;
+                for (int i = 0; i < _sessions.Length; i++)
+                {
+                    if (_sessions[i] == null && _threads[i] == null) return i;
+                }
+                return -1;
+            }
+        }
+
         private void Release(int slot)
         {
             lock (_gate)
@@ -188,6 +215,7 @@ namespace NanoMailGateway.Core.Listener
                 _sessions[slot] = null;
                 _threads[slot] = null;
             }
+            _slotFreed.Set();
         }
 
         // The thread body of one slot: runs the session and frees the slot, whatever happens.

@@ -181,6 +181,20 @@ namespace NanoMailGateway.Tests.Interop
             Assert.Equal(0, server.Listener.Refused);
         }
 
+        // smtp-source reconnects the moment it has read 221; with a single slot that races the
+        // previous session's closing. The listener's short slot grace must absorb it.
+        [SkippableFact]
+        public void ImmediateReconnectsFitInOneSlot()
+        {
+            string source = Peers.Require("smtp-source");
+            using var server = new LoopbackSmtpServer(sessions: 1);
+            var r = ProcessRunner.Run(source, new[] { "-s", "1", "-m", "100", "-l", "100", "-f", "sensor@plant.example", "-t", "alerts@gw.example.net",
+                "127.0.0.1:" + server.Port }, null, TimeSpan.FromSeconds(60));
+            Assert.True(r.ExitCode == 0, r.StdOut + r.StdErr);
+            Assert.Equal(100, server.Store.Committed.Length);
+            Assert.Equal(0, server.Listener.Refused);
+        }
+
         // Everything but the fields that differ per message (Date:, Message-Id:).
         private static string Expected(string t)
         {
