@@ -11,6 +11,8 @@ using System.Text;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using NanoMailGateway.Emulator.Host;
+using NanoMailGateway.Tests.Emulator.Host;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 
@@ -89,6 +91,63 @@ namespace NanoMailGateway.Tests.Interop
             Assert.Equal(2, m.Envelope.RecipientCount);
             Assert.Equal(NanoMailGateway.Core.Queue.DsnNotify.Failure, m.Envelope.GetRecipient(1).Notify);
             Assert.StartsWith("Received: from pyclient ([127.0.0.1])\r\n", m.Text);
+        }
+
+        [SkippableFact]
+        public void PythonSmtplibAuthOverStartTls()
+        {
+            string python = Peers.RequirePython("ssl");
+            using var pki = new TestPki();
+            using var server = new LoopbackSmtpServer(tls: new HostTlsProvider(pki.ServerCertFile, pki.ServerKeyFile, null));
+            string file = TempFile(Message);
+            try
+            {
+                string script = "import smtplib,ssl,sys\n"
+                    + "data=open(sys.argv[2],'rb').read()\n"
+                    + "ctx=ssl.create_default_context(cafile=sys.argv[3])\n"
+                    + "s=smtplib.SMTP('localhost',int(sys.argv[1]),local_hostname='tlsclient')\n"
+                    + "s.ehlo()\n"
+                    + "assert s.has_extn('starttls') and not s.has_extn('auth'), 'AUTH offered in plaintext'\n"
+                    + "s.starttls(context=ctx)\n"
+                    + "s.ehlo()\n"
+                    + "assert s.has_extn('auth') and not s.has_extn('starttls')\n"
+                    + "try:\n  s.login('alice','wrong')\nexcept smtplib.SMTPAuthenticationError as e:\n  print('bad', e.smtp_code)\n"
+                    + "s.login('alice','s3cret')\n"
+                    + "s.sendmail('alice@gw.example.net',['friend@remote.example'],data)\n"
+                    + "s.quit()\n";
+                var r = ProcessRunner.Run(python, new[] { "-c", script, server.Port.ToString(), file, pki.CaFile }, null, TimeSpan.FromSeconds(30));
+                Assert.True(r.ExitCode == 0, r.StdOut + r.StdErr);
+                Assert.Equal("bad 535", r.StdOut.Trim());
+            }
+            finally { File.Delete(file); }
+            var m = Assert.Single(server.Store.Committed);
+            Assert.Equal(Message, m.TextAfterReceived);
+            Assert.Equal("alice", m.Envelope.AuthenticatedUser);
+            Assert.False(m.Envelope.GetRecipient(0).IsLocal);
+            Assert.Contains(" with ESMTPSA id ", m.Text);
+        }
+
+        [Fact]
+        public void MailKitAuthOverStartTls()
+        {
+            using var pki = new TestPki();
+            using var server = new LoopbackSmtpServer(tls: new HostTlsProvider(pki.ServerCertFile, pki.ServerKeyFile, null));
+            var msg = new MimeMessage();
+            msg.From.Add(MailboxAddress.Parse("alice@gw.example.net"));
+            msg.To.Add(MailboxAddress.Parse("friend@remote.example"));
+            msg.Subject = "over TLS";
+            msg.Body = new TextPart("plain") { Text = "secret\n" };
+            using (var client = new SmtpClient())
+            {
+                client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+                client.Connect("127.0.0.1", server.Port, SecureSocketOptions.StartTls);
+                Assert.True(client.IsSecure);
+                client.Authenticate("alice", "s3cret");
+                client.Send(msg);
+                client.Disconnect(true);
+            }
+            Assert.True(server.Store.WaitFor(1, TimeSpan.FromSeconds(5)));
+            Assert.Equal("alice", server.Store.Committed[0].Envelope.AuthenticatedUser);
         }
 
         [SkippableFact]
