@@ -26,8 +26,8 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>Wait for a command, ms: RFC 5321 §4.5.3.2.7 server timeout, 5 minutes [smtp_command_timeout].</summary>
         public int CommandTimeoutMs { get; set; } = 5 * 60 * 1000;
 
-        /// <summary>Wait for the next DATA block, ms: RFC 5321 §4.5.3.2.5 (3 minutes on the client side; we give the same) [smtp_data_timeout].</summary>
-        public int DataTimeoutMs { get; set; } = 3 * 60 * 1000;
+        /// <summary>Wait for more content during DATA, ms: 10 minutes, the client's own DATA termination timeout (RFC 5321 §4.5.3.2.6), so a slow sensor is not cut off first [smtp_data_timeout].</summary>
+        public int DataTimeoutMs { get; set; } = 10 * 60 * 1000;
 
         /// <summary>Deadline for sending one batch of replies, ms [smtp_send_timeout].</summary>
         public int SendTimeoutMs { get; set; } = 60 * 1000;

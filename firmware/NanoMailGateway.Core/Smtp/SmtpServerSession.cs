@@ -11,7 +11,8 @@
 // - STARTTLS (RFC 3207): after 220, buffered plaintext is discarded (CVE-2011-0411) and
 //   the session starts over at EHLO with no AUTH.
 // - DATA streams through DotReader and MessageSink into IMessageWriter; 250 only after
-//   Commit returned (DESIGN.md, Storage).
+//   Commit returned (DESIGN.md, Storage). That part is in SmtpServerSession.Data.cs,
+//   the AUTH handlers in SmtpServerSession.Auth.cs.
 // Left out on purpose: BDAT/CHUNKING, SMTPUTF8, reverse DNS, greylisting.
 
 using System;
@@ -24,7 +25,7 @@ using NanoMailGateway.Core.Text;
 namespace NanoMailGateway.Core.Smtp
 {
     /// <summary>An SMTP server session. Run on one thread; Abort may come from another.</summary>
-    public sealed class SmtpServerSession : ISession
+    public sealed partial class SmtpServerSession : ISession
     {
         /// <summary>RFC 5321 §4.5.3.1.4: command line including CRLF.</summary>
         public const int MaxCommandLine = 512;
@@ -264,160 +265,7 @@ namespace NanoMailGateway.Core.Smtp
             return SmtpReplies.ReadyToStartTls;
         }
 
-        // ---- AUTH (RFC 4954) ----
-
-        private bool AuthAllowed => _conn.IsSecure || _trusted || _options.AllowPlaintextAuth;
-
-        private bool AuthOffered => AuthAllowed && _server.Accounts.Count > 0;
-
-        private SmtpReply Auth(byte[] b, int arg, int end)
-        {
-            if (_server.Accounts.Count == 0) return SmtpReplies.AuthNotEnabled;
-            if (_authUser != null) return SmtpReplies.AlreadyAuthenticated; // RFC 4954 §4
-            if (!AuthAllowed) return SmtpReplies.EncryptionRequired;         // RFC 4954 §6: 538
-            arg = SmtpCommand.SkipSpaces(b, arg, end);
-            int mechEnd = arg;
-            while (mechEnd < end && b[mechEnd] != Ascii.SP) mechEnd++;
-            if (mechEnd == arg) return SmtpReplies.UnknownMechanism;
-            int initial = SmtpCommand.SkipSpaces(b, mechEnd, end);
-            SaslStep step = _sasl.Start(b, arg, mechEnd - arg, initial, initial < end ? end - initial : -1);
-            return AuthStep(step);
-        }
-
-        private SmtpReply AuthResponse(byte[] b, int offset, int count)
-        {
-            int end = SmtpCommand.TrimEnd(b, offset, offset + count);
-            return AuthStep(_sasl.Respond(b, offset, end - offset));
-        }
-
-        private SmtpReply AuthStep(SaslStep step)
-        {
-            switch (step)
-            {
-                case SaslStep.NeedPlainResponse:
-                    _state = SmtpSessionState.WaitingForAuthResponse;
-                    return SmtpReplies.AuthEmptyChallenge;
-                case SaslStep.NeedUsername:
-                    _state = SmtpSessionState.WaitingForAuthResponse;
-                    return SmtpReplies.AuthUsernameChallenge;
-                case SaslStep.NeedPassword:
-                    _state = SmtpSessionState.WaitingForAuthResponse;
-                    return SmtpReplies.AuthPasswordChallenge;
-                case SaslStep.Verify:
-                    return AuthVerify();
-                case SaslStep.Cancelled:
-                    return AuthAbandoned(SmtpReplies.AuthCancelled);
-                case SaslStep.UnknownMechanism:
-                    return AuthAbandoned(SmtpReplies.UnknownMechanism);
-                default:
-                    return AuthAbandoned(SmtpReplies.AuthBadEncoding);
-            }
-        }
-
-        private SmtpReply AuthVerify()
-        {
-            string user = _sasl.UserName;
-            bool ok = _server.Accounts.Verify(user, _sasl.Password);
-            _sasl.Clear();
-            _state = SmtpSessionState.WaitingForMail;
-            if (ok)
-            {
-                _authUser = user;
-                Log("authenticated as " + user);
-                return SmtpReplies.AuthOk;
-            }
-            int delay = _throttle.Fail(); // slows guessing down, growing per failure
-            Log("authentication failed for " + user + " from [" + _conn.RemoteAddress + "], failure " + _throttle.Failures.ToString() + ", delayed " + delay.ToString() + " ms");
-            if (_throttle.LimitReached)
-            {
-                _after = After.Close;
-                return SmtpReplies.TooManyErrors;
-            }
-            return SmtpReplies.AuthFailed;
-        }
-
-        private SmtpReply AuthAbandoned(SmtpReply reply)
-        {
-            _sasl.Clear();
-            _state = SmtpSessionState.WaitingForMail;
-            return reply;
-        }
-
         // ---- what happens after a reply ----
-
-        private void ReadData()
-        {
-            _after = After.Nothing;
-            Envelope e = _envelope!;
-            IMessageWriter w = _writer!;
-            DateTime now = _server.Clock.UtcNow;
-            string id = w.QueueId;
-            string? single = e.RecipientCount == 1 ? e.GetRecipient(0).Address : null;
-            string protocol = TraceHeaders.Protocol(_extended, _conn.IsSecure, _authUser != null);
-            byte[] received = TraceHeaders.Received(_helo, _conn.RemoteAddress, _options.HostName, protocol, id, single, now);
-            _sink.Begin(w, received, TraceHeaders.Date(now), TraceHeaders.MessageId(id, _options.HostName, now), _options.MessageSizeLimit);
-            _dot.Reset();
-            while (!_dot.IsDone)
-            {
-                if (_inStart == _inEnd)
-                {
-                    Flush();
-                    int n = _conn.Receive(_in, 0, _in.Length, _options.DataTimeoutMs); // RFC 5321 §4.5.3.2.5
-                    if (n == ConnectionResult.Closed)
-                    {
-                        Log(id + ": lost connection during DATA, message discarded");
-                        AbortMessage();
-                        _after = After.Close;
-                        return;
-                    }
-                    if (n == ConnectionResult.TimedOut)
-                    {
-                        Log(id + ": timeout during DATA, message discarded");
-                        AbortMessage();
-                        Write(SmtpReplies.Timeout);
-                        _after = After.Close;
-                        return;
-                    }
-                    _inStart = 0;
-                    _inEnd = n;
-                }
-                _inStart += _dot.Feed(_in, _inStart, _inEnd - _inStart);
-            }
-            _sink.Finish();
-            // Only now, with all of the data read, do we answer (an early answer would turn
-            // the rest of the data into commands: chasquid, CVE-2023-51764).
-            SmtpReply reply;
-            if (_sink.StorageFailed) reply = SmtpReplies.CommitFailed;
-            else if (_sink.TooBig) reply = SmtpReplies.MessageTooBig;                  // RFC 5321 §4.5.3.1.7
-            else if (_sink.LineTooLong) reply = SmtpReplies.MessageLineTooLong;        // RFC 5321 §4.5.3.1.6
-            else if (_sink.ReceivedCount > _options.MaxReceivedHeaders) reply = SmtpReplies.MailLoop; // RFC 5321 §6.3
-            else if (_sink.StoreFull) reply = SmtpReplies.StorageFull;
-            else reply = Commit(w, e);
-            if (reply.Code != 250)
-            {
-                AbortMessage();
-                Log(id + ": rejected after DATA: " + reply.ToString());
-            }
-            _writer = null;
-            ResetTransaction();
-            Write(reply);
-        }
-
-        private SmtpReply Commit(IMessageWriter w, Envelope e)
-        {
-            try
-            {
-                w.Commit();
-            }
-            catch (StorageException ex)
-            {
-                Log(w.QueueId + ": commit failed: " + ex.Message);
-                return SmtpReplies.CommitFailed;
-            }
-            Log(w.QueueId + ": from=<" + e.Sender + ">, size=" + w.Length.ToString() + ", nrcpt=" + e.RecipientCount.ToString()
-                + (_authUser != null ? ", sasl_username=" + _authUser : ""));
-            return new SmtpReply("250 2.0.0 Ok: queued as " + w.QueueId);
-        }
 
         private void StartTls()
         {

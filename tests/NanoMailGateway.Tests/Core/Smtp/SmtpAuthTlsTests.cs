@@ -147,6 +147,17 @@ namespace NanoMailGateway.Tests.Core.Smtp
         }
 
         [Fact]
+        public void UserNamesCannotForgeLogLines()
+        {
+            var h = new SmtpHarness();
+            using var c = Secured(h);
+            c.Command("EHLO x");
+            Assert.StartsWith("535 ", c.Command("AUTH PLAIN " + B64("\0eve\r\nsmtpd[9]: authenticated as root\0pw")));
+            Assert.Contains(h.Log.Lines, l => l.Contains("authentication failed for eve??smtpd[9]: authenticated as root from", StringComparison.Ordinal));
+            Assert.DoesNotContain(h.Log.Lines, l => l.Contains('\n') || l.Contains('\r'));
+        }
+
+        [Fact]
         public void NoAccountsNoAuth()
         {
             var h = new SmtpHarness(withAccount: false);
