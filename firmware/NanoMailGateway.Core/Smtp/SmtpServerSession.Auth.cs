@@ -63,13 +63,13 @@ namespace NanoMailGateway.Core.Smtp
         private SmtpReply AuthVerify()
         {
             string user = _sasl.UserName;
-            bool ok = _server.Accounts.Verify(user, _sasl.Password);
+            string? account = _server.Accounts.Authenticate(user, _sasl.Password);
             _sasl.Clear();
             _state = SmtpSessionState.WaitingForMail;
-            if (ok)
+            if (account != null)
             {
-                _authUser = user;
-                Log("authenticated as " + ForLog(user));
+                _authUser = account; // the configured spelling goes into the envelope and Received:
+                Log("authenticated as " + account);
                 return SmtpReplies.AuthOk;
             }
             int delay = _throttle.Fail(); // slows guessing down, growing per failure

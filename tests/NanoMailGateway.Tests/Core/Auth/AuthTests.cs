@@ -24,7 +24,9 @@ namespace NanoMailGateway.Tests.Core.Auth
             Assert.Equal(2, d.Count);
             Assert.True(d.Verify("alice", "pw1"));
             Assert.False(d.Verify("alice", "pw2"));
-            Assert.False(d.Verify("Alice", "pw1"));
+            Assert.True(d.Verify("ALICE", "pw1"));                 // names ignore ASCII case, like the config
+            Assert.Equal("alice", d.Authenticate("ALICE", "pw1"));  // the configured spelling comes back
+            Assert.Null(d.Authenticate("alice", "PW1"));            // secrets do not
             Assert.False(d.Verify("alice", "pw1 "));
             Assert.False(d.Verify("alice", ""));
             Assert.True(d.Verify("bob", "pw3"));
