@@ -98,6 +98,28 @@ namespace NanoMailGateway.Tests.Core.Listener
         }
 
         [Fact]
+        public void StopDuringDataKeepsNothing()
+        {
+            var h = new SmtpHarness();
+            var l = new QueueListener();
+            var listener = new ConnectionListener(l, h.CreateServer(), 2, h.Log);
+            listener.Start();
+            var a = Dial(l);
+            Assert.StartsWith("220 ", Read(a));
+            byte[] cmds = Encoding.ASCII.GetBytes("EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@gw.example.net>\r\nDATA\r\n");
+            a.Send(cmds, 0, cmds.Length, 1000);
+            string replies = "";
+            for (int i = 0; i < 20 && !replies.Contains("354 ", StringComparison.Ordinal); i++) replies += Read(a);
+            Assert.Contains("354 ", replies);
+            byte[] part = Encoding.ASCII.GetBytes("Subject: half\r\n\r\nhalf");
+            a.Send(part, 0, part.Length, 1000);
+            Assert.True(listener.Stop(200));
+            Assert.Empty(h.Store.Committed);
+            Assert.Equal(1, h.Store.Aborted);
+            Assert.Equal(0, h.Pool.InUse);
+        }
+
+        [Fact]
         public void SessionWithoutBuffersIsRefused()
         {
             var h = new SmtpHarness { Pool = new BufferPool("smtp", 1024, 4) }; // one session's worth
