@@ -230,7 +230,7 @@ namespace NanoMailGateway.Core.Bounce
                         else matched = 0;
                         // The header section ends at the first empty line (RFC 5322 §2.1); a message
                         // that starts with one has an empty header section.
-                        bool emptyFirstLine = position == 0 && i == 1 && matched == 2;
+                        bool emptyFirstLine = position + i == 1 && matched == 2;
                         if (matched == 4 || emptyFirstLine)
                         {
                             take = emptyFirstLine ? 0 : i - 1;   // keep the CRLF ending the last field
@@ -247,7 +247,7 @@ namespace NanoMailGateway.Core.Bounce
                     last = Ascii.CR;
                 }
                 heldCr = false;
-                if (!done && headersOnly && matched == 3)
+                if (!done && headersOnly && (matched == 3 || (matched == 1 && position + n == 1)))
                 {
                     heldCr = true;   // hold the CR back until the next chunk says what it is
                     take--;
