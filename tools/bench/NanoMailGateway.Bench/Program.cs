@@ -6,8 +6,10 @@ namespace NanoMailGateway.Bench
     {
         private static int Main(string[] args)
         {
-            System.Console.WriteLine("no benchmarks yet");
-            return 0;
+            string name = args.Length > 0 ? args[0] : "";
+            if (name == "smtpclient") { SmtpClientBench.Run(args); return 0; }
+            System.Console.WriteLine("benchmarks: smtpclient");
+            return name.Length == 0 ? 0 : 64;
         }
     }
 }
