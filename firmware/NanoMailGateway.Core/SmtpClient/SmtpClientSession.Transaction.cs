@@ -58,6 +58,11 @@ namespace NanoMailGateway.Core.SmtpClient
                 return result;
             }
             result.DsnPassedOn = _extensions.Has(SmtpCapabilities.Dsn);
+            if (recipients.Length == 0)
+            {
+                result.ConnectionUsable = true;   // nothing to do: no transaction without a recipient
+                return result;
+            }
             long size = content.Length;
             if (_extensions.Has(SmtpCapabilities.Size) && _extensions.MaxSize > 0 && size > _extensions.MaxSize)
             {

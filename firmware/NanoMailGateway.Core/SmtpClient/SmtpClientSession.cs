@@ -333,9 +333,12 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>The transient status for a broken or timed-out connection (RFC 3463 4.4.2).</summary>
         private DeliveryStatus Lost(ConnectionException e)
         {
-            string what = e.ErrorCode == ConnectionException.TimedOut ? "conversation with " : "lost connection with ";
-            _log.Write(Component, _sessionId, what + ServerName + "[" + RemoteAddress + "] while " + _stage + ": " + e.Message);
-            return DeliveryStatus.LocalTransient("4.4.2", what + ServerName + "[" + RemoteAddress + "] " + (e.ErrorCode == ConnectionException.TimedOut ? "timed out" : "broke") + " while " + _stage);
+            // Postfix's wording: "lost connection with host[ip] while ..." / "conversation with host[ip] timed out while ...".
+            string text = e.ErrorCode == ConnectionException.TimedOut
+                ? "conversation with " + ServerName + "[" + RemoteAddress + "] timed out while " + _stage
+                : "lost connection with " + ServerName + "[" + RemoteAddress + "] while " + _stage;
+            _log.Write(Component, _sessionId, text + ": " + e.Message);
+            return DeliveryStatus.LocalTransient("4.4.2", text);
         }
 
         private void CloseConnection()

@@ -22,6 +22,9 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         /// <summary>Reply that makes the server hang up without answering.</summary>
         public const string Hangup = "<hangup>";
 
+        /// <summary>Reply that makes the server say nothing (the client must time out).</summary>
+        public const string Silence = "<silence>";
+
         private readonly MemoryConnection _server;
         private IConnection _current;
         private readonly Thread _thread;
@@ -112,6 +115,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                     string verb = line.Split(' ')[0].ToUpperInvariant();
                     string reply = OnCommand?.Invoke(line) ?? Default(verb, line);
                     if (reply == Hangup) { _server.Close(); return; }
+                    if (reply == Silence) continue;
                     if (BatchUntilData && (verb == "MAIL" || verb == "RCPT"))
                     {
                         _pending.Append(reply).Append("\r\n");

@@ -85,6 +85,20 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         }
 
         [Fact]
+        public void NoRecipientsMeansNoTransaction()
+        {
+            using var srv = new ScriptedSmtpServer();
+            srv.Start();
+            var s = Session(srv.Client);
+            Assert.True(s.Open());
+            var r = s.Deliver(Env(), Rcpts(), new BytesContent(Body));
+            Assert.Empty(r.Statuses);
+            Assert.True(r.ConnectionUsable);
+            s.Quit();
+            Assert.Equal(new[] { "EHLO gw.test", "QUIT" }, srv.Snapshot());
+        }
+
+        [Fact]
         public void WithoutPipeliningEachCommandWaitsForItsReply()
         {
             using var srv = new ScriptedSmtpServer { CheckLockstep = true, EhloReply = "250-mx.test\r\n250 8BITMIME" };
@@ -221,20 +235,24 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             Assert.True(log.Contains("lost connection with mx.test"));
         }
 
-        [Fact]
-        public void ServerSilenceTimesOutAsTransient()
+        [Theory]
+        [InlineData(ScriptedSmtpServer.Silence, "conversation with mx.test[192.0.2.25] timed out while sending MAIL FROM")]
+        [InlineData("", "lost connection with mx.test[192.0.2.25] while sending MAIL FROM")]   // an empty line is no reply
+        public void SilenceOrGarbageAtMailDefersAsTransient(string reply, string text)
         {
-            using var srv = new ScriptedSmtpServer { OnCommand = l => l.StartsWith("MAIL") ? "" : null, EhloReply = "250 mx.test" };
+            using var srv = new ScriptedSmtpServer { OnCommand = l => l.StartsWith("MAIL") ? reply : null, EhloReply = "250 mx.test" };
             srv.Start();
             var o = FastOptions();
             o.MailTimeoutMs = 300;
             var s = Session(srv.Client, o);
             Assert.True(s.Open());
+            var sw = System.Diagnostics.Stopwatch.StartNew();
             var r = s.Deliver(Env(), Rcpts("a@x.test"), new BytesContent(Body));
-            // The empty line is not a reply: the reader treats it as a malformed reply, and either way
-            // the attempt is deferred without a bounce.
+            Assert.True(sw.ElapsedMilliseconds < 2500);
             Assert.Equal(DeliveryOutcome.Transient, r.Statuses[0].Outcome);
             Assert.Equal("4.4.2", r.Statuses[0].EnhancedCode);
+            Assert.Equal(text, r.Statuses[0].Text);
+            Assert.False(s.IsReady);
         }
 
         [Fact]
