@@ -21,6 +21,7 @@ namespace NanoMailGateway.Bench
             new Bench("dns", "bytes allocated per MX lookup, cached and uncached", DnsBench.Run),
             new Bench("pop3", "bytes allocated per RETR and RETR throughput", Pop3Bench.Run),
             new Bench("smtp", "bytes allocated per accepted message, smtp-source throughput", SmtpBench.Run),
+            new Bench("smtpclient", "messages/s to smtp-sink and bytes allocated per delivered message", SmtpClientBench.Run),
         };
 
         private static int Main(string[] args)
