@@ -16,7 +16,9 @@ using System.Threading;
 using NanoMailGateway.Board.Adapters;
 using NanoMailGateway.Board.Device;
 using NanoMailGateway.Board.Settings;
+using NanoMailGateway.Core.Config;
 using NanoMailGateway.Core.Platform;
+using System.Security.Cryptography.X509Certificates;
 
 namespace NanoMailGateway.Board
 {
@@ -48,30 +50,30 @@ namespace NanoMailGateway.Board
 
         public static void Main()
         {
-            var log = new NanoLog("nmg");
+            ILog log = new NanoLog("nmg");
             log.Write(Component, 0, "NanoMailGateway starting; free heap " + BoardHealth.FreeHeap().ToString() + " bytes");
 
             // 1. Settings and config from I:.
             BoardSettings? settings = LoadBoardSettings(out string error);
             if (settings == null) Halt(log, error);
-            byte[]? gatewayConf = BoardFiles.Read(GatewayConfPath, out error);
-            if (gatewayConf == null) Halt(log, error);
-            byte[]? profile = BoardFiles.Read(ProfilePath, out error);
-            if (profile == null) Halt(log, error);
+            GatewayConfig? config = LoadGatewayConfig(settings!, out error);
+            if (config == null) Halt(log, error);
+            log = new NanoLog(config!.Hostname);
+            log.Write(Component, 0, "config: board " + config.Board.Name + ", heap " + config.Board.HeapBytes.ToString()
+                + " bytes, pool " + config.Board.PoolBytes.ToString() + " bytes, sessions " + config.Board.TotalSessions.ToString());
 
             // 2. Wi-Fi and SNTP.
             JoinWifi(log, settings!);
 
-            // 3. DNS servers: the config's, or DHCP's.
-            string[] dhcpDns = WifiUplink.DnsServers();
-            log.Write(Component, 0, "dhcp dns servers: " + Join(dhcpDns));
+            // 3. DNS servers: the config's, or DHCP's (RFC 1035 servers on port 53).
+            if (config.DnsServers.Length == 0) config.DnsServers = DhcpDnsServers(log);
 
-            // 4. Storage.
+            // 4. Storage and TLS certificates.
             IFileStore store = OpenStore(log, settings!.StorageFolder);
+            ITlsProvider tls = LoadTls(log, config);
 
             // 5. The gateway.
-            var clock = new NanoClock();
-            var services = new BoardServices(new NanoSocketNetwork(), store, clock, new NanoRandom(), log, dhcpDns, gatewayConf!, profile!);
+            var services = new BoardServices(config, new NanoSocketNetwork(), tls, store, new NanoClock(), new NanoRandom(), log);
             StartGateway(services);
 
             // 6. Watch.
@@ -84,6 +86,57 @@ namespace NanoMailGateway.Board
             if (data == null) return null;
             error = BoardSettings.Parse(data, data.Length, out BoardSettings settings) ?? "";
             return error.Length == 0 ? settings : null;
+        }
+
+        /// <summary>Core's defaults, then the board profile, then nmg.conf, then the whole-config checks
+        /// (the same layering as the emulator's ConfigLoader).</summary>
+        private static GatewayConfig? LoadGatewayConfig(BoardSettings settings, out string error)
+        {
+            var config = new GatewayConfig();
+            byte[]? profile = BoardFiles.Read(ProfilePath, out error);
+            if (profile == null) return null;
+            ConfigError? bad = ConfigParser.Parse(profile, 0, profile.Length, ProfilePath, config, true);
+            if (settings.Board.Length > 0) config.Board.Name = settings.Board;
+            if (bad == null)
+            {
+                byte[]? conf = BoardFiles.Read(GatewayConfPath, out error);
+                if (conf == null) return null;
+                bad = ConfigParser.Parse(conf, 0, conf.Length, GatewayConfPath, config, false);
+            }
+            if (bad == null) bad = ConfigValidator.Validate(config);
+            if (bad == null) return config;
+            error = bad.ToString();
+            return null;
+        }
+
+        private static Endpoint[] DhcpDnsServers(ILog log)
+        {
+            string[] dhcp = WifiUplink.DnsServers();
+            var servers = new Endpoint[dhcp.Length];
+            for (int i = 0; i < dhcp.Length; i++) servers[i] = new Endpoint(dhcp[i], 53);
+            log.Write(Component, 0, "dns servers from dhcp: " + Join(dhcp));
+            if (servers.Length == 0) log.Write(Component, 0, "no dns server: set dns_servers in nmg.conf; delivery by MX cannot work");
+            return servers;
+        }
+
+        /// <summary>STARTTLS/STLS certificate and the relay's CA from the files nmg.conf names.
+        /// A file named but unusable stops the boot: the config promised TLS.</summary>
+        private static ITlsProvider LoadTls(ILog log, GatewayConfig config)
+        {
+            string error;
+            X509Certificate? server = null;
+            X509Certificate? ca = null;
+            if (config.SmtpTlsCert.Length > 0)
+            {
+                server = BoardFiles.LoadServerCertificate(config.SmtpTlsCert, config.SmtpTlsKey, out error);
+                if (server == null) Halt(log, error);
+            }
+            if (config.RelayCaFile.Length > 0)
+            {
+                ca = BoardFiles.LoadCertificate(config.RelayCaFile, out error);
+                if (ca == null) Halt(log, error);
+            }
+            return new NanoTlsProvider(server, ca);
         }
 
         private static void JoinWifi(ILog log, BoardSettings settings)
@@ -123,12 +176,11 @@ namespace NanoMailGateway.Board
         }
 
         // ============================ INTEGRATION POINT =============================
-        // The integrator's MailGateway composes Core here: parse services.Profile and
-        // services.GatewayConfig (ConfigParser, board profile first), use
-        // services.DhcpDnsServers when dns_servers is empty, build the TLS provider
-        // (NanoTlsProvider with BoardFiles.LoadServerCertificate(smtp_tls_cert,
-        // smtp_tls_key) and BoardFiles.LoadCertificate(relay_ca_file)), recover the queue
-        // from services.Store, then start the SMTP/POP3 listeners and delivery.
+        // The integrator's MailGateway composes Core here from services (validated config
+        // with DNS servers filled in, network, TLS, store, clock, random, log): recover the
+        // queue from services.Store, allocate the buffer pool from config.Board, start the
+        // SMTP/POP3 listeners and delivery. QueueStatus then reports the queue's counts,
+        // and a StorageException from the queue should reach Watch (reboot).
         // Until then the board boots, joins Wi-Fi, opens its store and reports its health.
         private static void StartGateway(BoardServices services)
         {

@@ -1,7 +1,8 @@
-// What the board app hands to the gateway's composition: the platform adapters, the
-// DHCP-given DNS servers and the raw configuration files read from I:.
+// What the board app hands to the gateway's composition: the validated configuration
+// (DNS servers filled in from DHCP when the file named none) and the platform adapters.
 // Board-only (assembled by Program).
 
+using NanoMailGateway.Core.Config;
 using NanoMailGateway.Core.Platform;
 
 namespace NanoMailGateway.Board.Device
@@ -9,19 +10,23 @@ namespace NanoMailGateway.Board.Device
     /// <summary>The board's adapters and boot-time facts. Immutable.</summary>
     public sealed class BoardServices
     {
-        public BoardServices(INetwork network, IFileStore store, IClock clock, IRandom random, ILog log, string[] dhcpDnsServers, byte[] gatewayConfig, byte[] profile)
+        public BoardServices(GatewayConfig config, INetwork network, ITlsProvider tls, IFileStore store, IClock clock, IRandom random, ILog log)
         {
+            Config = config;
             Network = network;
+            Tls = tls;
             Store = store;
             Clock = clock;
             Random = random;
             Log = log;
-            DhcpDnsServers = dhcpDnsServers;
-            GatewayConfig = gatewayConfig;
-            Profile = profile;
         }
 
+        /// <summary>Board profile + nmg.conf, validated.</summary>
+        public GatewayConfig Config { get; }
+
         public INetwork Network { get; }
+
+        public ITlsProvider Tls { get; }
 
         public IFileStore Store { get; }
 
@@ -30,14 +35,5 @@ namespace NanoMailGateway.Board.Device
         public IRandom Random { get; }
 
         public ILog Log { get; }
-
-        /// <summary>DNS servers from DHCP (IPv4 literals, at most two); used when dns_servers is empty.</summary>
-        public string[] DhcpDnsServers { get; }
-
-        /// <summary>The bytes of I:\nmg.conf.</summary>
-        public byte[] GatewayConfig { get; }
-
-        /// <summary>The bytes of I:\profile.conf (the chosen boards/*.conf).</summary>
-        public byte[] Profile { get; }
     }
 }

@@ -5,6 +5,7 @@
 //   wifi_ssid     = Workshop        (empty or absent: the network stored on the device)
 //   wifi_password = secret
 //   storage       = internal        (internal: LittleFS on I:; sd: FAT on the SD card D:)
+//   board         = esp32-c3        (the name of the profile copied to I:\profile.conf, for logs and errors)
 // Shared board/host source (pure logic): the host tests parse it too.
 // Left out on purpose: static IP settings (DHCP only; reserve the address on the router).
 
@@ -23,6 +24,9 @@ namespace NanoMailGateway.Board.Settings
 
         /// <summary>wifi_password: its WPA2 passphrase ("" for an open network).</summary>
         public string WifiPassword { get; private set; } = "";
+
+        /// <summary>board: the profile's name (boards/NAME.conf); "" = the profile's default name.</summary>
+        public string Board { get; private set; } = "";
 
         /// <summary>storage = sd: the queue lives on the SD card (D:) instead of the internal flash (I:).</summary>
         public bool UseSdCard { get; private set; }
@@ -83,6 +87,10 @@ namespace NanoMailGateway.Board.Settings
                     if (value.Length != 0 && (value.Length < 8 || value.Length > 63)) return "wifi_password: a WPA2 passphrase has 8 to 63 characters";
                     WifiPassword = value;
                     return null;
+                case "board":
+                    if (!IsProfileName(value)) return "board: bad name '" + value + "' (letters, digits and '-', like esp32-c3)";
+                    Board = value;
+                    return null;
                 case "storage":
                     if (value == "internal") UseSdCard = false;
                     else if (value == "sd") UseSdCard = true;
@@ -90,6 +98,17 @@ namespace NanoMailGateway.Board.Settings
                     return null;
             }
             return "unknown key '" + key + "'";
+        }
+
+        private static bool IsProfileName(string s)
+        {
+            if (s.Length == 0 || s.Length > 32) return false;
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+            }
+            return true;
         }
 
         private static string Where(int line)
