@@ -14,6 +14,9 @@ namespace NanoMailGateway.SelfTest
             ConfigChecks.Run(runner);
             DnsChecks.Run(runner);
             Pop3Checks.Run(runner);
+            SmtpServerChecks.Run(runner);
+            SmtpClientChecks.Run(runner);
+            BounceChecks.Run(runner);
         }
     }
 }

@@ -54,6 +54,16 @@ namespace NanoMailGateway.SelfTest
             return -1;
         }
 
+        /// <summary>Index of the first line at or after <paramref name="from"/> equal to <paramref name="line"/>, or -1.</summary>
+        public int FindExact(string line, int from)
+        {
+            for (int i = from < 0 ? 0 : from; i < _lines.Length; i++)
+            {
+                if (_lines[i] == line) return i;
+            }
+            return -1;
+        }
+
         /// <summary>Number of lines starting with <paramref name="prefix"/>.</summary>
         public int CountStartingWith(string prefix)
         {
