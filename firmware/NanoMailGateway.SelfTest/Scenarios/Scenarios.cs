@@ -16,6 +16,7 @@ namespace NanoMailGateway.SelfTest
             Pop3Checks.Run(runner);
             SmtpServerChecks.Run(runner);
             SmtpClientChecks.Run(runner);
+            DeliveryChecks.Run(runner);
             BounceChecks.Run(runner);
         }
     }
