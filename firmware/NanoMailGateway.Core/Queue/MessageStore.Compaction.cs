@@ -1,0 +1,200 @@
+// Space reclaim for the queue log, LittleFS-style but simpler because the log is FIFO:
+// only the oldest segment (the head) is ever deleted, and only when no live record is
+// in it. That one rule keeps Remove records safe (a Remove is always newer than every
+// record of its message, so it is deleted only after them) and keeps the newest
+// sequence number on flash (the newest segment is never deleted).
+// When the store fills (over half full) and at least two segments' worth of bytes are
+// dead, the live records of the head are copied forward: its data pieces are appended
+// again and a new Commit record (with the current recipient states folded in and the
+// new piece list) is written and flushed; only then is the head deleted. A crash
+// before the new Commit is durable leaves the old one in force; after it, recovery
+// finds both and keeps the one with the higher sequence number.
+// Left out on purpose: choosing a victim other than the head (needs tombstone
+// tracking), wear levelling (LittleFS does it below us).
+
+using NanoMailGateway.Core.Platform;
+
+namespace NanoMailGateway.Core.Queue
+{
+    public sealed partial class MessageStore
+    {
+        /// <summary>
+        /// Deletes dead head segments; relocates the head's live records when worth it.
+        /// <paramref name="pressure"/>: new mail is being refused, so one dead segment is enough reason.
+        /// </summary>
+        private void Compact(bool pressure)
+        {
+            if (_readOnly || _log.IsBroken) return;
+            int relocations = _log.SegmentCount;
+            while (_log.SegmentCount >= 2)
+            {
+                SegmentInfo head = _log.GetSegment(0);
+                if (head.Number == _log.ActiveNumber) return;
+                for (int i = 0; i < _writers.Count; i++)
+                {
+                    // A message being written has pieces in the head: they must stay.
+                    if (((MessageWriter)_writers[i]!).Pieces.MinSegment <= head.Number) return;
+                }
+                if (!HasLiveIn(head.Number))
+                {
+                    // Whatever supersedes the head's records is flushed first.
+                    _log.Commit();
+                    _log.DeleteOldest();
+                    SegmentsDeleted++;
+                    continue;
+                }
+                if (relocations-- <= 0) return;
+                long dead = _log.UsedBytes - LiveBytes();
+                long wanted = pressure ? _options.SegmentSize : 2L * _options.SegmentSize;
+                if (dead < wanted || _log.UsedBytes * 2 < _options.CapacityBytes) return;
+                if (!RelocateHead(head.Number)) return;
+            }
+        }
+
+        private bool HasLiveIn(int segment)
+        {
+            for (int i = 0; i < _messages.Count; i++)
+            {
+                if (((QueuedMessage)_messages[i]!).MinSegment <= segment) return true;
+            }
+            return false;
+        }
+
+        /// <summary>Bytes the live messages and open writers occupy on flash (estimate without block rounding).</summary>
+        private long LiveBytes()
+        {
+            long n = 0;
+            for (int i = 0; i < _messages.Count; i++)
+            {
+                QueuedMessage m = (QueuedMessage)_messages[i]!;
+                n += m.Size + (long)m.PieceCount * (RecordFormat.Overhead + RecordFormat.DataPrefix) + m.CommitLength + RecordFormat.Overhead;
+            }
+            for (int i = 0; i < _writers.Count; i++)
+            {
+                MessageWriter w = (MessageWriter)_writers[i]!;
+                n += w.Length + (long)w.Pieces.Count * (RecordFormat.Overhead + RecordFormat.DataPrefix);
+            }
+            return n;
+        }
+
+        /// <summary>Copies every live record of segment <paramref name="head"/> forward and flushes. False when there is no room.</summary>
+        private bool RelocateHead(int head)
+        {
+            for (int i = 0; i < _messages.Count; i++)
+            {
+                QueuedMessage m = (QueuedMessage)_messages[i]!;
+                if (m.MinSegment > head) continue;
+                PieceList old = ReadPieceList(m);
+                long inHead = 0;
+                for (int k = 0; k < old.Count; k++) if (old.SegmentAt(k) == head) inHead += old.LengthAt(k) + RecordFormat.Overhead + RecordFormat.DataPrefix;
+                int commitLen = CommitLength(m, old.Count + 2 * (int)(inHead / MinPiece + 1));
+                if (!_log.Fits(inHead * 2 + commitLen + RecordFormat.Overhead, 0)) return false;
+                PieceList moved = new PieceList();
+                for (int k = 0; k < old.Count; k++)
+                {
+                    long loc = RecordFormat.Location(old.SegmentAt(k), old.OffsetAt(k));
+                    int len = old.LengthAt(k);
+                    if (old.SegmentAt(k) != head)
+                    {
+                        moved.Add(loc, len);
+                        continue;
+                    }
+                    if (len > _scratch.Length) throw new StorageException("data piece larger than the write unit");
+                    long dataAt = RecordFormat.OffsetOf(loc) + RecordFormat.HeaderSize + RecordFormat.DataPrefix;
+                    if (_log.ReadAt(head, dataAt, _scratch, 0, len) != len) throw new StorageException("data piece cut short");
+                    WritePieces(m.Id, _scratch, len, moved);
+                }
+                WriteCommit(m, moved);
+                Relocations++;
+            }
+            _log.Commit();
+            return true;
+        }
+
+        /// <summary>The message's piece list, read from its Commit record.</summary>
+        private PieceList ReadPieceList(QueuedMessage m)
+        {
+            PieceList list = new PieceList();
+            _fields.Open(m.CommitLocation, m.CommitLength, m.PiecesOffset);
+            int count = (int)_fields.ReadU32();
+            for (int i = 0; i < count; i++)
+            {
+                int seg = (int)_fields.ReadU32();
+                long off = _fields.ReadU32();
+                int len = (int)_fields.ReadU32();
+                list.Add(RecordFormat.Location(seg, off), len);
+            }
+            return list;
+        }
+
+        /// <summary>Exact payload length of the Commit record of <paramref name="m"/> with <paramref name="pieceCount"/> pieces.</summary>
+        private static int CommitLength(QueuedMessage m, int pieceCount)
+        {
+            Envelope e = m.Envelope;
+            int n = 8 + 8 + 8 + 1 + 1 + 8;
+            n += RecordFormat.StringSize(e.Sender) + RecordFormat.StringSize(e.EnvelopeId) + RecordFormat.StringSize(e.ClientAddress)
+                + RecordFormat.StringSize(e.ClientHelo) + RecordFormat.StringSize(e.AuthenticatedUser) + 2;
+            for (int i = 0; i < e.RecipientCount; i++)
+            {
+                EnvelopeRecipient r = e.GetRecipient(i);
+                RecipientStatus s = m.GetStatus(i);
+                n += RecordFormat.StringSize(r.Address) + 1 + 1 + RecordFormat.StringSize(r.OriginalRecipient);
+                n += 1 + 2 + 8 + RecordFormat.StringSize(s.Code) + RecordFormat.StringSize(s.Text) + RecordFormat.StringSize(s.Mailbox) + 8;
+            }
+            return n + 4 + pieceCount * RecordFormat.PieceEntrySize;
+        }
+
+        /// <summary>Appends a Commit record for <paramref name="m"/> (envelope, current states, pieces) and points the index at it. Not flushed.</summary>
+        private void WriteCommit(QueuedMessage m, PieceList pieces)
+        {
+            int len = CommitLength(m, pieces.Count);
+            if (len > _log.MaxRecordPayload) throw new StorageException("envelope too large for a segment");
+            Envelope e = m.Envelope;
+            long loc = _log.Begin(RecordType.Commit, len);
+            _log.PutI64(m.Id);
+            _log.PutI64(e.ArrivalUtc.Ticks);
+            _log.PutI64(m.Size);
+            _log.PutByte(e.EightBitMime ? 1 : 0);
+            _log.PutByte((int)e.Return);
+            _log.PutI64(e.DeclaredSize);
+            _log.PutString(e.Sender);
+            _log.PutString(e.EnvelopeId);
+            _log.PutString(e.ClientAddress);
+            _log.PutString(e.ClientHelo);
+            _log.PutString(e.AuthenticatedUser);
+            _log.PutU16(e.RecipientCount);
+            for (int i = 0; i < e.RecipientCount; i++)
+            {
+                EnvelopeRecipient r = e.GetRecipient(i);
+                RecipientStatus s = m.GetStatus(i);
+                _log.PutString(r.Address);
+                _log.PutByte(r.IsLocal ? 1 : 0);
+                _log.PutByte((int)r.Notify);
+                _log.PutString(r.OriginalRecipient);
+                _log.PutByte((int)s.State);
+                _log.PutU16(s.Attempts);
+                _log.PutI64(s.NextAttemptUtc.Ticks);
+                _log.PutString(s.Code);
+                _log.PutString(s.Text);
+                _log.PutString(s.Mailbox);
+                _log.PutI64(s.Uid);
+            }
+            _log.PutU32((uint)pieces.Count);
+            for (int i = 0; i < pieces.Count; i++)
+            {
+                _log.PutU32((uint)pieces.SegmentAt(i));
+                _log.PutU32(pieces.OffsetAt(i));
+                _log.PutU32((uint)pieces.LengthAt(i));
+            }
+            _log.End();
+            m.CommitLocation = loc;
+            m.CommitSequence = _log.LastSequence;
+            m.CommitLength = len;
+            m.PiecesOffset = len - 4 - pieces.Count * RecordFormat.PieceEntrySize;
+            m.PieceCount = pieces.Count;
+            int commitSegment = RecordFormat.SegmentOf(loc);
+            m.MinSegment = pieces.MinSegment < commitSegment ? pieces.MinSegment : commitSegment;
+            m.Moves++;
+        }
+    }
+}
