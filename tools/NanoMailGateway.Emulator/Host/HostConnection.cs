@@ -44,7 +44,7 @@ namespace NanoMailGateway.Emulator.Host
             }
             catch (SocketException e)
             {
-                throw new ConnectionException("receive failed: " + e.Message, e.ErrorCode, e);
+                throw new ConnectionException("receive failed: " + e.Message, (int)e.SocketErrorCode, e);
             }
             catch (ObjectDisposedException e)
             {
@@ -66,7 +66,7 @@ namespace NanoMailGateway.Emulator.Host
             }
             catch (SocketException e)
             {
-                throw new ConnectionException("send failed: " + e.Message, e.ErrorCode, e);
+                throw new ConnectionException("send failed: " + e.Message, (int)e.SocketErrorCode, e);
             }
             catch (ObjectDisposedException e)
             {

@@ -18,8 +18,7 @@ namespace NanoMailGateway.Emulator.Host
             var s = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                // Restarting the gateway must not wait for TIME_WAIT to pass.
-                s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                AllowRebindOverTimeWait(s);
                 s.Bind(new IPEndPoint(ip, port));
                 s.Listen(backlog);
                 return new HostTcpListener(s);
@@ -27,7 +26,7 @@ namespace NanoMailGateway.Emulator.Host
             catch (SocketException e)
             {
                 s.Close();
-                throw new ConnectionException("cannot listen on " + address + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture) + ": " + e.Message, e.ErrorCode, e);
+                throw new ConnectionException("cannot listen on " + address + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture) + ": " + e.Message, (int)e.SocketErrorCode, e);
             }
         }
 
@@ -45,7 +44,7 @@ namespace NanoMailGateway.Emulator.Host
                 }
                 catch (AggregateException ae) when (ae.InnerException is SocketException se)
                 {
-                    throw new ConnectionException("connect to " + address + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture) + " failed: " + se.Message, se.ErrorCode, se);
+                    throw new ConnectionException("connect to " + address + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture) + " failed: " + se.Message, (int)se.SocketErrorCode, se);
                 }
                 if (!done)
                 {
@@ -61,7 +60,7 @@ namespace NanoMailGateway.Emulator.Host
             catch (SocketException e)
             {
                 s.Close();
-                throw new ConnectionException("connect failed: " + e.Message, e.ErrorCode, e);
+                throw new ConnectionException("connect failed: " + e.Message, (int)e.SocketErrorCode, e);
             }
         }
 
@@ -76,7 +75,29 @@ namespace NanoMailGateway.Emulator.Host
             catch (SocketException e)
             {
                 s.Close();
-                throw new ConnectionException("cannot bind udp port " + localPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + ": " + e.Message, e.ErrorCode, e);
+                throw new ConnectionException("cannot bind udp port " + localPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + ": " + e.Message, (int)e.SocketErrorCode, e);
+            }
+        }
+
+        /// <summary>
+        /// Restarting the gateway must not wait for TIME_WAIT to pass, but a second gateway
+        /// must not share the port either. .NET's ReuseAddress sets SO_REUSEPORT too on
+        /// Unix (two listeners then split the connections), so plain SO_REUSEADDR is set
+        /// directly; Windows' SO_REUSEADDR would allow hijacking, so it gets the exclusive option.
+        /// </summary>
+        private static void AllowRebindOverTimeWait(Socket s)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                s.ExclusiveAddressUse = true;
+            }
+            else if (OperatingSystem.IsLinux())
+            {
+                s.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
+            }
+            else
+            {
+                s.SetRawSocketOption(0xFFFF /* SOL_SOCKET */, 4 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
             }
         }
 

@@ -40,7 +40,7 @@ namespace NanoMailGateway.Emulator.Host
                     if (_closed) return null;
                     // A connection reset before accept completed is the client's problem, not ours.
                     if (e.SocketErrorCode == SocketError.ConnectionReset || e.SocketErrorCode == SocketError.ConnectionAborted) continue;
-                    throw new ConnectionException("accept failed: " + e.Message, e.ErrorCode, e);
+                    throw new ConnectionException("accept failed: " + e.Message, (int)e.SocketErrorCode, e);
                 }
                 catch (ObjectDisposedException)
                 {

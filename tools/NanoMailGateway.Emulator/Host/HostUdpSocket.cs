@@ -28,7 +28,7 @@ namespace NanoMailGateway.Emulator.Host
             }
             catch (SocketException e)
             {
-                throw new ConnectionException("udp send failed: " + e.Message, e.ErrorCode, e);
+                throw new ConnectionException("udp send failed: " + e.Message, (int)e.SocketErrorCode, e);
             }
             catch (ObjectDisposedException e)
             {
@@ -57,7 +57,7 @@ namespace NanoMailGateway.Emulator.Host
             }
             catch (SocketException e)
             {
-                throw new ConnectionException("udp receive failed: " + e.Message, e.ErrorCode, e);
+                throw new ConnectionException("udp receive failed: " + e.Message, (int)e.SocketErrorCode, e);
             }
             catch (ObjectDisposedException e)
             {

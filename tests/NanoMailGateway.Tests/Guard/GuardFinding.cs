@@ -1,0 +1,22 @@
+// The result type of the runtime guard: which forbidden construct, in which type or
+// member (full name, nested types joined with '+'), and what exactly was met.
+
+namespace NanoMailGateway.Tests.Guard
+{
+    /// <summary>What the 1.x runtime cannot run.</summary>
+    public enum GuardConstruct
+    {
+        GenericTypeDefinition,
+        GenericMethodDefinition,
+        GenericInstantiation,
+        MultiDimensionalArray,
+        Pointer,
+        FunctionPointer,
+    }
+
+    /// <summary>One forbidden construct and the type or member that uses it.</summary>
+    public sealed record GuardFinding(GuardConstruct Construct, string Member, string Detail)
+    {
+        public override string ToString() => Construct + " in " + Member + ": " + Detail;
+    }
+}

@@ -1,0 +1,371 @@
+// The runtime guard: reads a compiled assembly with System.Reflection.Metadata and lists
+// every construct that the nanoFramework 1.x interpreter cannot run although the C#
+// compiler accepts it against nanoFramework's mscorlib (platform-nanoframework.md,
+// "Runtime line"):
+//   - generic type and method definitions (GenericParam rows, VAR/MVAR in signatures),
+//   - any generic instantiation (GENERICINST in a TypeSpec, field, method, property,
+//     local or member-reference signature; MethodSpec rows; base types, interfaces and
+//     custom attribute constructors on instantiated types),
+//   - multi-dimensional arrays (ELEMENT_TYPE_ARRAY, as opposed to SZARRAY),
+//   - pointers (PTR, FNPTR, pinned locals of `fixed`, `localloc` of stackalloc,
+//     TypedReference of __makeref).
+// Compiler-generated code counts as much as ours: closures, display classes, embedded
+// attributes and state machines are scanned like any other type, and every method body
+// is walked for the tokens its IL uses, so a finding names the method that caused it.
+// Left out on purpose: argument values inside custom attribute blobs (typeof(G<int>) as
+// an attribute argument is a serialized name string, not metadata) and byref-like
+// (ref struct) types, which are plain structs with an attribute to the runtime.
+
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
+
+namespace NanoMailGateway.Tests.Guard
+{
+    /// <summary>Scans one assembly. Not thread-safe; make one per scan.</summary>
+    public sealed class RuntimeGuard
+    {
+        private readonly MetadataReader _md;
+        private readonly PEReader _pe;
+        private readonly List<GuardFinding> _findings = new();
+        private readonly HashSet<GuardFinding> _seen = new();
+        private readonly SignatureNamer _namer;
+        private string _where = "";
+
+        private RuntimeGuard(PEReader pe)
+        {
+            _pe = pe;
+            _md = pe.GetMetadataReader();
+            _namer = new SignatureNamer(this);
+        }
+
+        /// <summary>Scans the assembly at <paramref name="path"/> and returns every finding (empty = clean).</summary>
+        public static IReadOnlyList<GuardFinding> Scan(string path)
+        {
+            using var stream = File.OpenRead(path);
+            using var pe = new PEReader(stream);
+            var guard = new RuntimeGuard(pe);
+            guard.ScanAll();
+            return guard._findings;
+        }
+
+        private void ScanAll()
+        {
+            foreach (TypeDefinitionHandle th in _md.TypeDefinitions)
+            {
+                ScanType(th);
+            }
+            ScanCustomAttributes();
+            ScanLeftoverTables();
+        }
+
+        private void ScanType(TypeDefinitionHandle th)
+        {
+            TypeDefinition t = _md.GetTypeDefinition(th);
+            string typeName = TypeName(th);
+            _where = typeName;
+            if (t.GetGenericParameters().Count > 0)
+            {
+                Report(GuardConstruct.GenericTypeDefinition, typeName + " has " + t.GetGenericParameters().Count + " type parameter(s)");
+            }
+            if (!t.BaseType.IsNil) _namer.Name(t.BaseType, "base type ");
+            foreach (InterfaceImplementationHandle ih in t.GetInterfaceImplementations())
+            {
+                _where = typeName;
+                _namer.Name(_md.GetInterfaceImplementation(ih).Interface, "interface ");
+            }
+            foreach (FieldDefinitionHandle fh in t.GetFields())
+            {
+                FieldDefinition f = _md.GetFieldDefinition(fh);
+                _where = typeName + "." + _md.GetString(f.Name);
+                f.DecodeSignature(_namer, null);
+            }
+            foreach (PropertyDefinitionHandle ph in t.GetProperties())
+            {
+                PropertyDefinition p = _md.GetPropertyDefinition(ph);
+                _where = typeName + "." + _md.GetString(p.Name);
+                p.DecodeSignature(_namer, null);
+            }
+            foreach (EventDefinitionHandle eh in t.GetEvents())
+            {
+                EventDefinition e = _md.GetEventDefinition(eh);
+                _where = typeName + "." + _md.GetString(e.Name);
+                _namer.Name(e.Type, "event type ");
+            }
+            foreach (MethodDefinitionHandle mh in t.GetMethods())
+            {
+                ScanMethod(typeName, mh);
+            }
+        }
+
+        private void ScanMethod(string typeName, MethodDefinitionHandle mh)
+        {
+            MethodDefinition m = _md.GetMethodDefinition(mh);
+            _where = typeName + "." + _md.GetString(m.Name);
+            if (m.GetGenericParameters().Count > 0)
+            {
+                Report(GuardConstruct.GenericMethodDefinition, _where + " has " + m.GetGenericParameters().Count + " type parameter(s)");
+            }
+            m.DecodeSignature(_namer, null);
+            if (m.RelativeVirtualAddress == 0) return;
+            MethodBodyBlock body = _pe.GetMethodBody(m.RelativeVirtualAddress);
+            if (!body.LocalSignature.IsNil)
+            {
+                StandaloneSignature locals = _md.GetStandaloneSignature(body.LocalSignature);
+                locals.DecodeLocalSignature(_namer, null);
+            }
+            ScanIl(body.GetILReader());
+        }
+
+        /// <summary>Walks the IL of one body and checks every token it uses.</summary>
+        private void ScanIl(BlobReader il)
+        {
+            while (il.RemainingBytes > 0)
+            {
+                int code = il.ReadByte();
+                if (code == 0xFE) code = 0xFE00 | il.ReadByte();
+                if (!IlOperands.TryGetValue(code, out OperandType operand))
+                {
+                    throw new BadImageFormatException("unknown IL opcode 0x" + code.ToString("X"));
+                }
+                if (code == (int)ILOpCode.Localloc)
+                {
+                    Report(GuardConstruct.Pointer, "stackalloc (localloc)");
+                }
+                switch (operand)
+                {
+                    case OperandType.InlineNone:
+                        break;
+                    case OperandType.ShortInlineBrTarget:
+                    case OperandType.ShortInlineI:
+                    case OperandType.ShortInlineVar:
+                        il.ReadByte();
+                        break;
+                    case OperandType.InlineVar:
+                        il.ReadInt16();
+                        break;
+                    case OperandType.InlineBrTarget:
+                    case OperandType.InlineI:
+                    case OperandType.ShortInlineR:
+                    case OperandType.InlineString:
+                        il.ReadInt32();
+                        break;
+                    case OperandType.InlineI8:
+                    case OperandType.InlineR:
+                        il.ReadInt64();
+                        break;
+                    case OperandType.InlineSwitch:
+                        int n = il.ReadInt32();
+                        for (int i = 0; i < n; i++) il.ReadInt32();
+                        break;
+                    case OperandType.InlineField:
+                    case OperandType.InlineMethod:
+                    case OperandType.InlineTok:
+                    case OperandType.InlineType:
+                    case OperandType.InlineSig:
+                        CheckToken(il.ReadInt32());
+                        break;
+                    default:
+                        throw new BadImageFormatException("unexpected operand type " + operand);
+                }
+            }
+        }
+
+        private void CheckToken(int token)
+        {
+            EntityHandle h = MetadataTokens.EntityHandle(token);
+            switch (h.Kind)
+            {
+                case HandleKind.TypeSpecification:
+                case HandleKind.TypeReference:
+                case HandleKind.TypeDefinition:
+                    _namer.Name(h, "");
+                    break;
+                case HandleKind.MethodSpecification:
+                    CheckMethodSpec((MethodSpecificationHandle)h);
+                    break;
+                case HandleKind.MemberReference:
+                    CheckMemberRef((MemberReferenceHandle)h);
+                    break;
+                case HandleKind.StandaloneSignature:
+                    // calli: the call site signature.
+                    _md.GetStandaloneSignature((StandaloneSignatureHandle)h).DecodeMethodSignature(_namer, null);
+                    break;
+                default:
+                    // MethodDef and FieldDef are scanned with their own type.
+                    break;
+            }
+        }
+
+        private void CheckMethodSpec(MethodSpecificationHandle h)
+        {
+            MethodSpecification spec = _md.GetMethodSpecification(h);
+            ImmutableArray<string> args = spec.DecodeSignature(_namer, null);
+            Report(GuardConstruct.GenericInstantiation, "call of generic method " + MethodName(spec.Method) + "<" + string.Join(",", args) + ">");
+        }
+
+        private void CheckMemberRef(MemberReferenceHandle h)
+        {
+            MemberReference r = _md.GetMemberReference(h);
+            if (r.Parent.Kind == HandleKind.TypeSpecification)
+            {
+                _namer.Name(r.Parent, "member " + _md.GetString(r.Name) + " of ");
+            }
+            // !0 and !!0 in a referenced member's signature are the parameters of someone
+            // else's definition (Action`1::Invoke(!0)); the instantiation itself is reported.
+            _namer.SuppressTypeParameters = true;
+            try
+            {
+                if (r.GetKind() == MemberReferenceKind.Method) r.DecodeMethodSignature(_namer, null);
+                else r.DecodeFieldSignature(_namer, null);
+            }
+            finally
+            {
+                _namer.SuppressTypeParameters = false;
+            }
+        }
+
+        /// <summary>Custom attributes whose constructor belongs to an instantiated generic attribute (C# 11).</summary>
+        private void ScanCustomAttributes()
+        {
+            foreach (CustomAttributeHandle ch in _md.CustomAttributes)
+            {
+                CustomAttribute a = _md.GetCustomAttribute(ch);
+                _where = "attribute on " + OwnerName(a.Parent);
+                if (a.Constructor.Kind == HandleKind.MemberReference) CheckMemberRef((MemberReferenceHandle)a.Constructor);
+            }
+        }
+
+        /// <summary>
+        /// Every row of the tables that can only hold forbidden things, so that nothing
+        /// referenced from an unexpected place (a MethodImpl, a constraint) slips through.
+        /// Rows already reported with a better location are not repeated.
+        /// </summary>
+        private void ScanLeftoverTables()
+        {
+            int before = _findings.Count;
+            for (int row = 1; row <= _md.GetTableRowCount(TableIndex.TypeSpec); row++)
+            {
+                _where = "TypeSpec row " + row;
+                _namer.Name(MetadataTokens.TypeSpecificationHandle(row), "");
+            }
+            for (int row = 1; row <= _md.GetTableRowCount(TableIndex.MethodSpec); row++)
+            {
+                _where = "MethodSpec row " + row;
+                CheckMethodSpec(MetadataTokens.MethodSpecificationHandle(row));
+            }
+            for (int row = 1; row <= _md.GetTableRowCount(TableIndex.GenericParam); row++)
+            {
+                GenericParameter p = _md.GetGenericParameter(MetadataTokens.GenericParameterHandle(row));
+                _where = OwnerName(p.Parent);
+                if (p.Parent.Kind == HandleKind.TypeDefinition)
+                {
+                    int n = _md.GetTypeDefinition((TypeDefinitionHandle)p.Parent).GetGenericParameters().Count;
+                    Report(GuardConstruct.GenericTypeDefinition, _where + " has " + n + " type parameter(s)");
+                }
+                else
+                {
+                    int n = _md.GetMethodDefinition((MethodDefinitionHandle)p.Parent).GetGenericParameters().Count;
+                    Report(GuardConstruct.GenericMethodDefinition, _where + " has " + n + " type parameter(s)");
+                }
+            }
+            // A leftover is dropped when a member already reported the same thing by name.
+            for (int i = _findings.Count - 1; i >= before; i--)
+            {
+                for (int j = 0; j < before; j++)
+                {
+                    if (_findings[j].Construct == _findings[i].Construct && _findings[j].Detail.Contains(_findings[i].Detail, StringComparison.Ordinal))
+                    {
+                        _findings.RemoveAt(i);
+                        break;
+                    }
+                }
+            }
+        }
+
+        internal MetadataReader Metadata => _md;
+
+        internal void Report(GuardConstruct construct, string detail)
+        {
+            var f = new GuardFinding(construct, _where, detail);
+            if (_seen.Add(f)) _findings.Add(f);
+        }
+
+        private string OwnerName(EntityHandle h)
+        {
+            switch (h.Kind)
+            {
+                case HandleKind.TypeDefinition:
+                    return TypeName((TypeDefinitionHandle)h);
+                case HandleKind.MethodDefinition:
+                    return MethodName(h);
+                case HandleKind.FieldDefinition:
+                    FieldDefinition f = _md.GetFieldDefinition((FieldDefinitionHandle)h);
+                    return TypeName(f.GetDeclaringType()) + "." + _md.GetString(f.Name);
+                case HandleKind.PropertyDefinition:
+                    return "property " + _md.GetString(_md.GetPropertyDefinition((PropertyDefinitionHandle)h).Name);
+                case HandleKind.Parameter:
+                    return "parameter " + _md.GetString(_md.GetParameter((ParameterHandle)h).Name);
+                case HandleKind.AssemblyDefinition:
+                    return "assembly";
+                case HandleKind.ModuleDefinition:
+                    return "module";
+                default:
+                    return h.Kind + " " + MetadataTokens.GetToken(h).ToString("X8");
+            }
+        }
+
+        private string MethodName(EntityHandle h)
+        {
+            if (h.Kind == HandleKind.MethodDefinition)
+            {
+                MethodDefinition m = _md.GetMethodDefinition((MethodDefinitionHandle)h);
+                return TypeName(m.GetDeclaringType()) + "." + _md.GetString(m.Name);
+            }
+            if (h.Kind == HandleKind.MemberReference)
+            {
+                MemberReference r = _md.GetMemberReference((MemberReferenceHandle)h);
+                return _namer.NameQuiet(r.Parent) + "." + _md.GetString(r.Name);
+            }
+            return h.Kind.ToString();
+        }
+
+        internal string TypeName(TypeDefinitionHandle h)
+        {
+            TypeDefinition t = _md.GetTypeDefinition(h);
+            string name = _md.GetString(t.Name);
+            if (!t.GetDeclaringType().IsNil) return TypeName(t.GetDeclaringType()) + "+" + name;
+            string ns = _md.GetString(t.Namespace);
+            return ns.Length == 0 ? name : ns + "." + name;
+        }
+
+        internal string TypeName(TypeReferenceHandle h)
+        {
+            TypeReference t = _md.GetTypeReference(h);
+            string name = _md.GetString(t.Name);
+            if (t.ResolutionScope.Kind == HandleKind.TypeReference) return TypeName((TypeReferenceHandle)t.ResolutionScope) + "+" + name;
+            string ns = _md.GetString(t.Namespace);
+            return ns.Length == 0 ? name : ns + "." + name;
+        }
+
+        /// <summary>Operand type per IL opcode (one byte, or 0xFExx for two bytes), from System.Reflection.Emit.</summary>
+        private static readonly Dictionary<int, OperandType> IlOperands = BuildOperandTable();
+
+        private static Dictionary<int, OperandType> BuildOperandTable()
+        {
+            var table = new Dictionary<int, OperandType>();
+            foreach (FieldInfo fi in typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
+            {
+                var op = (OpCode)fi.GetValue(null)!;
+                table[(ushort)op.Value] = op.OperandType;
+            }
+            return table;
+        }
+    }
+}

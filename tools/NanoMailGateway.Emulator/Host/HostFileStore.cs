@@ -1,0 +1,146 @@
+// IFileStore on a host directory: the emulator's queue and mailboxes live in real files
+// that survive a restart and that an administrator can look at. Appends are made durable
+// with fsync (HostStoredFile.Flush), as the queue's "write, flush, then commit" rule
+// needs (STYLE rule 10). Files are shared for reading and deleting, so that a read-only
+// store over the same directory (`nmg mailq` while the gateway runs) can open them.
+// Names are flat and plain (letters, digits, '.', '-', '_'), as on the board's LittleFS
+// root: a name can never leave the directory.
+// Left out on purpose: fsync of the directory after a create or delete (the board's
+// LittleFS commits its metadata itself; on the host a crash right after creating a file
+// may lose the empty entry, which the queue's recovery treats like an unwritten file),
+// capacity accounting (the queue counts its own bytes; the simulator models a full medium).
+
+using System;
+using System.IO;
+using NanoMailGateway.Core.Platform;
+
+namespace NanoMailGateway.Emulator.Host
+{
+    /// <summary>A flat directory of append-only files. Thread-safe (each open file is used by one thread).</summary>
+    public sealed class HostFileStore : IFileStore
+    {
+        /// <summary>Longest file name accepted (LittleFS allows 255; the queue uses about 12).</summary>
+        public const int MaxNameLength = 64;
+
+        private readonly string _directory;
+
+        /// <summary>
+        /// Opens the store in <paramref name="directory"/>. Read/write mode creates the
+        /// directory; read-only mode never creates or changes anything (Open with create
+        /// of a missing file, Delete and Append throw <see cref="StorageException"/>).
+        /// </summary>
+        /// <exception cref="StorageException">the directory cannot be created.</exception>
+        public HostFileStore(string directory, bool readOnly)
+        {
+            _directory = Path.GetFullPath(directory);
+            ReadOnly = readOnly;
+            if (readOnly) return;
+            try
+            {
+                Directory.CreateDirectory(_directory);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new StorageException("cannot create store directory " + _directory + ": " + e.Message, e);
+            }
+        }
+
+        /// <summary>The full path of the store's directory.</summary>
+        public string DirectoryPath => _directory;
+
+        /// <summary>True when nothing may be written (a reader beside a running gateway).</summary>
+        public bool ReadOnly { get; }
+
+        /// <exception cref="ArgumentException">the name is not a plain file name (a caller bug).</exception>
+        public IStoredFile? Open(string name, bool create)
+        {
+            string path = PathOf(name);
+            try
+            {
+                if (ReadOnly)
+                {
+                    if (!File.Exists(path))
+                    {
+                        if (create) throw new StorageException("store " + _directory + " is read-only: cannot create " + name);
+                        return null;
+                    }
+                    var r = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+                    return new HostStoredFile(name, r, writable: false);
+                }
+                // Unbuffered: one Append is one write to the OS, and a reader sees it at once.
+                var w = new FileStream(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+                return new HostStoredFile(name, w, writable: true);
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+            catch (DirectoryNotFoundException) when (!create || ReadOnly)
+            {
+                return null;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new StorageException("cannot open " + name + " in " + _directory + ": " + e.Message, e);
+            }
+        }
+
+        /// <exception cref="ArgumentException">the name is not a plain file name (a caller bug).</exception>
+        public void Delete(string name)
+        {
+            string path = PathOf(name);
+            if (ReadOnly) throw new StorageException("store " + _directory + " is read-only: cannot delete " + name);
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new StorageException("cannot delete " + name + " in " + _directory + ": " + e.Message, e);
+            }
+        }
+
+        public string[] List()
+        {
+            string[] paths;
+            try
+            {
+                if (!Directory.Exists(_directory)) return new string[0];
+                paths = Directory.GetFiles(_directory);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new StorageException("cannot list " + _directory + ": " + e.Message, e);
+            }
+            // Only names the store could have made: a stray editor backup or a subdirectory is not ours.
+            int n = 0;
+            var names = new string[paths.Length];
+            foreach (string p in paths)
+            {
+                string name = Path.GetFileName(p);
+                if (IsValidName(name)) names[n++] = name;
+            }
+            Array.Resize(ref names, n);
+            return names;
+        }
+
+        /// <summary>True for a plain name: 1..64 of letters, digits, '.', '-', '_', and not "." or "..".</summary>
+        public static bool IsValidName(string? name)
+        {
+            if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength) return false;
+            if (name == "." || name == "..") return false;
+            foreach (char c in name)
+            {
+                bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+                if (!ok) return false;
+            }
+            return true;
+        }
+
+        private string PathOf(string name)
+        {
+            if (!IsValidName(name)) throw new ArgumentException("not a plain store file name: \"" + name + "\"", nameof(name));
+            return Path.Combine(_directory, name);
+        }
+    }
+}
