@@ -6,6 +6,7 @@ namespace NanoMailGateway.Emulator
     {
         private static int Main(string[] args)
         {
+            if (args.Length > 0 && args[0] == "mailq") return Cli.MailqCommand.Run(args[1..], System.Console.Out, System.Console.Error);
             System.Console.WriteLine("nmg: not yet");
             return 0;
         }
