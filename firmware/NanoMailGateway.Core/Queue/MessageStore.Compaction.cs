@@ -3,8 +3,8 @@
 // in it. That one rule keeps Remove records safe (a Remove is always newer than every
 // record of its message, so it is deleted only after them) and keeps the newest
 // sequence number on flash (the newest segment is never deleted).
-// When the store fills (over half full) and at least two segments' worth of bytes are
-// dead, the live records of the head are copied forward: its data pieces are appended
+// When the store is nearly full (new mail would touch the reserve) and at least one
+// segment's worth of bytes is dead, the live records of the head are copied forward: its data pieces are appended
 // again and a new Commit record (with the current recipient states folded in and the
 // new piece list) is written and flushed; only then is the head deleted. A crash
 // before the new Commit is durable leaves the old one in force; after it, recovery
@@ -18,6 +18,10 @@ namespace NanoMailGateway.Core.Queue
 {
     public sealed partial class MessageStore
     {
+        // Reused by every relocation, so that compaction allocates nothing once they have grown.
+        private readonly PieceList _oldPieces = new PieceList();
+        private readonly PieceList _movedPieces = new PieceList();
+
         /// <summary>
         /// Deletes dead head segments; relocates the head's live records when worth it.
         /// <paramref name="pressure"/>: new mail is being refused, so one dead segment is enough reason.
@@ -25,7 +29,9 @@ namespace NanoMailGateway.Core.Queue
         private void Compact(bool pressure)
         {
             if (_readOnly || _log.IsBroken) return;
-            int relocations = _log.SegmentCount;
+            // Bounded work per call: one pass over the log, two when new mail is refused (live
+            // data in front of dead data must move to the tail first: a FIFO log's price).
+            int relocations = pressure ? 2 * _log.SegmentCount : _log.SegmentCount;
             while (_log.SegmentCount >= 2)
             {
                 SegmentInfo head = _log.GetSegment(0);
@@ -44,9 +50,12 @@ namespace NanoMailGateway.Core.Queue
                     continue;
                 }
                 if (relocations-- <= 0) return;
-                long dead = _log.UsedBytes - LiveBytes();
-                long wanted = pressure ? _options.SegmentSize : 2L * _options.SegmentSize;
-                if (dead < wanted || _log.UsedBytes * 2 < _options.CapacityBytes) return;
+                // Copy only when space is short: the longer dead bytes are left to pile up,
+                // the fewer live bytes the head still holds when it is copied (LFS cleaning
+                // cost), and at least one segment's worth must be dead to gain anything.
+                long used = _log.UsedBytes;
+                bool nearFull = used > _options.CapacityBytes - _options.ReserveBytes - _options.SegmentSize;
+                if (!(pressure || nearFull) || used - LiveBytes() < _options.SegmentSize) return;
                 if (!RelocateHead(head.Number)) return;
             }
         }
@@ -84,26 +93,38 @@ namespace NanoMailGateway.Core.Queue
             {
                 QueuedMessage m = (QueuedMessage)_messages[i]!;
                 if (m.MinSegment > head) continue;
-                PieceList old = ReadPieceList(m);
+                PieceList old = ReadPieceList(m, _oldPieces);
                 long inHead = 0;
                 for (int k = 0; k < old.Count; k++) if (old.SegmentAt(k) == head) inHead += old.LengthAt(k) + RecordFormat.Overhead + RecordFormat.DataPrefix;
                 int commitLen = CommitLength(m, old.Count + 2 * (int)(inHead / MinPiece + 1));
                 if (!_log.Fits(inHead * 2 + commitLen + RecordFormat.Overhead, 0)) return false;
-                PieceList moved = new PieceList();
+                // Consecutive pieces in the head are gathered into whole write units again,
+                // so that repeated relocation does not split a message into ever more pieces.
+                PieceList moved = _movedPieces;
+                moved.Clear();
+                int fill = 0;
                 for (int k = 0; k < old.Count; k++)
                 {
                     long loc = RecordFormat.Location(old.SegmentAt(k), old.OffsetAt(k));
                     int len = old.LengthAt(k);
                     if (old.SegmentAt(k) != head)
                     {
+                        if (fill > 0) WritePieces(m.Id, _scratch, fill, moved);
+                        fill = 0;
                         moved.Add(loc, len);
                         continue;
                     }
                     if (len > _scratch.Length) throw new StorageException("data piece larger than the write unit");
+                    if (fill + len > _scratch.Length)
+                    {
+                        WritePieces(m.Id, _scratch, fill, moved);
+                        fill = 0;
+                    }
                     long dataAt = RecordFormat.OffsetOf(loc) + RecordFormat.HeaderSize + RecordFormat.DataPrefix;
-                    if (_log.ReadAt(head, dataAt, _scratch, 0, len) != len) throw new StorageException("data piece cut short");
-                    WritePieces(m.Id, _scratch, len, moved);
+                    if (_log.ReadAt(head, dataAt, _scratch, fill, len) != len) throw new StorageException("data piece cut short");
+                    fill += len;
                 }
+                if (fill > 0) WritePieces(m.Id, _scratch, fill, moved);
                 WriteCommit(m, moved);
                 Relocations++;
             }
@@ -112,9 +133,9 @@ namespace NanoMailGateway.Core.Queue
         }
 
         /// <summary>The message's piece list, read from its Commit record.</summary>
-        private PieceList ReadPieceList(QueuedMessage m)
+        private PieceList ReadPieceList(QueuedMessage m, PieceList list)
         {
-            PieceList list = new PieceList();
+            list.Clear();
             _fields.Open(m.CommitLocation, m.CommitLength, m.PiecesOffset);
             int count = (int)_fields.ReadU32();
             for (int i = 0; i < count; i++)

@@ -85,6 +85,9 @@ namespace NanoMailGateway.Core.Simulation
         /// <summary>Flush calls so far.</summary>
         public long FlushCount { get; private set; }
 
+        /// <summary>Bytes the simulator itself allocated to hold file contents (benchmarks subtract it).</summary>
+        public long AllocatedBytes { get; private set; }
+
         /// <summary>True between a power cut and <see cref="Reboot"/>.</summary>
         public bool PoweredOff
         {
@@ -225,19 +228,19 @@ namespace NanoMailGateway.Core.Simulation
                     int kept = 0;
                     if (_cutMode != CutMode.Clean) kept = count <= 1 ? 0 : 1 + _random.Next(count - 1);
                     int total = _cutMode == CutMode.Garbage ? count : kept;
-                    c.Write(buffer, offset, kept);
+                    AllocatedBytes += c.Write(buffer, offset, kept);
                     if (total > kept)
                     {
                         byte[] junk = new byte[total - kept];
                         _random.NextBytes(junk);
-                        c.Write(junk, 0, junk.Length);
+                        AllocatedBytes += c.Write(junk, 0, junk.Length);
                     }
                     WriteCount++;
                     BytesWritten += total;
                     PowerOffLocked();
                     throw new StorageException("power cut (simulated)");
                 }
-                c.Write(buffer, offset, count);
+                AllocatedBytes += c.Write(buffer, offset, count);
                 WriteCount++;
                 BytesWritten += count;
             }

@@ -83,20 +83,24 @@ namespace NanoMailGateway.Core.Simulation
 
             internal bool Deleted { get; set; }
 
-            internal void Write(byte[] buffer, int offset, int count)
+            /// <summary>Appends; returns the bytes allocated to grow the array (for allocation accounting).</summary>
+            internal long Write(byte[] buffer, int offset, int count)
             {
-                if (count <= 0) return;
+                if (count <= 0) return 0;
+                long allocated = 0;
                 long need = Length + count;
                 if (need > Data.Length)
                 {
                     long size = Data.Length;
                     while (size < need) size *= 2;
                     byte[] grown = new byte[(int)size];
+                    allocated = size;
                     Array.Copy(Data, grown, (int)Length);
                     Data = grown;
                 }
                 Array.Copy(buffer, offset, Data, (int)Length, count);
                 Length += count;
+                return allocated;
             }
         }
     }

@@ -6,6 +6,7 @@ namespace NanoMailGateway.Bench
     {
         private static int Main(string[] args)
         {
+            if (args.Length > 0 && args[0] == "queue") { QueueBench.Run(args); return 0; }
             System.Console.WriteLine("no benchmarks yet");
             return 0;
         }
