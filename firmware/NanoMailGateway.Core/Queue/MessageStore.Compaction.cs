@@ -95,8 +95,16 @@ namespace NanoMailGateway.Core.Queue
                 if (m.MinSegment > head) continue;
                 PieceList old = ReadPieceList(m, _oldPieces);
                 long inHead = 0;
-                for (int k = 0; k < old.Count; k++) if (old.SegmentAt(k) == head) inHead += old.LengthAt(k) + RecordFormat.Overhead + RecordFormat.DataPrefix;
-                int commitLen = CommitLength(m, old.Count + 2 * (int)(inHead / MinPiece + 1));
+                int headPieces = 0;
+                for (int k = 0; k < old.Count; k++)
+                {
+                    if (old.SegmentAt(k) != head) continue;
+                    inHead += old.LengthAt(k) + RecordFormat.Overhead + RecordFormat.DataPrefix;
+                    headPieces++;
+                }
+                // Each regathered write unit may be split once at a segment end.
+                int commitLen = CommitLength(m, old.Count + headPieces + 1);
+                if (commitLen > _log.MaxRecordPayload) return false;
                 if (!_log.Fits(inHead * 2 + commitLen + RecordFormat.Overhead, 0)) return false;
                 // Consecutive pieces in the head are gathered into whole write units again,
                 // so that repeated relocation does not split a message into ever more pieces.

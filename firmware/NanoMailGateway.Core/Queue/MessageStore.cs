@@ -29,6 +29,19 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Smallest data piece worth putting at the end of a segment, bytes.</summary>
         private const int MinPiece = 64;
 
+        /// <summary>Longest reply or error text kept in a status, characters (longer is cut).</summary>
+        public const int MaxStatusText = 200;
+
+        /// <summary>Longest enhanced status code kept ("x.yyy.zzz" is 11, RFC 3463 §2), characters.</summary>
+        public const int MaxStatusCode = 16;
+
+        /// <summary>Longest mailbox name kept in a status, characters.</summary>
+        public const int MaxMailboxName = 64;
+
+        /// <summary>Commit record bytes kept free of the envelope for the piece list: a quarter of a record,
+        /// at most 4096 (341 pieces: 680 KB at 2 KB write units).</summary>
+        private int PieceListRoom => _log.MaxRecordPayload / 4 < 4096 ? _log.MaxRecordPayload / 4 : 4096;
+
         private readonly object _gate = new object();
         private readonly QueueOptions _options;
         private readonly IClock _clock;
@@ -219,13 +232,15 @@ namespace NanoMailGateway.Core.Queue
                 CheckWritable();
                 if (message.IsRemoved) throw new InvalidOperationException("message " + message.QueueId + " was removed");
                 if (recipient < 0 || recipient >= message.RecipientCount) throw new ArgumentOutOfRangeException("recipient");
-                string text = Cut(status.Text);
-                int len = 8 + 2 + 1 + 2 + 8 + RecordFormat.StringSize(status.Code) + RecordFormat.StringSize(text)
-                    + RecordFormat.StringSize(status.Mailbox) + 8;
+                string text = Cut(status.Text, MaxStatusText);
+                string code = Cut(status.Code, MaxStatusCode);
+                string mailbox = Cut(status.Mailbox, MaxMailboxName);
+                int len = 8 + 2 + 1 + 2 + 8 + RecordFormat.StringSize(code) + RecordFormat.StringSize(text)
+                    + RecordFormat.StringSize(mailbox) + 8;
                 if (!_log.Fits(len + RecordFormat.Overhead, 0)) throw new StorageException("queue store full");
                 _log.Begin(RecordType.Status, len);
                 long uid = status.State == RecipientState.InMailbox && status.Uid == 0 ? _log.LastSequence : status.Uid;
-                RecipientStatus s = new RecipientStatus(status.State, status.Attempts, status.NextAttemptUtc, status.Code, text, status.Mailbox, uid);
+                RecipientStatus s = new RecipientStatus(status.State, status.Attempts, status.NextAttemptUtc, code, text, mailbox, uid);
                 _log.PutI64(message.Id);
                 _log.PutU16(recipient);
                 _log.PutByte((int)s.State);
@@ -318,6 +333,10 @@ namespace NanoMailGateway.Core.Queue
                     Compact(true);
                     if (!RoomFor(0, floor)) return null;
                 }
+                // The Commit record must fit in one segment with the recipients' longest
+                // status texts and room for the piece list: refuse a pathological envelope
+                // now rather than fail at Commit (max_recipients keeps this far away).
+                if (CommitSize(envelope, 0) > _log.MaxRecordPayload - PieceListRoom) return null;
                 byte[]? buffer = _writerBuffers.TryRent();
                 if (buffer == null) return null;
                 MessageWriter w = new MessageWriter(this, _log.TakeSequence(), envelope, buffer, floor);
@@ -332,7 +351,7 @@ namespace NanoMailGateway.Core.Queue
             lock (_gate)
             {
                 CheckWritable();
-                int commitSize = CommitSize(w.Envelope, w.Pieces.Count + 2);
+                int commitSize = CommitSize(w.Envelope, w.Pieces.Count + 8);
                 if (commitSize > _log.MaxRecordPayload) return false;
                 long need = count + 2L * (RecordFormat.Overhead + RecordFormat.DataPrefix) + commitSize + RecordFormat.Overhead;
                 if (!_log.Fits(need, w.Floor))
@@ -440,9 +459,9 @@ namespace NanoMailGateway.Core.Queue
             return null;
         }
 
-        private string Cut(string text)
+        private static string Cut(string text, int max)
         {
-            return text.Length > _options.MaxErrorText ? text.Substring(0, _options.MaxErrorText) : text;
+            return text.Length > max ? text.Substring(0, max) : text;
         }
 
         /// <summary>Appends <paramref name="count"/> bytes as Data records of message <paramref name="id"/>, splitting at segment ends.</summary>
@@ -474,7 +493,7 @@ namespace NanoMailGateway.Core.Queue
             {
                 EnvelopeRecipient r = e.GetRecipient(i);
                 n += RecordFormat.StringSize(r.Address) + 1 + 1 + RecordFormat.StringSize(r.OriginalRecipient);
-                n += 1 + 2 + 8 + 8 + 3 * 2 + 200 * 3;   // status fields with their longest strings
+                n += 1 + 2 + 8 + 8 + 3 * 2 + MaxStatusCode + MaxStatusText + MaxMailboxName;   // status at its longest
             }
             return n + 4 + pieceCount * RecordFormat.PieceEntrySize;
         }

@@ -83,8 +83,5 @@ namespace NanoMailGateway.Core.Queue
 
         /// <summary>Most messages being written at once (each holds one write-unit buffer).</summary>
         public int MaxWriters { get; }
-
-        /// <summary>Longest last-error text kept per recipient, characters (longer text is cut).</summary>
-        public int MaxErrorText => 200;
     }
 }

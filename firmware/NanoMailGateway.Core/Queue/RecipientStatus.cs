@@ -16,7 +16,7 @@ namespace NanoMailGateway.Core.Queue
         /// <param name="attempts">Delivery attempts made so far.</param>
         /// <param name="nextAttemptUtc">When a Deferred recipient is due again (wall clock, UTC).</param>
         /// <param name="code">RFC 3463 enhanced status code of the last result ("4.4.1"), or "".</param>
-        /// <param name="text">Last reply or error text (cut to QueueOptions.MaxErrorText), or "".</param>
+        /// <param name="text">Last reply or error text (the store cuts it to MessageStore.MaxStatusText), or "".</param>
         /// <param name="mailbox">Local mailbox name for InMailbox/Expunged, or "".</param>
         /// <param name="uid">Mailbox UID (unique for the life of the store), or 0.</param>
         public RecipientStatus(RecipientState state, int attempts, DateTime nextAttemptUtc, string code, string text, string mailbox, long uid)

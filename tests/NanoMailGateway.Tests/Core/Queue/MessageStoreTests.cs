@@ -328,5 +328,37 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.Equal(Body(3000, 9), PowerLossTests.Model.ReadAll(s, s.GetMessages().Single()));
             Assert.Equal("no route", s.GetMessages().Single().GetStatus(0).Text);
         }
+    
+        [Fact]
+        public void An_envelope_whose_commit_record_cannot_fit_a_segment_is_refused_up_front()
+        {
+            var sim = new FlashSimulator(Capacity, 1);
+            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var huge = new Envelope("a@b.c");
+            for (int i = 0; i < 60; i++) huge.AddRecipient(new EnvelopeRecipient(new string('x', 60) + i + "@example.com", false, DsnNotify.Unspecified, null));
+            Assert.Null(s.BeginMessage(huge));
+            Assert.NotNull(s.BeginMessage(Env(rcpts: 25)));     // 16 KB segments take about 30 recipients
+        }
+
+        [Fact]
+        public void Long_status_texts_are_cut_and_relocation_still_fits()
+        {
+            var sim = new FlashSimulator(Capacity, 1);
+            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var stuck = Put(s, Body(20_000, 3), Env(rcpts: 5));
+            for (int r = 0; r < 5; r++) s.Defer(stuck, r, DateTime.MaxValue, new string('4', 300), new string('t', 5000));
+            Assert.Equal(MessageStore.MaxStatusText, stuck.GetStatus(0).Text.Length);
+            Assert.Equal(MessageStore.MaxStatusCode, stuck.GetStatus(0).Code.Length);
+            for (int i = 0; i < 100; i++)
+            {
+                var m = Put(s, Body(6000, i));
+                s.MarkDelivered(m, 0, "2.0.0", "ok");
+                s.Remove(m);
+            }
+            Assert.True(s.Relocations > 0);
+            s = Reopen(sim, s);
+            Assert.Equal(Body(20_000, 3), PowerLossTests.Model.ReadAll(s, s.GetMessages().Single()));
+            Assert.Equal(new string('t', MessageStore.MaxStatusText), s.GetMessages().Single().GetStatus(4).Text);
+        }
     }
 }
