@@ -60,6 +60,24 @@ namespace NanoMailGateway.Core.Queue
             }
         }
 
+        /// <summary>Deletes oldest segments while they hold nothing live (never the newest).</summary>
+        private void DeleteDeadHeads()
+        {
+            if (_readOnly) return;
+            while (_log.SegmentCount >= 2)
+            {
+                SegmentInfo head = _log.GetSegment(0);
+                if (head.Number == _log.ActiveNumber || HasLiveIn(head.Number)) return;
+                for (int i = 0; i < _writers.Count; i++)
+                {
+                    if (((MessageWriter)_writers[i]!).Pieces.MinSegment <= head.Number) return;
+                }
+                _log.Commit();
+                _log.DeleteOldest();
+                SegmentsDeleted++;
+            }
+        }
+
         private bool HasLiveIn(int segment)
         {
             for (int i = 0; i < _messages.Count; i++)
@@ -104,8 +122,15 @@ namespace NanoMailGateway.Core.Queue
                 }
                 // Each regathered write unit may be split once at a segment end.
                 int commitLen = CommitLength(m, old.Count + headPieces + 1);
-                if (commitLen > _log.MaxRecordPayload) return false;
-                if (!_log.Fits(inHead * 2 + commitLen + RecordFormat.Overhead, 0)) return false;
+                // Regathering adds at most one split (one record overhead) per write unit copied.
+                long need = inHead + (headPieces + 1) * (long)(RecordFormat.Overhead + RecordFormat.DataPrefix) + commitLen + RecordFormat.Overhead;
+                if (commitLen > _log.MaxRecordPayload || !_log.Fits(need, 0))
+                {
+                    // Messages already copied point at their new Commit: it must be on flash
+                    // before anyone reads it (the head stays, so nothing else changes).
+                    _log.Commit();
+                    return false;
+                }
                 // Consecutive pieces in the head are gathered into whole write units again,
                 // so that repeated relocation does not split a message into ever more pieces.
                 PieceList moved = _movedPieces;
@@ -134,9 +159,11 @@ namespace NanoMailGateway.Core.Queue
                 }
                 if (fill > 0) WritePieces(m.Id, _scratch, fill, moved);
                 WriteCommit(m, moved);
+                // One commit point per message: after a crash the copies made so far count,
+                // and only the rest of the head is copied again.
+                _log.Commit();
                 Relocations++;
             }
-            _log.Commit();
             return true;
         }
 

@@ -54,7 +54,9 @@ namespace NanoMailGateway.Core.Queue
                 }
                 _log.NextSequence = maxSeq + 1;
                 _log.NextSegmentNumber = maxNumber + 1;
-                Compact(false);
+                // Only dead segments go at start; copying waits until space is short, so a
+                // board that keeps rebooting does not spend its flash copying at every boot.
+                DeleteDeadHeads();
             }
         }
 

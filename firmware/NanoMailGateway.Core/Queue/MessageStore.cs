@@ -79,7 +79,7 @@ namespace NanoMailGateway.Core.Queue
         /// </summary>
         public static MessageStore OpenReadOnly(IFileStore files, IClock clock)
         {
-            QueueOptions o = new QueueOptions(1L << 40, 1048576, 4096, 1048576 + 4L * QueueOptions.BlockSize, 1 << 20, 1);
+            QueueOptions o = new QueueOptions(1L << 40, 1048576, 4096, 2 * 1048576 + 4L * QueueOptions.BlockSize, 1 << 20, 1);
             MessageStore s = new MessageStore(files, o, clock, true);
             s.Recover();
             return s;

@@ -8,7 +8,8 @@
 //                                          large enough that headers and waste stay < 1 %
 //   write unit     2048                    the ESP32 driver writes (and flushes) on every
 //                                          Write: appends are gathered to this many bytes
-//   reserve        3 segments              status records, bounces and compaction may use it,
+//   reserve        3 segments              status records, bounces and compaction may use it
+//                  (at least 2 segments + 3 blocks),
 //                                          new mail may not (RFC 3463 4.3.1 before that)
 //   max messages   queue_max_messages      bounds the RAM index (one entry per message)
 //   max writers    4                       messages being received at once (one buffer each)
@@ -43,9 +44,11 @@ namespace NanoMailGateway.Core.Queue
             MaxMessages = maxMessages;
             MaxWriters = maxWriters;
             // Compaction copies at most one segment's live pieces plus commit records, and
-            // the active segment may round up to one more block.
-            CompactionReserve = segmentSize + 2L * BlockSize;
-            if (reserveBytes < MinimumReserve) throw new ArgumentException("reserve must be at least segment size + 3 blocks");
+            // the active segment may round up to one more block. Twice that: a power cut in
+            // the middle of a copy leaves a dead partial copy, and the copy must still fit
+            // when it is done again after the reboot.
+            CompactionReserve = 2L * segmentSize + 2L * BlockSize;
+            if (reserveBytes < MinimumReserve) throw new ArgumentException("reserve must be at least 2 segments + 3 blocks");
             ReserveBytes = reserveBytes;
             if (CapacityBytes < reserveBytes + 2L * segmentSize) throw new ArgumentException("capacity must hold the reserve and two segments");
             ReservedLocalMessages = maxMessages / 16 < 1 ? 1 : maxMessages / 16;
