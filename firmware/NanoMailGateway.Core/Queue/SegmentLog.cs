@@ -30,8 +30,12 @@ namespace NanoMailGateway.Core.Queue
         private int _bufCount;
         private IStoredFile? _active;
         private SegmentInfo? _activeInfo;
-        private IStoredFile? _readFile;
-        private int _readNumber = -1;
+        // Two read handles: a reader alternates between the segment holding the Commit
+        // record (piece list) and the one holding the data; one handle would reopen a
+        // file (and allocate) on every piece.
+        private readonly IStoredFile?[] _readFile = new IStoredFile?[2];
+        private readonly int[] _readNumber = new int[] { -1, -1 };
+        private int _readLast;
         private uint _crc;
         private int _recordLeft = -1;          // payload bytes still due in the open record; -1 = none open
         private bool _broken;
@@ -291,12 +295,7 @@ namespace NanoMailGateway.Core.Queue
             CheckUsable();
             SegmentInfo s = GetSegment(0);
             if (s == _activeInfo) throw new InvalidOperationException("cannot delete the active segment");
-            if (_readNumber == s.Number)
-            {
-                _readFile!.Close();
-                _readFile = null;
-                _readNumber = -1;
-            }
+            DropReadHandle(s.Number);
             try
             {
                 _files.Delete(RecordFormat.SegmentName(s.Number));
@@ -312,24 +311,18 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Deletes a segment file by number (recovery: segments without a valid header).</summary>
         public void DeleteFile(int number)
         {
-            if (_readNumber == number)
-            {
-                _readFile!.Close();
-                _readFile = null;
-                _readNumber = -1;
-            }
+            DropReadHandle(number);
             _files.Delete(RecordFormat.SegmentName(number));
         }
 
         /// <summary>Closes the files (the store is done).</summary>
         public void Close()
         {
-            if (_readFile != null) _readFile.Close();
+            DropReadHandle(_readNumber[0]);
+            DropReadHandle(_readNumber[1]);
             if (_active != null) _active.Close();
-            _readFile = null;
             _active = null;
             _activeInfo = null;
-            _readNumber = -1;
             _broken = true;
         }
 
@@ -422,15 +415,34 @@ namespace NanoMailGateway.Core.Queue
         private IStoredFile FileFor(int segment)
         {
             if (_activeInfo != null && segment == _activeInfo.Number) return _active!;
-            if (_readNumber == segment) return _readFile!;
-            if (_readFile != null) _readFile.Close();
-            _readFile = null;
-            _readNumber = -1;
+            for (int i = 0; i < 2; i++)
+            {
+                if (_readNumber[i] == segment)
+                {
+                    _readLast = i;
+                    return _readFile[i]!;
+                }
+            }
+            int slot = 1 - _readLast;          // the one used less recently
+            DropReadHandle(_readNumber[slot]);
             IStoredFile? f = _files.Open(RecordFormat.SegmentName(segment), false);
             if (f == null) throw new StorageException("segment missing: " + RecordFormat.SegmentName(segment));
-            _readFile = f;
-            _readNumber = segment;
+            _readFile[slot] = f;
+            _readNumber[slot] = segment;
+            _readLast = slot;
             return f;
+        }
+
+        private void DropReadHandle(int segment)
+        {
+            if (segment < 0) return;
+            for (int i = 0; i < 2; i++)
+            {
+                if (_readNumber[i] != segment) continue;
+                _readFile[i]!.Close();
+                _readFile[i] = null;
+                _readNumber[i] = -1;
+            }
         }
 
         private void CheckUsable()

@@ -156,6 +156,7 @@ namespace NanoMailGateway.Core.Simulation
                 {
                     if (!create) return null;
                     c = new SimulatedFile.Content(name);
+                    AllocatedBytes += c.Data.Length;
                     _files.Add(c);
                 }
                 return new SimulatedFile(this, c, _generation);
