@@ -360,5 +360,29 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.Equal(Body(20_000, 3), PowerLossTests.Model.ReadAll(s, s.GetMessages().Single()));
             Assert.Equal(new string('t', MessageStore.MaxStatusText), s.GetMessages().Single().GetStatus(4).Text);
         }
+    
+        [Fact]
+        public void Statuses_of_one_attempt_can_share_one_flush()
+        {
+            var sim = new FlashSimulator(Capacity, 1) { Loss = UnflushedLoss.DropAll };
+            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var m = Put(s, Body(100), Env(rcpts: 3));
+            long f0 = sim.FlushCount;
+            for (int r = 0; r < 3; r++) s.SetStatus(m, r, new RecipientStatus(RecipientState.Delivered, 1, DateTime.MinValue, "2.0.0", "ok", "", 0), false);
+            Assert.Equal(f0, sim.FlushCount);
+            Assert.True(m.AllFinal);
+            sim.CutPowerNow();                                   // unflushed: forgotten, the message stays queued
+            sim.Reboot();
+            s = MessageStore.Open(sim, Options(), new TestClock());
+            m = s.GetMessages().Single();
+            Assert.Equal(RecipientState.Queued, m.GetStatus(2).State);
+            for (int r = 0; r < 3; r++) s.SetStatus(m, r, new RecipientStatus(RecipientState.Delivered, 1, DateTime.MinValue, "2.0.0", "ok", "", 0), false);
+            s.Flush();
+            Assert.Equal(1, sim.FlushCount - f0);
+            sim.CutPowerNow();
+            sim.Reboot();
+            s = MessageStore.Open(sim, Options(), new TestClock());
+            Assert.True(s.GetMessages().Single().AllFinal);
+        }
     }
 }
