@@ -1,4 +1,4 @@
-// nmg: the NanoMailGateway emulator and admin tool. Verbs are added by later issues.
+// nmg: the NanoMailGateway emulator and admin tool. Verbs live in Cli/.
 
 namespace NanoMailGateway.Emulator
 {
@@ -6,9 +6,7 @@ namespace NanoMailGateway.Emulator
     {
         private static int Main(string[] args)
         {
-            if (args.Length > 0 && args[0] == "mailq") return Cli.MailqCommand.Run(args[1..], System.Console.Out, System.Console.Error);
-            System.Console.WriteLine("nmg: not yet");
-            return 0;
+            return Cli.CommandLine.Run(args, System.Console.Out, System.Console.Error);
         }
     }
 }

@@ -8,8 +8,11 @@ using System;
 
 namespace NanoMailGateway.Core.Queue
 {
-    /// <summary>A cursor over one message's data. Not thread-safe; one per delivery or POP3 session.</summary>
-    public sealed class MessageReader
+    /// <summary>
+    /// A cursor over one message's data; delivery and the bounce composer read it as an
+    /// <see cref="SmtpClient.IMessageContent"/>. Not thread-safe; one per delivery or POP3 session.
+    /// </summary>
+    public sealed class MessageReader : SmtpClient.IMessageContent
     {
         private readonly MessageStore _store;
         private readonly QueuedMessage _message;

@@ -1,0 +1,134 @@
+// Server side of the SASL mechanisms we offer: PLAIN (RFC 4616) and LOGIN
+// (draft-murchison-sasl-login, as used with RFC 4954). It decodes the client's base64
+// responses (RFC 4954 §4: "=" is an empty initial response, "*" cancels) and produces
+// the credentials; the protocol (SMTP, POP3) maps each step to its own reply and asks
+// the AccountDirectory. The decoded secret lives in a string for as short as possible.
+// Left out on purpose: authorization identities other than the authenticated one
+// (PLAIN's authzid must be empty or equal to authcid), CRAM-MD5/SCRAM (need secrets at
+// rest in clear anyway, and TLS is the answer to sniffing).
+
+using System;
+using NanoMailGateway.Core.Text;
+
+namespace NanoMailGateway.Core.Auth
+{
+    /// <summary>What the SASL exchange needs next.</summary>
+    public enum SaslStep
+    {
+        /// <summary>Send an empty challenge and wait for the PLAIN response.</summary>
+        NeedPlainResponse,
+        /// <summary>Send the LOGIN "Username:" challenge.</summary>
+        NeedUsername,
+        /// <summary>Send the LOGIN "Password:" challenge.</summary>
+        NeedPassword,
+        /// <summary>Credentials are ready in UserName / Password: verify them.</summary>
+        Verify,
+        /// <summary>The client sent "*" (RFC 4954 §4).</summary>
+        Cancelled,
+        /// <summary>Not base64, or not a valid PLAIN message.</summary>
+        BadEncoding,
+        /// <summary>A mechanism we do not offer.</summary>
+        UnknownMechanism,
+    }
+
+    /// <summary>One SASL exchange at a time, reused per session. Not thread-safe.</summary>
+    public sealed class SaslServer
+    {
+        private static readonly byte[] MechPlain = Ascii.GetBytes("PLAIN");
+        private static readonly byte[] MechLogin = Ascii.GetBytes("LOGIN");
+
+        private SaslStep _step;
+
+        /// <summary>The authentication identity once the step is Verify.</summary>
+        public string UserName { get; private set; } = "";
+
+        /// <summary>The secret once the step is Verify; cleared by <see cref="Clear"/>.</summary>
+        public string Password { get; private set; } = "";
+
+        /// <summary>Forgets the credentials.</summary>
+        public void Clear()
+        {
+            UserName = "";
+            Password = "";
+        }
+
+        /// <summary>
+        /// Starts an exchange: <paramref name="mechanism"/> is the mechanism name range;
+        /// <paramref name="initialLength"/> &lt; 0 means no initial response was given.
+        /// </summary>
+        public SaslStep Start(byte[] b, int mechanism, int mechanismLength, int initial, int initialLength)
+        {
+            Clear();
+            if (Ascii.EqualsIgnoreCase(b, mechanism, mechanismLength, MechPlain))
+            {
+                _step = SaslStep.NeedPlainResponse;
+                return initialLength < 0 ? _step : Respond(b, initial, initialLength);
+            }
+            if (Ascii.EqualsIgnoreCase(b, mechanism, mechanismLength, MechLogin))
+            {
+                _step = SaslStep.NeedUsername;
+                return initialLength < 0 ? _step : Respond(b, initial, initialLength);
+            }
+            return SaslStep.UnknownMechanism;
+        }
+
+        /// <summary>Takes the client's response line (base64, without CRLF).</summary>
+        public SaslStep Respond(byte[] b, int offset, int count)
+        {
+            if (count == 1 && b[offset] == (byte)'*') return SaslStep.Cancelled; // RFC 4954 §4
+            byte[]? raw = Decode(b, offset, count);
+            if (raw == null) return SaslStep.BadEncoding;
+            switch (_step)
+            {
+                case SaslStep.NeedPlainResponse:
+                    return Plain(raw);
+                case SaslStep.NeedUsername:
+                    UserName = Ascii.GetString(raw, 0, raw.Length);
+                    _step = SaslStep.NeedPassword;
+                    return _step;
+                case SaslStep.NeedPassword:
+                    Password = Ascii.GetString(raw, 0, raw.Length);
+                    Array.Clear(raw, 0, raw.Length);
+                    _step = SaslStep.Verify;
+                    return _step;
+                default:
+                    return SaslStep.BadEncoding;
+            }
+        }
+
+        // RFC 4616 §2: message = [authzid] UTF8NUL authcid UTF8NUL passwd
+        private SaslStep Plain(byte[] raw)
+        {
+            int first = Ascii.IndexOf(raw, 0, raw.Length, 0);
+            int second = first < 0 ? -1 : Ascii.IndexOf(raw, first + 1, raw.Length - first - 1, 0);
+            if (first < 0 || second < 0 || Ascii.IndexOf(raw, second + 1, raw.Length - second - 1, 0) >= 0) return SaslStep.BadEncoding;
+            string authzid = Ascii.GetString(raw, 0, first);
+            UserName = Ascii.GetString(raw, first + 1, second - first - 1);
+            Password = Ascii.GetString(raw, second + 1, raw.Length - second - 1);
+            Array.Clear(raw, 0, raw.Length);
+            if (UserName.Length == 0 || (authzid.Length > 0 && authzid != UserName)) return SaslStep.BadEncoding;
+            _step = SaslStep.Verify;
+            return _step;
+        }
+
+        // Base64 of a response; "=" is the empty response (RFC 4954 §4).
+        private static byte[]? Decode(byte[] b, int offset, int count)
+        {
+            if (count == 1 && b[offset] == (byte)'=') return new byte[0];
+            if (count == 0 || count % 4 != 0) return null;
+            for (int i = offset; i < offset + count; i++)
+            {
+                byte c = b[i];
+                if (!(Ascii.IsLetter(c) || Ascii.IsDigit(c) || c == (byte)'+' || c == (byte)'/' || c == (byte)'=')) return null;
+            }
+            try
+            {
+                return Convert.FromBase64String(Ascii.GetString(b, offset, count));
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+// The reusable accept loop for every server port (SMTP now, POP3 later). One thread
+// accepts; each session runs on its own thread in one of a FIXED number of slots
+// (DESIGN.md: one thread per session from a fixed number of slots, no thread pool).
+// A connection over the slot limit, or one whose session cannot rent its buffers, gets
+// the protocol's busy line from the factory and is closed, so memory never grows with
+// load (DESIGN.md, Memory). Before refusing for want of a slot the accept thread waits
+// a short, bounded grace time for one to free up: a client that reconnects the moment
+// it has read our 221 (Postfix's smtp-source does) would otherwise race the previous
+// session's last milliseconds of closing and returning its buffers.
+// Stop closes the listening socket, waits a bounded time for running sessions, then
+// aborts (closes) the rest and waits once more.
+// Left out on purpose: per-client connection rate limits (a later concern) and any
+// protocol knowledge (ISessionFactory carries it).
+
+using System;
+using System.Threading;
+using NanoMailGateway.Core.Platform;
+
+namespace NanoMailGateway.Core.Listener
+{
+    /// <summary>Accept loop with a fixed number of session slots. Start once, Stop once; thread-safe.</summary>
+    public sealed class ConnectionListener
+    {
+        private readonly ITcpListener _listener;
+        private readonly ISessionFactory _factory;
+        private readonly ILog _log;
+        private readonly object _gate = new object();
+        private readonly ISession?[] _sessions;
+        private readonly Thread?[] _threads;
+        private readonly ManualResetEvent _acceptDone = new ManualResetEvent(false);
+        private readonly AutoResetEvent _slotFreed = new AutoResetEvent(false);
+        private readonly int _slotWaitMs;
+        private Thread? _acceptThread;
+        private int _nextSessionId;
+        private int _accepted;
+        private int _refused;
+        private bool _stopping;
+
+        /// <summary>Creates the loop; nothing runs until <see cref="Start"/>.</summary>
+        /// <param name="listener">A bound listening socket; the loop owns and closes it.</param>
+        /// <param name="factory">The protocol.</param>
+        /// <param name="maxSessions">Concurrent sessions (slots), at least 1 (board profile).</param>
+        /// <param name="log">Event log.</param>
+        /// <param name="slotWaitMs">How long a new connection may wait for a slot before it is refused, ms (0: refuse at once).</param>
+        public ConnectionListener(ITcpListener listener, ISessionFactory factory, int maxSessions, ILog log, int slotWaitMs)
+        {
+            if (maxSessions < 1) throw new ArgumentOutOfRangeException("maxSessions");
+            _slotWaitMs = slotWaitMs < 0 ? 0 : slotWaitMs;
+            _listener = listener;
+            _factory = factory;
+            _log = log;
+            _sessions = new ISession?[maxSessions];
+            _threads = new Thread?[maxSessions];
+        }
+
+        /// <summary>The bound port.</summary>
+        public int LocalPort => _listener.LocalPort;
+
+        /// <summary>Default grace for a free slot, ms: a few times a session's closing work on the board.</summary>
+        public const int DefaultSlotWaitMs = 250;
+
+        /// <summary>Creates the loop with the default slot grace time.</summary>
+        public ConnectionListener(ITcpListener listener, ISessionFactory factory, int maxSessions, ILog log)
+            : this(listener, factory, maxSessions, log, DefaultSlotWaitMs)
+        {
+        }
+
+        /// <summary>Sessions started since Start.</summary>
+        public int Accepted { get { lock (_gate) { return _accepted; } } }
+
+        /// <summary>Connections turned away with the busy line since Start.</summary>
+        public int Refused { get { lock (_gate) { return _refused; } } }
+
+        /// <summary>Sessions running now.</summary>
+        public int Active
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    int n = 0;
+                    for (int i = 0; i < _sessions.Length; i++) if (_sessions[i] != null) n++;
+                    return n;
+                }
+            }
+        }
+
+        /// <summary>Starts the accept thread.</summary>
+        public void Start()
+        {
+            lock (_gate)
+            {
+                if (_acceptThread != null) throw new InvalidOperationException("already started");
+                _acceptThread = new Thread(AcceptLoop);
+            }
+            _acceptThread.Start();
+            _log.Write(_factory.Component, 0, "listening on " + _listener.LocalEndPoint + ", " + _sessions.Length.ToString() + " session slots");
+        }
+
+        /// <summary>
+        /// Stops accepting, waits up to <paramref name="waitMs"/> for sessions to finish, then
+        /// closes the connections of the rest and waits up to <paramref name="waitMs"/> again.
+        /// Returns true when every session thread has ended.
+        /// </summary>
+        public bool Stop(int waitMs)
+        {
+            lock (_gate)
+            {
+                if (_stopping) return true;
+                _stopping = true;
+            }
+            _listener.Close();
+            if (_acceptThread != null) _acceptDone.WaitOne(waitMs, false);
+            if (JoinAll(waitMs)) return true;
+            lock (_gate)
+            {
+                for (int i = 0; i < _sessions.Length; i++)
+                {
+                    ISession? s = _sessions[i];
+                    if (s != null) s.Abort();
+                }
+            }
+            return JoinAll(waitMs);
+        }
+
+        private bool JoinAll(int waitMs)
+        {
+            for (int i = 0; i < _threads.Length; i++)
+            {
+                Thread? t;
+                lock (_gate) { t = _threads[i]; }
+                if (t != null && !t.Join(waitMs)) return false;
+            }
+            return true;
+        }
+
+        private void AcceptLoop()
+        {
+            try
+            {
+                while (true)
+                {
+                    IConnection? c;
+                    try
+                    {
+                        c = _listener.Accept();
+                    }
+                    catch (ConnectionException e)
+                    {
+                        lock (_gate) { if (_stopping) return; }
+                        _log.Write(_factory.Component, 0, "accept failed: " + e.Message);
+                        Thread.Sleep(100); // do not spin on a persistent accept error
+                        continue;
+                    }
+                    if (c == null) return;
+                    Dispatch(c);
+                }
+            }
+            finally
+            {
+                _acceptDone.Set();
+            }
+        }
+
+        private void Dispatch(IConnection c)
+        {
+            int id;
+            lock (_gate)
+            {
+                _nextSessionId++;
+                id = _nextSessionId;
+            }
+            int slot = FindSlot();
+            for (int waited = 0; slot < 0 && waited < _slotWaitMs; waited += 50)
+            {
+                _slotFreed.WaitOne(50, false);
+                slot = FindSlot();
+            }
+            ISession? session = slot < 0 ? null : _factory.TryCreate(c, id);
+            if (session == null)
+            {
+                lock (_gate) { _refused++; }
+                _log.Write(_factory.Component, id, "connect from " + c.RemoteAddress + ": refused, " + (slot < 0 ? "all session slots busy" : "no buffers"));
+                _factory.Refuse(c);
+                return;
+            }
+            SlotRunner runner = new SlotRunner(this, slot, session);
+            Thread t = new Thread(runner.Run);
+            lock (_gate)
+            {
+                _sessions[slot] = session;
+                _threads[slot] = t;
+                _accepted++;
+            }
+            t.Start();
+        }
+
+        private int FindSlot()
+        {
+            lock (_gate)
+            {
+                if (_stopping) return -1;
+                for (int i = 0; i < _sessions.Length; i++)
+                {
+                    if (_sessions[i] == null && _threads[i] == null) return i;
+                }
+                return -1;
+            }
+        }
+
+        private void Release(int slot)
+        {
+            lock (_gate)
+            {
+                _sessions[slot] = null;
+                _threads[slot] = null;
+            }
+            _slotFreed.Set();
+        }
+
+        // The thread body of one slot: runs the session and frees the slot, whatever happens.
+        private sealed class SlotRunner
+        {
+            private readonly ConnectionListener _owner;
+            private readonly int _slot;
+            private readonly ISession _session;
+
+            public SlotRunner(ConnectionListener owner, int slot, ISession session)
+            {
+                _owner = owner;
+                _slot = slot;
+                _session = session;
+            }
+
+            public void Run()
+            {
+                try
+                {
+                    _session.Run();
+                }
+                catch (Exception e)
+                {
+                    // A bug in a session must not take the gateway down; it is logged loudly.
+                    _owner._log.Write(_owner._factory.Component, 0, "session crashed: " + e.Message);
+                    _session.Abort();
+                }
+                finally
+                {
+                    _owner.Release(_slot);
+                }
+            }
+        }
+    }
+}

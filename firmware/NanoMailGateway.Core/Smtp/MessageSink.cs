@@ -1,0 +1,301 @@
+// Where decoded DATA content goes on its way to the queue: a fixed chunk buffer that is
+// written to IMessageWriter whenever it fills (no per-line allocation, DESIGN.md), with
+// the checks that must see every content octet and the header edits made in passing:
+// - message_size_limit on content octets: over it, writing stops and the session,
+//   after the final dot, answers 552 5.3.4 (reading on to the end: an early answer
+//   would let the rest of the mail be read as commands).
+// - text lines of at most 1000 octets with CRLF (RFC 5321 §4.5.3.1.6): a longer line
+//   is flagged; the session reads to the end and then refuses the message (554 5.6.0);
+//   we do not wrap, as wrapping would change signed content behind the sender's back.
+// - the header section (RFC 5322 §2.2, §3.6): Received: fields are counted for loop
+//   detection (RFC 5321 §6.3); Date: and Message-ID: are added where missing at the end
+//   of the header section (RFC 6409 §8.1, §8.3). A first line that is not a header field
+//   ends the header section; a blank line is then inserted before it (RFC 5322 §2.1).
+// The Received: field we add ourselves (RFC 5321 §4.4) is written first, by Begin.
+// Left out on purpose: header folding or rewriting of any other kind.
+
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Core.Text;
+
+namespace NanoMailGateway.Core.Smtp
+{
+    /// <summary>Content sink for one message at a time; owned by one session. Not thread-safe.</summary>
+    public sealed class MessageSink
+    {
+        /// <summary>RFC 5321 §4.5.3.1.6: 1000 octets including CRLF, so 999 before the LF.</summary>
+        public const int MaxLineOctetsBeforeLf = 999;
+
+        // Longest header field name we hold back while deciding whether a line is a field.
+        private const int MaxFieldName = 76;
+
+        private enum HeaderState
+        {
+            LineStart,   // at the start of a header line: a field, a continuation or the blank line
+            Name,        // reading a field name, held back in _name
+            NameSpace,   // white space after a name, waiting for ":" (RFC 5322 §4.5 obs-optional)
+            Value,       // inside a field value
+            Body,        // past the header section (or header scanning off)
+        }
+
+        private static readonly byte[] Crlf = { 13, 10 };
+        private static readonly byte[] NameReceived = Ascii.GetBytes("RECEIVED");
+        private static readonly byte[] NameDate = Ascii.GetBytes("DATE");
+        private static readonly byte[] NameMessageId = Ascii.GetBytes("MESSAGE-ID");
+
+        private readonly byte[] _chunk;
+        private readonly byte[] _name = new byte[MaxFieldName + 8];
+        private int _chunkCount;
+        private int _nameCount;
+        private int _nameLength;   // the name without trailing white space
+        private IMessageWriter? _writer;
+        private bool _writing;
+        private long _limit;
+        private long _contentLength;
+        private int _lineLength;
+        private HeaderState _header;
+        private int _receivedCount;
+        private bool _hasDate;
+        private bool _hasMessageId;
+        private byte[]? _dateField;
+        private byte[]? _messageIdField;
+
+        /// <summary>Creates the sink over a chunk buffer rented by the session (the sink does not return it).</summary>
+        public MessageSink(byte[] chunk)
+        {
+            _chunk = chunk;
+        }
+
+        /// <summary>Content octets was over the size limit; nothing more was written.</summary>
+        public bool TooBig { get; private set; }
+
+        /// <summary>A content line was over 1000 octets.</summary>
+        public bool LineTooLong { get; private set; }
+
+        /// <summary>Received: fields counted in the header section.</summary>
+        public int ReceivedCount => _receivedCount;
+
+        /// <summary>IMessageWriter.Write returned false: the store is full.</summary>
+        public bool StoreFull { get; private set; }
+
+        /// <summary>IMessageWriter.Write threw StorageException.</summary>
+        public bool StorageFailed { get; private set; }
+
+        /// <summary>Content octets received (after unstuffing, before our added fields).</summary>
+        public long ContentLength => _contentLength;
+
+        /// <summary>
+        /// Starts a message. <paramref name="received"/> is written first (may be null);
+        /// <paramref name="dateField"/> and <paramref name="messageIdField"/> (whole fields
+        /// with CRLF, or null to add nothing) are added when the header section lacks them.
+        /// <paramref name="sizeLimit"/> caps content octets.
+        /// </summary>
+        public void Begin(IMessageWriter writer, byte[]? received, byte[]? dateField, byte[]? messageIdField, long sizeLimit)
+        {
+            _writer = writer;
+            _writing = true;
+            _limit = sizeLimit;
+            _chunkCount = 0;
+            _contentLength = 0;
+            _lineLength = 0;
+            _receivedCount = 0;
+            _hasDate = dateField == null;
+            _hasMessageId = messageIdField == null;
+            _dateField = dateField;
+            _messageIdField = messageIdField;
+            _header = dateField == null && messageIdField == null ? HeaderState.Body : HeaderState.LineStart;
+            _nameCount = 0;
+            TooBig = false;
+            LineTooLong = false;
+            StoreFull = false;
+            StorageFailed = false;
+            if (received != null) PutRaw(received, 0, received.Length);
+        }
+
+        /// <summary>Counts Received: fields even when no header is added (loop detection only).</summary>
+        public void ScanHeaders()
+        {
+            _header = HeaderState.LineStart;
+        }
+
+        /// <summary>Ends the content: adds missing fields to a header-only message and writes the last chunk.</summary>
+        public void Finish()
+        {
+            if (_header == HeaderState.Name || _header == HeaderState.NameSpace)
+            {
+                EndOfHeaders(true);
+                FlushName();
+            }
+            else if (_header == HeaderState.Value)
+            {
+                PutRaw(Crlf, 0, 2);
+                EndOfHeaders(false);
+            }
+            else if (_header == HeaderState.LineStart)
+            {
+                EndOfHeaders(false);
+            }
+            _header = HeaderState.Body;
+            FlushChunk();
+        }
+
+        /// <summary>Appends a CRLF line end.</summary>
+        public void PutNewLine()
+        {
+            Put(13);
+            Put(10);
+        }
+
+        /// <summary>Appends one content byte.</summary>
+        public void Put(byte b)
+        {
+            switch (_header)
+            {
+                case HeaderState.Body:
+                    Content(b);
+                    return;
+                case HeaderState.LineStart:
+                    if (b == 13)
+                    {
+                        EndOfHeaders(false); // the blank line: fields go before it
+                        _header = HeaderState.Body;
+                        Content(b);
+                    }
+                    else if (b == Ascii.SP || b == Ascii.HT)
+                    {
+                        _header = HeaderState.Value; // folded continuation (RFC 5322 §2.2.3)
+                        Content(b);
+                    }
+                    else if (b > 32 && b < 127 && b != (byte)':')
+                    {
+                        _nameCount = 0;
+                        _name[_nameCount++] = b;
+                        _header = HeaderState.Name;
+                    }
+                    else
+                    {
+                        NotAField(b);
+                    }
+                    return;
+                case HeaderState.Name:
+                    if (b == (byte)':')
+                    {
+                        _nameLength = _nameCount;
+                        FieldName();
+                    }
+                    else if (b == Ascii.SP || b == Ascii.HT)
+                    {
+                        _nameLength = _nameCount;
+                        Hold(b);
+                        _header = HeaderState.NameSpace;
+                    }
+                    else if (b > 32 && b < 127 && _nameCount < MaxFieldName)
+                    {
+                        _name[_nameCount++] = b; // RFC 5322 §3.6.8 ftext
+                    }
+                    else
+                    {
+                        NotAField(b);
+                    }
+                    return;
+                case HeaderState.NameSpace:
+                    if (b == (byte)':') FieldName();
+                    else if (b == Ascii.SP || b == Ascii.HT) Hold(b);
+                    else NotAField(b);
+                    return;
+                default: // Value
+                    if (b == 10) _header = HeaderState.LineStart;
+                    Content(b);
+                    return;
+            }
+        }
+
+        private void Hold(byte b)
+        {
+            if (_nameCount < _name.Length) _name[_nameCount++] = b;
+            else NotAField(b);
+        }
+
+        private void FieldName()
+        {
+            if (Ascii.EqualsIgnoreCase(_name, 0, _nameLength, NameReceived)) _receivedCount++;
+            else if (Ascii.EqualsIgnoreCase(_name, 0, _nameLength, NameDate)) _hasDate = true;
+            else if (Ascii.EqualsIgnoreCase(_name, 0, _nameLength, NameMessageId)) _hasMessageId = true;
+            FlushName();
+            Content((byte)':');
+            _header = HeaderState.Value;
+        }
+
+        // The line is not a header field: the header section ended before it.
+        private void NotAField(byte b)
+        {
+            EndOfHeaders(true);
+            FlushName();
+            _header = HeaderState.Body;
+            Content(b);
+        }
+
+        private void FlushName()
+        {
+            for (int i = 0; i < _nameCount; i++) Content(_name[i]);
+            _nameCount = 0;
+        }
+
+        private void EndOfHeaders(bool addBlankLine)
+        {
+            if (!_hasDate && _dateField != null) PutRaw(_dateField, 0, _dateField.Length);         // RFC 6409 §8.3
+            if (!_hasMessageId && _messageIdField != null) PutRaw(_messageIdField, 0, _messageIdField.Length); // RFC 6409 §8.3
+            _hasDate = true;
+            _hasMessageId = true;
+            if (addBlankLine) PutRaw(Crlf, 0, 2);
+        }
+
+        private void Content(byte b)
+        {
+            _contentLength++;
+            if (b == 10) _lineLength = 0;
+            else if (++_lineLength > MaxLineOctetsBeforeLf) LineTooLong = true; // RFC 5321 §4.5.3.1.6
+            if (_contentLength > _limit)
+            {
+                TooBig = true; // RFC 1870 §6.3 / RFC 5321 §4.5.3.1.7: keep reading, answer 552 at the end
+                _writing = false;
+            }
+            if (!_writing) return;
+            _chunk[_chunkCount++] = b;
+            if (_chunkCount == _chunk.Length) FlushChunk();
+        }
+
+        private void PutRaw(byte[] b, int offset, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (!_writing) return;
+                _chunk[_chunkCount++] = b[offset + i];
+                if (_chunkCount == _chunk.Length) FlushChunk();
+            }
+        }
+
+        private void FlushChunk()
+        {
+            if (_chunkCount == 0 || !_writing || _writer == null)
+            {
+                _chunkCount = 0;
+                return;
+            }
+            try
+            {
+                if (!_writer.Write(_chunk, 0, _chunkCount))
+                {
+                    StoreFull = true;
+                    _writing = false;
+                }
+            }
+            catch (StorageException)
+            {
+                StorageFailed = true;
+                _writing = false;
+            }
+            _chunkCount = 0;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+// The SMTP listener's shared part: settings, the queue, the buffer pool and the seams,
+// and the ISessionFactory that the reusable ConnectionListener calls. A session rents
+// all its buffers at once (input, replies, DATA chunk) or is refused with 421 4.3.2
+// (DESIGN.md, Memory).
+
+using NanoMailGateway.Core.Auth;
+using NanoMailGateway.Core.Buffers;
+using NanoMailGateway.Core.Listener;
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+
+namespace NanoMailGateway.Core.Smtp
+{
+    /// <summary>Creates SMTP server sessions. Thread-safe.</summary>
+    public sealed class SmtpServer : ISessionFactory
+    {
+        /// <summary>Buffers a session rents: input, replies, DATA chunk.</summary>
+        public const int BuffersPerSession = 3;
+
+        /// <summary>Smallest pool buffer: one full command line (RFC 5321 §4.5.3.1.4, 512) and the EHLO reply must fit.</summary>
+        public const int MinBufferSize = 1024;
+
+        /// <summary>Send deadline for the busy line to a refused connection, ms.</summary>
+        public const int RefuseSendTimeoutMs = 2000;
+
+        /// <summary>Creates the server.</summary>
+        /// <param name="options">Settings (not changed afterwards).</param>
+        /// <param name="store">The queue.</param>
+        /// <param name="pool">Session buffers; each at least <see cref="MinBufferSize"/> bytes.</param>
+        /// <param name="tls">TLS for STARTTLS, or null for none.</param>
+        /// <param name="trusted">Networks that may relay without AUTH.</param>
+        /// <param name="accounts">AUTH accounts (empty: AUTH not offered).</param>
+        /// <param name="clock">Time for Received:/Date:.</param>
+        /// <param name="log">Event log.</param>
+        public SmtpServer(SmtpServerOptions options, IMessageStore store, BufferPool pool, ITlsProvider? tls,
+            ITrustedNetworks trusted, AccountDirectory accounts, IClock clock, ILog log)
+        {
+            if (pool.BufferSize < MinBufferSize) throw new System.ArgumentException("SMTP session buffers must be at least 1024 bytes", "pool");
+            Options = options;
+            Store = store;
+            Pool = pool;
+            Tls = tls;
+            Trusted = trusted;
+            Accounts = accounts;
+            Clock = clock;
+            Log = log;
+            Relay = new RelayPolicy(options.LocalDomains);
+            Greeting = new SmtpReply("220 " + options.HostName + " ESMTP NanoMailGateway");
+        }
+
+        /// <inheritdoc/>
+        public string Component => "smtpd";
+
+        internal SmtpServerOptions Options { get; }
+        internal IMessageStore Store { get; }
+        internal BufferPool Pool { get; }
+        internal ITlsProvider? Tls { get; }
+        internal ITrustedNetworks Trusted { get; }
+        internal AccountDirectory Accounts { get; }
+        internal IClock Clock { get; }
+        internal ILog Log { get; }
+        internal RelayPolicy Relay { get; }
+        internal SmtpReply Greeting { get; }
+
+        /// <inheritdoc/>
+        public ISession? TryCreate(IConnection connection, int sessionId)
+        {
+            byte[][]? buffers = Pool.TryRentSet(BuffersPerSession);
+            if (buffers == null) return null;
+            return new SmtpServerSession(this, connection, sessionId, buffers);
+        }
+
+        /// <summary>Creates a session directly (tests, the self-test); null when no buffers are free.</summary>
+        public SmtpServerSession? CreateSession(IConnection connection, int sessionId)
+        {
+            return (SmtpServerSession?)TryCreate(connection, sessionId);
+        }
+
+        /// <inheritdoc/>
+        public void Refuse(IConnection connection)
+        {
+            try
+            {
+                byte[] line = SmtpReplies.TooBusy.Bytes;
+                connection.Send(line, 0, line.Length, RefuseSendTimeoutMs); // RFC 5321 §3.1: 421 instead of 220
+            }
+            catch (ConnectionException)
+            {
+                // The client is gone already; nothing to tell it.
+            }
+            connection.Close();
+        }
+    }
+}

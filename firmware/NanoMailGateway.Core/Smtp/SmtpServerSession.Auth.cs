@@ -1,0 +1,109 @@
+// AUTH (RFC 4954) for SmtpServerSession: PLAIN and LOGIN through Core/Auth's SaslServer,
+// offered only on TLS, from trusted networks, or when smtp_allow_plaintext_auth is set
+// (RFC 4954 §4 warns against cleartext passwords); failures are delayed by a growing
+// AuthThrottle and end the session at its limit with 421 4.7.0.
+// Left out on purpose: mechanisms beyond PLAIN/LOGIN, AUTH= trust (RFC 4954 §5 value
+// is parsed, not believed).
+
+using NanoMailGateway.Core.Auth;
+using NanoMailGateway.Core.Text;
+
+namespace NanoMailGateway.Core.Smtp
+{
+    public sealed partial class SmtpServerSession
+    {
+        private bool AuthAllowed => _conn.IsSecure || _trusted || _options.AllowPlaintextAuth;
+
+        private bool AuthOffered => AuthAllowed && _server.Accounts.Count > 0;
+
+        private SmtpReply Auth(byte[] b, int arg, int end)
+        {
+            if (_server.Accounts.Count == 0) return SmtpReplies.AuthNotEnabled;
+            if (_authUser != null) return SmtpReplies.AlreadyAuthenticated; // RFC 4954 §4
+            if (!AuthAllowed) return SmtpReplies.EncryptionRequired;         // RFC 4954 §6: 538
+            arg = SmtpCommand.SkipSpaces(b, arg, end);
+            int mechEnd = arg;
+            while (mechEnd < end && b[mechEnd] != Ascii.SP) mechEnd++;
+            if (mechEnd == arg) return SmtpReplies.UnknownMechanism;
+            int initial = SmtpCommand.SkipSpaces(b, mechEnd, end);
+            SaslStep step = _sasl.Start(b, arg, mechEnd - arg, initial, initial < end ? end - initial : -1);
+            return AuthStep(step);
+        }
+
+        private SmtpReply AuthResponse(byte[] b, int offset, int count)
+        {
+            int end = SmtpCommand.TrimEnd(b, offset, offset + count);
+            return AuthStep(_sasl.Respond(b, offset, end - offset));
+        }
+
+        private SmtpReply AuthStep(SaslStep step)
+        {
+            switch (step)
+            {
+                case SaslStep.NeedPlainResponse:
+                    _state = SmtpSessionState.WaitingForAuthResponse;
+                    return SmtpReplies.AuthEmptyChallenge;
+                case SaslStep.NeedUsername:
+                    _state = SmtpSessionState.WaitingForAuthResponse;
+                    return SmtpReplies.AuthUsernameChallenge;
+                case SaslStep.NeedPassword:
+                    _state = SmtpSessionState.WaitingForAuthResponse;
+                    return SmtpReplies.AuthPasswordChallenge;
+                case SaslStep.Verify:
+                    return AuthVerify();
+                case SaslStep.Cancelled:
+                    return AuthAbandoned(SmtpReplies.AuthCancelled);
+                case SaslStep.UnknownMechanism:
+                    return AuthAbandoned(SmtpReplies.UnknownMechanism);
+                default:
+                    return AuthAbandoned(SmtpReplies.AuthBadEncoding);
+            }
+        }
+
+        private SmtpReply AuthVerify()
+        {
+            string user = _sasl.UserName;
+            string? account = _server.Accounts.Authenticate(user, _sasl.Password);
+            _sasl.Clear();
+            _state = SmtpSessionState.WaitingForMail;
+            if (account != null)
+            {
+                _authUser = account; // the configured spelling goes into the envelope and Received:
+                Log("authenticated as " + account);
+                return SmtpReplies.AuthOk;
+            }
+            int delay = _throttle.Fail(); // slows guessing down, growing per failure
+            Log("authentication failed for " + ForLog(user) + " from [" + _conn.RemoteAddress + "], failure " + _throttle.Failures.ToString() + ", delayed " + delay.ToString() + " ms");
+            if (_throttle.LimitReached)
+            {
+                _after = After.Close;
+                return SmtpReplies.TooManyErrors;
+            }
+            return SmtpReplies.AuthFailed;
+        }
+
+        private SmtpReply AuthAbandoned(SmtpReply reply)
+        {
+            _sasl.Clear();
+            _state = SmtpSessionState.WaitingForMail;
+            return reply;
+        }
+
+        // A SASL user name is the client's text: control characters would forge log lines.
+        private static string ForLog(string s)
+        {
+            char[] c = s.ToCharArray();
+            bool changed = false;
+            for (int i = 0; i < c.Length; i++)
+            {
+                if (c[i] < ' ' || c[i] > '~')
+                {
+                    c[i] = '?';
+                    changed = true;
+                }
+            }
+            if (c.Length > 64) return new string(c, 0, 64) + "...";
+            return changed ? new string(c) : s;
+        }
+    }
+}

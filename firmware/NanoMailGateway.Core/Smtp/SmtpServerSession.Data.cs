@@ -1,0 +1,89 @@
+// DATA for SmtpServerSession (RFC 5321 §4.1.1.4): the content streams through
+// DotReader and MessageSink into the queue's IMessageWriter chunk by chunk; every limit
+// is answered only after the final <CRLF>.<CRLF> (an early answer would turn the rest
+// of the data into commands); 250 only after Commit returned, anything else aborts the
+// writer so that nothing of the message is kept.
+
+using System;
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+
+namespace NanoMailGateway.Core.Smtp
+{
+    public sealed partial class SmtpServerSession
+    {
+        private void ReadData()
+        {
+            _after = After.Nothing;
+            Envelope e = _envelope!;
+            IMessageWriter w = _writer!;
+            DateTime now = _server.Clock.UtcNow;
+            string id = w.QueueId;
+            string? single = e.RecipientCount == 1 ? e.GetRecipient(0).Address : null;
+            string protocol = TraceHeaders.Protocol(_extended, _conn.IsSecure, _authUser != null);
+            byte[] received = TraceHeaders.Received(_helo, _conn.RemoteAddress, _options.HostName, protocol, id, single, now);
+            _sink.Begin(w, received, TraceHeaders.Date(now), TraceHeaders.MessageId(id, _options.HostName, now), _options.MessageSizeLimit);
+            _dot.Reset();
+            while (!_dot.IsDone)
+            {
+                if (_inStart == _inEnd)
+                {
+                    Flush();
+                    int n = _conn.Receive(_in, 0, _in.Length, _options.DataTimeoutMs); // RFC 5321 §4.5.3.2.6
+                    if (n == ConnectionResult.Closed)
+                    {
+                        Log(id + ": lost connection during DATA, message discarded");
+                        AbortMessage();
+                        _after = After.Close;
+                        return;
+                    }
+                    if (n == ConnectionResult.TimedOut)
+                    {
+                        Log(id + ": timeout during DATA, message discarded");
+                        AbortMessage();
+                        Write(SmtpReplies.Timeout);
+                        _after = After.Close;
+                        return;
+                    }
+                    _inStart = 0;
+                    _inEnd = n;
+                }
+                _inStart += _dot.Feed(_in, _inStart, _inEnd - _inStart);
+            }
+            _sink.Finish();
+            // Only now, with all of the data read, do we answer (an early answer would turn
+            // the rest of the data into commands: chasquid, CVE-2023-51764).
+            SmtpReply reply;
+            if (_sink.StorageFailed) reply = SmtpReplies.CommitFailed;
+            else if (_sink.TooBig) reply = SmtpReplies.MessageTooBig;                  // RFC 5321 §4.5.3.1.7
+            else if (_sink.LineTooLong) reply = SmtpReplies.MessageLineTooLong;        // RFC 5321 §4.5.3.1.6
+            else if (_sink.ReceivedCount > _options.MaxReceivedHeaders) reply = SmtpReplies.MailLoop; // RFC 5321 §6.3
+            else if (_sink.StoreFull) reply = SmtpReplies.StorageFull;
+            else reply = Commit(w, e);
+            if (reply.Code != 250)
+            {
+                AbortMessage();
+                Log(id + ": rejected after DATA: " + reply.ToString());
+            }
+            _writer = null;
+            ResetTransaction();
+            Write(reply);
+        }
+
+        private SmtpReply Commit(IMessageWriter w, Envelope e)
+        {
+            try
+            {
+                w.Commit();
+            }
+            catch (StorageException ex)
+            {
+                Log(w.QueueId + ": commit failed: " + ex.Message);
+                return SmtpReplies.CommitFailed;
+            }
+            Log(w.QueueId + ": from=<" + e.Sender + ">, size=" + w.Length.ToString() + ", nrcpt=" + e.RecipientCount.ToString()
+                + (_authUser != null ? ", sasl_username=" + _authUser : ""));
+            return new SmtpReply("250 2.0.0 Ok: queued as " + w.QueueId);
+        }
+    }
+}

@@ -1,0 +1,393 @@
+// One SMTP server session (RFC 5321) on one connection, on its own thread.
+// Shape (STYLE rules 6-7): states named for what they wait for (SmtpSessionState), a
+// table of allowed commands per state (SmtpStateTable), one Step method that turns a
+// command line into a reply, and one loop that writes replies, counts errors and hangs
+// up with 421 4.7.0 at the limit.
+// - PIPELINING (RFC 2920): replies are collected and sent when the input buffer is
+//   empty, i.e. just before the session would block for more input, so a batch gets
+//   its replies in order and in one send.
+// - Command lines are at most 512 octets (RFC 5321 §4.5.3.1.4): a longer one is drained
+//   to its LF and answered 500 5.5.2. Every read has a deadline (§4.5.3.2).
+// - STARTTLS (RFC 3207): after 220, buffered plaintext is discarded (CVE-2011-0411) and
+//   the session starts over at EHLO with no AUTH.
+// - DATA streams through DotReader and MessageSink into IMessageWriter; 250 only after
+//   Commit returned (DESIGN.md, Storage). That part is in SmtpServerSession.Data.cs,
+//   the AUTH handlers in SmtpServerSession.Auth.cs.
+// Left out on purpose: BDAT/CHUNKING, SMTPUTF8, reverse DNS, greylisting.
+
+using System;
+using NanoMailGateway.Core.Auth;
+using NanoMailGateway.Core.Listener;
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Core.Text;
+
+namespace NanoMailGateway.Core.Smtp
+{
+    /// <summary>An SMTP server session. Run on one thread; Abort may come from another.</summary>
+    public sealed partial class SmtpServerSession : ISession
+    {
+        /// <summary>RFC 5321 §4.5.3.1.4: command line including CRLF.</summary>
+        public const int MaxCommandLine = 512;
+
+        private enum After { Nothing, ReadData, StartTls, Close }
+
+        private enum LineResult { Line, TooLong, Closed, TimedOut }
+
+        private readonly SmtpServer _server;
+        private readonly SmtpServerOptions _options;
+        private readonly int _id;
+        private readonly byte[][] _buffers;
+        private readonly byte[] _in;
+        private readonly byte[] _out;
+        private readonly SmtpPath _path = new SmtpPath();
+        private readonly SmtpParameters _parameters = new SmtpParameters();
+        private readonly MessageSink _sink;
+        private readonly DotReader _dot;
+        private readonly SaslServer _sasl = new SaslServer();
+        private readonly AuthThrottle _throttle;
+        private IConnection _conn;
+        private int _inStart;
+        private int _inEnd;
+        private int _outCount;
+        private SmtpSessionState _state;
+        private After _after;
+        private string _helo = "";
+        private bool _extended;
+        private bool _trusted;
+        private string? _authUser;
+        private Envelope? _envelope;
+        private IMessageWriter? _writer;
+        private int _errors;
+        private int _lineStart;
+        private int _lineLength;
+
+        internal SmtpServerSession(SmtpServer server, IConnection connection, int id, byte[][] buffers)
+        {
+            _server = server;
+            _options = server.Options;
+            _conn = connection;
+            _id = id;
+            _buffers = buffers;
+            _in = buffers[0];
+            _out = buffers[1];
+            _sink = new MessageSink(buffers[2]);
+            _dot = new DotReader(_sink);
+            _throttle = new AuthThrottle(_options.AuthFailureDelayMs, _options.AuthFailureDelayMaxMs, _options.AuthFailureLimit);
+        }
+
+        /// <summary>The state, for tests and logs.</summary>
+        public SmtpSessionState State => _state;
+
+        /// <summary>Failed AUTH attempts and the delay they cost (tests observe the throttle here).</summary>
+        public AuthThrottle Throttle => _throttle;
+
+        /// <inheritdoc/>
+        public void Abort()
+        {
+            _conn.Close();
+        }
+
+        /// <inheritdoc/>
+        public void Run()
+        {
+            string client = _conn.RemoteAddress;
+            try
+            {
+                _trusted = _server.Trusted.Contains(client);
+                Log("connect from [" + client + "]" + (_trusted ? " (trusted)" : ""));
+                Write(_server.Greeting);
+                while (_after != After.Close)
+                {
+                    LineResult r = ReadLine();
+                    if (r == LineResult.Closed) break;
+                    if (r == LineResult.TimedOut)
+                    {
+                        Write(SmtpReplies.Timeout); // RFC 5321 §4.5.3.2.7
+                        Log("timeout after " + SmtpStateTable.Name(_state));
+                        break;
+                    }
+                    SmtpReply reply = r == LineResult.TooLong
+                        ? (_state == SmtpSessionState.WaitingForAuthResponse ? AuthAbandoned(SmtpReplies.AuthLineTooLong) : SmtpReplies.LineTooLong)
+                        : Step(_in, _lineStart, _lineLength);
+                    Write(reply);
+                    if (_after == After.ReadData) ReadData();
+                    else if (_after == After.StartTls) StartTls();
+                }
+                Flush();
+            }
+            catch (ConnectionException e)
+            {
+                Log("lost connection after " + SmtpStateTable.Name(_state) + ": " + e.Message);
+            }
+            finally
+            {
+                AbortMessage();
+                _conn.Close();
+                _server.Pool.ReturnSet(_buffers);
+                Log("disconnect from [" + client + "]");
+            }
+        }
+
+        // ---- the step: one command line in, one reply out ----
+
+        private SmtpReply Step(byte[] b, int offset, int count)
+        {
+            if (_state == SmtpSessionState.WaitingForAuthResponse) return AuthResponse(b, offset, count);
+            int arg;
+            SmtpVerb verb = SmtpCommand.Parse(b, offset, count, out arg);
+            int end = SmtpCommand.TrimEnd(b, offset, offset + count);
+            if (!SmtpStateTable.IsAllowed(_state, verb)) return SmtpStateTable.Refusal(_state, verb);
+            switch (verb)
+            {
+                case SmtpVerb.Ehlo: return Hello(b, arg, end, true);
+                case SmtpVerb.Helo: return Hello(b, arg, end, false);
+                case SmtpVerb.Mail: return Mail(b, arg, end);
+                case SmtpVerb.Rcpt: return Rcpt(b, arg, end);
+                case SmtpVerb.Data: return Data(arg, end);
+                case SmtpVerb.Rset:
+                    ResetTransaction();
+                    return SmtpReplies.Ok;
+                case SmtpVerb.Noop: return SmtpReplies.Ok;
+                case SmtpVerb.Quit:
+                    _after = After.Close;
+                    return SmtpReplies.Bye;
+                case SmtpVerb.Vrfy: return SmtpReplies.CannotVerify; // RFC 5321 §3.5.3: 252
+                case SmtpVerb.Help: return SmtpReplies.Help;
+                case SmtpVerb.StartTls: return StartTlsCommand(arg, end);
+                case SmtpVerb.Auth: return Auth(b, arg, end);
+                case SmtpVerb.Expn: return SmtpReplies.NotImplemented;
+                default: return SmtpReplies.UnknownCommand;
+            }
+        }
+
+        private SmtpReply Hello(byte[] b, int arg, int end, bool extended)
+        {
+            arg = SmtpCommand.SkipSpaces(b, arg, end);
+            if (arg >= end) return SmtpReplies.SyntaxHelo;
+            for (int i = arg; i < end; i++)
+            {
+                if (b[i] <= 32 || b[i] >= 127) return SmtpReplies.SyntaxHelo; // one printable word (it goes into Received:)
+            }
+            ResetTransaction(); // RFC 5321 §4.1.4: EHLO resets like RSET
+            _helo = Ascii.GetString(b, arg, end - arg);
+            _extended = extended;
+            _state = SmtpSessionState.WaitingForMail;
+            if (!extended) return new SmtpReply("250 " + _options.HostName);
+            string text = "250-" + _options.HostName + "\r\n250-PIPELINING\r\n250-SIZE " + _options.MessageSizeLimit.ToString()
+                + "\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-DSN\r\n";
+            if (AuthOffered) text += "250-AUTH PLAIN LOGIN\r\n";
+            if (_server.Tls != null && _server.Tls.CanServe && !_conn.IsSecure) text += "250-STARTTLS\r\n";
+            return new SmtpReply(text + "250 HELP");
+        }
+
+        private SmtpReply Mail(byte[] b, int arg, int end)
+        {
+            if (arg < 0) return SmtpReplies.SyntaxMail;
+            SmtpPathResult pr = _path.Parse(b, arg, end - arg, true, false);
+            if (pr == SmtpPathResult.TooLong) return SmtpReplies.PathTooLong; // RFC 5321 §4.5.3.1.3
+            if (pr != SmtpPathResult.Ok) return SmtpReplies.BadSender;
+            SmtpParameterResult par = _parameters.ParseMail(b, _path.End, end);
+            if (par == SmtpParameterResult.Unknown) return SmtpReplies.UnknownParameter;
+            if (par != SmtpParameterResult.Ok) return SmtpReplies.BadParameter;
+            long size = _parameters.Size;
+            if (size > _options.MessageSizeLimit) return SmtpReplies.MessageTooBig; // RFC 1870 §6.1: refuse at once
+            if (!_server.Store.HasRoomFor(size > 0 ? size : 0)) return SmtpReplies.StorageFull;
+            Envelope e = new Envelope(_path.Address);
+            e.DeclaredSize = size > 0 ? size : 0;
+            e.EightBitMime = _parameters.EightBitMime;
+            e.Return = _parameters.Return;
+            e.EnvelopeId = _parameters.EnvelopeId;
+            e.ClientAddress = _conn.RemoteAddress;
+            e.ClientHelo = _helo;
+            e.AuthenticatedUser = _authUser;
+            _envelope = e;
+            _state = SmtpSessionState.WaitingForRcpt;
+            return SmtpReplies.SenderOk;
+        }
+
+        private SmtpReply Rcpt(byte[] b, int arg, int end)
+        {
+            if (arg < 0) return SmtpReplies.SyntaxRcpt;
+            SmtpPathResult pr = _path.Parse(b, arg, end - arg, false, true);
+            if (pr == SmtpPathResult.TooLong) return SmtpReplies.PathTooLong; // RFC 5321 §4.5.3.1.3
+            if (pr != SmtpPathResult.Ok) return SmtpReplies.BadRecipient;
+            SmtpParameterResult par = _parameters.ParseRcpt(b, _path.End, end);
+            if (par == SmtpParameterResult.Unknown) return SmtpReplies.UnknownParameter;
+            if (par != SmtpParameterResult.Ok) return SmtpReplies.BadParameter;
+            Envelope e = _envelope!;
+            if (e.RecipientCount >= _options.MaxRecipients) return SmtpReplies.TooManyRecipients; // RFC 5321 §4.5.3.1.10
+            RelayDecision d = _server.Relay.Check(_path, _trusted || _authUser != null);
+            if (d == RelayDecision.Denied)
+            {
+                Log("reject: RCPT from [" + _conn.RemoteAddress + "]: 554 5.7.1 <" + _path.Address + ">: Relay access denied; from=<" + e.Sender + ">");
+                return SmtpReplies.RelayDenied;
+            }
+            if (!e.HasRecipient(_path.Address))
+            {
+                e.AddRecipient(new EnvelopeRecipient(_path.Address, d == RelayDecision.Local, _parameters.Notify, _parameters.OriginalRecipient));
+            }
+            _state = SmtpSessionState.WaitingForRcptOrData;
+            return SmtpReplies.RecipientOk;
+        }
+
+        private SmtpReply Data(int arg, int end)
+        {
+            if (arg < end) return SmtpReplies.NoArguments;
+            IMessageWriter? w;
+            try
+            {
+                w = _server.Store.BeginMessage(_envelope!);
+            }
+            catch (StorageException e)
+            {
+                Log("queue error at DATA: " + e.Message);
+                ResetTransaction();
+                return SmtpReplies.CommitFailed;
+            }
+            if (w == null)
+            {
+                ResetTransaction();
+                return SmtpReplies.StorageFull;
+            }
+            _writer = w;
+            _after = After.ReadData;
+            return SmtpReplies.StartData;
+        }
+
+        private SmtpReply StartTlsCommand(int arg, int end)
+        {
+            ITlsProvider? tls = _server.Tls;
+            if (tls == null || !tls.CanServe) return SmtpReplies.NotImplemented;
+            if (_conn.IsSecure) return SmtpReplies.AlreadySecure;
+            if (arg < end) return SmtpReplies.NoArguments;
+            _after = After.StartTls;
+            return SmtpReplies.ReadyToStartTls;
+        }
+
+        // ---- what happens after a reply ----
+
+        private void StartTls()
+        {
+            _after = After.Nothing;
+            Flush();
+            // RFC 3207 §4.2 / CVE-2011-0411: anything the client sent after STARTTLS in
+            // plaintext is dropped, never read as a command after the handshake.
+            _inStart = 0;
+            _inEnd = 0;
+            _conn = _server.Tls!.AuthenticateAsServer(_conn, _options.TlsHandshakeTimeoutMs);
+            // RFC 3207 §4.2: forget everything learnt before TLS, including AUTH.
+            ResetTransaction();
+            _helo = "";
+            _extended = false;
+            _authUser = null;
+            _state = SmtpSessionState.WaitingForHelo;
+            Log("TLS established");
+        }
+
+        private void ResetTransaction()
+        {
+            AbortMessage();
+            _envelope = null;
+            if (_state != SmtpSessionState.WaitingForHelo) _state = SmtpSessionState.WaitingForMail;
+        }
+
+        private void AbortMessage()
+        {
+            IMessageWriter? w = _writer;
+            _writer = null;
+            if (w == null) return;
+            try
+            {
+                w.Abort();
+            }
+            catch (StorageException ex)
+            {
+                Log(w.QueueId + ": abort failed: " + ex.Message);
+            }
+        }
+
+        // ---- the reply loop's output side ----
+
+        private void Write(SmtpReply reply)
+        {
+            Append(reply.Bytes);
+            if (reply.Code == 421) _after = After.Close;
+            if (!reply.IsPermanentError) return;
+            _errors++;
+            if (_errors >= _options.ErrorLimit && _after != After.Close)
+            {
+                Append(SmtpReplies.TooManyErrors.Bytes); // Postfix hard error limit
+                Log("too many errors after " + SmtpStateTable.Name(_state));
+                _after = After.Close;
+            }
+        }
+
+        private void Append(byte[] bytes)
+        {
+            if (_outCount + bytes.Length > _out.Length) Flush();
+            if (bytes.Length > _out.Length)
+            {
+                _conn.Send(bytes, 0, bytes.Length, _options.SendTimeoutMs);
+                return;
+            }
+            Array.Copy(bytes, 0, _out, _outCount, bytes.Length);
+            _outCount += bytes.Length;
+        }
+
+        private void Flush()
+        {
+            if (_outCount == 0) return;
+            int n = _outCount;
+            _outCount = 0;
+            _conn.Send(_out, 0, n, _options.SendTimeoutMs);
+        }
+
+        // ---- the input side: one command line at a time ----
+
+        // Finds the next line in the input buffer (LF-terminated, CR before it dropped;
+        // bare LF accepted on command lines), reading with the command deadline. Replies
+        // collected so far are sent before blocking (RFC 2920 §3.2 pipelining).
+        private LineResult ReadLine()
+        {
+            bool tooLong = false;
+            while (true)
+            {
+                int lf = Ascii.IndexOf(_in, _inStart, _inEnd - _inStart, Ascii.LF);
+                if (lf >= 0)
+                {
+                    int start = _inStart;
+                    _inStart = lf + 1;
+                    if (tooLong || lf + 1 - start > MaxCommandLine) return LineResult.TooLong; // RFC 5321 §4.5.3.1.4
+                    int end = lf > start && _in[lf - 1] == Ascii.CR ? lf - 1 : lf;
+                    _lineStart = start;
+                    _lineLength = end - start;
+                    return LineResult.Line;
+                }
+                if (tooLong || _inEnd - _inStart >= MaxCommandLine)
+                {
+                    // Over the limit and still no LF: drop what we have, keep draining.
+                    tooLong = true;
+                    _inStart = 0;
+                    _inEnd = 0;
+                }
+                else if (_inStart > 0)
+                {
+                    Array.Copy(_in, _inStart, _in, 0, _inEnd - _inStart);
+                    _inEnd -= _inStart;
+                    _inStart = 0;
+                }
+                Flush();
+                int n = _conn.Receive(_in, _inEnd, _in.Length - _inEnd, _options.CommandTimeoutMs); // RFC 5321 §4.5.3.2.7
+                if (n == ConnectionResult.Closed) return LineResult.Closed;
+                if (n == ConnectionResult.TimedOut) return LineResult.TimedOut;
+                _inEnd += n;
+            }
+        }
+
+        private void Log(string text)
+        {
+            _server.Log.Write("smtpd", _id, text);
+        }
+    }
+}

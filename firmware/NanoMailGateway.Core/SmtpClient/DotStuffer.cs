@@ -1,0 +1,107 @@
+// Encodes message content for the SMTP DATA phase as a stream, chunk by chunk, with
+// its state carried across chunk boundaries (a line may start in one chunk and its
+// leading '.' arrive in the next):
+//  - RFC 5321 §4.5.2: a line starting with '.' gets one more '.' in front.
+//  - RFC 5321 §2.3.8: lines end with CRLF; a bare LF becomes CRLF, a bare CR gets its
+//    LF, so nothing we send can form an early or ambiguous end of data
+//    (SMTP smuggling, CVE-2023-51764). The queue already holds CRLF text; this is
+//    the second line of defence.
+//  - RFC 5321 §4.1.1.4: the content ends with CRLF before the final ".CRLF"; a
+//    message that does not is given one.
+// Bytes >= 0x80 pass untouched (8BITMIME, RFC 6152).
+
+using NanoMailGateway.Core.Text;
+
+namespace NanoMailGateway.Core.SmtpClient
+{
+    /// <summary>Streaming dot-stuffer. One per message; not thread-safe.</summary>
+    public sealed class DotStuffer
+    {
+        /// <summary>Most output bytes one input byte can produce (lone CR + LF + ".." ).</summary>
+        public const int MaxExpansion = 3;
+
+        /// <summary>Most bytes <see cref="Finish"/> writes: LF (after a lone CR) or CRLF, then ".CRLF".</summary>
+        public const int MaxFinishBytes = 5;
+
+        private bool _atLineStart = true;   // the next byte starts a line
+        private bool _afterCr;              // the last byte was a CR whose LF has not come yet
+
+        /// <summary>Starts a new message.</summary>
+        public void Reset()
+        {
+            _atLineStart = true;
+            _afterCr = false;
+        }
+
+        /// <summary>
+        /// Encodes input into output until either is used up. Stops when fewer than
+        /// <see cref="MaxExpansion"/> output bytes remain. Returns the output bytes written;
+        /// <paramref name="consumed"/> tells how much input was used.
+        /// </summary>
+        public int Encode(byte[] input, int inOffset, int inCount, byte[] output, int outOffset, int outCount, out int consumed)
+        {
+            int i = inOffset;
+            int inEnd = inOffset + inCount;
+            int o = outOffset;
+            int outLimit = outOffset + outCount - MaxExpansion;
+            while (i < inEnd && o <= outLimit)
+            {
+                byte b = input[i++];
+                if (_afterCr)
+                {
+                    _afterCr = false;
+                    if (b == Ascii.LF)
+                    {
+                        output[o++] = Ascii.LF;
+                        _atLineStart = true;
+                        continue;
+                    }
+                    output[o++] = Ascii.LF;        // lone CR: complete it to CRLF
+                    _atLineStart = true;
+                }
+                if (b == Ascii.CR)
+                {
+                    output[o++] = Ascii.CR;
+                    _afterCr = true;
+                    continue;
+                }
+                if (b == Ascii.LF)
+                {
+                    output[o++] = Ascii.CR;        // bare LF: make it CRLF
+                    output[o++] = Ascii.LF;
+                    _atLineStart = true;
+                    continue;
+                }
+                if (_atLineStart && b == (byte)'.') output[o++] = (byte)'.';   // RFC 5321 §4.5.2
+                output[o++] = b;
+                _atLineStart = false;
+            }
+            consumed = i - inOffset;
+            return o - outOffset;
+        }
+
+        /// <summary>
+        /// Writes what ends the content: the missing line end, then ".CRLF" (RFC 5321 §4.1.1.4).
+        /// Needs <see cref="MaxFinishBytes"/> bytes of room. Returns the bytes written.
+        /// </summary>
+        public int Finish(byte[] output, int offset)
+        {
+            int o = offset;
+            if (_afterCr)
+            {
+                output[o++] = Ascii.LF;
+            }
+            else if (!_atLineStart)
+            {
+                output[o++] = Ascii.CR;
+                output[o++] = Ascii.LF;
+            }
+            output[o++] = (byte)'.';
+            output[o++] = Ascii.CR;
+            output[o++] = Ascii.LF;
+            _atLineStart = true;
+            _afterCr = false;
+            return o - offset;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+// Settings of one outbound SMTP session. Defaults are the client timeouts of
+// RFC 5321 §4.5.3.2; tests set them small. Passed to the session's constructor
+// (no mutable statics).
+
+namespace NanoMailGateway.Core.SmtpClient
+{
+    /// <summary>Settings of an SMTP client session. Set before the session is made.</summary>
+    public sealed class SmtpClientOptions
+    {
+        /// <summary>Our host name for EHLO/HELO (RFC 5321 §4.1.1.1: the client's FQDN). Required.</summary>
+        public string HeloName { get; set; } = "localhost";
+
+        /// <summary>Wait for the 220 greeting, ms. RFC 5321 §4.5.3.2.1: 5 minutes.</summary>
+        public int GreetingTimeoutMs { get; set; } = 5 * 60 * 1000;
+
+        /// <summary>Wait for replies to EHLO/HELO, STARTTLS, AUTH, RSET, QUIT, ms (RFC 5321 has no
+        /// number for these; 5 minutes like MAIL).</summary>
+        public int CommandTimeoutMs { get; set; } = 5 * 60 * 1000;
+
+        /// <summary>Wait for the reply to MAIL, ms. RFC 5321 §4.5.3.2.2: 5 minutes.</summary>
+        public int MailTimeoutMs { get; set; } = 5 * 60 * 1000;
+
+        /// <summary>Wait for the reply to each RCPT, ms. RFC 5321 §4.5.3.2.3: 5 minutes.</summary>
+        public int RcptTimeoutMs { get; set; } = 5 * 60 * 1000;
+
+        /// <summary>Wait for the 354 reply to DATA, ms. RFC 5321 §4.5.3.2.4: 2 minutes.</summary>
+        public int DataInitTimeoutMs { get; set; } = 2 * 60 * 1000;
+
+        /// <summary>Time allowed to send each data block, ms. RFC 5321 §4.5.3.2.5: 3 minutes.</summary>
+        public int DataBlockTimeoutMs { get; set; } = 3 * 60 * 1000;
+
+        /// <summary>Wait for the reply to the final dot, ms. RFC 5321 §4.5.3.2.6: 10 minutes.</summary>
+        public int DataTerminationTimeoutMs { get; set; } = 10 * 60 * 1000;
+
+        /// <summary>Time allowed for the TLS handshake, ms.</summary>
+        public int TlsHandshakeTimeoutMs { get; set; } = 60 * 1000;
+
+        /// <summary>TLS policy.</summary>
+        public SmtpTlsMode TlsMode { get; set; } = SmtpTlsMode.Opportunistic;
+
+        /// <summary>Verify the server certificate (CA and host name) when TLS is used. Opportunistic
+        /// MX delivery leaves it off (RFC 7435); a smarthost turns it on.</summary>
+        public bool VerifyCertificate { get; set; }
+
+        /// <summary>AUTH user (relay_user), or null for no AUTH. Sent only over TLS.</summary>
+        public string? User { get; set; }
+
+        /// <summary>AUTH password (relay_password).</summary>
+        public string? Password { get; set; }
+
+        /// <summary>Byte cap for one whole reply, all lines (a hostile server cannot make us read
+        /// forever). At least one reply line of 512 octets (RFC 5321 §4.5.3.1.5).</summary>
+        public int MaxReplyBytes { get; set; } = 8192;
+
+        /// <summary>Maximum lines of one reply (EHLO replies are the longest, about 15 lines).</summary>
+        public int MaxReplyLines { get; set; } = 64;
+    }
+}

@@ -1,0 +1,94 @@
+// Builds SMTP commands in a fixed send buffer and sends them. Commands to be
+// pipelined (RFC 2920 §3.1) accumulate until Flush; a full buffer is sent early,
+// which RFC 2920 allows (the server reads commands as a stream).
+// No allocation: literals are static byte[], strings are copied byte by byte.
+
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Text;
+
+namespace NanoMailGateway.Core.SmtpClient
+{
+    /// <summary>Command buffer over a caller-owned byte[]. Not thread-safe.</summary>
+    public sealed class SmtpCommandWriter
+    {
+        private static readonly byte[] Crlf = { Ascii.CR, Ascii.LF };
+
+        private readonly byte[] _buf;
+        private IConnection _connection;
+        private int _length;
+
+        /// <summary>Creates the writer; <paramref name="buffer"/> must hold the longest command (1024 bytes or more).</summary>
+        public SmtpCommandWriter(IConnection connection, byte[] buffer)
+        {
+            if (buffer.Length < 1024) throw new System.ArgumentException("send buffer must hold 1024 bytes");
+            _connection = connection;
+            _buf = buffer;
+        }
+
+        /// <summary>The buffer, also used to stage DATA output.</summary>
+        public byte[] Buffer => _buf;
+
+        /// <summary>Bytes waiting to be sent.</summary>
+        public int Length => _length;
+
+        /// <summary>Room left in the buffer.</summary>
+        public int Room => _buf.Length - _length;
+
+        /// <summary>Switches to the TLS connection; anything unsent is dropped.</summary>
+        public void Reset(IConnection connection)
+        {
+            _connection = connection;
+            _length = 0;
+        }
+
+        /// <summary>Makes sure <paramref name="count"/> bytes fit, sending what is buffered if needed.
+        /// Returns false when they cannot fit even in an empty buffer.</summary>
+        public bool EnsureRoom(int count, int timeoutMs)
+        {
+            if (count > _buf.Length) return false;
+            if (count > Room) Flush(timeoutMs);
+            return true;
+        }
+
+        /// <summary>Appends a literal.</summary>
+        public void Append(byte[] literal)
+        {
+            System.Array.Copy(literal, 0, _buf, _length, literal.Length);
+            _length += literal.Length;
+        }
+
+        /// <summary>Appends a string's characters as bytes (chars below U+0100; others become '?').</summary>
+        public void Append(string s)
+        {
+            _length += Ascii.CopyTo(s, _buf, _length);
+        }
+
+        /// <summary>Appends a non-negative decimal number.</summary>
+        public void AppendDecimal(long value)
+        {
+            _length += Ascii.WriteDecimal(value, _buf, _length);
+        }
+
+        /// <summary>Appends CRLF (ends a command).</summary>
+        public void EndLine()
+        {
+            Append(Crlf);
+        }
+
+        /// <summary>Marks <paramref name="count"/> bytes written directly into <see cref="Buffer"/> at <see cref="Length"/>.</summary>
+        public void Advance(int count)
+        {
+            _length += count;
+        }
+
+        /// <summary>Sends everything buffered within <paramref name="timeoutMs"/>.</summary>
+        /// <exception cref="ConnectionException">the send failed or missed its deadline.</exception>
+        public void Flush(int timeoutMs)
+        {
+            if (_length == 0) return;
+            int n = _length;
+            _length = 0;
+            _connection.Send(_buf, 0, n, timeoutMs);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+// Reads SMTP replies (RFC 5321 §4.2) from bytes, in place, with a byte cap and a
+// deadline per reply (STYLE rule 3). A reply is one or more lines "ddd-text" ending
+// with "ddd text"; the first line may carry an RFC 3463 enhanced status code, which
+// RFC 2034 §4 makes the first token after the code. Replies to pipelined commands
+// (RFC 2920) may arrive in one packet: bytes after a reply stay buffered for the next.
+// What is kept of a reply: its code, its enhanced code and up to TextCap bytes of
+// its text (lines joined by a space, non-ASCII and control bytes replaced), enough
+// for a log line and an RFC 3464 Diagnostic-Code.
+// Left out on purpose: replies without the 3-digit code (a protocol violation: the
+// stream is treated as broken).
+
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Text;
+
+namespace NanoMailGateway.Core.SmtpClient
+{
+    /// <summary>Reply parser over a caller-owned buffer. Not thread-safe.</summary>
+    public sealed class SmtpReplyReader
+    {
+        /// <summary>Bytes of reply text kept for logs and DSNs.</summary>
+        public const int TextCap = 400;
+
+        private readonly byte[] _buf;
+        private readonly byte[] _text = new byte[TextCap];
+        private readonly IClock _clock;
+        private readonly int _maxReplyBytes;
+        private readonly int _maxLines;
+        private IConnection _connection;
+        private int _start;   // first unread byte
+        private int _end;     // one past the last received byte
+        private int _textLength;
+        private int _lineTextOffset;
+        private int _lineTextLength;
+        private int _enhancedClass;
+        private int _enhancedSubject;
+        private int _enhancedDetail;
+
+        /// <summary>Creates a reader. <paramref name="buffer"/> (at least 514 bytes: one 512-octet reply
+        /// line with CRLF, RFC 5321 §4.5.3.1.5) stays owned by the caller.</summary>
+        public SmtpReplyReader(IConnection connection, byte[] buffer, IClock clock, int maxReplyBytes, int maxLines)
+        {
+            if (buffer.Length < 514) throw new System.ArgumentException("reply buffer must hold a 512-octet line");
+            _connection = connection;
+            _buf = buffer;
+            _clock = clock;
+            _maxReplyBytes = maxReplyBytes;
+            _maxLines = maxLines;
+        }
+
+        /// <summary>Code of the last reply read (200..599).</summary>
+        public int Code { get; private set; }
+
+        /// <summary>True when the last reply carried its own RFC 3463 code (not derived).</summary>
+        public bool HasEnhancedCode { get; private set; }
+
+        /// <summary>Number of lines of the last reply.</summary>
+        public int LineCount { get; private set; }
+
+        /// <summary>
+        /// Switches to a new connection (after a TLS handshake) and drops every byte read
+        /// ahead on the old one: plaintext injected before the handshake must never be
+        /// taken as a reply (CVE-2011-0411, RFC 3207 §4.2).
+        /// </summary>
+        public void Reset(IConnection connection)
+        {
+            _connection = connection;
+            _start = 0;
+            _end = 0;
+        }
+
+        /// <summary>True when bytes beyond the last reply are already buffered.</summary>
+        public bool HasBufferedBytes => _end > _start;
+
+        /// <summary>
+        /// Reads one whole reply within <paramref name="timeoutMs"/>. Lines after the first are
+        /// also handed to <paramref name="extensions"/> when it is given (EHLO, RFC 5321 §4.1.1.1).
+        /// </summary>
+        /// <exception cref="ConnectionException">closed, timed out, over the cap, or not SMTP.</exception>
+        public int ReadReply(int timeoutMs, EhloExtensions? extensions)
+        {
+            long deadline = _clock.MonotonicMilliseconds + timeoutMs;
+            int total = 0;
+            _textLength = 0;
+            Code = 0;
+            LineCount = 0;
+            HasEnhancedCode = false;
+            while (true)
+            {
+                int lineEnd = NextLine(deadline);       // index of LF
+                int lineStart = _start;
+                int length = lineEnd - lineStart;       // without LF
+                _start = lineEnd + 1;
+                if (length > 0 && _buf[lineStart + length - 1] == Ascii.CR) length--;
+                total += length + 2;
+                if (total > _maxReplyBytes || LineCount >= _maxLines)
+                {
+                    throw new ConnectionException("reply longer than " + _maxReplyBytes.ToString() + " bytes or " + _maxLines.ToString() + " lines", 0);
+                }
+                bool last = ParseLine(lineStart, length);
+                if (LineCount == 0)
+                {
+                    ParseEnhancedCode();
+                }
+                else if (extensions != null)
+                {
+                    extensions.ParseLine(_buf, _lineTextOffset, _lineTextLength);
+                }
+                SkipEnhancedCode();
+                AppendText();
+                LineCount++;
+                if (last) return Code;
+            }
+        }
+
+        /// <summary>The enhanced status code "c.s.d" of the last reply, derived as "c.0.0" from the
+        /// basic code when the server sent none (RFC 3463 §3.1).</summary>
+        public string EnhancedCode
+        {
+            get
+            {
+                if (HasEnhancedCode)
+                {
+                    return _enhancedClass.ToString() + "." + _enhancedSubject.ToString() + "." + _enhancedDetail.ToString();
+                }
+                return (Code / 100).ToString() + ".0.0";
+            }
+        }
+
+        /// <summary>The kept text of the last reply (allocates).</summary>
+        public string Text => Ascii.GetString(_text, 0, _textLength);
+
+        /// <summary>Returns the index of the next LF, receiving more bytes as needed.</summary>
+        private int NextLine(long deadline)
+        {
+            int scanFrom = _start;
+            while (true)
+            {
+                int lf = Ascii.IndexOf(_buf, scanFrom, _end - scanFrom, Ascii.LF);
+                if (lf >= 0) return lf;
+                if (_start > 0)
+                {
+                    // Compact: move the partial line to the front to make room.
+                    int n = _end - _start;
+                    for (int i = 0; i < n; i++) _buf[i] = _buf[_start + i];
+                    _start = 0;
+                    _end = n;
+                }
+                if (_end == _buf.Length)
+                {
+                    throw new ConnectionException("reply line longer than " + _buf.Length.ToString() + " bytes", 0);
+                }
+                scanFrom = _end;
+                long remaining = deadline - _clock.MonotonicMilliseconds;
+                if (remaining <= 0) throw new ConnectionException("timed out waiting for a reply", ConnectionException.TimedOut);
+                int got = _connection.Receive(_buf, _end, _buf.Length - _end, (int)remaining);
+                if (got == ConnectionResult.Closed) throw new ConnectionException("connection closed by server", ConnectionException.Reset);
+                if (got > 0) _end += got;
+            }
+        }
+
+        /// <summary>Parses "ddd[-| ]text"; sets the code (first line) and the text range. Returns true on the last line.</summary>
+        private bool ParseLine(int offset, int length)
+        {
+            // RFC 5321 §4.2: Reply-code = %x32-35 %x30-35 %x30-39.
+            if (length < 3 || _buf[offset] < (byte)'2' || _buf[offset] > (byte)'5'
+                || !Ascii.IsDigit(_buf[offset + 1]) || !Ascii.IsDigit(_buf[offset + 2]))
+            {
+                throw new ConnectionException("malformed reply from server", 0);
+            }
+            int code = (int)Ascii.ParseDecimal(_buf, offset, 3, 999);
+            if (LineCount == 0) Code = code;
+            bool last = length == 3 || _buf[offset + 3] != (byte)'-';
+            _lineTextOffset = offset + (length > 3 ? 4 : 3);
+            _lineTextLength = length > 3 ? length - 4 : 0;
+            return last;
+        }
+
+        /// <summary>RFC 2034 §4 / RFC 3463 §2: status-code = class "." subject "." detail, class = 2/4/5
+        /// and equal to the reply's first digit, subject and detail 1-3 digits.</summary>
+        private void ParseEnhancedCode()
+        {
+            int p = _lineTextOffset;
+            int end = _lineTextOffset + _lineTextLength;
+            if (p + 5 > end || _buf[p] != (byte)('0' + Code / 100) || _buf[p + 1] != (byte)'.') return;
+            int q = p + 2;
+            int subject = ReadNumber(ref q, end);
+            if (subject < 0 || q >= end || _buf[q] != (byte)'.') return;
+            q++;
+            int detail = ReadNumber(ref q, end);
+            if (detail < 0 || (q < end && _buf[q] != Ascii.SP)) return;
+            _enhancedClass = Code / 100;
+            _enhancedSubject = subject;
+            _enhancedDetail = detail;
+            HasEnhancedCode = true;
+        }
+
+        /// <summary>Drops a leading well-formed "c.s.d " from the current line's text (every line of a
+        /// multi-line reply may repeat it, RFC 2034 §4).</summary>
+        private void SkipEnhancedCode()
+        {
+            int p = _lineTextOffset;
+            int end = p + _lineTextLength;
+            if (p + 5 > end || (_buf[p] != (byte)'2' && _buf[p] != (byte)'4' && _buf[p] != (byte)'5') || _buf[p + 1] != (byte)'.') return;
+            int q = p + 2;
+            if (ReadNumber(ref q, end) < 0 || q >= end || _buf[q] != (byte)'.') return;
+            q++;
+            if (ReadNumber(ref q, end) < 0 || (q < end && _buf[q] != Ascii.SP)) return;
+            while (q < end && _buf[q] == Ascii.SP) q++;
+            _lineTextLength = end - q;
+            _lineTextOffset = q;
+        }
+
+        private int ReadNumber(ref int p, int end)
+        {
+            int start = p;
+            int v = 0;
+            while (p < end && Ascii.IsDigit(_buf[p]) && p - start < 3)
+            {
+                v = v * 10 + (_buf[p] - (byte)'0');
+                p++;
+            }
+            if (p == start || (p < end && Ascii.IsDigit(_buf[p]))) return -1;
+            return v;
+        }
+
+        /// <summary>Appends the current line's text to the kept text, one space between lines.</summary>
+        private void AppendText()
+        {
+            if (_lineTextLength == 0) return;
+            if (_textLength > 0 && _textLength < TextCap) _text[_textLength++] = Ascii.SP;
+            for (int i = 0; i < _lineTextLength && _textLength < TextCap; i++)
+            {
+                byte b = _buf[_lineTextOffset + i];
+                // Kept text goes into logs and DSN header fields: printable US-ASCII only.
+                if (b < 0x20 || b > 0x7E) b = b == Ascii.HT ? Ascii.SP : (byte)'?';
+                _text[_textLength++] = b;
+            }
+        }
+    }
+}

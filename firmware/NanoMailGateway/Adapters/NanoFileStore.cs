@@ -1,0 +1,146 @@
+// IFileStore on a folder of the board's file system: LittleFS on the internal flash
+// (I:\nmg) or FAT on an SD card (D:\nmg), as the board profile says. Shared board/host
+// source: only FileStream, File and Directory members that nanoFramework's
+// System.IO.FileSystem and .NET both have are used, so the host tests run it on a temp dir.
+// Names are flat and plain (letters, digits, '.', '-', '_'): a name can never leave the
+// folder, and LittleFS' name limit is never near.
+// Left out on purpose: free-space queries (GetSizeInfo returns -1 on ESP32: the queue
+// counts its own bytes), fsync beyond Stream.Flush (the ESP32 driver writes through on
+// every Write; on the host Flush reaches the OS only, which is why the emulator keeps its
+// own HostFileStore with fsync), rename (File.Move cannot replace on the board).
+
+using System;
+using System.IO;
+using NanoMailGateway.Core.Platform;
+
+namespace NanoMailGateway.Board.Adapters
+{
+    /// <summary>A flat folder of append-only files. Thread-safe (each open file is used by one thread).</summary>
+    public sealed class NanoFileStore : IFileStore
+    {
+        /// <summary>Longest file name accepted (the queue uses about 12).</summary>
+        public const int MaxNameLength = 64;
+
+        private readonly string _directory;
+        private readonly string _separator;
+
+        /// <summary>
+        /// Opens (and creates when missing) the folder <paramref name="directory"/>:
+        /// "I:\nmg" on the board, any host path in tests. The path separator is the one the
+        /// path itself uses ('\' when it contains one, '/' otherwise).
+        /// </summary>
+        /// <exception cref="StorageException">the folder cannot be created.</exception>
+        public NanoFileStore(string directory)
+        {
+            _separator = directory.IndexOf('\\') >= 0 ? "\\" : "/";
+            while (directory.Length > 1 && directory.EndsWith(_separator)) directory = directory.Substring(0, directory.Length - 1);
+            _directory = directory;
+            try
+            {
+                if (!Directory.Exists(_directory)) Directory.CreateDirectory(_directory);
+            }
+            catch (Exception e)
+            {
+                throw Wrap("cannot create store folder " + _directory, e);
+            }
+        }
+
+        /// <summary>The store's folder as given (without a trailing separator).</summary>
+        public string DirectoryPath => _directory;
+
+        /// <exception cref="ArgumentException">the name is not a plain file name (a caller bug).</exception>
+        public IStoredFile? Open(string name, bool create)
+        {
+            string path = PathOf(name);
+            try
+            {
+                if (!File.Exists(path) && !create) return null;
+                // The three-argument constructor is the widest both runtimes share (nanoFramework's
+                // FileStream has no FileShare parameter).
+                var stream = new FileStream(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite);
+                return new NanoStoredFile(name, stream);
+            }
+            catch (Exception e)
+            {
+                throw Wrap("cannot open " + name + " in " + _directory, e);
+            }
+        }
+
+        /// <exception cref="ArgumentException">the name is not a plain file name (a caller bug).</exception>
+        public void Delete(string name)
+        {
+            string path = PathOf(name);
+            try
+            {
+                if (File.Exists(path)) File.Delete(path);
+            }
+            catch (Exception e)
+            {
+                throw Wrap("cannot delete " + name + " in " + _directory, e);
+            }
+        }
+
+        public string[] List()
+        {
+            string[] paths;
+            try
+            {
+                if (!Directory.Exists(_directory)) return new string[0];
+                paths = Directory.GetFiles(_directory);
+            }
+            catch (Exception e)
+            {
+                throw Wrap("cannot list " + _directory, e);
+            }
+            // Only names the store could have made: a stray file copied onto the card is not ours.
+            int n = 0;
+            var names = new string[paths.Length];
+            for (int i = 0; i < paths.Length; i++)
+            {
+                string name = NameOf(paths[i]);
+                if (IsPlainName(name)) names[n++] = name;
+            }
+            if (n == names.Length) return names;
+            var trimmed = new string[n];
+            Array.Copy(names, trimmed, n);
+            return trimmed;
+        }
+
+        /// <summary>True for names the store accepts: 1..64 of letters, digits, '.', '-', '_', not starting with '.'.</summary>
+        public static bool IsPlainName(string name)
+        {
+            if (name == null || name.Length == 0 || name.Length > MaxNameLength || name[0] == '.') return false;
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+                if (!ok) return false;
+            }
+            return true;
+        }
+
+        private string PathOf(string name)
+        {
+            if (!IsPlainName(name)) throw new ArgumentException("not a plain store file name: " + name);
+            return _directory + _separator + name;
+        }
+
+        /// <summary>The last path segment, whichever separator the file system returned.</summary>
+        private static string NameOf(string path)
+        {
+            int cut = path.LastIndexOf('/');
+            int back = path.LastIndexOf('\\');
+            if (back > cut) cut = back;
+            return path.Substring(cut + 1);
+        }
+
+        /// <summary>Every failure of the medium becomes a StorageException; a caller bug
+        /// (ArgumentException) stays what it is. nanoFramework has no exception filters worth
+        /// trusting (platform-nanoframework.md), hence the test inside the handler.</summary>
+        internal static Exception Wrap(string what, Exception e)
+        {
+            if (e is ArgumentException || e is StorageException) return e;
+            return new StorageException(what + ": " + e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+// The board app's entry point: the boot sequence and the watch loop of NanoMailGateway
+// on an ESP32 running .NET nanoFramework.
+//   1. read I:\board.conf (Wi-Fi, storage place) and the gateway config from I:
+//   2. join Wi-Fi with DHCP and wait for SNTP time (TLS and Date: need it)
+//   3. take the DNS servers from DHCP unless the config names some
+//   4. open the store (I:\nmg, or D:\nmg on an SD card), load the TLS certificates
+//   5. start the gateway: recover the queue, start the listeners and delivery
+//   6. every minute: log free heap and queue state; reboot when Wi-Fi has been down too
+//      long or the storage fails (there is no managed watchdog on the ESP32)
+// A bad or missing config is not fixed by rebooting: the app then logs the error once a
+// minute and waits for a corrected file (nanoff --filedeployment, then reset).
+// Left out on purpose: Ethernet boards, static IP, OTA updates.
+
+using System;
+using System.Threading;
+using NanoMailGateway.Board.Adapters;
+using NanoMailGateway.Board.Device;
+using NanoMailGateway.Board.Settings;
+using NanoMailGateway.Core.Config;
+using NanoMailGateway.Core.Platform;
+using System.Security.Cryptography.X509Certificates;
+
+namespace NanoMailGateway.Board
+{
+    /// <summary>Boot sequence and watch loop. Runs on the main thread forever.</summary>
+    public static class Program
+    {
+        /// <summary>Where nanoff --filedeployment puts the board-only settings.</summary>
+        public const string BoardConfPath = "I:\\board.conf";
+
+        /// <summary>The gateway configuration (Core's syntax and keys).</summary>
+        public const string GatewayConfPath = "I:\\nmg.conf";
+
+        /// <summary>The board profile: a copy of boards/&lt;board&gt;.conf.</summary>
+        public const string ProfilePath = "I:\\profile.conf";
+
+        /// <summary>How long one Wi-Fi attempt may take, including DHCP and SNTP.</summary>
+        public const int WifiAttemptMs = 60 * 1000;
+
+        /// <summary>Wi-Fi attempts at boot before rebooting.</summary>
+        public const int WifiAttempts = 3;
+
+        /// <summary>Reboot when the link has been down this long (WifiNetworkHelper reconnects by itself before that).</summary>
+        public const int WifiDownRebootMs = 10 * 60 * 1000;
+
+        /// <summary>Interval of the heap/queue report and the health checks.</summary>
+        public const int ReportIntervalMs = 60 * 1000;
+
+        private const string Component = "board";
+
+        public static void Main()
+        {
+            ILog log = new NanoLog("nmg");
+            log.Write(Component, 0, "NanoMailGateway starting; free heap " + BoardHealth.FreeHeap().ToString() + " bytes");
+
+            // 1. Settings and config from I:.
+            BoardSettings? settings = LoadBoardSettings(out string error);
+            if (settings == null) Halt(log, error);
+            GatewayConfig? config = LoadGatewayConfig(settings!, out error);
+            if (config == null) Halt(log, error);
+            log = new NanoLog(config!.Hostname);
+            log.Write(Component, 0, "config: board " + config.Board.Name + ", heap " + config.Board.HeapBytes.ToString()
+                + " bytes, pool " + config.Board.PoolBytes.ToString() + " bytes, sessions " + config.Board.TotalSessions.ToString());
+
+            // 2. Wi-Fi and SNTP.
+            JoinWifi(log, settings!);
+
+            // 3. DNS servers: the config's, or DHCP's (RFC 1035 servers on port 53).
+            if (config.DnsServers.Length == 0) config.DnsServers = DhcpDnsServers(log);
+
+            // 4. Storage and TLS certificates.
+            IFileStore store = OpenStore(log, settings!.StorageFolder);
+            ITlsProvider tls = LoadTls(log, config);
+
+            // 5. The gateway.
+            var services = new BoardServices(config, new NanoSocketNetwork(), tls, store, new NanoClock(), new NanoRandom(), log);
+            StartGateway(services);
+
+            // 6. Watch.
+            Watch(services);
+        }
+
+        private static BoardSettings? LoadBoardSettings(out string error)
+        {
+            byte[]? data = BoardFiles.Read(BoardConfPath, out error);
+            if (data == null) return null;
+            error = BoardSettings.Parse(data, data.Length, out BoardSettings settings) ?? "";
+            return error.Length == 0 ? settings : null;
+        }
+
+        /// <summary>Core's defaults, then the board profile, then nmg.conf, then the whole-config checks
+        /// (the same layering as the emulator's ConfigLoader).</summary>
+        private static GatewayConfig? LoadGatewayConfig(BoardSettings settings, out string error)
+        {
+            var config = new GatewayConfig();
+            byte[]? profile = BoardFiles.Read(ProfilePath, out error);
+            if (profile == null) return null;
+            ConfigError? bad = ConfigParser.Parse(profile, 0, profile.Length, ProfilePath, config, true);
+            if (settings.Board.Length > 0) config.Board.Name = settings.Board;
+            if (bad == null)
+            {
+                byte[]? conf = BoardFiles.Read(GatewayConfPath, out error);
+                if (conf == null) return null;
+                bad = ConfigParser.Parse(conf, 0, conf.Length, GatewayConfPath, config, false);
+            }
+            if (bad == null) bad = ConfigValidator.Validate(config);
+            if (bad == null) return config;
+            error = bad.ToString();
+            return null;
+        }
+
+        private static Endpoint[] DhcpDnsServers(ILog log)
+        {
+            string[] dhcp = WifiUplink.DnsServers();
+            var servers = new Endpoint[dhcp.Length];
+            for (int i = 0; i < dhcp.Length; i++) servers[i] = new Endpoint(dhcp[i], 53);
+            log.Write(Component, 0, "dns servers from dhcp: " + Join(dhcp));
+            if (servers.Length == 0) log.Write(Component, 0, "no dns server: set dns_servers in nmg.conf; delivery by MX cannot work");
+            return servers;
+        }
+
+        /// <summary>STARTTLS/STLS certificate and the relay's CA from the files nmg.conf names.
+        /// A file named but unusable stops the boot: the config promised TLS.</summary>
+        private static ITlsProvider LoadTls(ILog log, GatewayConfig config)
+        {
+            string error;
+            X509Certificate? server = null;
+            X509Certificate? ca = null;
+            if (config.SmtpTlsCert.Length > 0)
+            {
+                server = BoardFiles.LoadServerCertificate(config.SmtpTlsCert, config.SmtpTlsKey, out error);
+                if (server == null) Halt(log, error);
+            }
+            if (config.RelayCaFile.Length > 0)
+            {
+                ca = BoardFiles.LoadCertificate(config.RelayCaFile, out error);
+                if (ca == null) Halt(log, error);
+            }
+            return new NanoTlsProvider(server, ca);
+        }
+
+        private static void JoinWifi(ILog log, BoardSettings settings)
+        {
+            string which = settings.WifiSsid.Length > 0 ? "'" + settings.WifiSsid + "'" : "the stored network";
+            for (int attempt = 1; attempt <= WifiAttempts; attempt++)
+            {
+                log.Write(Component, 0, "joining wifi " + which + " (attempt " + attempt.ToString() + ")");
+                if (WifiUplink.Connect(settings.WifiSsid, settings.WifiPassword, WifiAttemptMs, out string error))
+                {
+                    // SNTP has set the clock by now (requiresDateTime); log lines carry real time from here on.
+                    log.Write(Component, 0, "wifi up: address " + WifiUplink.Address());
+                    return;
+                }
+                log.Write(Component, 0, "wifi failed: " + error);
+            }
+            BoardHealth.Reboot(log, "no wifi after " + WifiAttempts.ToString() + " attempts");
+        }
+
+        private static IFileStore OpenStore(ILog log, string folder)
+        {
+            try
+            {
+                var store = new NanoFileStore(folder);
+                log.Write(Component, 0, "storage " + folder + ": " + store.List().Length.ToString() + " files");
+                return store;
+            }
+            catch (StorageException e)
+            {
+                // A card not yet seated or a flash hiccup: a reset is the board's only remedy.
+                // Wait first so that a dead card does not make a tight reboot loop.
+                log.Write(Component, 0, "storage failed: " + e.Message);
+                Thread.Sleep(30 * 1000);
+                BoardHealth.Reboot(log, "storage " + folder + " unusable");
+                throw;
+            }
+        }
+
+        // ============================ INTEGRATION POINT =============================
+        // The integrator's MailGateway composes Core here from services (validated config
+        // with DNS servers filled in, network, TLS, store, clock, random, log): recover the
+        // queue from services.Store, allocate the buffer pool from config.Board, start the
+        // SMTP/POP3 listeners and delivery. QueueStatus then reports the queue's counts,
+        // and a StorageException from the queue should reach Watch (reboot).
+        // Until then the board boots, joins Wi-Fi, opens its store and reports its health.
+        private static void StartGateway(BoardServices services)
+        {
+            services.Log.Write(Component, 0, "gateway: composition pending (MailGateway not in this build)");
+        }
+
+        /// <summary>One line of queue state for the minute report.</summary>
+        private static string QueueStatus(BoardServices services)
+        {
+            return "store files " + services.Store.List().Length.ToString();
+        }
+        // ========================== END INTEGRATION POINT ===========================
+
+        private static void Watch(BoardServices services)
+        {
+            ILog log = services.Log;
+            long downSince = -1;
+            while (true)
+            {
+                Thread.Sleep(ReportIntervalMs);
+                long now = services.Clock.MonotonicMilliseconds;
+                string queue;
+                try
+                {
+                    queue = QueueStatus(services);
+                }
+                catch (StorageException e)
+                {
+                    BoardHealth.Reboot(log, "storage failed: " + e.Message);
+                    return;
+                }
+                log.Write(Component, 0, "heap free " + BoardHealth.FreeHeap().ToString() + " bytes; " + queue);
+
+                if (WifiUplink.Address().Length > 0)
+                {
+                    if (downSince >= 0) log.Write(Component, 0, "wifi back after " + ((now - downSince) / 1000).ToString() + " s");
+                    downSince = -1;
+                }
+                else if (downSince < 0)
+                {
+                    downSince = now;
+                    log.Write(Component, 0, "wifi down; mail stays queued");
+                }
+                else if (now - downSince > WifiDownRebootMs)
+                {
+                    BoardHealth.Reboot(log, "wifi down for " + ((now - downSince) / 1000).ToString() + " s");
+                }
+            }
+        }
+
+        /// <summary>Logs a fault that a reboot cannot fix, once a minute, forever.</summary>
+        private static void Halt(ILog log, string error)
+        {
+            while (true)
+            {
+                log.Write(Component, 0, "cannot start: " + error + " (fix the file with nanoff --filedeployment, then reset)");
+                Thread.Sleep(ReportIntervalMs);
+            }
+        }
+
+        private static string Join(string[] items)
+        {
+            if (items.Length == 0) return "(none)";
+            string s = items[0];
+            for (int i = 1; i < items.Length; i++) s += ", " + items[i];
+            return s;
+        }
+    }
+}

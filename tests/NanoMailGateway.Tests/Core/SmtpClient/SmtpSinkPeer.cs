@@ -1,0 +1,95 @@
+// Postfix's smtp-sink as a real SMTP peer on 127.0.0.1:<free port>, capturing each
+// message into its own file (-d) so tests can compare what arrived byte for byte.
+
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using NanoMailGateway.Tests.Support;
+
+namespace NanoMailGateway.Tests.Core.SmtpClient
+{
+    internal sealed class SmtpSinkPeer : IDisposable
+    {
+        private readonly Process _process;
+
+        public SmtpSinkPeer(params string[] faultOptions)
+        {
+            string sink = Peers.Require("smtp-sink");
+            DumpDir = Path.Combine(Path.GetTempPath(), "nmg-sink-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(DumpDir);
+            File.SetUnixFileMode(DumpDir, (UnixFileMode)0x1FF);   // smtp-sink writes as nobody
+            Port = FreePort.Tcp();
+            var psi = new ProcessStartInfo(sink) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+            if (Environment.UserName == "root") { psi.ArgumentList.Add("-u"); psi.ArgumentList.Add("nobody"); }
+            psi.ArgumentList.Add("-d");
+            psi.ArgumentList.Add(DumpDir + "/%H%M%S.");
+            foreach (string o in faultOptions) psi.ArgumentList.Add(o);
+            psi.ArgumentList.Add("127.0.0.1:" + Port);
+            psi.ArgumentList.Add("16");
+            _process = Process.Start(psi)!;
+            _process.BeginErrorReadLine();
+            _process.BeginOutputReadLine();
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (true)
+            {
+                try
+                {
+                    using var probe = new TcpClient();
+                    probe.Connect("127.0.0.1", Port);
+                    break;
+                }
+                catch (SocketException)
+                {
+                    if (DateTime.UtcNow > deadline || _process.HasExited) throw new InvalidOperationException("smtp-sink did not start on port " + Port);
+                    Thread.Sleep(30);
+                }
+            }
+        }
+
+        public int Port { get; }
+
+        public string DumpDir { get; }
+
+        /// <summary>The messages received, as smtp-sink wrote them (LF line ends), without its own
+        /// X-* and Received: lines and without the empty line it appends.</summary>
+        public List<byte[]> Messages(int expected, int timeoutMs = 5000)
+        {
+            var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+            while (Directory.GetFiles(DumpDir).Length < expected && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Thread.Sleep(50);   // the last file is closed after the final reply
+            var result = new List<byte[]>();
+            foreach (string f in Directory.GetFiles(DumpDir).OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f))
+            {
+                byte[] b = File.ReadAllBytes(f);
+                int p = IndexOf(b, Encoding.ASCII.GetBytes("\nReceived: "), 0);
+                p = Array.IndexOf(b, (byte)'\n', p + 1);      // "from ..."
+                p = Array.IndexOf(b, (byte)'\n', p + 1);      // "\tby ..."
+                p = Array.IndexOf(b, (byte)'\n', p + 1);      // "\tdate"
+                result.Add(b.AsSpan(p + 1, b.Length - p - 2).ToArray());
+            }
+            return result;
+        }
+
+        private static int IndexOf(byte[] hay, byte[] needle, int from)
+        {
+            for (int i = from; i <= hay.Length - needle.Length; i++)
+            {
+                if (hay.AsSpan(i, needle.Length).SequenceEqual(needle)) return i;
+            }
+            return -1;
+        }
+
+        public void Dispose()
+        {
+            try { if (!_process.HasExited) _process.Kill(); } catch (InvalidOperationException) { }
+            _process.WaitForExit(5000);
+            _process.Dispose();
+            try { Directory.Delete(DumpDir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}

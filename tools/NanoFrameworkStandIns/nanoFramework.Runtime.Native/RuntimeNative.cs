@@ -1,0 +1,30 @@
+// COMPILE-ONLY STAND-IN for nanoFramework.Runtime.Native 1.7.11 (assembly
+// nanoFramework.Runtime.Native). Declares the members the board app uses, with the real
+// package's signatures (nanoframework/nanoFramework.Runtime.Native: GC.cs, Power.cs,
+// System/Environment.cs); every body throws. Never deployed.
+
+namespace nanoFramework.Runtime.Native
+{
+    /// <summary>Stand-in: nanoFramework.Runtime.Native.GC.</summary>
+    public static class GC
+    {
+        /// <summary>Runs the collector; returns the free managed heap in bytes.</summary>
+        public static uint Run(bool compactHeap) => throw new System.NotImplementedException();
+    }
+
+    /// <summary>Stand-in: nanoFramework.Runtime.Native.Power.</summary>
+    public class Power
+    {
+        public static void RebootDevice() => throw new System.NotImplementedException();
+    }
+}
+
+namespace System
+{
+    /// <summary>Stand-in: the Environment part that nanoFramework.Runtime.Native adds to namespace System.</summary>
+    public static partial class Environment
+    {
+        /// <summary>Milliseconds since the system started (monotonic).</summary>
+        public static long TickCount64 => throw new NotImplementedException();
+    }
+}

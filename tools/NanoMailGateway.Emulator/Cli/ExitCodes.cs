@@ -1,0 +1,28 @@
+// Exit codes from sysexits.h, so that scripts and service managers can tell a typo in
+// the command line from a bad configuration from a port already in use.
+
+namespace NanoMailGateway.Emulator.Cli
+{
+    public static class ExitCodes
+    {
+        public const int Ok = 0;
+
+        /// <summary>EX_USAGE: bad flag, missing argument, unknown verb or board.</summary>
+        public const int Usage = 64;
+
+        /// <summary>EX_NOINPUT: a named input file (the config) does not exist or cannot be read.</summary>
+        public const int NoInput = 66;
+
+        /// <summary>EX_SOFTWARE: an internal error.</summary>
+        public const int Software = 70;
+
+        /// <summary>EX_OSERR: the OS refused (a listen address in use, the data directory not writable).</summary>
+        public const int OsErr = 71;
+
+        /// <summary>EX_CANTCREAT: a file in the data directory cannot be created.</summary>
+        public const int CantCreate = 73;
+
+        /// <summary>EX_CONFIG: the configuration has an error.</summary>
+        public const int Config = 78;
+    }
+}

@@ -1,0 +1,178 @@
+// nmg run: starts the gateway on this host with a board's limits, prints the board, its
+// limits, the endpoints and the data directory, logs in the Postfix style, and stops
+// cleanly on Ctrl-C (SIGINT) or SIGTERM with exit code 0.
+
+using System;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Threading;
+using NanoMailGateway.Core.Config;
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Emulator.Gateway;
+using NanoMailGateway.Emulator.Host;
+
+namespace NanoMailGateway.Emulator.Cli
+{
+    public static class RunCommand
+    {
+        /// <summary>Data directory when --data is not given, relative to the working directory.</summary>
+        public const string DefaultDataDir = "nmg-data";
+
+        private const string Usage =
+            "usage: nmg run [--config FILE] [--board NAME|FILE.conf] [--data DIR]\n" +
+            "\n" +
+            "Runs the gateway on this host with the limits of a board profile.\n" +
+            "\n" +
+            "  --config FILE   main.cf-style settings (default: built-in defaults on loopback:\n" +
+            "                  SMTP 127.0.0.1:2525, POP3 127.0.0.1:1110)\n" +
+            "  --board NAME    board profile from the boards/ folder beside nmg, or a .conf path\n" +
+            "                  (default: " + ConfigLoader.DefaultBoard + ")\n" +
+            "  --data DIR      where queue, mailboxes and accounts live (default: ./" + DefaultDataDir + ")\n" +
+            "\n" +
+            "At first start a 'postmaster' account gets a random password, printed once and kept\n" +
+            "in DIR/accounts. Stops on Ctrl-C or SIGTERM.\n" +
+            "Exit codes: 0 stopped, 64 bad option or unknown board, 66 config file missing,\n" +
+            "71 cannot listen, 73 cannot create the data directory, 78 bad configuration.";
+
+        /// <summary>The verb entry point: runs until SIGINT or SIGTERM.</summary>
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        {
+            using var stop = new CancellationTokenSource();
+            Action<PosixSignalContext> onSignal = ctx =>
+            {
+                ctx.Cancel = true; // we stop ourselves, cleanly
+                stop.Cancel();
+            };
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
+            return Run(args, stdout, stderr, stop.Token, null);
+        }
+
+        /// <summary>
+        /// Runs until <paramref name="stop"/> is cancelled. <paramref name="started"/> is
+        /// called once the gateway listens (tests use it to learn the bound endpoints).
+        /// </summary>
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop, Action<EmulatorGateway>? started)
+        {
+            string? configPath = null;
+            string? board = null;
+            string? dataDir = null;
+            for (int i = 0; i < args.Length; i++)
+            {
+                string a = args[i];
+                if (a == "--help" || a == "-h")
+                {
+                    stdout.WriteLine(Usage);
+                    return ExitCodes.Ok;
+                }
+                string name = a;
+                string? value = null;
+                int eq = a.IndexOf('=');
+                if (a.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+                {
+                    name = a.Substring(0, eq);
+                    value = a.Substring(eq + 1);
+                }
+                if (name != "--config" && name != "--board" && name != "--data")
+                {
+                    stderr.WriteLine(a.StartsWith('-')
+                        ? "nmg run: unknown option '" + a + "' (see nmg run --help)"
+                        : "nmg run: unexpected argument '" + a + "' (see nmg run --help)");
+                    return ExitCodes.Usage;
+                }
+                if (value == null)
+                {
+                    if (i + 1 >= args.Length || args[i + 1].Length == 0)
+                    {
+                        stderr.WriteLine("nmg run: option " + name + " needs a value (see nmg run --help)");
+                        return ExitCodes.Usage;
+                    }
+                    value = args[++i];
+                }
+                if (name == "--config") configPath = value;
+                else if (name == "--board") board = value;
+                else dataDir = value;
+            }
+
+            LoadResult loaded = ConfigLoader.Load(board, configPath);
+            if (loaded.Config == null)
+            {
+                stderr.WriteLine("nmg: " + loaded.Error);
+                return loaded.ExitCode;
+            }
+            GatewayConfig config = loaded.Config;
+
+            string data = Path.GetFullPath(dataDir ?? DefaultDataDir);
+            var random = new HostRandom();
+            string? password;
+            try
+            {
+                Directory.CreateDirectory(data);
+                password = AccountsFile.Apply(config, data, random);
+            }
+            catch (InvalidDataException e)
+            {
+                stderr.WriteLine("nmg: " + e.Message);
+                return ExitCodes.Config;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                stderr.WriteLine("nmg: cannot use data directory " + data + ": " + e.Message);
+                return ExitCodes.CantCreate;
+            }
+
+            var clock = new SystemClock();
+            var log = new ConsoleLog(config.Hostname, clock, stdout);
+            using var gateway = new EmulatorGateway(config, new HostNetwork(), clock, random, log);
+            try
+            {
+                gateway.Start();
+            }
+            catch (ConnectionException e)
+            {
+                stderr.WriteLine("nmg: " + e.Message);
+                return ExitCodes.OsErr;
+            }
+
+            PrintSummary(stdout, config, gateway, data, configPath, password);
+            log.Write("master", 0, "daemon started -- board " + config.Board.Name + ", configuration " + (configPath ?? "built-in defaults") + ", data " + data);
+            started?.Invoke(gateway);
+            stop.WaitHandle.WaitOne();
+            log.Write("master", 0, "terminating on signal");
+            gateway.Stop();
+            return ExitCodes.Ok;
+        }
+
+        private static void PrintSummary(TextWriter o, GatewayConfig c, EmulatorGateway g, string data, string? configPath, string? password)
+        {
+            BoardProfile b = c.Board;
+            o.WriteLine("nmg: board " + b.Name + ": heap " + Size(b.HeapBytes) + ", storage " + Size(b.StorageCapacity)
+                + " in " + N(b.StorageBlockSize) + "-byte blocks, " + N(b.MaxSockets) + " sockets");
+            o.WriteLine("nmg: limits: buffers " + N(b.BufferCount) + " x " + N(b.BufferSize) + " bytes (" + Size((int)b.PoolBytes) + "), sessions smtp "
+                + N(b.SmtpSessions) + " pop3 " + N(b.Pop3Sessions) + " delivery " + N(b.DeliverySessions)
+                + ", message_size_limit " + Size(c.MessageSizeLimit) + ", max_recipients " + N(c.MaxRecipients)
+                + ", queue " + N(b.QueueMaxMessages) + " messages, mailbox_quota " + Size(b.MailboxQuota)
+                + ", tls_server " + (b.TlsServer ? "yes" : "no"));
+            o.WriteLine("nmg: config: " + (configPath ?? "built-in defaults"));
+            foreach (string e in g.SmtpEndpoints) o.WriteLine("nmg: smtp listening on " + e);
+            foreach (string e in g.Pop3Endpoints) o.WriteLine("nmg: pop3 listening on " + e);
+            o.WriteLine("nmg: data in " + data);
+            if (password != null)
+            {
+                o.WriteLine("nmg: created account '" + c.Postmaster + "' with password " + password + " (shown once; kept in " + Path.Combine(data, AccountsFile.FileName) + ")");
+            }
+            o.Flush();
+        }
+
+        private static string N(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>Bytes in the config's own units (64K, 1536K, 3M) so that the output can be pasted back.</summary>
+        internal static string Size(int bytes)
+        {
+            if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) return N(bytes / (1024 * 1024)) + "M";
+            if (bytes >= 1024 && bytes % 1024 == 0) return N(bytes / 1024) + "K";
+            return N(bytes);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+// SMTP listener benchmark: bytes allocated per accepted message (1 KB and 1 MB bodies,
+// session run on this thread over an in-memory connection, so the count is exact), and
+// messages per second with Postfix's smtp-source against the in-process listener on
+// loopback with a store that discards. Run:
+//   dotnet run -c Release --project tools/bench/NanoMailGateway.Bench -- smtp
+
+using System;
+using System.Diagnostics;
+using System.Text;
+using NanoMailGateway.Core.Auth;
+using NanoMailGateway.Core.Buffers;
+using NanoMailGateway.Core.Listener;
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Core.Smtp;
+using NanoMailGateway.Emulator.Host;
+
+namespace NanoMailGateway.Bench
+{
+    public static class SmtpBench
+    {
+        public static void Run(string[] args)
+        {
+            Console.WriteLine("SMTP listener: allocation per accepted message (in-memory connection, this thread)");
+            Console.WriteLine("| body      | messages | bytes allocated / message |");
+            Console.WriteLine("|-----------|----------|---------------------------|");
+            foreach (int size in new[] { 1024, 1024 * 1024 })
+            {
+                int n = size > 100_000 ? 20 : 500;
+                long perMessage = AllocationPerMessage(size, n);
+                Console.WriteLine("| " + (size >= 1024 * 1024 ? (size / 1024 / 1024) + " MB" : (size / 1024) + " KB").PadRight(9) + " | " + n.ToString().PadLeft(8) + " | " + perMessage.ToString().PadLeft(25) + " |");
+            }
+            Console.WriteLine();
+            Console.WriteLine("SMTP listener: throughput with smtp-source on loopback (store discards)");
+            Console.WriteLine("| sessions | messages | body   | seconds | messages/s |");
+            Console.WriteLine("|----------|----------|--------|---------|------------|");
+            string source = "/usr/sbin/smtp-source";
+            if (!System.IO.File.Exists(source))
+            {
+                Console.WriteLine("smtp-source not installed (Debian package postfix)");
+                return;
+            }
+            foreach (var (sessions, messages, length) in new[] { (1, 500, 1024), (5, 2000, 1024), (5, 500, 102400) })
+            {
+                double seconds = Throughput(source, sessions, messages, length);
+                Console.WriteLine("| " + sessions.ToString().PadLeft(8) + " | " + messages.ToString().PadLeft(8) + " | " + ((length / 1024) + " KB").PadLeft(6)
+                    + " | " + seconds.ToString("F2").PadLeft(7) + " | " + (messages / seconds).ToString("F0").PadLeft(10) + " |");
+            }
+        }
+
+        private static SmtpServer NewServer(IMessageStore store, int sessions)
+        {
+            var options = new SmtpServerOptions { HostName = "bench.example", LocalDomains = new[] { "bench.example" }, MessageSizeLimit = 10_000_000 };
+            return new SmtpServer(options, store, new BufferPool("smtp", 2048, sessions * SmtpServer.BuffersPerSession), null,
+                new NoTrust(), new AccountDirectory(), new BenchClock(), new NullLog());
+        }
+
+        private static byte[] Script(int bodySize, int messages)
+        {
+            var body = new StringBuilder("Subject: bench\r\nDate: Sat, 28 Nov 2026 12:00:00 +0000\r\nMessage-ID: <b@bench.example>\r\n\r\n");
+            while (body.Length < bodySize) body.Append("The quick brown fox jumps over the lazy dog 0123456789 .,;:!?\r\n");
+            var sb = new StringBuilder("EHLO bench\r\n");
+            for (int i = 0; i < messages; i++)
+            {
+                sb.Append("MAIL FROM:<s@sensor.example>\r\nRCPT TO:<a@bench.example>\r\nDATA\r\n").Append(body).Append(".\r\n");
+            }
+            sb.Append("QUIT\r\n");
+            return Encoding.Latin1.GetBytes(sb.ToString());
+        }
+
+        // Allocation of a session with 1 + n messages minus one with 1 message, divided by n:
+        // the per-message cost without the per-session setup.
+        private static long AllocationPerMessage(int bodySize, int n)
+        {
+            byte[] one = Script(bodySize, 1);
+            byte[] many = Script(bodySize, 1 + n);
+            RunSession(one); // warm up (JIT)
+            long a1 = Measure(one);
+            long a2 = Measure(many);
+            return (a2 - a1) / n;
+        }
+
+        private static long Measure(byte[] script)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            RunSession(script);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        private static void RunSession(byte[] script)
+        {
+            var store = new DiscardStore();
+            SmtpServer server = NewServer(store, 1);
+            var conn = new ScriptConnection(script);
+            server.CreateSession(conn, 1)!.Run();
+        }
+
+        private static double Throughput(string source, int sessions, int messages, int length)
+        {
+            var store = new DiscardStore();
+            ITcpListener l = new HostNetwork().Listen("127.0.0.1", 0, 64);
+            var listener = new ConnectionListener(l, NewServer(store, sessions + 1), sessions + 1, new NullLog());
+            listener.Start();
+            var sw = Stopwatch.StartNew();
+            var psi = new ProcessStartInfo(source) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in new[] { "-s", sessions.ToString(), "-m", messages.ToString(), "-l", length.ToString(), "-f", "s@sensor.example", "-t", "a@bench.example", "127.0.0.1:" + listener.LocalPort })
+                psi.ArgumentList.Add(a);
+            using (var p = Process.Start(psi)!)
+            {
+                p.StandardOutput.ReadToEnd();
+                p.WaitForExit();
+            }
+            double seconds = sw.Elapsed.TotalSeconds;
+            listener.Stop(2000);
+            if (store.Count != messages) Console.WriteLine("warning: stored " + store.Count + " of " + messages);
+            return seconds;
+        }
+
+        private sealed class ScriptConnection : IConnection
+        {
+            private readonly byte[] _input;
+            private int _pos;
+            public ScriptConnection(byte[] input) { _input = input; }
+            public string RemoteAddress => "192.0.2.9";
+            public int RemotePort => 1;
+            public string LocalAddress => "192.0.2.1";
+            public bool IsSecure => false;
+            public int Receive(byte[] buffer, int offset, int count, int timeoutMs)
+            {
+                int n = Math.Min(count, Math.Min(1460, _input.Length - _pos)); // TCP-segment-sized reads
+                Array.Copy(_input, _pos, buffer, offset, n);
+                _pos += n;
+                return n;
+            }
+            public void Send(byte[] buffer, int offset, int count, int timeoutMs) { }
+            public void Close() { }
+        }
+
+        private sealed class DiscardStore : IMessageStore
+        {
+            private int _count;
+            private int _next;
+            public int Count => _count;
+            public bool HasRoomFor(long size) => true;
+            public IMessageWriter? BeginMessage(Envelope envelope) => new Writer(this, "B" + System.Threading.Interlocked.Increment(ref _next));
+
+            private sealed class Writer : IMessageWriter
+            {
+                private readonly DiscardStore _store;
+                public Writer(DiscardStore store, string id) { _store = store; QueueId = id; }
+                public string QueueId { get; }
+                public long Length { get; private set; }
+                public bool Write(byte[] buffer, int offset, int count) { Length += count; return true; }
+                public void Commit() { System.Threading.Interlocked.Increment(ref _store._count); }
+                public void Abort() { }
+            }
+        }
+
+        private sealed class NoTrust : ITrustedNetworks
+        {
+            public bool Contains(string ipAddress) => false;
+        }
+
+        private sealed class NullLog : ILog
+        {
+            public void Write(string component, int session, string text) { }
+        }
+
+        private sealed class BenchClock : IClock
+        {
+            public long MonotonicMilliseconds => Environment.TickCount64;
+            public DateTime UtcNow => DateTime.UtcNow;
+        }
+    }
+}
