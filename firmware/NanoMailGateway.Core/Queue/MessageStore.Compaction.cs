@@ -60,6 +60,22 @@ namespace NanoMailGateway.Core.Queue
             }
         }
 
+        /// <summary>Characters of status text a Commit copy keeps when the whole texts do not fit.</summary>
+        private const int ShortText = 32;
+
+        /// <summary>Longest status text (-1 whole, ShortText, 0) with which a Commit of <paramref name="m"/> fits one record.</summary>
+        private int TextLimitFor(QueuedMessage m, int pieceCount)
+        {
+            if (CommitLength(m, pieceCount, -1) <= _log.MaxRecordPayload) return -1;
+            if (CommitLength(m, pieceCount, ShortText) <= _log.MaxRecordPayload) return ShortText;
+            return 0;
+        }
+
+        private static string CutText(string text, int limit)
+        {
+            return limit < 0 || text.Length <= limit ? text : text.Substring(0, limit);
+        }
+
         /// <summary>Deletes oldest segments while they hold nothing live (never the newest).</summary>
         private void DeleteDeadHeads()
         {
@@ -107,24 +123,23 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Copies every live record of segment <paramref name="head"/> forward and flushes. False when there is no room.</summary>
         private bool RelocateHead(int head)
         {
+            // A copy that frees less than it writes (a head full of live data, in front of
+            // dead segments) must leave one segment free: otherwise a run of such copies
+            // could eat the space every later copy needs, and the store would be stuck.
+            long total = 0;
+            for (int i = 0; i < _messages.Count; i++)
+            {
+                QueuedMessage m = (QueuedMessage)_messages[i]!;
+                if (m.MinSegment <= head) total += RelocationNeed(m, head, ReadPieceList(m, _oldPieces));
+            }
+            long floor = total >= _log.GetSegment(0).Length ? _options.SegmentSize : 0;
             for (int i = 0; i < _messages.Count; i++)
             {
                 QueuedMessage m = (QueuedMessage)_messages[i]!;
                 if (m.MinSegment > head) continue;
                 PieceList old = ReadPieceList(m, _oldPieces);
-                long inHead = 0;
-                int headPieces = 0;
-                for (int k = 0; k < old.Count; k++)
-                {
-                    if (old.SegmentAt(k) != head) continue;
-                    inHead += old.LengthAt(k) + RecordFormat.Overhead + RecordFormat.DataPrefix;
-                    headPieces++;
-                }
-                // Each regathered write unit may be split once at a segment end.
-                int commitLen = CommitLength(m, old.Count + headPieces + 1);
-                // Regathering adds at most one split (one record overhead) per write unit copied.
-                long need = inHead + (headPieces + 1) * (long)(RecordFormat.Overhead + RecordFormat.DataPrefix) + commitLen + RecordFormat.Overhead;
-                if (commitLen > _log.MaxRecordPayload || !_log.Fits(need, 0))
+                long need = RelocationNeed(m, head, old);
+                if (need < 0 || !_log.Fits(need, floor))
                 {
                     // Messages already copied point at their new Commit: it must be on flash
                     // before anyone reads it (the head stays, so nothing else changes).
@@ -167,6 +182,24 @@ namespace NanoMailGateway.Core.Queue
             return true;
         }
 
+        /// <summary>Bytes relocating <paramref name="m"/>'s records out of <paramref name="head"/> appends; -1 when its Commit cannot fit a record.</summary>
+        private long RelocationNeed(QueuedMessage m, int head, PieceList old)
+        {
+            long inHead = 0;
+            int headPieces = 0;
+            for (int k = 0; k < old.Count; k++)
+            {
+                if (old.SegmentAt(k) != head) continue;
+                inHead += old.LengthAt(k);
+                headPieces++;
+            }
+            // Regathering may split each copied write unit once at a segment end.
+            int pieces = old.Count + headPieces + 1;
+            if (CommitLength(m, pieces, 0) > _log.MaxRecordPayload) return -1;
+            int commitLen = CommitLength(m, pieces, TextLimitFor(m, pieces));
+            return inHead + 2L * (headPieces + 1) * (RecordFormat.Overhead + RecordFormat.DataPrefix) + commitLen + RecordFormat.Overhead;
+        }
+
         /// <summary>The message's piece list, read from its Commit record.</summary>
         private PieceList ReadPieceList(QueuedMessage m, PieceList list)
         {
@@ -183,8 +216,12 @@ namespace NanoMailGateway.Core.Queue
             return list;
         }
 
-        /// <summary>Exact payload length of the Commit record of <paramref name="m"/> with <paramref name="pieceCount"/> pieces.</summary>
-        private static int CommitLength(QueuedMessage m, int pieceCount)
+        /// <summary>
+        /// Exact payload length of the Commit record of <paramref name="m"/> with
+        /// <paramref name="pieceCount"/> pieces and status texts cut to <paramref name="textLimit"/>
+        /// characters (-1: whole).
+        /// </summary>
+        private static int CommitLength(QueuedMessage m, int pieceCount, int textLimit)
         {
             Envelope e = m.Envelope;
             int n = 8 + 8 + 8 + 1 + 1 + 8;
@@ -195,7 +232,7 @@ namespace NanoMailGateway.Core.Queue
                 EnvelopeRecipient r = e.GetRecipient(i);
                 RecipientStatus s = m.GetStatus(i);
                 n += RecordFormat.StringSize(r.Address) + 1 + 1 + RecordFormat.StringSize(r.OriginalRecipient);
-                n += 1 + 2 + 8 + RecordFormat.StringSize(s.Code) + RecordFormat.StringSize(s.Text) + RecordFormat.StringSize(s.Mailbox) + 8;
+                n += 1 + 2 + 8 + RecordFormat.StringSize(s.Code) + RecordFormat.StringSize(CutText(s.Text, textLimit)) + RecordFormat.StringSize(s.Mailbox) + 8;
             }
             return n + 4 + pieceCount * RecordFormat.PieceEntrySize;
         }
@@ -203,7 +240,11 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Appends a Commit record for <paramref name="m"/> (envelope, current states, pieces) and points the index at it. Not flushed.</summary>
         private void WriteCommit(QueuedMessage m, PieceList pieces)
         {
-            int len = CommitLength(m, pieces.Count);
+            // Many recipients with long last-error texts may not fit one record: the copy
+            // then keeps shorter texts (the state, attempts and next attempt always fit,
+            // BeginMessage checked that); the text is for people, the rest for delivery.
+            int textLimit = TextLimitFor(m, pieces.Count);
+            int len = CommitLength(m, pieces.Count, textLimit);
             if (len > _log.MaxRecordPayload) throw new StorageException("envelope too large for a segment");
             Envelope e = m.Envelope;
             long loc = _log.Begin(RecordType.Commit, len);
@@ -231,7 +272,7 @@ namespace NanoMailGateway.Core.Queue
                 _log.PutU16(s.Attempts);
                 _log.PutI64(s.NextAttemptUtc.Ticks);
                 _log.PutString(s.Code);
-                _log.PutString(s.Text);
+                _log.PutString(CutText(s.Text, textLimit));
                 _log.PutString(s.Mailbox);
                 _log.PutI64(s.Uid);
             }

@@ -39,9 +39,8 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Longest mailbox name kept in a status, characters.</summary>
         public const int MaxMailboxName = 64;
 
-        /// <summary>Commit record bytes kept free of the envelope for the piece list: a quarter of a record,
-        /// at most 4096 (341 pieces: 680 KB at 2 KB write units).</summary>
-        private int PieceListRoom => _log.MaxRecordPayload / 4 < 4096 ? _log.MaxRecordPayload / 4 : 4096;
+        /// <summary>Commit record bytes an envelope must leave for the piece list (85 pieces: 170 KB at 2 KB write units).</summary>
+        private const int PieceListRoom = 1024;
 
         private readonly object _gate = new object();
         private readonly QueueOptions _options;
@@ -181,9 +180,9 @@ namespace NanoMailGateway.Core.Queue
                     Compact(true);
                     if (!RoomFor(0, floor)) return null;
                 }
-                // The Commit record must fit in one segment with the recipients' longest
-                // status texts and room for the piece list: refuse a pathological envelope
-                // now rather than fail at Commit (max_recipients keeps this far away).
+                // The Commit record must fit in one segment with room for a piece list:
+                // refuse a pathological envelope now rather than fail at Commit. About 25
+                // bytes per recipient plus its addresses: 16 KB segments take hundreds.
                 if (CommitSize(envelope, 0) > _log.MaxRecordPayload - PieceListRoom) return null;
                 byte[]? buffer = _writerBuffers.TryRent();
                 if (buffer == null) return null;
@@ -331,7 +330,7 @@ namespace NanoMailGateway.Core.Queue
             }
         }
 
-        /// <summary>Payload size of a Commit record for this envelope, current statuses and piece count.</summary>
+        /// <summary>Payload size of the first Commit record (all recipients Queued, no texts) for this envelope and piece count.</summary>
         private static int CommitSize(Envelope e, int pieceCount)
         {
             int n = 8 + 8 + 8 + 1 + 1 + 8;
@@ -341,7 +340,7 @@ namespace NanoMailGateway.Core.Queue
             {
                 EnvelopeRecipient r = e.GetRecipient(i);
                 n += RecordFormat.StringSize(r.Address) + 1 + 1 + RecordFormat.StringSize(r.OriginalRecipient);
-                n += 1 + 2 + 8 + 8 + 3 * 2 + MaxStatusCode + MaxStatusText + MaxMailboxName;   // status at its longest
+                n += 1 + 2 + 8 + 8 + 3 * 2;   // status fields, empty strings
             }
             return n + 4 + pieceCount * RecordFormat.PieceEntrySize;
         }

@@ -335,32 +335,47 @@ namespace NanoMailGateway.Tests.Core.Queue
             var sim = new FlashSimulator(Capacity, 1);
             var s = MessageStore.Open(sim, Options(), new TestClock());
             var huge = new Envelope("a@b.c");
-            for (int i = 0; i < 60; i++) huge.AddRecipient(new EnvelopeRecipient(new string('x', 60) + i + "@example.com", false, DsnNotify.Unspecified, null));
+            for (int i = 0; i < 200; i++) huge.AddRecipient(new EnvelopeRecipient(new string('x', 60) + i + "@example.com", false, DsnNotify.Unspecified, null));
             Assert.Null(s.BeginMessage(huge));
-            Assert.NotNull(s.BeginMessage(Env(rcpts: 25)));     // 16 KB segments take about 30 recipients
+            // RFC 5321 §4.5.3.1.8: at least 100 recipients must be accepted.
+            var env = new Envelope("a@b.c");
+            for (int i = 0; i < 100; i++) env.AddRecipient(new EnvelopeRecipient("user" + i + "@example.com", false, DsnNotify.Failure, "rfc822;user" + i + "@example.com"));
+            var w = s.BeginMessage(env);
+            Assert.NotNull(w);
+            w!.Write(Body(30_000), 0, 30_000);
+            w.Commit();
         }
 
         [Fact]
         public void Long_status_texts_are_cut_and_relocation_still_fits()
         {
-            var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
-            var stuck = Put(s, Body(20_000, 3), Env(rcpts: 5));
-            for (int r = 0; r < 5; r++) s.Defer(stuck, r, DateTime.MaxValue, new string('4', 300), new string('t', 5000));
+            // 4 KB segments: 15 recipients with 200-character texts do not fit one record.
+            var sim = new FlashSimulator(PowerLossTests.Capacity, 1);
+            var o = PowerLossTests.SmallOptions();
+            var s = MessageStore.Open(sim, o, new TestClock());
+            var stuck = Put(s, Body(1500, 3), Env(rcpts: 15), chunk: 200);
+            for (int r = 0; r < 15; r++) s.Defer(stuck, r, DateTime.MaxValue, new string('4', 300), new string('t', 5000));
             Assert.Equal(MessageStore.MaxStatusText, stuck.GetStatus(0).Text.Length);
             Assert.Equal(MessageStore.MaxStatusCode, stuck.GetStatus(0).Code.Length);
-            for (int i = 0; i < 100; i++)
+            for (int i = 0; i < 40; i++)
             {
-                var m = Put(s, Body(6000, i));
+                Assert.True(s.HasRoomFor(1500), "refused at " + i + ": used " + sim.UsedBytes + ", segments " + s.SegmentCount + ", relocations " + s.Relocations);
+                var m = Put(s, Body(1500, i), chunk: 200);
                 s.MarkDelivered(m, 0, "2.0.0", "ok");
                 s.Remove(m);
             }
             Assert.True(s.Relocations > 0);
-            s = Reopen(sim, s);
-            Assert.Equal(Body(20_000, 3), PowerLossTests.Model.ReadAll(s, s.GetMessages().Single()));
-            Assert.Equal(new string('t', MessageStore.MaxStatusText), s.GetMessages().Single().GetStatus(4).Text);
+            s = Reopen(sim, s, o);
+            var back = s.GetMessages().Single();
+            Assert.Equal(Body(1500, 3), PowerLossTests.Model.ReadAll(s, back));
+            for (int r = 0; r < 15; r++)
+            {
+                Assert.Equal(RecipientState.Deferred, back.GetStatus(r).State);
+                Assert.Equal(1, back.GetStatus(r).Attempts);
+                Assert.Equal(new string('t', 32), back.GetStatus(r).Text);
+            }
         }
-    
+
         [Fact]
         public void Statuses_of_one_attempt_can_share_one_flush()
         {
