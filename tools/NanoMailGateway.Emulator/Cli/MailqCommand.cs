@@ -32,14 +32,14 @@ namespace NanoMailGateway.Emulator.Cli
         /// <summary>Runs the verb; returns the exit code (sysexits.h).</summary>
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
-            string dir = "data";
+            string dir = RunCommand.DefaultDataDir;
             for (int i = 0; i < args.Length; i++)
             {
                 string a = args[i];
                 if (a == "--help" || a == "-h")
                 {
                     stdout.WriteLine(Usage);
-                    stdout.WriteLine("Lists the mail queue in DIR (default ./data) read-only, like postqueue -p.");
+                    stdout.WriteLine("Lists the mail queue in DIR (default ./" + RunCommand.DefaultDataDir + ") read-only, like postqueue -p.");
                     return 0;
                 }
                 if (a == "--data" && i + 1 < args.Length) dir = args[++i];
@@ -47,13 +47,13 @@ namespace NanoMailGateway.Emulator.Cli
                 else
                 {
                     stderr.WriteLine("nmg mailq: unknown argument " + a + " (" + Usage + ")");
-                    return 64;
+                    return ExitCodes.Usage;
                 }
             }
             if (!Directory.Exists(dir))
             {
                 stderr.WriteLine("nmg mailq: data directory " + dir + " does not exist");
-                return 66;
+                return ExitCodes.NoInput;
             }
             QueuedMessage[] messages;
             try
@@ -63,7 +63,7 @@ namespace NanoMailGateway.Emulator.Cli
             catch (StorageException e)
             {
                 stderr.WriteLine("nmg mailq: cannot read the queue in " + dir + ": " + e.Message);
-                return 74;
+                return 74;   // EX_IOERR
             }
             Print(messages, stdout);
             return 0;

@@ -90,5 +90,30 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             if (expected == 0) Assert.Contains("usage: nmg mailq", stdout);
             else Assert.Single(stderr.Trim().Split('\n'));
         }
+
+        [Fact]
+        public void The_queue_survives_a_restart_on_host_files()
+        {
+            var options = QueueOptions.ForCapacity(192 * 1024, 64);
+            var store = MessageStore.Open(new HostFileStore(_dir, false), options, new TestClock());
+            var env = new Envelope("alarm@sensor.lan");
+            env.AddRecipient(new EnvelopeRecipient("ops@example.com", false, DsnNotify.Unspecified, null));
+            var w = store.BeginMessage(env)!;
+            byte[] body = new byte[40_000];
+            new Random(3).NextBytes(body);
+            w.Write(body, 0, body.Length);
+            w.Commit();
+            store.Close();
+
+            store = MessageStore.Open(new HostFileStore(_dir, false), options, new TestClock());
+            var m = store.Find(w.QueueId)!;
+            Assert.Equal(body, NanoMailGateway.Tests.Core.Queue.PowerLossTests.Model.ReadAll(store, m));
+            store.MarkDelivered(m, 0, "2.0.0", "250 ok");
+            Assert.True(store.Remove(m));
+            store.Close();
+            var (code, stdout, _) = Mailq("--data", _dir);
+            Assert.Equal(0, code);
+            Assert.StartsWith("Mail queue is empty", stdout);
+        }
     }
 }
