@@ -49,6 +49,19 @@ namespace NanoMailGateway.Core.Queue
             return new Maildrop(_store, messages, recipients);
         }
 
+        /// <summary>
+        /// Octets held in <paramref name="mailbox"/> (the sum of its messages' sizes), for the
+        /// per-mailbox quota: the listener answers 452 4.2.2 and local delivery defers when
+        /// a message would take the mailbox past it (RFC 3463 4.2.2 mailbox full).
+        /// </summary>
+        public long UsedBytes(string mailbox)
+        {
+            QueuedMessage[] all = _store.GetMessages();
+            long used = 0;
+            for (int i = 0; i < all.Length; i++) used += CountIn(all[i], mailbox) * all[i].Size;
+            return used;
+        }
+
         private static int CountIn(QueuedMessage m, string mailbox)
         {
             int n = 0;
