@@ -13,6 +13,7 @@ namespace NanoMailGateway.Emulator.Cli
         public static readonly CliVerb[] Verbs =
         {
             new CliVerb("run", "run the gateway on this host with a board's limits", RunCommand.Run),
+            new CliVerb("mailq", "list the mail queue of a stopped or running gateway (postqueue -p)", MailqCommand.Run),
             new CliVerb("mx", "show the mail exchangers and addresses delivery would use for a domain", MxCommand.Run),
         };
 

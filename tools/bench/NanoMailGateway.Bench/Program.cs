@@ -20,6 +20,7 @@ namespace NanoMailGateway.Bench
             new Bench("config", "config parse cost and buffer budget per board", ConfigBench.Run),
             new Bench("dns", "bytes allocated per MX lookup, cached and uncached", DnsBench.Run),
             new Bench("memory", "static heap budget per board against its managed heap", MemoryBudgetBench.Run),
+            new Bench("queue", "flash queue: write amplification, writes, bytes allocated per message, recovery time", QueueBench.Run),
             new Bench("pop3", "bytes allocated per RETR and RETR throughput", Pop3Bench.Run),
             new Bench("selftest", "bytes allocated per self-test check (upper bound of its heap use)", SelfTestBench.Run),
             new Bench("smtp", "bytes allocated per accepted message, smtp-source throughput", SmtpBench.Run),

@@ -1,0 +1,348 @@
+// The flash-backed message queue (DESIGN.md, Storage; issue 3): a log of append-only
+// segment files (SegmentLog) holding Data, Commit, Status and Remove records
+// (RecordFormat), and a small RAM index of committed messages (QueuedMessage).
+//
+// Guarantees:
+//  - Commit returns only after the message's data pieces and its Commit record are
+//    flushed: "250 after DATA" means durable (RFC 5321 §6.1). A message without a
+//    durable Commit record is invisible after any crash.
+//  - Status changes and removals are new records, flushed before the call returns.
+//  - Space is counted in whole 4 KiB blocks against the configured capacity; new mail
+//    is refused (452 4.3.1, RFC 3463) before the reserve is touched; bounces may use the
+//    reserve down to the compaction share; status records and compaction may use all.
+//  - The index holds at most MaxMessages entries (committed + being written);
+//    ReservedLocalMessages of them only for locally generated mail.
+// The delivery-facing API is in MessageStore.Delivery.cs; compaction and recovery in
+// MessageStore.Compaction.cs and MessageStore.Recovery.cs.
+// Thread-safety: one lock around everything (the board has one core and one flash).
+// Left out on purpose: priorities between messages, per-domain queues, encryption at rest.
+
+using System;
+using System.Collections;
+using NanoMailGateway.Core.Buffers;
+using NanoMailGateway.Core.Platform;
+
+namespace NanoMailGateway.Core.Queue
+{
+    /// <summary>The message queue on flash. Thread-safe.</summary>
+    public sealed partial class MessageStore : IMessageStore
+    {
+        /// <summary>Smallest data piece worth putting at the end of a segment, bytes.</summary>
+        private const int MinPiece = 64;
+
+        /// <summary>Longest reply or error text kept in a status, characters (longer is cut).</summary>
+        public const int MaxStatusText = 200;
+
+        /// <summary>Longest enhanced status code kept ("x.yyy.zzz" is 11, RFC 3463 §2), characters.</summary>
+        public const int MaxStatusCode = 16;
+
+        /// <summary>Longest mailbox name kept in a status, characters.</summary>
+        public const int MaxMailboxName = 64;
+
+        /// <summary>Commit record bytes an envelope must leave for the piece list (85 pieces: 170 KB at 2 KB write units).</summary>
+        private const int PieceListRoom = 1024;
+
+        private readonly object _gate = new object();
+        private readonly QueueOptions _options;
+        private readonly IClock _clock;
+        private readonly SegmentLog _log;
+        private readonly RecordReader _fields;
+        private readonly BufferPool _writerBuffers;
+        private readonly byte[] _scratch;                        // recovery scan and compaction copy
+        private readonly ArrayList _messages = new ArrayList();  // QueuedMessage, commit order
+        private readonly ArrayList _writers = new ArrayList();   // open MessageWriter
+        private readonly bool _readOnly;
+
+        private MessageStore(IFileStore files, QueueOptions options, IClock clock, bool readOnly)
+        {
+            _options = options;
+            _clock = clock;
+            _readOnly = readOnly;
+            _log = new SegmentLog(files, options.SegmentSize, options.CapacityBytes, options.WriteUnit);
+            _fields = new RecordReader(_log);
+            _writerBuffers = new BufferPool("queue", options.WriteUnit, readOnly ? 0 : options.MaxWriters);
+            _scratch = new byte[options.WriteUnit];
+        }
+
+        /// <summary>Opens the store on <paramref name="files"/>, recovering what is there.</summary>
+        /// <exception cref="StorageException">the medium failed during recovery.</exception>
+        public static MessageStore Open(IFileStore files, QueueOptions options, IClock clock)
+        {
+            MessageStore s = new MessageStore(files, options, clock, false);
+            s.Recover();
+            return s;
+        }
+
+        /// <summary>
+        /// Opens the store for reading only (mailq): recovers the index without deleting or
+        /// writing anything, so it can look at the files of a running gateway.
+        /// </summary>
+        public static MessageStore OpenReadOnly(IFileStore files, IClock clock)
+        {
+            QueueOptions o = new QueueOptions(1L << 40, 1048576, 4096, 2 * 1048576 + 4L * QueueOptions.BlockSize, 1 << 20, 1);
+            MessageStore s = new MessageStore(files, o, clock, true);
+            s.Recover();
+            return s;
+        }
+
+        /// <summary>The settings.</summary>
+        public QueueOptions Options => _options;
+
+        /// <summary>Committed messages in the index.</summary>
+        public int Count
+        {
+            get { lock (_gate) { return _messages.Count; } }
+        }
+
+        /// <summary>Bytes in use on flash (whole blocks, including buffered appends).</summary>
+        public long UsedBytes
+        {
+            get { lock (_gate) { return _log.UsedBytes; } }
+        }
+
+        /// <summary>Appends (writes to the medium) made since open.</summary>
+        public long AppendCount
+        {
+            get { lock (_gate) { return _log.AppendCount; } }
+        }
+
+        /// <summary>Segment files in use.</summary>
+        public int SegmentCount
+        {
+            get { lock (_gate) { return _log.SegmentCount; } }
+        }
+
+        /// <summary>Messages whose records compaction copied forward since open.</summary>
+        public long Relocations { get; private set; }
+
+        /// <summary>Segments deleted since open.</summary>
+        public long SegmentsDeleted { get; private set; }
+
+        /// <summary>Records dropped at recovery because they were inconsistent (should stay 0).</summary>
+        public int RecoveryDropped { get; private set; }
+
+        /// <summary>Sequence number the next record gets (ids and UIDs are below it).</summary>
+        public long NextSequence
+        {
+            get { lock (_gate) { return _log.NextSequence; } }
+        }
+
+        // ---- listener side (IMessageStore) -------------------------------------------------
+
+        /// <inheritdoc/>
+        public bool HasRoomFor(long size)
+        {
+            lock (_gate)
+            {
+                if (_readOnly || _log.IsBroken) return false;
+                if (_messages.Count + _writers.Count >= _options.MaxMessages - _options.ReservedLocalMessages) return false;
+                if (RoomFor(size, _options.ReserveBytes)) return true;
+                Compact(true);
+                return RoomFor(size, _options.ReserveBytes);
+            }
+        }
+
+        /// <inheritdoc/>
+        public IMessageWriter? BeginMessage(Envelope envelope)
+        {
+            return Begin(envelope, false);
+        }
+
+        /// <summary>
+        /// Starts a locally generated message (a bounce or delay notice from Core, sender ""):
+        /// the same writer path, but it may use the index entries and the bytes reserved
+        /// for local mail, so bounces go out while the listener answers 452 4.3.1.
+        /// Returns null when even the reserve is exhausted.
+        /// </summary>
+        public IMessageWriter? BeginLocalMessage(Envelope envelope)
+        {
+            return Begin(envelope, true);
+        }
+
+        /// <summary>Closes the files. The store is unusable afterwards.</summary>
+        public void Close()
+        {
+            lock (_gate) { _log.Close(); }
+        }
+
+        // ---- writer support (called by MessageWriter) ----------------------------------------
+
+        private IMessageWriter? Begin(Envelope envelope, bool local)
+        {
+            lock (_gate)
+            {
+                CheckWritable();
+                int limit = local ? _options.MaxMessages : _options.MaxMessages - _options.ReservedLocalMessages;
+                if (_messages.Count + _writers.Count >= limit) return null;
+                long floor = local ? _options.CompactionReserve : _options.ReserveBytes;
+                if (!RoomFor(0, floor))
+                {
+                    Compact(true);
+                    if (!RoomFor(0, floor)) return null;
+                }
+                // The Commit record must fit in one segment with room for a piece list:
+                // refuse a pathological envelope now rather than fail at Commit. About 25
+                // bytes per recipient plus its addresses: 16 KB segments take hundreds.
+                if (CommitSize(envelope, 0) > _log.MaxRecordPayload - PieceListRoom) return null;
+                byte[]? buffer = _writerBuffers.TryRent();
+                if (buffer == null) return null;
+                MessageWriter w = new MessageWriter(this, _log.TakeSequence(), envelope, buffer, floor);
+                _writers.Add(w);
+                return w;
+            }
+        }
+
+        /// <summary>Appends a full writer buffer as data pieces. False when the store has no room for it.</summary>
+        internal bool AppendPieces(MessageWriter w, byte[] buffer, int count)
+        {
+            lock (_gate)
+            {
+                CheckWritable();
+                int commitSize = CommitSize(w.Envelope, w.Pieces.Count + 8);
+                if (commitSize > _log.MaxRecordPayload) return false;
+                long need = count + 2L * (RecordFormat.Overhead + RecordFormat.DataPrefix) + commitSize + RecordFormat.Overhead;
+                if (!_log.Fits(need, w.Floor))
+                {
+                    Compact(true);
+                    if (!_log.Fits(need, w.Floor)) return false;
+                }
+                WritePieces(w.Id, buffer, count, w.Pieces);
+                return true;
+            }
+        }
+
+        /// <summary>Writes the Commit record, flushes, and adds the message to the index.</summary>
+        internal QueuedMessage CommitMessage(MessageWriter w, long size)
+        {
+            lock (_gate)
+            {
+                CheckWritable();
+                int len = CommitSize(w.Envelope, w.Pieces.Count);
+                if (len > _log.MaxRecordPayload || !_log.Fits(len + RecordFormat.Overhead, w.Floor / 2))
+                {
+                    throw new StorageException("queue store full");
+                }
+                w.Envelope.ArrivalUtc = _clock.UtcNow;
+                RecipientStatus[] status = new RecipientStatus[w.Envelope.RecipientCount];
+                for (int i = 0; i < status.Length; i++) status[i] = RecipientStatus.Initial;
+                QueuedMessage m = new QueuedMessage(w.Id, w.Envelope, size, status);
+                WriteCommit(m, w.Pieces);
+                _log.Commit();
+                _writers.Remove(w);
+                _messages.Add(m);
+                return m;
+            }
+        }
+
+        /// <summary>Forgets a writer (abort or failed commit) and returns its buffer.</summary>
+        internal void EndWriter(MessageWriter w, byte[] buffer)
+        {
+            lock (_gate)
+            {
+                _writers.Remove(w);
+                _writerBuffers.Return(buffer);
+            }
+        }
+
+        internal void ReturnBuffer(byte[] buffer)
+        {
+            lock (_gate) { _writerBuffers.Return(buffer); }
+        }
+
+        // ---- reader support (called by MessageReader) ------------------------------------------
+
+        /// <summary>Reads piece <paramref name="index"/>'s entry from the message's Commit record.</summary>
+        internal void ReadPiece(QueuedMessage m, int index, out int segment, out long offset, out int length)
+        {
+            lock (_gate)
+            {
+                CheckReadable(m);
+                _fields.Open(m.CommitLocation, m.CommitLength, m.PiecesOffset + 4 + index * RecordFormat.PieceEntrySize);
+                segment = (int)_fields.ReadU32();
+                offset = _fields.ReadU32();
+                length = (int)_fields.ReadU32();
+            }
+        }
+
+        /// <summary>Reads data bytes of a piece; false when the message moved or went away meanwhile.</summary>
+        internal int ReadData(QueuedMessage m, int moves, int segment, long position, byte[] buffer, int offset, int count)
+        {
+            lock (_gate)
+            {
+                CheckReadable(m);
+                if (m.Moves != moves) return -1;
+                return _log.ReadAt(segment, position, buffer, offset, count);
+            }
+        }
+
+        // ---- internals ---------------------------------------------------------------------------
+
+        private void CheckReadable(QueuedMessage m)
+        {
+            if (m.IsRemoved) throw new InvalidOperationException("message " + m.QueueId + " was removed");
+        }
+
+        private void CheckWritable()
+        {
+            if (_readOnly) throw new InvalidOperationException("queue store opened read-only");
+            if (_log.IsBroken) throw new StorageException("queue store failed earlier; reopen it");
+        }
+
+        private bool RoomFor(long size, long floor)
+        {
+            // Data records cost their header per write unit; the commit record about 1 KB.
+            long pieces = size / (_options.WriteUnit - RecordFormat.Overhead) + 2;
+            long need = size + pieces * (RecordFormat.Overhead + RecordFormat.DataPrefix + RecordFormat.PieceEntrySize) + 1024;
+            return _log.Fits(need, floor);
+        }
+
+        private QueuedMessage? FindLocked(long id)
+        {
+            for (int i = 0; i < _messages.Count; i++)
+            {
+                QueuedMessage m = (QueuedMessage)_messages[i]!;
+                if (m.Id == id) return m;
+            }
+            return null;
+        }
+
+        private static string Cut(string text, int max)
+        {
+            return text.Length > max ? text.Substring(0, max) : text;
+        }
+
+        /// <summary>Appends <paramref name="count"/> bytes as Data records of message <paramref name="id"/>, splitting at segment ends.</summary>
+        private void WritePieces(long id, byte[] buffer, int count, PieceList pieces)
+        {
+            int offset = 0;
+            while (count > 0)
+            {
+                int n = count;
+                int room = _log.RoomInActive() - RecordFormat.DataPrefix;
+                if (room >= MinPiece && n > room) n = room;
+                long loc = _log.Begin(RecordType.Data, RecordFormat.DataPrefix + n);
+                _log.PutI64(id);
+                _log.Put(buffer, offset, n);
+                _log.End();
+                pieces.Add(loc, n);
+                offset += n;
+                count -= n;
+            }
+        }
+
+        /// <summary>Payload size of the first Commit record (all recipients Queued, no texts) for this envelope and piece count.</summary>
+        private static int CommitSize(Envelope e, int pieceCount)
+        {
+            int n = 8 + 8 + 8 + 1 + 1 + 8;
+            n += RecordFormat.StringSize(e.Sender) + RecordFormat.StringSize(e.EnvelopeId) + RecordFormat.StringSize(e.ClientAddress)
+                + RecordFormat.StringSize(e.ClientHelo) + RecordFormat.StringSize(e.AuthenticatedUser) + 2;
+            for (int i = 0; i < e.RecipientCount; i++)
+            {
+                EnvelopeRecipient r = e.GetRecipient(i);
+                n += RecordFormat.StringSize(r.Address) + 1 + 1 + RecordFormat.StringSize(r.OriginalRecipient);
+                n += 1 + 2 + 8 + 8 + 3 * 2;   // status fields, empty strings
+            }
+            return n + 4 + pieceCount * RecordFormat.PieceEntrySize;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+// Streams one message into the queue for a listener session (IMessageWriter): bytes are
+// gathered in one write-unit buffer from the store's pool and appended as Data records
+// each time it fills, so DATA never holds more than one write unit of the message in
+// RAM (DESIGN.md, Memory). Commit appends the rest and the Commit record and flushes;
+// Abort just forgets: pieces without a Commit are dead and compaction reclaims them.
+
+using NanoMailGateway.Core.Platform;
+
+namespace NanoMailGateway.Core.Queue
+{
+    /// <summary>One message being written. Used by one session thread.</summary>
+    internal sealed class MessageWriter : IMessageWriter
+    {
+        private readonly MessageStore _store;
+        private byte[]? _buffer;
+        private int _count;
+        private bool _failed;
+
+        internal MessageWriter(MessageStore store, long id, Envelope envelope, byte[] buffer, long floor)
+        {
+            _store = store;
+            Id = id;
+            QueueId = Queue.QueueId.Format(id);
+            Envelope = envelope;
+            _buffer = buffer;
+            Floor = floor;
+            Pieces = new PieceList();
+        }
+
+        internal long Id { get; }
+
+        internal Envelope Envelope { get; }
+
+        /// <summary>Bytes that must stay free after this message's appends (listener or local reserve).</summary>
+        internal long Floor { get; }
+
+        /// <summary>Data pieces appended so far.</summary>
+        internal PieceList Pieces { get; }
+
+        /// <summary>The message once committed.</summary>
+        internal QueuedMessage? Committed { get; private set; }
+
+        /// <inheritdoc/>
+        public string QueueId { get; }
+
+        /// <inheritdoc/>
+        public long Length { get; private set; }
+
+        /// <inheritdoc/>
+        public bool Write(byte[] buffer, int offset, int count)
+        {
+            if (_failed) return false;
+            byte[]? b = _buffer;
+            if (b == null) throw new System.InvalidOperationException("message " + QueueId + " is already committed or aborted");
+            while (count > 0)
+            {
+                int n = b.Length - _count;
+                if (n > count) n = count;
+                System.Array.Copy(buffer, offset, b, _count, n);
+                _count += n;
+                offset += n;
+                count -= n;
+                if (_count == b.Length)
+                {
+                    if (!Spill(b)) return false;
+                }
+            }
+            return true;
+        }
+
+        /// <inheritdoc/>
+        public void Commit()
+        {
+            byte[]? b = _buffer;
+            if (b == null) throw new System.InvalidOperationException("message " + QueueId + " is already committed or aborted");
+            if (_failed) throw new StorageException("queue store full: message " + QueueId + " cannot be committed");
+            try
+            {
+                if (_count > 0 && !Spill(b)) throw new StorageException("queue store full: message " + QueueId + " cannot be committed");
+                Committed = _store.CommitMessage(this, Length);
+            }
+            catch (StorageException)
+            {
+                _failed = true;
+                Abort();
+                throw;
+            }
+            _buffer = null;
+            _store.ReturnBuffer(b);
+        }
+
+        /// <inheritdoc/>
+        public void Abort()
+        {
+            byte[]? b = _buffer;
+            if (b == null) return;
+            _buffer = null;
+            _store.EndWriter(this, b);
+        }
+
+        private bool Spill(byte[] b)
+        {
+            int n = _count;
+            if (!_store.AppendPieces(this, b, n))
+            {
+                _failed = true;
+                return false;
+            }
+            _count = 0;
+            Length += n;
+            return true;
+        }
+    }
+}

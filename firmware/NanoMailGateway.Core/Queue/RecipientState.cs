@@ -1,0 +1,26 @@
+// Where one recipient of a queued message stands. Values are written on flash.
+
+namespace NanoMailGateway.Core.Queue
+{
+    /// <summary>Delivery state of one recipient.</summary>
+    public enum RecipientState
+    {
+        /// <summary>Not tried yet: due at once.</summary>
+        Queued = 0,
+
+        /// <summary>Failed temporarily (4xx, no route, timeout): due again at the next attempt time.</summary>
+        Deferred = 1,
+
+        /// <summary>Accepted by the next hop with 2xx. Final.</summary>
+        Delivered = 2,
+
+        /// <summary>Failed for good (5xx, lifetime over). Final; a bounce may be due.</summary>
+        Failed = 3,
+
+        /// <summary>Stored in the local mailbox named in the status (uid set). Stays until removed from the mailbox.</summary>
+        InMailbox = 4,
+
+        /// <summary>Removed from its mailbox (POP3 DELE at QUIT). Final.</summary>
+        Expunged = 5,
+    }
+}

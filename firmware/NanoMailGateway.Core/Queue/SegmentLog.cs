@@ -1,0 +1,475 @@
+// The append side and the file side of the queue log: segment files on the IFileStore,
+// one active segment that records are appended to through a write-unit buffer, records
+// streamed with their CRC trailer, space accounting in whole 4 KiB blocks.
+//
+// Rules that make recovery provable (DESIGN.md, Storage):
+//  - records are only appended, never rewritten; a record never spans segments;
+//  - appends are gathered into full write units (the ESP32 driver flushes on every
+//    Write); Commit() pushes the partial unit and flushes: the only durability points;
+//  - a segment that is left (full, or at restart) is flushed first and never appended
+//    to again, so garbage after a torn write is never followed by good records;
+//  - any StorageException breaks the log: later calls throw until the store is
+//    reopened (recovered), because the state of a half-done append is unknown.
+// Not thread-safe: MessageStore calls it under its lock.
+
+using System;
+using System.Collections;
+using NanoMailGateway.Core.Platform;
+
+namespace NanoMailGateway.Core.Queue
+{
+    /// <summary>Segment files and the record append path. Used under MessageStore's lock.</summary>
+    internal sealed class SegmentLog
+    {
+        private readonly IFileStore _files;
+        private readonly int _segmentSize;
+        private readonly long _capacity;
+        private readonly byte[] _buf;          // write-unit buffer of the active segment
+        private readonly byte[] _small = new byte[16];
+        private readonly ArrayList _segments = new ArrayList();   // SegmentInfo, ascending numbers
+        private int _bufCount;
+        private IStoredFile? _active;
+        private SegmentInfo? _activeInfo;
+        // Two read handles: a reader alternates between the segment holding the Commit
+        // record (piece list) and the one holding the data; one handle would reopen a
+        // file (and allocate) on every piece.
+        private readonly IStoredFile?[] _readFile = new IStoredFile?[2];
+        private readonly int[] _readNumber = new int[] { -1, -1 };
+        private int _readLast;
+        private uint _crc;
+        private int _recordLeft = -1;          // payload bytes still due in the open record; -1 = none open
+        private bool _broken;
+
+        public SegmentLog(IFileStore files, int segmentSize, long capacity, int writeUnit)
+        {
+            _files = files;
+            _segmentSize = segmentSize;
+            _capacity = capacity;
+            _buf = new byte[writeUnit];
+            NextSequence = 1;
+            NextSegmentNumber = 1;
+        }
+
+        /// <summary>Sequence number the next record (or message id) gets.</summary>
+        public long NextSequence { get; set; }
+
+        /// <summary>Number the next new segment gets.</summary>
+        public int NextSegmentNumber { get; set; }
+
+        /// <summary>Appends made (writes to the medium).</summary>
+        public long AppendCount { get; private set; }
+
+        /// <summary>Bytes appended.</summary>
+        public long BytesAppended { get; private set; }
+
+        public int SegmentSize => _segmentSize;
+
+        public int SegmentCount => _segments.Count;
+
+        public SegmentInfo GetSegment(int index) { return (SegmentInfo)_segments[index]!; }
+
+        /// <summary>Number of the segment being appended to, or -1.</summary>
+        public int ActiveNumber => _activeInfo == null ? -1 : _activeInfo.Number;
+
+        /// <summary>Takes a sequence number for something that is not a record (a message id).</summary>
+        public long TakeSequence()
+        {
+            return NextSequence++;
+        }
+
+        /// <summary>Adds a segment found at recovery (ascending order).</summary>
+        public void AddRecovered(SegmentInfo info)
+        {
+            _segments.Add(info);
+        }
+
+        // ---- space ----------------------------------------------------------------
+
+        /// <summary>Bytes in use, whole blocks per segment, counting buffered bytes too.</summary>
+        public long UsedBytes
+        {
+            get
+            {
+                long used = 0;
+                for (int i = 0; i < _segments.Count; i++) used += Blocks(GetSegment(i).Length);
+                return used * QueueOptions.BlockSize;
+            }
+        }
+
+        public long Capacity => _capacity;
+
+        /// <summary>
+        /// True when <paramref name="bytes"/> more bytes of records can be appended and still
+        /// leave <paramref name="floor"/> bytes free. Conservative: bytes that do not fit the
+        /// active segment are counted as starting a new one.
+        /// </summary>
+        public bool Fits(long bytes, long floor)
+        {
+            long used = 0;
+            long activeLen = -1;
+            for (int i = 0; i < _segments.Count; i++)
+            {
+                SegmentInfo s = GetSegment(i);
+                if (s == _activeInfo) activeLen = s.Length;
+                else used += Blocks(s.Length);
+            }
+            if (activeLen >= 0 && activeLen + bytes <= _segmentSize)
+            {
+                used += Blocks(activeLen + bytes);
+            }
+            else
+            {
+                if (activeLen >= 0) used += Blocks(activeLen);
+                long rest = bytes;
+                int room = _segmentSize - RecordFormat.SegmentHeaderSize;
+                while (rest > 0)
+                {
+                    long take = rest < room ? rest : room;
+                    used += Blocks(RecordFormat.SegmentHeaderSize + take);
+                    rest -= take;
+                }
+            }
+            return used * QueueOptions.BlockSize <= _capacity - floor;
+        }
+
+        /// <summary>Payload bytes a record may still have in the active segment without rolling over (0 when none is active).</summary>
+        public int RoomInActive()
+        {
+            if (_activeInfo == null) return 0;
+            long room = _segmentSize - _activeInfo.Length - RecordFormat.Overhead;
+            if (room < 0) return 0;
+            return room > RecordFormat.MaxPayload ? RecordFormat.MaxPayload : (int)room;
+        }
+
+        /// <summary>Largest payload any record can have (a fresh segment after its header).</summary>
+        public int MaxRecordPayload
+        {
+            get
+            {
+                int room = _segmentSize - RecordFormat.SegmentHeaderSize - RecordFormat.Overhead;
+                return room > RecordFormat.MaxPayload ? RecordFormat.MaxPayload : room;
+            }
+        }
+
+        // ---- appending records ---------------------------------------------------------
+
+        /// <summary>
+        /// Starts a record of <paramref name="payloadLength"/> bytes in the active segment,
+        /// starting a new segment when it does not fit. Returns its location; the sequence
+        /// number it got is <see cref="LastSequence"/>. Follow with Put* calls for exactly
+        /// the payload, then <see cref="End"/>.
+        /// </summary>
+        public long Begin(byte type, int payloadLength)
+        {
+            CheckUsable();
+            if (_recordLeft >= 0) throw new InvalidOperationException("record already open");
+            if (payloadLength < 0 || payloadLength > MaxRecordPayload) throw new ArgumentOutOfRangeException("payloadLength");
+            if (_activeInfo == null || _activeInfo.Length + RecordFormat.Overhead + payloadLength > _segmentSize) Roll();
+            return BeginHere(type, payloadLength);
+        }
+
+        /// <summary>Sequence number of the record begun last.</summary>
+        public long LastSequence { get; private set; }
+
+        public void Put(byte[] b, int offset, int count)
+        {
+            if (count > _recordLeft) throw new InvalidOperationException("record payload overrun");
+            _recordLeft -= count;
+            _crc = Crc32.Update(_crc, b, offset, count);
+            Raw(b, offset, count);
+        }
+
+        public void PutByte(int v)
+        {
+            _small[0] = (byte)v;
+            Put(_small, 0, 1);
+        }
+
+        public void PutU16(int v)
+        {
+            RecordFormat.PutU16(_small, 0, v);
+            Put(_small, 0, 2);
+        }
+
+        public void PutU32(uint v)
+        {
+            RecordFormat.PutU32(_small, 0, v);
+            Put(_small, 0, 4);
+        }
+
+        public void PutI64(long v)
+        {
+            RecordFormat.PutI64(_small, 0, v);
+            Put(_small, 0, 8);
+        }
+
+        /// <summary>Puts a string as u16 length + one byte per char (null as 0xFFFF).</summary>
+        public void PutString(string? s)
+        {
+            if (s == null)
+            {
+                PutU16(0xFFFF);
+                return;
+            }
+            PutU16(s.Length);
+            for (int i = 0; i < s.Length; i += _small.Length)
+            {
+                int n = s.Length - i < _small.Length ? s.Length - i : _small.Length;
+                for (int k = 0; k < n; k++)
+                {
+                    char c = s[i + k];
+                    _small[k] = c < (char)256 ? (byte)c : (byte)'?';
+                }
+                Put(_small, 0, n);
+            }
+        }
+
+        /// <summary>Ends the open record: writes its CRC trailer.</summary>
+        public void End()
+        {
+            if (_recordLeft != 0) throw new InvalidOperationException("record payload incomplete");
+            _recordLeft = -1;
+            RecordFormat.PutU32(_small, 0, Crc32.Finish(_crc));
+            Raw(_small, 0, 4);
+        }
+
+        /// <summary>Makes every record so far durable: pushes the partial write unit and flushes.</summary>
+        public void Commit()
+        {
+            CheckUsable();
+            if (_active == null) return;
+            try
+            {
+                Spill();
+                _active.Flush();
+            }
+            catch (StorageException)
+            {
+                _broken = true;
+                throw;
+            }
+        }
+
+        // ---- reading ------------------------------------------------------------------
+
+        /// <summary>Reads appended bytes of a segment (not the unappended buffer tail).</summary>
+        public int ReadAt(int segment, long position, byte[] buffer, int offset, int count)
+        {
+            CheckUsable();
+            try
+            {
+                IStoredFile f = FileFor(segment);
+                int total = 0;
+                while (total < count)
+                {
+                    int n = f.Read(position + total, buffer, offset + total, count - total);
+                    if (n <= 0) break;
+                    total += n;
+                }
+                return total;
+            }
+            catch (StorageException)
+            {
+                _broken = true;
+                throw;
+            }
+        }
+
+        /// <summary>Names of every file in the store (recovery picks the segment files).</summary>
+        public string[] ListSegmentFiles()
+        {
+            return _files.List();
+        }
+
+        /// <summary>Length of a segment file as stored (for recovery).</summary>
+        public long FileLength(int segment)
+        {
+            return FileFor(segment).Length;
+        }
+
+        // ---- deleting -------------------------------------------------------------------
+
+        /// <summary>Deletes the segment at index 0 of the list (the oldest).</summary>
+        public void DeleteOldest()
+        {
+            CheckUsable();
+            SegmentInfo s = GetSegment(0);
+            if (s == _activeInfo) throw new InvalidOperationException("cannot delete the active segment");
+            DropReadHandle(s.Number);
+            try
+            {
+                _files.Delete(RecordFormat.SegmentName(s.Number));
+            }
+            catch (StorageException)
+            {
+                _broken = true;
+                throw;
+            }
+            _segments.RemoveAt(0);
+        }
+
+        /// <summary>Deletes a segment file by number (recovery: segments without a valid header).</summary>
+        public void DeleteFile(int number)
+        {
+            DropReadHandle(number);
+            _files.Delete(RecordFormat.SegmentName(number));
+        }
+
+        /// <summary>Closes the files (the store is done).</summary>
+        public void Close()
+        {
+            DropReadHandle(_readNumber[0]);
+            DropReadHandle(_readNumber[1]);
+            if (_active != null) _active.Close();
+            _active = null;
+            _activeInfo = null;
+            _broken = true;
+        }
+
+        public bool IsBroken => _broken;
+
+        // ---- internals ------------------------------------------------------------------
+
+        private long BeginHere(byte type, int payloadLength)
+        {
+            long location = RecordFormat.Location(_activeInfo!.Number, _activeInfo.Length);
+            LastSequence = NextSequence++;
+            _small[0] = RecordFormat.Magic;
+            _small[1] = type;
+            RecordFormat.PutU16(_small, 2, payloadLength);
+            RecordFormat.PutI64(_small, 4, LastSequence);
+            _crc = Crc32.Update(Crc32.Initial, _small, 0, RecordFormat.HeaderSize);
+            Raw(_small, 0, RecordFormat.HeaderSize);
+            _recordLeft = payloadLength;
+            return location;
+        }
+
+        /// <summary>Leaves the active segment (flushed, never appended again) and starts a new one with its header.</summary>
+        private void Roll()
+        {
+            try
+            {
+                if (_active != null)
+                {
+                    Spill();
+                    _active.Flush();
+                    _active.Close();
+                    _active = null;
+                    _activeInfo = null;
+                }
+                int number = NextSegmentNumber++;
+                IStoredFile? f = _files.Open(RecordFormat.SegmentName(number), true);
+                if (f == null) throw new StorageException("cannot create segment " + RecordFormat.SegmentName(number));
+                _active = f;
+                _activeInfo = new SegmentInfo(number, 0);
+                _segments.Add(_activeInfo);
+            }
+            catch (StorageException)
+            {
+                _broken = true;
+                throw;
+            }
+            BeginHere(RecordType.SegmentHeader, RecordFormat.SegmentHeaderPayload);
+            Put(RecordFormat.SegmentMagic, 0, 4);
+            PutByte(RecordFormat.Version);
+            PutU32((uint)_activeInfo.Number);
+            End();
+        }
+
+        private void Raw(byte[] b, int offset, int count)
+        {
+            _activeInfo!.Length += count;
+            while (count > 0)
+            {
+                int n = _buf.Length - _bufCount;
+                if (n > count) n = count;
+                Array.Copy(b, offset, _buf, _bufCount, n);
+                _bufCount += n;
+                offset += n;
+                count -= n;
+                if (_bufCount == _buf.Length)
+                {
+                    try
+                    {
+                        Spill();
+                    }
+                    catch (StorageException)
+                    {
+                        _broken = true;
+                        throw;
+                    }
+                }
+            }
+        }
+
+        private void Spill()
+        {
+            if (_bufCount == 0) return;
+            int n = _bufCount;
+            _bufCount = 0;
+            _active!.Append(_buf, 0, n);
+            AppendCount++;
+            BytesAppended += n;
+        }
+
+        private IStoredFile FileFor(int segment)
+        {
+            if (_activeInfo != null && segment == _activeInfo.Number) return _active!;
+            for (int i = 0; i < 2; i++)
+            {
+                if (_readNumber[i] == segment)
+                {
+                    _readLast = i;
+                    return _readFile[i]!;
+                }
+            }
+            int slot = 1 - _readLast;          // the one used less recently
+            DropReadHandle(_readNumber[slot]);
+            IStoredFile? f = _files.Open(RecordFormat.SegmentName(segment), false);
+            if (f == null) throw new StorageException("segment missing: " + RecordFormat.SegmentName(segment));
+            _readFile[slot] = f;
+            _readNumber[slot] = segment;
+            _readLast = slot;
+            return f;
+        }
+
+        private void DropReadHandle(int segment)
+        {
+            if (segment < 0) return;
+            for (int i = 0; i < 2; i++)
+            {
+                if (_readNumber[i] != segment) continue;
+                _readFile[i]!.Close();
+                _readFile[i] = null;
+                _readNumber[i] = -1;
+            }
+        }
+
+        private void CheckUsable()
+        {
+            if (_broken) throw new StorageException("queue store failed earlier; reopen it");
+        }
+
+        private static long Blocks(long length)
+        {
+            return (length + QueueOptions.BlockSize - 1) / QueueOptions.BlockSize;
+        }
+    }
+
+    /// <summary>One segment file: number and length (including bytes still in the write buffer).</summary>
+    internal sealed class SegmentInfo
+    {
+        public SegmentInfo(int number, long length)
+        {
+            Number = number;
+            Length = length;
+        }
+
+        public int Number { get; }
+
+        public long Length { get; set; }
+
+        /// <summary>Bytes from the start that hold whole records with good CRCs (recovery); Length for new segments.</summary>
+        public long ValidEnd { get; set; } = long.MaxValue;
+    }
+}

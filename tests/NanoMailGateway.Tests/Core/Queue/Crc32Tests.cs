@@ -1,0 +1,41 @@
+using System.Text;
+using NanoMailGateway.Core.Queue;
+using Xunit;
+
+namespace NanoMailGateway.Tests.Core.Queue
+{
+    public sealed class Crc32Tests
+    {
+        [Theory]
+        [InlineData("", 0x00000000u)]
+        [InlineData("a", 0xE8B7BE43u)]
+        [InlineData("123456789", 0xCBF43926u)]   // the catalogue check value of CRC-32/ISO-HDLC
+        [InlineData("The quick brown fox jumps over the lazy dog", 0x414FA339u)]
+        public void Known_values(string text, uint crc)
+        {
+            byte[] b = Encoding.ASCII.GetBytes(text);
+            Assert.Equal(crc, Crc32.Compute(b, 0, b.Length));
+        }
+
+        [Fact]
+        public void Pieces_give_the_same_crc_as_the_whole()
+        {
+            byte[] b = new byte[1000];
+            for (int i = 0; i < b.Length; i++) b[i] = (byte)(i * 13);
+            uint r = Crc32.Initial;
+            r = Crc32.Update(r, b, 0, 1);
+            r = Crc32.Update(r, b, 1, 500);
+            r = Crc32.Update(r, b, 501, 499);
+            Assert.Equal(Crc32.Compute(b, 0, b.Length), Crc32.Finish(r));
+        }
+
+        [Fact]
+        public void A_single_flipped_bit_changes_the_crc()
+        {
+            byte[] b = Encoding.ASCII.GetBytes("Subject: alert\r\n\r\nsensor 4 over limit\r\n");
+            uint good = Crc32.Compute(b, 0, b.Length);
+            b[10] ^= 0x04;
+            Assert.NotEqual(good, Crc32.Compute(b, 0, b.Length));
+        }
+    }
+}

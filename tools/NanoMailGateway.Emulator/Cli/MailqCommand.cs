@@ -1,0 +1,144 @@
+// nmg mailq: lists the flash queue like Postfix's `postqueue -p` (mailq). It opens the
+// data directory read-only (HostFileStore read-only + MessageStore.OpenReadOnly), so it
+// works on the files of a stopped gateway and beside a running one without disturbing
+// it: nothing is created, appended or deleted, and a record being written is just an
+// incomplete tail to it. The queue's segment files (q*.seg) sit at the top of the data
+// directory, as on the board's flat LittleFS drive.
+//
+// Output (times in UTC, Postfix's ctime-like format):
+//   -Queue ID- --Size-- ----Arrival Time---- -Sender/Recipient-------
+//   0000002k       1234 Sat Nov 28 12:00:00  alarm@sensor.lan
+//   (deferred, 2 attempts, next Sat Nov 28 12:30:00: 4.4.1 connection timed out)
+//                                            ops@example.com
+//
+//   -- 2 Kbytes in 1 Request.
+// A recipient still Queued has no status line; a null sender shows as MAILER-DAEMON.
+// Exit codes: 0 ok, 64 usage, 66 data directory missing, 74 the files cannot be read.
+
+using System;
+using System.Globalization;
+using System.IO;
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Emulator.Host;
+
+namespace NanoMailGateway.Emulator.Cli
+{
+    /// <summary>The `nmg mailq` verb.</summary>
+    public static class MailqCommand
+    {
+        private const string Usage = "usage: nmg mailq [--data DIR]";
+
+        /// <summary>Runs the verb; returns the exit code (sysexits.h).</summary>
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        {
+            string dir = RunCommand.DefaultDataDir;
+            for (int i = 0; i < args.Length; i++)
+            {
+                string a = args[i];
+                if (a == "--help" || a == "-h")
+                {
+                    stdout.WriteLine(Usage);
+                    stdout.WriteLine("Lists the mail queue in DIR (default ./" + RunCommand.DefaultDataDir + ") read-only, like postqueue -p.");
+                    return 0;
+                }
+                if (a == "--data" && i + 1 < args.Length) dir = args[++i];
+                else if (a.StartsWith("--data=", StringComparison.Ordinal)) dir = a.Substring(7);
+                else
+                {
+                    stderr.WriteLine("nmg mailq: unknown argument " + a + " (" + Usage + ")");
+                    return ExitCodes.Usage;
+                }
+            }
+            if (!Directory.Exists(dir))
+            {
+                stderr.WriteLine("nmg mailq: data directory " + dir + " does not exist");
+                return ExitCodes.NoInput;
+            }
+            QueuedMessage[] messages;
+            try
+            {
+                messages = Load(dir);
+            }
+            catch (StorageException e)
+            {
+                stderr.WriteLine("nmg mailq: cannot read the queue in " + dir + ": " + e.Message);
+                return 74;   // EX_IOERR
+            }
+            Print(messages, stdout);
+            return 0;
+        }
+
+        /// <summary>Recovers the index read-only; retries when a running gateway deletes a segment under it.</summary>
+        private static QueuedMessage[] Load(string dir)
+        {
+            var clock = new WallClock();
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    MessageStore store = MessageStore.OpenReadOnly(new HostFileStore(dir, true), clock);
+                    QueuedMessage[] list = store.GetMessages();
+                    store.Close();
+                    return list;
+                }
+                catch (StorageException) when (attempt < 3)
+                {
+                    // Compaction in the running gateway removed a file between list and read.
+                }
+            }
+        }
+
+        /// <summary>Writes the listing in postqueue -p form.</summary>
+        public static void Print(QueuedMessage[] messages, TextWriter o)
+        {
+            if (messages.Length == 0)
+            {
+                o.WriteLine("Mail queue is empty");
+                return;
+            }
+            o.WriteLine("-Queue ID- --Size-- ----Arrival Time---- -Sender/Recipient-------");
+            long total = 0;
+            foreach (QueuedMessage m in messages)
+            {
+                total += m.Size;
+                string sender = m.Envelope.Sender.Length == 0 ? "MAILER-DAEMON" : m.Envelope.Sender;
+                o.WriteLine(m.QueueId.PadRight(10) + " " + m.Size.ToString(CultureInfo.InvariantCulture).PadLeft(8) + " " + Time(m.ArrivalUtc) + "  " + sender);
+                for (int i = 0; i < m.RecipientCount; i++)
+                {
+                    RecipientStatus s = m.GetStatus(i);
+                    if (s.State != RecipientState.Queued) o.WriteLine("(" + Describe(s) + ")");
+                    o.WriteLine(new string(' ', 41) + m.Envelope.GetRecipient(i).Address);
+                }
+                o.WriteLine();
+            }
+            long kbytes = (total + 1023) / 1024;
+            o.WriteLine("-- " + kbytes + " Kbytes in " + messages.Length + (messages.Length == 1 ? " Request." : " Requests."));
+        }
+
+        private static string Describe(RecipientStatus s)
+        {
+            string d = RecipientStatus.StateName(s.State);
+            if (s.Attempts > 0) d += ", " + s.Attempts + (s.Attempts == 1 ? " attempt" : " attempts");
+            if (s.State == RecipientState.Deferred) d += ", next " + Time(s.NextAttemptUtc);
+            if (s.Mailbox.Length > 0) d += ", mailbox " + s.Mailbox + (s.Uid != 0 ? " uid " + s.Uid : "");
+            string why = (s.Code + " " + s.Text).Trim();
+            if (why.Length > 0) d += ": " + why;
+            return d;
+        }
+
+        /// <summary>"Sat Nov 28 12:00:00" (ctime without the year, day padded with a space, UTC).</summary>
+        private static string Time(DateTime t)
+        {
+            return t.ToString("ddd MMM ", CultureInfo.InvariantCulture) + t.Day.ToString(CultureInfo.InvariantCulture).PadLeft(2)
+                + t.ToString(" HH:mm:ss", CultureInfo.InvariantCulture);
+        }
+
+        private sealed class WallClock : IClock
+        {
+            public long MonotonicMilliseconds => Environment.TickCount64;
+
+            public DateTime UtcNow => DateTime.UtcNow;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+// Queue benchmark (issue 3): what the flash queue costs per message, on the storage
+// simulator with the board's block accounting.
+//   WA        flash bytes appended / message bytes accepted, including data record
+//             headers, commit and status records, removals, and compaction copies
+//   writes    appends (each one write to the medium; the ESP32 driver flushes on every
+//             Write) per message, and flushes per message
+//   alloc     managed bytes allocated per message: accept (Begin, Write, Commit) and
+//             delivery (read it all through a 1 KB buffer, status, remove)
+//   recovery  time to open (recover) the store when it is full to the fill level
+// Workload at steady state: the queue is kept at the fill level (share of capacity minus
+// reserve, which new mail may not use); each new message pushes out a random older
+// one (delivered and removed), so removals are out of order and compaction must copy.
+// 1 KB and 16 KB use a 192 KB store (4 MB board); 256 KB needs more than a 192 KB
+// store can take and runs on 2 MB (8 MB board). Segment 16 KB, write unit 2 KB.
+
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Core.Simulation;
+
+namespace NanoMailGateway.Bench
+{
+    internal static class QueueBench
+    {
+        public static void Run(string[] args)
+        {
+            Console.WriteLine("Queue on the flash simulator (segment 16 KB, write unit 2 KB, reserve 48 KB; fill = share of capacity - reserve)");
+            Console.WriteLine();
+            Console.WriteLine("| message | store  | fill | msgs | WA    | writes/msg | flushes/msg | relocated/msg | alloc accept B/msg | alloc deliver B/msg | recovery ms |");
+            Console.WriteLine("|---------|--------|------|------|-------|------------|-------------|---------------|--------------------|---------------------|-------------|");
+            foreach (int size in new[] { 1024, 16 * 1024, 256 * 1024 })
+            {
+                long capacity = size > 64 * 1024 ? 2048 * 1024 : 192 * 1024;
+                foreach (int fill in new[] { 50, 90 }) Row(size, capacity, fill);
+            }
+        }
+
+        private sealed class Clock : IClock
+        {
+            public long MonotonicMilliseconds => Environment.TickCount64;
+            public DateTime UtcNow => new DateTime(2026, 11, 28, 12, 0, 0, DateTimeKind.Utc);
+        }
+
+        private static void Row(int size, long capacity, int fillPercent)
+        {
+            var options = new QueueOptions(capacity, 16384, 2048, 3 * 16384, 512, 4);
+            var sim = new FlashSimulator(capacity, 42);
+            var clock = new Clock();
+            var store = MessageStore.Open(sim, options, clock);
+            var rnd = new Random(7);
+            byte[] body = new byte[size];
+            rnd.NextBytes(body);
+            byte[] readBuf = new byte[1024];
+            long usable = capacity - options.ReserveBytes;
+            long perMessage = size + (size / 2000 + 1) * 36 + 200;
+            int target = (int)Math.Max(1, usable * fillPercent / 100 / perMessage);
+            var live = new List<QueuedMessage>();
+
+            // Fill to the level, then run long enough to turn the store over several times.
+            for (int i = 0; i < target; i++) live.Add(Accept(store, body));
+            int steps = (int)Math.Max(40, 4 * capacity / size);
+            long bytes0 = sim.BytesWritten, writes0 = sim.WriteCount, flushes0 = sim.FlushCount, reloc0 = store.Relocations;
+            long allocAccept = 0, allocDeliver = 0;
+            int accepted = 0;
+            for (int i = 0; i < steps; i++)
+            {
+                long a0 = GC.GetAllocatedBytesForCurrentThread() - sim.AllocatedBytes;
+                int victim = rnd.Next(live.Count);
+                QueuedMessage m = live[victim];
+                var r = store.OpenReader(m);
+                for (long pos = 0; ;)
+                {
+                    int n = r.Read(pos, readBuf, 0, readBuf.Length);
+                    if (n == 0) break;
+                    pos += n;
+                }
+                if (i % 10 == 0) store.Defer(m, 0, clock.UtcNow.AddMinutes(30), "4.4.1", "connection timed out");
+                store.MarkDelivered(m, 0, "2.0.0", "250 2.0.0 Ok");
+                if (!store.Remove(m)) throw new InvalidOperationException("remove refused");
+                live.RemoveAt(victim);
+                long a1 = GC.GetAllocatedBytesForCurrentThread() - sim.AllocatedBytes;
+                allocDeliver += a1 - a0;
+                if (!store.HasRoomFor(size)) throw new InvalidOperationException("refused at fill " + fillPercent + "% after " + i + " steps, used " + sim.UsedBytes);
+                live.Add(Accept(store, body));
+                allocAccept += GC.GetAllocatedBytesForCurrentThread() - sim.AllocatedBytes - a1;
+                accepted++;
+            }
+            double wa = (double)(sim.BytesWritten - bytes0) / ((long)accepted * size);
+            double writes = (double)(sim.WriteCount - writes0) / accepted;
+            double flushes = (double)(sim.FlushCount - flushes0) / accepted;
+            double reloc = (double)(store.Relocations - reloc0) / accepted;
+
+            // Recovery of the store as it stands (full to the level).
+            store.Close();
+            double best = double.MaxValue;
+            for (int k = 0; k < 5; k++)
+            {
+                sim.Reboot();
+                var sw = Stopwatch.StartNew();
+                var again = MessageStore.Open(sim, options, clock);
+                sw.Stop();
+                if (again.Count != live.Count) throw new InvalidOperationException("recovery lost messages");
+                again.Close();
+                best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+            }
+            Console.WriteLine("| " + Kb(size).PadRight(7) + " | " + Kb(capacity).PadRight(6) + " | " + (fillPercent + "%").PadLeft(4)
+                + " | " + live.Count.ToString().PadLeft(4) + " | " + wa.ToString("F3").PadLeft(5) + " | " + writes.ToString("F2").PadLeft(10)
+                + " | " + flushes.ToString("F2").PadLeft(11) + " | " + reloc.ToString("F2").PadLeft(13)
+                + " | " + (allocAccept / accepted).ToString().PadLeft(18) + " | " + (allocDeliver / accepted).ToString().PadLeft(19)
+                + " | " + best.ToString("F2").PadLeft(11) + " |");
+        }
+
+        private static QueuedMessage Accept(MessageStore store, byte[] body)
+        {
+            var env = new Envelope("alarm@sensor.lan");
+            env.AddRecipient(new EnvelopeRecipient("ops@example.com", false, DsnNotify.Unspecified, null));
+            var w = store.BeginMessage(env) ?? throw new InvalidOperationException("queue refused, used " + store.UsedBytes);
+            for (int off = 0; off < body.Length; off += 512)
+            {
+                if (!w.Write(body, off, Math.Min(512, body.Length - off))) throw new InvalidOperationException("write refused");
+            }
+            w.Commit();
+            return store.Find(w.QueueId)!;
+        }
+
+        private static string Kb(long n) => n >= 1024 * 1024 ? (n / (1024 * 1024)) + " MB" : (n / 1024) + " KB";
+    }
+}
