@@ -18,6 +18,8 @@ namespace NanoMailGateway.SelfTest
             SmtpClientChecks.Run(runner);
             DeliveryChecks.Run(runner);
             BounceChecks.Run(runner);
+            QueueChecks.Run(runner);
+            PipelineChecks.Run(runner);
         }
     }
 }

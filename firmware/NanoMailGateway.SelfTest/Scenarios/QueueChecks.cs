@@ -1,0 +1,232 @@
+// Scenario: the flash queue (Core/Queue) on the FlashSimulator, the storage simulator
+// that can cut the power during any write (DESIGN.md, Storage):
+// - write, commit, recover: after a reboot the message is there byte for byte with its
+//   envelope, and an aborted message is not;
+// - the queue refuses a message it cannot hold (452 4.3.1 at the listener);
+// - a power cut during a few chosen writes of a small workload (two messages committed,
+//   one delivered and removed), each as a clean cut, a torn write and a garbage tail:
+//   after recovery every acknowledged message is there intact, nothing torn is visible,
+//   and the store takes a new message again.
+// Cut points are chosen (first, second, middle, last two writes) rather than all of
+// them: the host's xunit power-loss test cuts at every write; the board checks the same
+// code paths in seconds.
+
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Core.Simulation;
+
+namespace NanoMailGateway.SelfTest
+{
+    /// <summary>Flash queue checks.</summary>
+    public static class QueueChecks
+    {
+        private const int Capacity = 40 * 1024;
+        private const int SizeA = 600;
+        private const int SizeB = 900;
+
+        // Shared scratch for writing and comparing message bytes: the checks run one at a time.
+        private static readonly byte[] Chunk = new byte[128];
+
+        /// <summary>Registers and runs the checks.</summary>
+        public static void Run(SelfTestRunner r)
+        {
+            r.Run("queue.write-commit-recover", WriteCommitRecover);
+            r.Run("queue.abort-invisible", AbortInvisible);
+            r.Run("queue.refuses-when-full", RefusesWhenFull);
+            r.Run("queue.power-cut-clean", PowerCutClean);
+            r.Run("queue.power-cut-torn", PowerCutTorn);
+            r.Run("queue.power-cut-garbage", PowerCutGarbage);
+        }
+
+        private static QueueOptions Options()
+        {
+            // 4 KiB segments, 256-byte write unit, the smallest reserve (2 segments + 3 blocks), 8 messages, 1 writer.
+            return new QueueOptions(Capacity, 4096, 256, 20 * 1024, 8, 1);
+        }
+
+        private static Envelope NewEnvelope(string sender)
+        {
+            Envelope e = new Envelope(sender);
+            e.AddRecipient(new EnvelopeRecipient("ops@example.net", false, DsnNotify.Unspecified, null));
+            e.ClientAddress = "192.0.2.10";
+            return e;
+        }
+
+        /// <summary>Octet <paramref name="i"/> of the test message with seed <paramref name="seed"/>.</summary>
+        private static byte Octet(int seed, long i)
+        {
+            return (byte)((seed * 31 + i * 7) % 251);
+        }
+
+        /// <summary>Writes a message of <paramref name="size"/> pattern octets and commits it; returns its queue id.</summary>
+        private static string Put(MessageStore store, string sender, int seed, int size)
+        {
+            IMessageWriter? w = store.BeginMessage(NewEnvelope(sender));
+            if (w == null) Expect.Fail("queue refused a message it has room for");
+            for (int pos = 0; pos < size;)
+            {
+                int n = size - pos < Chunk.Length ? size - pos : Chunk.Length;
+                for (int i = 0; i < n; i++) Chunk[i] = Octet(seed, pos + i);
+                if (!w!.Write(Chunk, 0, n)) Expect.Fail("queue ran out of room while writing");
+                pos += n;
+            }
+            w!.Commit();
+            return w.QueueId;
+        }
+
+        /// <summary>True when the message is there with exactly the pattern octets.</summary>
+        private static bool Intact(MessageStore store, QueuedMessage m, int seed, int size)
+        {
+            if (m.Size != size) return false;
+            MessageReader reader = store.OpenReader(m);
+            long pos = 0;
+            while (pos < size)
+            {
+                int n = reader.Read(pos, Chunk, 0, Chunk.Length);
+                if (n <= 0) return false;
+                for (int i = 0; i < n; i++)
+                {
+                    if (Chunk[i] != Octet(seed, pos + i)) return false;
+                }
+                pos += n;
+            }
+            return reader.Read(pos, Chunk, 0, Chunk.Length) == 0;
+        }
+
+        private static void WriteCommitRecover()
+        {
+            FlashSimulator flash = new FlashSimulator(Capacity, 1);
+            StepClock clock = new StepClock();
+            MessageStore store = MessageStore.Open(flash, Options(), clock);
+            string id = Put(store, "sensor@example.org", 1, SizeA);
+            Expect.NotNull(store.Find(id), "visible after commit");
+            Expect.True(flash.FlushCount > 0, "commit flushed");
+            store.Close();
+            flash.Reboot();
+
+            MessageStore again = MessageStore.Open(flash, Options(), clock);
+            Expect.Equal(1, again.Count, "messages after reboot");
+            Expect.Equal(0, again.RecoveryDropped, "records dropped at recovery");
+            QueuedMessage? m = again.Find(id);
+            Expect.NotNull(m, "message " + id + " after reboot");
+            Expect.True(Intact(again, m!, 1, SizeA), "message bytes after reboot");
+            Expect.Equal("sensor@example.org", m!.Envelope.Sender, "sender after reboot");
+            Expect.Equal(1, m.Envelope.RecipientCount, "recipients after reboot");
+            Expect.Equal("ops@example.net", m.Envelope.GetRecipient(0).Address, "recipient after reboot");
+            again.Close();
+        }
+
+        private static void AbortInvisible()
+        {
+            FlashSimulator flash = new FlashSimulator(Capacity, 2);
+            StepClock clock = new StepClock();
+            MessageStore store = MessageStore.Open(flash, Options(), clock);
+            IMessageWriter? w = store.BeginMessage(NewEnvelope("sensor@example.org"));
+            Expect.NotNull(w, "writer");
+            for (int i = 0; i < Chunk.Length; i++) Chunk[i] = (byte)'x';
+            for (int i = 0; i < 4; i++) w!.Write(Chunk, 0, Chunk.Length);
+            string id = w!.QueueId;
+            w.Abort();
+            Expect.Null(store.Find(id), "aborted message visible");
+            Expect.Equal(0, store.Count, "messages after abort");
+            store.Close();
+            flash.Reboot();
+            MessageStore again = MessageStore.Open(flash, Options(), clock);
+            Expect.Equal(0, again.Count, "messages after reboot");
+            Expect.Null(again.Find(id), "aborted message after reboot");
+            again.Close();
+        }
+
+        private static void RefusesWhenFull()
+        {
+            FlashSimulator flash = new FlashSimulator(Capacity, 3);
+            MessageStore store = MessageStore.Open(flash, Options(), new StepClock());
+            Expect.True(store.HasRoomFor(SizeA), "room for a small message");
+            Expect.True(!store.HasRoomFor(Capacity), "no room for a message as large as the flash");
+            store.Close();
+        }
+
+        /// <summary>What the workload had acknowledged when the power went.</summary>
+        private sealed class Acks
+        {
+            public string IdA = "";
+            public string IdB = "";
+            public bool CommittedA;
+            public bool CommittedB;
+            public bool RemovedA;
+        }
+
+        private static void Workload(MessageStore store, Acks acks)
+        {
+            acks.IdA = Put(store, "a@example.org", 11, SizeA);
+            acks.CommittedA = true;
+            acks.IdB = Put(store, "b@example.org", 12, SizeB);
+            acks.CommittedB = true;
+            QueuedMessage a = store.Find(acks.IdA)!;
+            store.MarkDelivered(a, 0, "2.0.0", "250 2.0.0 queued as X");
+            store.Remove(a);
+            acks.RemovedA = true;
+        }
+
+        private static void PowerCut(CutMode mode)
+        {
+            // Writes of the uncut workload: the cut points are chosen among them.
+            FlashSimulator probe = new FlashSimulator(Capacity, 7);
+            Workload(MessageStore.Open(probe, Options(), new StepClock()), new Acks());
+            long writes = probe.WriteCount;
+            Expect.True(writes >= 6, "workload too small to cut: " + writes.ToString() + " writes");
+            long[] cuts = new long[] { 1, 2, writes / 2, writes - 1, writes };
+            for (int c = 0; c < cuts.Length; c++)
+            {
+                string at = "cut at write " + cuts[c].ToString() + " of " + writes.ToString() + ": ";
+                FlashSimulator flash = new FlashSimulator(Capacity, 100 + c);
+                flash.CutPowerAt(cuts[c], mode);
+                StepClock clock = new StepClock();
+                Acks acks = new Acks();
+                bool cut = false;
+                try
+                {
+                    Workload(MessageStore.Open(flash, Options(), clock), acks);
+                }
+                catch (StorageException)
+                {
+                    cut = true;
+                }
+                Expect.True(cut && flash.PoweredOff, at + "the power cut did not happen");
+                flash.Reboot();
+
+                MessageStore store = MessageStore.Open(flash, Options(), clock);
+                Expect.Equal(0, store.RecoveryDropped, at + "records dropped at recovery");
+                QueuedMessage[] all = store.GetMessages();
+                for (int i = 0; i < all.Length; i++)
+                {
+                    // Whatever is visible is whole: A or B byte for byte, never a torn one.
+                    bool isA = all[i].QueueId == acks.IdA && Intact(store, all[i], 11, SizeA);
+                    bool isB = all[i].QueueId == acks.IdB && Intact(store, all[i], 12, SizeB);
+                    Expect.True(isA || isB, at + "message " + all[i].QueueId + " is not an intact A or B");
+                }
+                QueuedMessage? a = acks.IdA.Length > 0 ? store.Find(acks.IdA) : null;
+                QueuedMessage? b = acks.IdB.Length > 0 ? store.Find(acks.IdB) : null;
+                if (acks.CommittedA && !acks.CommittedB) Expect.NotNull(a, at + "acknowledged message A lost");
+                if (acks.CommittedB) Expect.NotNull(b, at + "acknowledged message B lost");
+                if (acks.RemovedA) Expect.Null(a, at + "removed message A came back");
+
+                // The store works after recovery: a new message goes in and survives a reboot.
+                string id = Put(store, "c@example.org", 13, 300);
+                Expect.True(id != acks.IdA && id != acks.IdB, at + "queue id reused");
+                store.Close();
+                flash.Reboot();
+                MessageStore again = MessageStore.Open(flash, Options(), clock);
+                QueuedMessage? m = again.Find(id);
+                Expect.True(m != null && Intact(again, m, 13, 300), at + "message after recovery and reboot");
+                again.Close();
+            }
+        }
+
+        private static void PowerCutClean() { PowerCut(CutMode.Clean); }
+
+        private static void PowerCutTorn() { PowerCut(CutMode.Torn); }
+
+        private static void PowerCutGarbage() { PowerCut(CutMode.Garbage); }
+    }
+}
