@@ -6,6 +6,7 @@
 // - DELE takes effect only at QUIT: a dropped connection or RSET deletes nothing (§6, §8);
 // - a wrong password is refused and opens no maildrop;
 // - with the pool empty a session is refused (-ERR [SYS/TEMP]) and the pool does not grow;
+// - STLS (RFC 2595 §4): commands pipelined behind it are discarded (CVE-2011-0411);
 // - after every session the pool buffers, the mailbox lock and the maildrop are released.
 
 using NanoMailGateway.Core.Buffers;
@@ -32,6 +33,7 @@ namespace NanoMailGateway.SelfTest
             r.Run("pop3.rset-undeletes", RsetUndeletes);
             r.Run("pop3.bad-password", BadPassword);
             r.Run("pop3.no-buffers-refused", NoBuffersRefused);
+            r.Run("pop3.stls-discards-plaintext", StlsDiscardsPlaintext);
         }
 
         private sealed class Fixture
@@ -46,7 +48,7 @@ namespace NanoMailGateway.SelfTest
                 o.AutologoutMs = 2000;
                 o.AuthFailureDelayMs = 1;
                 o.MaxAuthFailureDelayMs = 2;
-                Server = new Pop3Server(o, Store, new OneUserAuthenticator("alice", "secret"), null, Pool, new StepClock(), new QuietLog());
+                Server = new Pop3Server(o, Store, new OneUserAuthenticator("alice", "secret"), new NanoMailGateway.Core.Simulation.MemoryTlsProvider(true, false), Pool, new StepClock(), new QuietLog());
                 Store.Deliver("alice", Message1);
                 Store.Deliver("alice", Message2);
             }
@@ -154,6 +156,17 @@ namespace NanoMailGateway.SelfTest
             f.Pool.ReturnSet(held!);
             t = f.Session(Login + "STAT\r\nQUIT\r\n");
             Expect.StartsWith("+OK 2 ", t.Line(3), "served again once the buffers are back");
+        }
+
+        private static void StlsDiscardsPlaintext()
+        {
+            Fixture f = new Fixture();
+            Transcript t = f.Session("CAPA\r\nSTLS\r\n" + Login + "DELE 1\r\nQUIT\r\n");
+            Expect.True(t.FindExact("STLS", 1) > 0, "CAPA lists STLS");
+            int ok = t.FindExact(".", 1) + 1;
+            Expect.StartsWith("+OK", t.Line(ok), "STLS accepted");
+            Expect.Equal(ok + 1, t.Count, "nothing answered after STLS: the pipelined plaintext was discarded");
+            Expect.Equal(2, f.Store.CountOf("alice"), "messages (the injected DELE and QUIT were not obeyed)");
         }
 
         /// <summary>

@@ -8,11 +8,18 @@
 // - bad syntax and bad sequence (§4.2.4, RFC 3463 codes), the error limit (421 4.7.0);
 // - no open relay: a foreign domain from an untrusted address is refused;
 // - a session that cannot rent its buffers is refused with 421 4.3.2 (DESIGN.md, Memory).
-// Left out on purpose: STARTTLS and AUTH (need TLS; the host's xunit tests cover them).
+// - STARTTLS (RFC 3207 §4.2): plaintext pipelined behind it is discarded, never obeyed
+//   (CVE-2011-0411), on MemoryTlsProvider's pretend TLS;
+// - AUTH PLAIN (RFC 4954, RFC 4616): refused without TLS from an untrusted address
+//   (538 5.7.11), accepted over TLS, and then relaying is allowed; a wrong password is
+//   535 5.7.8.
+// Left out on purpose: real TLS (no certificates on the board for a test; the host's
+// xunit tests run STARTTLS with real certificates).
 
 using NanoMailGateway.Core.Auth;
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.Smtp;
 
 namespace NanoMailGateway.SelfTest
@@ -44,6 +51,9 @@ namespace NanoMailGateway.SelfTest
             r.Run("smtp.error-limit", ErrorLimit);
             r.Run("smtp.no-open-relay", NoOpenRelay);
             r.Run("smtp.no-buffers-421", NoBuffers421);
+            r.Run("smtp.starttls-discards-plaintext", StartTlsDiscardsPlaintext);
+            r.Run("smtp.auth-only-over-tls", AuthOnlyOverTls);
+            r.Run("smtp.auth-wrong-password", AuthWrongPassword);
         }
 
         private sealed class Fixture
@@ -55,6 +65,8 @@ namespace NanoMailGateway.SelfTest
 
             public Fixture()
             {
+                AccountDirectory accounts = new AccountDirectory();
+                accounts.Add("sensor7", "pump-secret");
                 SmtpServerOptions o = new SmtpServerOptions();
                 o.HostName = "gw.example.org";
                 o.LocalDomains = new string[] { "gw.example.org" };
@@ -64,13 +76,20 @@ namespace NanoMailGateway.SelfTest
                 o.CommandTimeoutMs = 2000;
                 o.DataTimeoutMs = 2000;
                 o.SendTimeoutMs = 2000;
-                Server = new SmtpServer(o, Store, Pool, null, new OneAddressTrusted(Trusted), new AccountDirectory(), new StepClock(), new QuietLog());
+                o.AuthFailureDelayMs = 1;
+                o.AuthFailureDelayMaxMs = 2;
+                Server = new SmtpServer(o, Store, Pool, new MemoryTlsProvider(true, false), new OneAddressTrusted(Trusted), accounts, new StepClock(), new QuietLog());
             }
 
             public Transcript Session(string script, string clientAddress)
             {
+                return Session(script, clientAddress, false);
+            }
+
+            public Transcript Session(string script, string clientAddress, bool secure)
+            {
                 int before = Pool.InUse;
-                Transcript t = ScriptedSession.Run(Serve, NanoMailGateway.Core.Text.Ascii.GetBytes(script), ReplyCapacity, clientAddress);
+                Transcript t = ScriptedSession.Run(Serve, NanoMailGateway.Core.Text.Ascii.GetBytes(script), ReplyCapacity, clientAddress, secure);
                 Expect.Equal(before, Pool.InUse, "pool buffers in use after the session");
                 return t;
             }
@@ -253,6 +272,47 @@ namespace NanoMailGateway.SelfTest
             f.Pool.ReturnSet(held!);
             t = f.Session(Hello + "QUIT\r\n", Untrusted);
             Expect.StartsWith("220 ", t.Line(0), "served again once the buffers are back");
+        }
+
+        // "\0sensor7\0pump-secret" and "\0sensor7\0wrong" in base64 (RFC 4616 §2: authzid, authcid, passwd).
+        private const string GoodPlain = "AHNlbnNvcjcAcHVtcC1zZWNyZXQ=";
+        private const string BadPlain = "AHNlbnNvcjcAd3Jvbmc=";
+
+        private static void StartTlsDiscardsPlaintext()
+        {
+            Fixture f = new Fixture();
+            // The injected transaction rides in the same packet as STARTTLS (CVE-2011-0411).
+            Transcript t = f.Session(Hello + "STARTTLS\r\nMAIL FROM:<evil@example.net>\r\nRCPT TO:<ops@gw.example.org>\r\nDATA\r\nx\r\n.\r\n", Untrusted);
+            Expect.True(t.Find("250-STARTTLS", 0) > 0 || t.Find("250 STARTTLS", 0) > 0, "EHLO advertises STARTTLS");
+            int ready = t.Find("220 2.0.0", 1);
+            Expect.True(ready > 0, "STARTTLS accepted");
+            Expect.Equal(ready + 1, t.Count, "nothing answered after STARTTLS: the pipelined plaintext was discarded");
+            Expect.Equal(0, f.Store.Count, "nothing queued");
+        }
+
+        private static void AuthOnlyOverTls()
+        {
+            Fixture f = new Fixture();
+            Transcript t = f.Session(Hello + "AUTH PLAIN " + GoodPlain + "\r\nQUIT\r\n", Untrusted);
+            Expect.True(t.Find("538 5.7.11", 0) > 0, "AUTH in plaintext from an untrusted address (RFC 4954 §4): " + t.Line(t.Count - 2));
+            Expect.Equal(-1, t.Find("235 ", 0), "no AUTH success in plaintext");
+
+            t = f.Session(Hello + "AUTH PLAIN " + GoodPlain + "\r\nMAIL FROM:<sensor7@gw.example.org>\r\nRCPT TO:<ops@example.net>\r\nQUIT\r\n", Untrusted, true);
+            Expect.True(t.Find("250-AUTH PLAIN", 0) > 0 || t.Find("250 AUTH PLAIN", 0) > 0, "EHLO over TLS advertises AUTH PLAIN");
+            int ok = t.Find("235 2.7.0", 0);
+            Expect.True(ok > 0, "AUTH PLAIN over TLS");
+            Expect.StartsWith("250 2.1.0", t.Line(ok + 1), "MAIL");
+            Expect.StartsWith("250 2.1.5", t.Line(ok + 2), "an authenticated client may relay");
+        }
+
+        private static void AuthWrongPassword()
+        {
+            Fixture f = new Fixture();
+            Transcript t = f.Session(Hello + "AUTH PLAIN " + BadPlain + "\r\nMAIL FROM:<sensor7@gw.example.org>\r\nRCPT TO:<ops@example.net>\r\nQUIT\r\n", Untrusted, true);
+            int bad = t.Find("535 5.7.8", 0);
+            Expect.True(bad > 0, "wrong password refused");
+            Expect.StartsWith("250 2.1.0", t.Line(bad + 1), "MAIL");
+            Expect.StartsWith("554 5.7.1", t.Line(bad + 2), "no relay without a successful AUTH");
         }
     }
 }

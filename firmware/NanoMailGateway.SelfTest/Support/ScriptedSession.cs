@@ -32,9 +32,19 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Like <see cref="Run(ServeConnection, string, int)"/> with raw octets and a chosen client address.</summary>
         public static Transcript Run(ServeConnection serve, byte[] script, int replyCapacity, string clientAddress)
         {
+            return Run(serve, script, replyCapacity, clientAddress, false);
+        }
+
+        /// <summary>
+        /// Like <see cref="Run(ServeConnection, byte[], int, string)"/>; <paramref name="secure"/>
+        /// makes the connection look like TLS from the start (implicit TLS, RFC 8314), for
+        /// what a server allows only over TLS.
+        /// </summary>
+        public static Transcript Run(ServeConnection serve, byte[] script, int replyCapacity, string clientAddress, bool secure)
+        {
             MemoryPipe toServer = new MemoryPipe(script.Length + 1);
             MemoryPipe toClient = new MemoryPipe(replyCapacity);
-            MemoryConnection server = new MemoryConnection(toServer, toClient, clientAddress, 40000, "192.0.2.1", false);
+            MemoryConnection server = new MemoryConnection(toServer, toClient, clientAddress, 40000, "192.0.2.1", secure);
             if (!toServer.Write(script, 0, script.Length, 1000)) Expect.Fail("script did not fit its pipe");
             toServer.Close();
             serve(server);
