@@ -1,8 +1,10 @@
 // Scenario: configuration parsing and validation (Core/Config), good and bad. The texts
 // are inline: a board has no config file until one is deployed, and the check must not
-// depend on one. Errors must name the file and the 1-based line.
+// depend on one. Errors must name the file and the 1-based line. The local recipient map
+// built from it names the mailbox of a local address (postmaster included, RFC 5321 §4.5.1).
 
 using NanoMailGateway.Core.Config;
+using NanoMailGateway.Core.Mailbox;
 
 namespace NanoMailGateway.SelfTest
 {
@@ -46,6 +48,7 @@ namespace NanoMailGateway.SelfTest
             r.Run("config.hardware-key-outside-profile", HardwareKeyOutsideProfile);
             r.Run("config.bad-size", BadSize);
             r.Run("config.validator-pool-over-heap", ValidatorPoolOverHeap);
+            r.Run("config.local-recipients", LocalRecipients);
         }
 
         private static void Good()
@@ -121,6 +124,19 @@ namespace NanoMailGateway.SelfTest
             Expect.NotNull(e, "validator error for 40 KB of buffers on a 54 KB heap");
             Expect.Equal("main.cf", e!.File, "file");
             Expect.Equal(2, e.Line, "placed at the line that set buffer_count");
+        }
+
+        private static void LocalRecipients()
+        {
+            GatewayConfig c = new GatewayConfig();
+            Expect.Null(ConfigParser.Parse("hostname = gw.example.org\nlocal_domains = plant.example\nuser.Ops = s3cret-pass\npostmaster = Ops\n", "main.cf", c, false), "main.cf error");
+            LocalRecipientMap map = new LocalRecipientMap(c);
+            Expect.Equal("Ops", map.MailboxFor("ops@PLANT.example"), "account name, case ignored");
+            Expect.Equal("Ops", map.MailboxFor("PostMaster@gw.example.org"), "postmaster of every local domain");
+            Expect.Null(map.MailboxFor("nobody@plant.example"), "no such mailbox (550 5.1.1 at RCPT)");
+            Expect.Null(map.MailboxFor("ops@example.net"), "not a local domain");
+            Expect.True(!map.IsLocal("ops@plant.example.com"), "a suffix of a local domain is not local");
+            Expect.Equal("Ops", map.PostmasterMailbox, "postmaster mailbox");
         }
     }
 }

@@ -5,7 +5,8 @@
 //   not ours (RFC 5452 §9.1);
 // - the whole resolver (MxResolver) over a scripted network (ScriptedDnsNetwork):
 //   null MX is permanent 5.1.10, TC is asked again over TCP, NXDOMAIN is 5.1.2, a
-//   looping answer is dropped and ends as a temporary failure.
+//   looping answer is dropped and ends as a temporary failure, exchangers come in
+//   preference order (RFC 5321 §5.1), and a domain without MX is its own implicit MX.
 
 using NanoMailGateway.Core.Dns;
 
@@ -34,6 +35,8 @@ namespace NanoMailGateway.SelfTest
             r.Run("dns.resolver.tc-retries-over-tcp", ResolverTruncatedUsesTcp);
             r.Run("dns.resolver.nxdomain", ResolverNxDomain);
             r.Run("dns.resolver.pointer-loop-dropped", ResolverPointerLoop);
+            r.Run("dns.resolver.preference-order", ResolverPreferenceOrder);
+            r.Run("dns.resolver.implicit-mx", ResolverImplicitMx);
         }
 
         private static void MxWithCompression()
@@ -240,6 +243,26 @@ namespace NanoMailGateway.SelfTest
             Expect.True(r.Status == DnsStatus.TempFail, "status TempFail, got " + ((int)r.Status).ToString());
             Expect.Equal("4.4.3", r.EnhancedCode, "enhanced code");
             Expect.True(net.UdpAnswers >= 1, "the looping answer was sent and dropped");
+        }
+
+        private static void ResolverPreferenceOrder()
+        {
+            MxResult r = Resolver(new ScriptedDnsNetwork()).Resolve("pref.example");
+            Expect.True(r.Status == DnsStatus.Ok, "status Ok, got " + ((int)r.Status).ToString() + " " + r.Text);
+            Expect.Equal(2, r.Hosts.Length, "exchangers");
+            Expect.Equal("a.pref.example", r.Hosts[0].Name, "preference 10 first");
+            Expect.Equal(10, r.Hosts[0].Preference, "first preference");
+            Expect.Equal("192.0.2.11", r.Hosts[0].Addresses[0], "first address (from the additional section)");
+            Expect.Equal("b.pref.example", r.Hosts[1].Name, "preference 20 second");
+        }
+
+        private static void ResolverImplicitMx()
+        {
+            MxResult r = Resolver(new ScriptedDnsNetwork()).Resolve("implicit.example");
+            Expect.True(r.Status == DnsStatus.Ok, "status Ok, got " + ((int)r.Status).ToString() + " " + r.Text);
+            Expect.Equal(1, r.Hosts.Length, "exchangers");
+            Expect.True(r.Hosts[0].IsImplicit, "the domain is its own implicit MX (RFC 5321 §5.1)");
+            Expect.Equal("192.0.2.9", r.Hosts[0].Addresses[0], "address of the domain itself");
         }
     }
 }

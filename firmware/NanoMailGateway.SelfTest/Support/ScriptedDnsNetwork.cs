@@ -6,6 +6,8 @@
 //   tc.example      UDP: TC set, no records; TCP: MX 10 mx.tc.example + A 192.0.2.7
 //   mx.tc.example   A 192.0.2.7
 //   loop.example    an answer whose owner name is a pointer to itself
+//   pref.example    MX 20 b.pref.example, MX 10 a.pref.example, with their A records
+//   implicit.example  no MX (NOERROR, empty answer); A 192.0.2.9 (implicit MX, RFC 5321 §5.1)
 //   anything else   NXDOMAIN
 // Left out on purpose: listening (the resolver never listens), several servers.
 
@@ -83,6 +85,28 @@ namespace NanoMailGateway.SelfTest
                 b.Header(id, flags, 1, 1, 0, 0);
                 int q = b.Question(name, qtype);
                 b.ARecord(q, 192, 0, 2, 7);
+            }
+            else if (name == "pref.example" && qtype == DnsPacketBuilder.TypeMx)
+            {
+                b.Header(id, flags, 1, 2, 0, 2);
+                int q = b.Question(name, qtype);
+                int mxB = b.Length + 2 + 10 + 2;
+                b.MxRecord(q, 20, "b", q);
+                int mxA = b.Length + 2 + 10 + 2;
+                b.MxRecord(q, 10, "a", q);
+                b.ARecord(mxB, 192, 0, 2, 22);
+                b.ARecord(mxA, 192, 0, 2, 11);
+            }
+            else if (name == "implicit.example" && qtype == DnsPacketBuilder.TypeMx)
+            {
+                b.Header(id, flags, 1, 0, 0, 0);
+                b.Question(name, qtype);
+            }
+            else if (name == "implicit.example" && qtype == DnsPacketBuilder.TypeA)
+            {
+                b.Header(id, flags, 1, 1, 0, 0);
+                int q = b.Question(name, qtype);
+                b.ARecord(q, 192, 0, 2, 9);
             }
             else if (name == "loop.example")
             {
