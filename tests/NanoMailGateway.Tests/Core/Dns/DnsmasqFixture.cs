@@ -26,7 +26,7 @@ namespace NanoMailGateway.Tests.Core.Dns
         public DnsmasqFixture() { }
 
         /// <summary>A dnsmasq serving <paramref name="zone"/> (dnsmasq options) instead of the zone above.</summary>
-        public DnsmasqFixture(List<string> zone) { _zone = zone; }
+        internal DnsmasqFixture(List<string> zone) { _zone = zone; }
 
         public int Port { get; private set; }
 
