@@ -36,6 +36,25 @@ namespace NanoMailGateway.Tests.Core.Delivery
         public void Advance(TimeSpan by) => System.Threading.Interlocked.Add(ref _offsetMs, (long)by.TotalMilliseconds);
     }
 
+    /// <summary>The host network, counting outgoing TCP connections (to prove reuse and the dead-destination table).</summary>
+    internal sealed class CountingNetwork : INetwork
+    {
+        private readonly HostNetwork _inner = new HostNetwork();
+        private int _connects;
+
+        public int Connects => _connects;
+
+        public ITcpListener Listen(string address, int port, int backlog) => _inner.Listen(address, port, backlog);
+
+        public IConnection Connect(string address, int port, int timeoutMs)
+        {
+            System.Threading.Interlocked.Increment(ref _connects);
+            return _inner.Connect(address, port, timeoutMs);
+        }
+
+        public IUdpSocket OpenUdp(int localPort) => _inner.OpenUdp(localPort);
+    }
+
     internal sealed class DeliveryRig
     {
         public DeliveryRig(string? dnsEndpoint, int smtpPort, Action<DeliveryAgentOptions>? tune = null, ITlsProvider? tls = null, long capacity = 1024 * 1024)
@@ -60,13 +79,15 @@ namespace NanoMailGateway.Tests.Core.Delivery
             Options.Client.TlsHandshakeTimeoutMs = 5000;
             tune?.Invoke(Options);
             var dns = new DnsOptions { Servers = dnsEndpoint == null ? new string[0] : new[] { dnsEndpoint }, TryTimeoutMs = 500, TotalTimeoutMs = 1500, CacheEntries = 0 };
-            var network = new HostNetwork();
+            var network = Network;
             Resolver = new MxResolver(network, Clock, new SeededRandom(3), dns, Log);
             Pool = new BufferPool("delivery", 4096, 6);
             Agent = new DeliveryAgent(Store, Mailboxes, Local, Options, network, tls, Resolver, Pool, Clock, new SeededRandom(5), Log);
         }
 
         public JumpClock Clock { get; } = new JumpClock();
+
+        public CountingNetwork Network { get; } = new CountingNetwork();
 
         public ListLog Log { get; } = new ListLog();
 

@@ -102,5 +102,41 @@ namespace NanoMailGateway.Tests.Core.Delivery
             rig.Agent.RunOnce();
             Assert.Equal("postmaster", m.GetStatus(0).Mailbox);   // with room, it is kept there
         }
+
+        [Fact]
+        public void A_storage_failure_stops_the_agent_with_a_log_line_and_loses_nothing()
+        {
+            var rig = new DeliveryRig(null, 25);
+            rig.Put("sensor@lan.test", Body(200), "alerts@gw.test");
+            rig.Flash.CutPowerNow();
+            Assert.ThrowsAny<NanoMailGateway.Core.Platform.StorageException>(() => rig.Agent.RunOnce());
+            Assert.True(rig.Agent.StorageFailed);
+            Assert.True(rig.Log.Contains("fatal: queue storage failed"), rig.AllLog);
+            rig.Flash.Reboot();
+            var store = MessageStore.Open(rig.Flash, new QueueOptions(1024 * 1024, 16384, 2048, 3 * 16384, 64, 4), rig.Clock);
+            QueuedMessage m = Assert.Single(store.GetMessages());
+            Assert.True(m.GetStatus(0).IsDue(rig.Clock.UtcNow));  // still queued: delivered after the reboot
+        }
+
+        [Fact]
+        public void A_worker_thread_stops_on_a_storage_failure()
+        {
+            var rig = new DeliveryRig(null, 25);
+            rig.Put("sensor@lan.test", Body(200), "alerts@gw.test");
+            rig.Flash.CutPowerNow();
+            rig.Agent.Start();
+            try
+            {
+                rig.Agent.Wake();
+                var deadline = DateTime.UtcNow.AddSeconds(5);
+                while (!rig.Agent.StorageFailed && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(10);
+                Assert.True(rig.Agent.StorageFailed, rig.AllLog);
+                Assert.True(rig.Log.Contains("delivery stopped"));
+            }
+            finally
+            {
+                rig.Agent.Stop(2000);
+            }
+        }
     }
 }

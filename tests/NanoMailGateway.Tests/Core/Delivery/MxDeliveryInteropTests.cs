@@ -38,6 +38,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
             byte[] longMsg = Latin1(sb.ToString());
             foreach (byte[] m in new[] { dots, eight, longMsg }) rig.Put("alerts@gw.test", m, "ops@ok.test");
             Assert.Equal(3, rig.Agent.RunOnce());
+            Assert.Equal(1, rig.Network.Connects);               // one session carried all three
             var got = sink.Messages(3);
             Assert.Equal(3, got.Count);
             foreach (byte[] m in new[] { dots, eight, longMsg }) Assert.Contains(got, g => g.SequenceEqual(Lf(m)));
@@ -129,6 +130,28 @@ namespace NanoMailGateway.Tests.Core.Delivery
             rig.Clock.Advance(TimeSpan.FromSeconds(61));
             Assert.Equal(1, rig.Agent.RunOnce());
             Assert.Single(good.Messages(1));
+            Assert.Equal(0, rig.Store.Count);
+        }
+
+        [SkippableFact]
+        public void A_destination_nobody_answers_for_is_left_alone_for_a_while()
+        {
+            var rig = Rig();
+            QueuedMessage m = rig.Put("alerts@gw.test", Simple("down1"), "ops@two.test");
+            QueuedMessage m2 = rig.Put("alerts@gw.test", Simple("down2"), "ops@two.test");
+            rig.Agent.RunOnce();
+            Assert.Equal(2, rig.Network.Connects);               // mx1 and mx2 once, not once per message
+            Assert.Equal(RecipientState.Deferred, m.GetStatus(0).State);
+            Assert.Equal(RecipientState.Deferred, m2.GetStatus(0).State);
+            Assert.Equal("4.4.1", m2.GetStatus(0).Code);
+            QueuedMessage m3 = rig.Put("alerts@gw.test", Simple("down3"), "ops@two.test");
+            rig.Agent.RunOnce();
+            Assert.Equal(2, rig.Network.Connects);
+            Assert.Contains("delivery temporarily suspended", m3.GetStatus(0).Text);
+            using var sink = Sink("127.0.0.3");
+            rig.Clock.Advance(TimeSpan.FromSeconds(61));         // the dead entry lasts retry_min here
+            rig.Agent.RunOnce();
+            Assert.Equal(3, sink.Messages(3).Count);
             Assert.Equal(0, rig.Store.Count);
         }
 
