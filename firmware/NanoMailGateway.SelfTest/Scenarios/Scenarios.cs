@@ -20,6 +20,7 @@ namespace NanoMailGateway.SelfTest
             BounceChecks.Run(runner);
             QueueChecks.Run(runner);
             PipelineChecks.Run(runner);
+            AgentChecks.Run(runner);
         }
     }
 }

@@ -8,8 +8,11 @@
 //   loop.example    an answer whose owner name is a pointer to itself
 //   pref.example    MX 20 b.pref.example, MX 10 a.pref.example, with their A records
 //   implicit.example  no MX (NOERROR, empty answer); A 192.0.2.9 (implicit MX, RFC 5321 §5.1)
+//   example.net     MX 10 mx.example.net, A 192.0.2.25: the MX of the delivery scenario,
+//                   whose SMTP side is the ScriptedPeer set in SmtpPeer (TCP port 25)
 //   anything else   NXDOMAIN
 // Left out on purpose: listening (the resolver never listens), several servers.
+// Not thread-safe: for the synchronous DeliveryAgent.RunOnce and MxResolver calls.
 
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Text;
@@ -24,11 +27,20 @@ namespace NanoMailGateway.SelfTest
 
         private const int Port = 53;
 
+        /// <summary>Address of mx.example.net (TEST-NET-1).</summary>
+        public const string MxAddress = "192.0.2.25";
+
         /// <summary>TCP connections the resolver opened.</summary>
         public int TcpConnects { get; private set; }
 
         /// <summary>UDP answers sent.</summary>
         public int UdpAnswers { get; private set; }
+
+        /// <summary>The SMTP server behind 192.0.2.25:25, used once by the next connect; null refuses.</summary>
+        public ScriptedPeer? SmtpPeer { get; set; }
+
+        /// <summary>TCP connections to port 25.</summary>
+        public int SmtpConnects { get; private set; }
 
         /// <inheritdoc/>
         public ITcpListener Listen(string address, int port, int backlog)
@@ -39,6 +51,14 @@ namespace NanoMailGateway.SelfTest
         /// <inheritdoc/>
         public IConnection Connect(string address, int port, int timeoutMs)
         {
+            if (address == MxAddress && port == 25)
+            {
+                SmtpConnects++;
+                ScriptedPeer? peer = SmtpPeer;
+                SmtpPeer = null;
+                if (peer == null) throw new ConnectionException("connection refused (scripted)", ConnectionException.Refused);
+                return peer.Client;
+            }
             if (address != ServerAddress || port != Port) throw new ConnectionException("refused", ConnectionException.Refused);
             TcpConnects++;
             return new Tcp(this);
@@ -96,6 +116,20 @@ namespace NanoMailGateway.SelfTest
                 b.MxRecord(q, 10, "a", q);
                 b.ARecord(mxB, 192, 0, 2, 22);
                 b.ARecord(mxA, 192, 0, 2, 11);
+            }
+            else if (name == "example.net" && qtype == DnsPacketBuilder.TypeMx)
+            {
+                b.Header(id, flags, 1, 1, 0, 1);
+                int q = b.Question(name, qtype);
+                int mx = b.Length + 2 + 10 + 2;
+                b.MxRecord(q, 10, "mx", q);
+                b.ARecord(mx, 192, 0, 2, 25);
+            }
+            else if (name == "mx.example.net" && qtype == DnsPacketBuilder.TypeA)
+            {
+                b.Header(id, flags, 1, 1, 0, 0);
+                int q = b.Question(name, qtype);
+                b.ARecord(q, 192, 0, 2, 25);
             }
             else if (name == "implicit.example" && qtype == DnsPacketBuilder.TypeMx)
             {
