@@ -230,6 +230,7 @@ namespace NanoMailGateway.Core.Queue
                 _log.Commit();
                 _writers.Remove(w);
                 _messages.Add(m);
+                _work.Set();   // MessageStore.Signal.cs: delivery starts now, not at its next poll
                 return m;
             }
         }

@@ -18,6 +18,7 @@ namespace NanoMailGateway.Bench
         private static readonly Bench[] Benches =
         {
             new Bench("config", "config parse cost and buffer budget per board", ConfigBench.Run),
+            new Bench("delivery", "delivered messages/s to smtp-sink through the agent and bytes allocated per message", DeliveryBench.Run),
             new Bench("dns", "bytes allocated per MX lookup, cached and uncached", DnsBench.Run),
             new Bench("memory", "static heap budget per board against its managed heap", MemoryBudgetBench.Run),
             new Bench("queue", "flash queue: write amplification, writes, bytes allocated per message, recovery time", QueueBench.Run),

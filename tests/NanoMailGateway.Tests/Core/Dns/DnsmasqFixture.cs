@@ -21,6 +21,12 @@ namespace NanoMailGateway.Tests.Core.Dns
         private readonly object _gate = new();
         private Process? _process;
         private string? _dir;
+        private readonly List<string>? _zone;
+
+        public DnsmasqFixture() { }
+
+        /// <summary>A dnsmasq serving <paramref name="zone"/> (dnsmasq options) instead of the zone above.</summary>
+        internal DnsmasqFixture(List<string> zone) { _zone = zone; }
 
         public int Port { get; private set; }
 
@@ -66,7 +72,7 @@ namespace NanoMailGateway.Tests.Core.Dns
                 {
                     psi.ArgumentList.Add(a);
                 }
-                foreach (string a in ZoneArgs()) psi.ArgumentList.Add(a);
+                foreach (string a in _zone ?? ZoneArgs()) psi.ArgumentList.Add(a);
                 var log = new System.Text.StringBuilder();
                 var started = new ManualResetEventSlim();
                 _process = Process.Start(psi)!;

@@ -17,19 +17,25 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
     {
         private readonly Process _process;
 
-        public SmtpSinkPeer(params string[] faultOptions)
+        public SmtpSinkPeer(params string[] faultOptions) : this("127.0.0.1", 0, faultOptions)
+        {
+        }
+
+        /// <summary>A sink on <paramref name="address"/>:<paramref name="port"/> (0 = a free port), for MX tests on 127.0.0.x.</summary>
+        public SmtpSinkPeer(string address, int port, params string[] faultOptions)
         {
             string sink = Peers.Require("smtp-sink");
             DumpDir = Path.Combine(Path.GetTempPath(), "nmg-sink-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(DumpDir);
             File.SetUnixFileMode(DumpDir, (UnixFileMode)0x1FF);   // smtp-sink writes as nobody
-            Port = FreePort.Tcp();
+            Address = address;
+            Port = port == 0 ? FreePort.Tcp() : port;
             var psi = new ProcessStartInfo(sink) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
             if (Environment.UserName == "root") { psi.ArgumentList.Add("-u"); psi.ArgumentList.Add("nobody"); }
             psi.ArgumentList.Add("-d");
             psi.ArgumentList.Add(DumpDir + "/%H%M%S.");
             foreach (string o in faultOptions) psi.ArgumentList.Add(o);
-            psi.ArgumentList.Add("127.0.0.1:" + Port);
+            psi.ArgumentList.Add(address + ":" + Port);
             psi.ArgumentList.Add("16");
             _process = Process.Start(psi)!;
             _process.BeginErrorReadLine();
@@ -40,7 +46,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                 try
                 {
                     using var probe = new TcpClient();
-                    probe.Connect("127.0.0.1", Port);
+                    probe.Connect(address, Port);
                     break;
                 }
                 catch (SocketException)
@@ -52,6 +58,8 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         }
 
         public int Port { get; }
+
+        public string Address { get; }
 
         public string DumpDir { get; }
 

@@ -1,0 +1,296 @@
+// The queue runner (issue 6 item 1): takes due recipients from the MessageStore in
+// batches, delivers them locally or by SMTP grouped by destination (one connection
+// carries every message of the batch for that destination), records the outcomes,
+// sends one RFC 3464 report per message and removes a message once every recipient
+// is final.
+//   - Threads: delivery_sessions workers. A worker claims a batch: the oldest due
+//     message nobody else holds, plus more due messages with a recipient for the same
+//     destination (up to MessagesPerBatch). Claims keep two workers off one message.
+//   - Waiting: until the next due time (bounded by IdleWaitMs) or the store's commit
+//     signal (new mail, a bounce) or Wake().
+//   - Expiry: a due recipient of a message older than queue_lifetime is failed with
+//     4.4.7 without another attempt (RFC 3463; RFC 5321 §4.5.4.1 give-up time).
+//   - Delay notice: once per message after delay_warning, for deferred recipients whose
+//     NOTIFY allows it (RFC 3461 §4.1). Which messages were warned is kept in RAM: a
+//     reboot may repeat one notice (a duplicate, never a loss).
+//   - Never loses mail: statuses are recorded only after an outcome is known; a
+//     StorageException stops the worker with a log line (the gateway reboots); any
+//     other exception (a bug) is logged and the batch is retried on a later pass.
+// Left out on purpose: per-destination concurrency limits beyond the claims, priority
+// of new mail over deferred mail (oldest first is fair enough for a few messages).
+
+using System;
+using System.Collections;
+using System.Threading;
+using NanoMailGateway.Core.Bounce;
+using NanoMailGateway.Core.Buffers;
+using NanoMailGateway.Core.Dns;
+using NanoMailGateway.Core.Mailbox;
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+
+namespace NanoMailGateway.Core.Delivery
+{
+    /// <summary>Runs delivery over a <see cref="MessageStore"/>. Start/Stop/Wake are thread-safe; RunOnce is for tests.</summary>
+    public sealed partial class DeliveryAgent
+    {
+        private const string Component = "qmgr";
+        private const string LocalKey = "[local]";
+
+        private readonly MessageStore _store;
+        private readonly DeliveryAgentOptions _options;
+        private readonly IClock _clock;
+        private readonly ILog _log;
+        private readonly OutcomeRecorder _recorder;
+        private readonly LocalDelivery _localDelivery;
+        private readonly RemoteDelivery _remote;
+        private readonly DsnSender _dsn;
+        private readonly ArrayList _claimed = new ArrayList();   // ids (long) of messages a worker holds
+        private readonly ArrayList _warned = new ArrayList();    // ids (long) that got their delay notice
+        private Thread[]? _threads;
+        private bool _stopping;   // nanoFramework has no volatile; the wait handles and locks fence it
+
+        /// <summary>Creates the agent; nothing runs until <see cref="Start"/> or <see cref="RunOnce"/>.</summary>
+        /// <param name="tls">Client TLS, made with relay_ca_file as its CA; null = no TLS (plaintext MX only).</param>
+        /// <param name="pool">Session buffers: three per session, each at least 1024 bytes.</param>
+        public DeliveryAgent(MessageStore store, MailboxStore mailboxes, LocalRecipientMap local, DeliveryAgentOptions options,
+            INetwork network, ITlsProvider? tls, MxResolver resolver, BufferPool pool, IClock clock, IRandom random, ILog log)
+        {
+            if (pool.BufferSize < 1024) throw new ArgumentException("delivery needs pool buffers of at least 1024 bytes");
+            _store = store;
+            _options = options;
+            _clock = clock;
+            _log = log;
+            RetrySchedule schedule = new RetrySchedule(options.Retry, random);
+            _recorder = new OutcomeRecorder(store, mailboxes, local, options, schedule, clock, log);
+            _localDelivery = new LocalDelivery(local, _recorder);
+            _remote = new RemoteDelivery(store, options, network, tls, resolver, pool, clock, log, _recorder);
+            _dsn = new DsnSender(store, local, options.Dsn, clock, random, log);
+        }
+
+        /// <summary>True after a storage failure stopped the workers (the gateway should reboot).</summary>
+        public bool StorageFailed { get; private set; }
+
+        /// <summary>Starts delivery_sessions worker threads.</summary>
+        public void Start()
+        {
+            lock (_claimed)
+            {
+                if (_threads != null) return;
+                _stopping = false;
+                int n = _options.Sessions < 1 ? 1 : _options.Sessions;
+                _threads = new Thread[n];
+                for (int i = 0; i < n; i++)
+                {
+                    Worker w = new Worker(this, i + 1);
+                    _threads[i] = new Thread(w.Run);
+                    _threads[i].Start();
+                }
+            }
+        }
+
+        /// <summary>Stops the workers: each finishes its current batch (bounded by the client
+        /// timeouts) and the call waits up to <paramref name="timeoutMs"/> in all.</summary>
+        public void Stop(int timeoutMs)
+        {
+            Thread[]? threads;
+            lock (_claimed)
+            {
+                threads = _threads;
+                _threads = null;
+                _stopping = true;
+            }
+            if (threads == null) return;
+            long deadline = _clock.MonotonicMilliseconds + timeoutMs;
+            for (int i = 0; i < threads.Length; i++)
+            {
+                for (int j = 0; j < threads.Length; j++) _store.SignalWork();
+                long left = deadline - _clock.MonotonicMilliseconds;
+                threads[i].Join(left < 1 ? 1 : (int)left);
+            }
+        }
+
+        /// <summary>New mail was committed: look at the queue now.</summary>
+        public void Wake()
+        {
+            _store.SignalWork();
+        }
+
+        /// <summary>
+        /// One synchronous pass over everything due now (including reports queued during the
+        /// pass). Returns the recipient attempts made.
+        /// </summary>
+        /// <exception cref="StorageException">the queue failed (logged).</exception>
+        public int RunOnce()
+        {
+            try
+            {
+                return Pass(0);
+            }
+            catch (StorageException e)
+            {
+                _log.Write(Component, 0, "fatal: queue storage failed: " + e.Message);
+                StorageFailed = true;
+                throw;
+            }
+        }
+
+        private int Pass(int session)
+        {
+            ArrayList seen = new ArrayList();
+            int attempts = 0;
+            while (!_stopping || session == 0)
+            {
+                MessageWork[]? batch = Claim(seen);
+                if (batch == null) break;
+                try
+                {
+                    attempts += Process(batch, session);
+                }
+                finally
+                {
+                    Release(batch);
+                }
+            }
+            RemoveFinished(session);
+            _store.Maintain();
+            return attempts;
+        }
+
+        /// <summary>Takes a batch of due messages for one destination that no other worker holds.</summary>
+        private MessageWork[]? Claim(ArrayList seen)
+        {
+            DateTime now = _clock.UtcNow;
+            QueuedMessage[] due = _store.GetDue(now);
+            ArrayList picked = new ArrayList();
+            lock (_claimed)
+            {
+                string? key = null;
+                for (int i = 0; i < due.Length && picked.Count < _options.MessagesPerBatch; i++)
+                {
+                    QueuedMessage m = due[i];
+                    if (_claimed.Contains(m.Id) || seen.Contains(m.Id)) continue;
+                    if (key == null) key = FirstDueKey(m, now);
+                    else if (!HasDueFor(m, key, now)) continue;
+                    picked.Add(m);
+                    _claimed.Add(m.Id);
+                    seen.Add(m.Id);
+                }
+            }
+            if (picked.Count == 0) return null;
+            MessageWork[] batch = new MessageWork[picked.Count];
+            for (int i = 0; i < batch.Length; i++)
+            {
+                QueuedMessage m = (QueuedMessage)picked[i]!;
+                int n = 0;
+                for (int r = 0; r < m.RecipientCount; r++) if (m.GetStatus(r).IsDue(now)) n++;
+                int[] idx = new int[n];
+                n = 0;
+                for (int r = 0; r < m.RecipientCount; r++) if (m.GetStatus(r).IsDue(now)) idx[n++] = r;
+                batch[i] = new MessageWork(m, idx);
+            }
+            return batch;
+        }
+
+        private void Release(MessageWork[] batch)
+        {
+            lock (_claimed)
+            {
+                for (int i = 0; i < batch.Length; i++) _claimed.Remove(batch[i].Message.Id);
+            }
+        }
+
+        /// <summary>Removes messages whose recipients are all final but that are still queued
+        /// (a power cut between the last status and the removal).</summary>
+        private void RemoveFinished(int session)
+        {
+            QueuedMessage[] all = _store.GetMessages();
+            for (int i = 0; i < all.Length; i++)
+            {
+                QueuedMessage m = all[i];
+                if (!m.AllFinal) continue;
+                lock (_claimed)
+                {
+                    if (_claimed.Contains(m.Id)) continue;
+                }
+                if (_store.Remove(m)) _log.Write(Component, session, m.QueueId + ": removed");
+            }
+        }
+
+        private string FirstDueKey(QueuedMessage m, DateTime now)
+        {
+            for (int r = 0; r < m.RecipientCount; r++)
+            {
+                if (m.GetStatus(r).IsDue(now)) return KeyOf(m.Envelope.GetRecipient(r));
+            }
+            return LocalKey;
+        }
+
+        private bool HasDueFor(QueuedMessage m, string key, DateTime now)
+        {
+            for (int r = 0; r < m.RecipientCount; r++)
+            {
+                if (m.GetStatus(r).IsDue(now) && KeyOf(m.Envelope.GetRecipient(r)) == key) return true;
+            }
+            return false;
+        }
+
+        /// <summary>The destination of a recipient: local, the relayhost, or its domain (lower case).</summary>
+        private string KeyOf(EnvelopeRecipient r)
+        {
+            if (r.IsLocal) return LocalKey;
+            if (_options.RelayHost != null) return RemoteDelivery.RelayKey;
+            int at = r.Address.LastIndexOf('@');
+            return at < 0 ? "" : r.Address.Substring(at + 1);
+        }
+
+        /// <summary>Milliseconds to sleep: until the next due time, at least 1 s, at most IdleWaitMs.</summary>
+        private int WaitMs()
+        {
+            DateTime next = _store.NextDueUtc();
+            if (next == DateTime.MaxValue) return _options.IdleWaitMs;
+            long ms = (next.Ticks - _clock.UtcNow.Ticks) / TimeSpan.TicksPerMillisecond;
+            if (ms < 1000) ms = 1000;   // due work another worker holds, or a batch that could not start
+            return ms > _options.IdleWaitMs ? _options.IdleWaitMs : (int)ms;
+        }
+
+        /// <summary>One worker thread (a class, because nanoFramework has no closures over generic delegates).</summary>
+        private sealed class Worker
+        {
+            private readonly DeliveryAgent _agent;
+            private readonly int _session;
+
+            public Worker(DeliveryAgent agent, int session)
+            {
+                _agent = agent;
+                _session = session;
+            }
+
+            public void Run()
+            {
+                DeliveryAgent a = _agent;
+                while (!a._stopping)
+                {
+                    try
+                    {
+                        a.Pass(_session);
+                    }
+                    catch (StorageException e)
+                    {
+                        a._log.Write(Component, _session, "fatal: queue storage failed: " + e.Message + "; delivery stopped");
+                        a.StorageFailed = true;
+                        a._stopping = true;
+                        return;
+                    }
+                    catch (Exception e)
+                    {
+                        // A bug: the batch's recipients keep their last recorded status and come back later.
+                        a._log.Write(Component, _session, "error: delivery pass failed: " + e.Message);
+                    }
+                    if (a._stopping) return;
+                    a._store.WaitForWork(a.WaitMs());
+                }
+            }
+        }
+    }
+}

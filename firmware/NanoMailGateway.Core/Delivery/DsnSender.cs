@@ -1,0 +1,82 @@
+// Queues the RFC 3464 report of one message's batch (issue 6 item 5): one report per
+// message listing all its recipients to report (failed, delayed, delivered/relayed),
+// with the null reverse-path (RFC 5321 §4.5.5) to the original sender, through
+// BeginLocalMessage so that it may use the queue's reserve. The new message is ordinary
+// queue work: a local sender gets it in the mailbox, a remote one by SMTP; being from
+// <> it is never bounced itself (OutcomeRecorder sends it to the postmaster instead).
+// One composer and one 512-byte buffer for the agent, under a lock: reports are rare.
+
+using NanoMailGateway.Core.Bounce;
+using NanoMailGateway.Core.Mailbox;
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+
+namespace NanoMailGateway.Core.Delivery
+{
+    /// <summary>Writes and queues delivery status notifications. Thread-safe.</summary>
+    internal sealed class DsnSender
+    {
+        private readonly MessageStore _store;
+        private readonly LocalRecipientMap _local;
+        private readonly ILog _log;
+        private readonly DsnComposer _composer;
+
+        public DsnSender(MessageStore store, LocalRecipientMap local, DsnComposerOptions options, IClock clock, IRandom random, ILog log)
+        {
+            _store = store;
+            _local = local;
+            _log = log;
+            _composer = new DsnComposer(options, clock, random, new byte[512]);
+        }
+
+        /// <summary>Queues the report of <paramref name="work"/> (its Reports must not be empty).</summary>
+        /// <exception cref="StorageException">the queue failed while writing or committing it.</exception>
+        public void Send(MessageWork work, int session)
+        {
+            QueuedMessage m = work.Message;
+            string sender = m.Envelope.Sender;
+            if (sender.Length == 0) return;   // RFC 5321 §6.1: never a report about a report
+            DsnRecipient[] list = work.ReportArray();
+            Envelope env = new Envelope("");
+            env.AddRecipient(new EnvelopeRecipient(sender, _local.IsLocal(sender), DsnNotify.Never, null));
+            lock (_composer)
+            {
+                IMessageWriter? w = _store.BeginLocalMessage(env);
+                if (w == null)
+                {
+                    _log.Write("bounce", session, m.QueueId + ": cannot queue the delivery status notification for <" + sender + ">: queue full");
+                    return;
+                }
+                bool ok;
+                try
+                {
+                    ok = _composer.Compose(w, m.Envelope, list, _store.OpenReader(m));
+                    if (ok) w.Commit();
+                }
+                catch (StorageException)
+                {
+                    w.Abort();
+                    throw;
+                }
+                if (!ok)
+                {
+                    w.Abort();
+                    _log.Write("bounce", session, m.QueueId + ": cannot queue the delivery status notification for <" + sender + ">: queue full");
+                    return;
+                }
+                _log.Write("bounce", session, m.QueueId + ": sender " + Kind(list) + " notification: " + w.QueueId);
+            }
+        }
+
+        private static string Kind(DsnRecipient[] list)
+        {
+            DsnAction worst = DsnAction.Delivered;
+            for (int i = 0; i < list.Length; i++)
+            {
+                if (list[i].Action == DsnAction.Failed) return "non-delivery";
+                if (list[i].Action == DsnAction.Delayed) worst = DsnAction.Delayed;
+            }
+            return worst == DsnAction.Delayed ? "delay" : "delivery status";
+        }
+    }
+}

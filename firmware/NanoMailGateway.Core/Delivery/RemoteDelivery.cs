@@ -1,0 +1,247 @@
+// SMTP delivery of one destination's recipients (issue 6 items 1-2): the route, the
+// connection, and one session reused for every message of the batch.
+//   - MX delivery: the resolver's exchangers in order, each address in order; the next
+//     address on a connection failure or a refused greeting (RFC 5321 §5.1: try the
+//     alternatives in preference order); port smtp_port; STARTTLS whenever offered and
+//     a failed handshake retries the same address in plaintext (RFC 7435, Postfix "may").
+//   - Smarthost: relayhost (an IPv4 address, or a name looked up like an MX target),
+//     relay_security starttls or tls with the certificate checked against relay_ca_file
+//     and the host name, AUTH with relay_user/relay_password (SmtpClientSession).
+//   - DNS: NXDOMAIN, null MX, no address fail the recipients (5.1.2, 5.1.10, 5.4.4);
+//     a temporary DNS failure defers them.
+//   - A destination that no address answered is remembered as dead for a while: its
+//     other messages are deferred without a new connection each (bounded table).
+// Left out on purpose: IPv6 (the board has none), DANE/MTA-STS, per-host TLS policies,
+// an A-only lookup for a named "[relayhost]" (the resolver's implicit MX gives the
+// same address unless the name also has MX records).
+
+using NanoMailGateway.Core.Buffers;
+using NanoMailGateway.Core.Config;
+using NanoMailGateway.Core.Dns;
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Core.SmtpClient;
+
+namespace NanoMailGateway.Core.Delivery
+{
+    /// <summary>Remote SMTP delivery for one destination at a time. Thread-safe (state per call).</summary>
+    internal sealed class RemoteDelivery
+    {
+        /// <summary>Destination key of every remote recipient when a relayhost is set.</summary>
+        public const string RelayKey = "[relayhost]";
+
+        private readonly MessageStore _store;
+        private readonly DeliveryAgentOptions _options;
+        private readonly INetwork _network;
+        private readonly ITlsProvider? _tls;
+        private readonly MxResolver _resolver;
+        private readonly BufferPool _pool;
+        private readonly IClock _clock;
+        private readonly ILog _log;
+        private readonly OutcomeRecorder _recorder;
+        private readonly DeadDestinations _dead;
+        private readonly SmtpClientOptions _mx;
+        private readonly SmtpClientOptions _plain;
+        private readonly SmtpClientOptions _relay;
+
+        public RemoteDelivery(MessageStore store, DeliveryAgentOptions options, INetwork network, ITlsProvider? tls, MxResolver resolver,
+            BufferPool pool, IClock clock, ILog log, OutcomeRecorder recorder)
+        {
+            _store = store;
+            _options = options;
+            _network = network;
+            _tls = tls;
+            _resolver = resolver;
+            _pool = pool;
+            _clock = clock;
+            _log = log;
+            _recorder = recorder;
+            _dead = new DeadDestinations(options.DeadDestinationEntries);
+            _mx = Copy(options.Client, tls == null ? SmtpTlsMode.None : SmtpTlsMode.Opportunistic, false, null, null);
+            _plain = Copy(options.Client, SmtpTlsMode.None, false, null, null);
+            SmtpTlsMode relayMode = options.RelaySecurity == RelaySecurity.Tls ? SmtpTlsMode.Implicit
+                : options.RelaySecurity == RelaySecurity.StartTls ? SmtpTlsMode.StartTlsRequired : SmtpTlsMode.None;
+            _relay = Copy(options.Client, relayMode, relayMode != SmtpTlsMode.None, options.RelayUser, options.RelayPassword);
+        }
+
+        /// <summary>
+        /// Delivers recipients <paramref name="rcpts"/>[i] of <paramref name="works"/>[i] to
+        /// <paramref name="key"/> (a domain or <see cref="RelayKey"/>). Records every outcome.
+        /// Returns the recipient attempts made (0 when none could start: no buffer free).
+        /// </summary>
+        public int Deliver(string key, MessageWork[] works, int[][] rcpts, int session)
+        {
+            bool relay = key == RelayKey;
+            DeliveryStatus? dead = _dead.Get(key, _clock.MonotonicMilliseconds);
+            if (dead != null)
+            {
+                return RecordAll(works, rcpts, 0, DeliveryStatus.LocalTransient(dead.EnhancedCode, "delivery temporarily suspended: " + dead.Text), session);
+            }
+            MxHost[] hosts;
+            string target = relay ? _options.RelayHost! : key;
+            byte[] ip = new byte[4];
+            if (relay && AddressLiteral.TryParseIPv4(target, ip))
+            {
+                hosts = new MxHost[] { new MxHost(0, target, new string[] { target }, 0, true) };
+            }
+            else
+            {
+                MxResult r = _resolver.Resolve(target);
+                if (r.Status != DnsStatus.Ok)
+                {
+                    DeliveryStatus why = r.IsTemporary
+                        ? DeliveryStatus.LocalTransient(r.EnhancedCode, "Host or domain name not found. Name service error for name=" + target + ": " + r.Text)
+                        : DeliveryStatus.LocalPermanent(r.EnhancedCode, r.Text);
+                    if (r.IsTemporary) _dead.Mark(key, _clock.MonotonicMilliseconds + _options.DeadDestinationMs, why);
+                    return RecordAll(works, rcpts, 0, why, session);
+                }
+                hosts = r.Hosts;
+            }
+            byte[][]? buffers = _pool.TryRentSet(3);
+            if (buffers == null)
+            {
+                _log.Write("smtp", session, "no buffers free for a session to " + target + "; trying later");
+                return 0;
+            }
+            try
+            {
+                return Run(key, relay, hosts, works, rcpts, buffers, session);
+            }
+            finally
+            {
+                _pool.ReturnSet(buffers);
+            }
+        }
+
+        private int Run(string key, bool relay, MxHost[] hosts, MessageWork[] works, int[][] rcpts, byte[][] buffers, int session)
+        {
+            Cursor at = new Cursor();
+            SmtpClientSession? s = null;
+            int attempts = 0;
+            int next = 0;
+            while (next < works.Length)
+            {
+                if (s == null || !s.IsReady)
+                {
+                    s = OpenNext(relay, hosts, at, buffers, session);
+                    if (s == null) break;
+                }
+                QueuedMessage m = works[next].Message;
+                EnvelopeRecipient[] list = new EnvelopeRecipient[rcpts[next].Length];
+                for (int i = 0; i < list.Length; i++) list[i] = m.Envelope.GetRecipient(rcpts[next][i]);
+                DeliveryResult result = s.Deliver(m.Envelope, list, _store.OpenReader(m));
+                for (int i = 0; i < list.Length; i++)
+                {
+                    _recorder.Apply(works[next], rcpts[next][i], result.Statuses[i], result.Relay, result.RemoteHost, result.DsnPassedOn, session);
+                }
+                attempts += list.Length;
+                next++;
+                if (!result.ConnectionUsable) s.Close();
+            }
+            if (s != null) s.Quit();
+            if (next == works.Length)
+            {
+                _dead.Clear(key);
+                return attempts;
+            }
+            // No address took a connection: the last failure speaks for the rest (5xx only
+            // when the last exchanger refused with 5xx, RFC 5321 §3.1 greeting).
+            DeliveryStatus why = at.LastFailure ?? DeliveryStatus.LocalTransient("4.4.1", "no mail exchanger of " + key + " could be reached");
+            if (why.Outcome != DeliveryOutcome.Permanent) _dead.Mark(key, _clock.MonotonicMilliseconds + _options.DeadDestinationMs, why);
+            return attempts + RecordAll(works, rcpts, next, why, session);
+        }
+
+        /// <summary>Opens a session with the next address that answers, from the cursor on.</summary>
+        private SmtpClientSession? OpenNext(bool relay, MxHost[] hosts, Cursor at, byte[][] buffers, int session)
+        {
+            int port = relay ? _options.RelayPort : _options.SmtpPort;
+            while (at.Host < hosts.Length)
+            {
+                MxHost host = hosts[at.Host];
+                // The certificate is checked against the name we were given (relayhost), not an MX target name.
+                string name = relay ? _options.RelayHost! : host.Name;
+                while (at.Address < host.Addresses.Length)
+                {
+                    string address = host.Addresses[at.Address];
+                    SmtpClientSession? s = TryOpen(name, address, port, relay ? _relay : _mx, at, buffers, session);
+                    if (s == null && at.RetryPlain)
+                    {
+                        _log.Write("smtp", session, name + "[" + address + "]:" + port.ToString() + ": TLS failed, trying plaintext");
+                        s = TryOpen(name, address, port, _plain, at, buffers, session);
+                    }
+                    if (s != null) return s;
+                    at.Address++;
+                }
+                at.Host++;
+                at.Address = 0;
+            }
+            return null;
+        }
+
+        private SmtpClientSession? TryOpen(string name, string address, int port, SmtpClientOptions options, Cursor at, byte[][] buffers, int session)
+        {
+            at.RetryPlain = false;
+            IConnection c;
+            try
+            {
+                c = _network.Connect(address, port, _options.ConnectTimeoutMs);
+            }
+            catch (ConnectionException e)
+            {
+                at.LastFailure = DeliveryStatus.LocalTransient("4.4.1", "connect to " + name + "[" + address + "]:" + port.ToString() + ": " + e.Message);
+                _log.Write("smtp", session, at.LastFailure.Text);
+                return null;
+            }
+            SmtpClientSession s = new SmtpClientSession(c, _tls, name, options, buffers[0], buffers[1], buffers[2], _clock, _log, session);
+            if (s.Open()) return s;
+            at.LastFailure = s.Failure;
+            at.RetryPlain = s.TlsHandshakeFailed;
+            if (s.Failure != null) _log.Write("smtp", session, name + "[" + address + "]:" + port.ToString() + ": " + s.Failure.Describe());
+            return null;
+        }
+
+        private int RecordAll(MessageWork[] works, int[][] rcpts, int from, DeliveryStatus status, int session)
+        {
+            int n = 0;
+            for (int w = from; w < works.Length; w++)
+            {
+                for (int i = 0; i < rcpts[w].Length; i++)
+                {
+                    _recorder.Apply(works[w], rcpts[w][i], status, OutcomeRecorder.RelayNone, null, false, session);
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        private static SmtpClientOptions Copy(SmtpClientOptions o, SmtpTlsMode mode, bool verify, string? user, string? password)
+        {
+            SmtpClientOptions c = new SmtpClientOptions();
+            c.HeloName = o.HeloName;
+            c.GreetingTimeoutMs = o.GreetingTimeoutMs;
+            c.CommandTimeoutMs = o.CommandTimeoutMs;
+            c.MailTimeoutMs = o.MailTimeoutMs;
+            c.RcptTimeoutMs = o.RcptTimeoutMs;
+            c.DataInitTimeoutMs = o.DataInitTimeoutMs;
+            c.DataBlockTimeoutMs = o.DataBlockTimeoutMs;
+            c.DataTerminationTimeoutMs = o.DataTerminationTimeoutMs;
+            c.TlsHandshakeTimeoutMs = o.TlsHandshakeTimeoutMs;
+            c.MaxReplyBytes = o.MaxReplyBytes;
+            c.MaxReplyLines = o.MaxReplyLines;
+            c.TlsMode = mode;
+            c.VerifyCertificate = verify;
+            c.User = user;
+            c.Password = password;
+            return c;
+        }
+
+        /// <summary>Where the walk over exchangers and addresses stands, and why the last one failed.</summary>
+        private sealed class Cursor
+        {
+            public int Host;
+            public int Address;
+            public bool RetryPlain;
+            public DeliveryStatus? LastFailure;
+        }
+    }
+}
