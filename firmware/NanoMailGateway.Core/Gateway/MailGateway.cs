@@ -11,7 +11,7 @@
 //   delivery   the delivery agent (queue runner, local delivery, bounces)
 // Memory (DESIGN.md): one session pool of buffer_count x buffer_size buffers, allocated
 // here once and shared by every kind of session: an SMTP session rents 3, a POP3 session
-// 2, the delivery agent what it needs per attempt. Sharing lets a quiet POP3 side leave
+// 2, a delivery session 3. Sharing lets a quiet POP3 side leave
 // its buffers to SMTP bursts; the slot counts per protocol keep any one side from taking
 // everything, and a session that finds the pool empty is refused (421 4.3.2 /
 // -ERR [SYS/TEMP]), never given more memory. The queue (writer buffers) and the
@@ -23,6 +23,7 @@
 using NanoMailGateway.Core.Auth;
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Config;
+using NanoMailGateway.Core.Delivery;
 using NanoMailGateway.Core.Dns;
 using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Mailbox;
@@ -48,6 +49,12 @@ namespace NanoMailGateway.Core.Gateway
         /// <summary>Segments kept back from new mail for status records, bounces and compaction.</summary>
         public const int ReserveSegments = 3;
 
+        /// <summary>Buffers a POP3 session rents (Pop3Server.Serve: input and output).</summary>
+        public const int Pop3BuffersPerSession = 2;
+
+        /// <summary>Buffers a delivery session rents (DeliveryAgent: three per session).</summary>
+        public const int DeliveryBuffersPerSession = 3;
+
         private const string Component = "master";
 
         private readonly GatewayConfig _config;
@@ -55,7 +62,6 @@ namespace NanoMailGateway.Core.Gateway
         private readonly ILog _log;
         private ConnectionListener?[] _smtpListeners = new ConnectionListener?[0];   // null entries: not started
         private ConnectionListener?[] _pop3Listeners = new ConnectionListener?[0];
-        private int _messagesQueued;
         private MessageStore? _store;
         private bool _started;
         private bool _stopped;
@@ -98,6 +104,9 @@ namespace NanoMailGateway.Core.Gateway
         /// <summary>The local mailboxes over the queue (valid after Start).</summary>
         public MailboxStore? Mailboxes { get; private set; }
 
+        /// <summary>The delivery agent (valid after Start); StorageFailed tells the board to reboot.</summary>
+        public DeliveryAgent? Delivery { get; private set; }
+
         /// <summary>The MX resolver (valid after Start).</summary>
         public MxResolver? Resolver { get; private set; }
 
@@ -109,9 +118,6 @@ namespace NanoMailGateway.Core.Gateway
 
         /// <summary>Messages in the queue (mailbox messages included); 0 before Start.</summary>
         public int QueueCount => _store == null ? 0 : _store.Count;
-
-        /// <summary>Messages committed through SMTP since Start.</summary>
-        public int MessagesQueued => _messagesQueued;
 
         /// <summary>SMTP sessions accepted since Start, over all endpoints.</summary>
         public int SmtpAccepted => Sum(_smtpListeners, false);
@@ -154,15 +160,18 @@ namespace NanoMailGateway.Core.Gateway
                 LocalRecipientMap local = new LocalRecipientMap(_config);
                 AccountDirectory accounts = SmtpServerSetup.AccountsFrom(_config);
 
-                Smtp = new SmtpServer(SmtpServerSetup.OptionsFrom(_config), new WakingMessageStore(store, this), Pool,
+                Smtp = new SmtpServer(SmtpServerSetup.OptionsFrom(_config), store, Pool,
                     _platform.ServerTls, SmtpServerSetup.TrustedFrom(_config), accounts,
                     new MailboxRecipients(local, mailboxes, b.MailboxQuota), clock, _log);
                 Pop3 = new Pop3Server(Pop3OptionsFrom(_config), mailboxes, accounts, _platform.ServerTls, Pool, clock, _log);
                 Resolver = new MxResolver(_platform.Network, clock, _platform.Random, DnsOptionsFrom(_config), _log);
 
+                int demand = b.SmtpSessions * SmtpServer.BuffersPerSession + b.Pop3Sessions * Pop3BuffersPerSession
+                    + b.DeliverySessions * DeliveryBuffersPerSession;
                 _log.Write(Component, 0, "session pool " + Pool.Capacity.ToString() + " x " + Pool.BufferSize.ToString()
-                    + " bytes: smtp " + b.SmtpSessions.ToString() + " x " + SmtpServer.BuffersPerSession.ToString()
-                    + ", pop3 " + b.Pop3Sessions.ToString() + " x 2, delivery " + b.DeliverySessions.ToString() + " (shared)");
+                    + " bytes, shared: smtp " + b.SmtpSessions.ToString() + " x 3, pop3 " + b.Pop3Sessions.ToString()
+                    + " x 2, delivery " + b.DeliverySessions.ToString() + " x 3 = " + demand.ToString() + " at full load"
+                    + (demand > Pool.Capacity ? " (more than the pool: the last session at full load is refused busy)" : ""));
 
                 StartDelivery(store, mailboxes, local);
 
@@ -237,27 +246,21 @@ namespace NanoMailGateway.Core.Gateway
             return o;
         }
 
-        /// <summary>Called by the SMTP path after each commit.</summary>
-        internal void MessageQueued()
-        {
-            System.Threading.Interlocked.Increment(ref _messagesQueued);
-            WakeDelivery();
-        }
-
         // ============================== DELIVERY AGENT ==============================
-        // The one place where the delivery agent (Core/Delivery/DeliveryAgent) is created,
-        // started, woken and stopped.
+        // The one place where the delivery agent is created, started and stopped. It wakes
+        // on the queue's own commit signal (MessageStore.SignalWork), so SMTP needs no hook.
         private void StartDelivery(MessageStore store, MailboxStore mailboxes, LocalRecipientMap local)
         {
-            _log.Write("qmgr", 0, "delivery agent not in this build: mail stays queued");
-        }
-
-        private void WakeDelivery()
-        {
+            DeliveryAgent agent = new DeliveryAgent(store, mailboxes, local, DeliveryAgentOptions.From(_config),
+                _platform.Network, _platform.ClientTls, Resolver!, Pool, _platform.Clock, _platform.Random, _log);
+            Delivery = agent;
+            agent.Start();
         }
 
         private void StopDelivery(int timeoutMs)
         {
+            DeliveryAgent? agent = Delivery;
+            if (agent != null) agent.Stop(timeoutMs);
         }
         // ============================ END DELIVERY AGENT ============================
 
