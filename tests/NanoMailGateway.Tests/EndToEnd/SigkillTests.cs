@@ -92,7 +92,7 @@ namespace NanoMailGateway.Tests.EndToEnd
             var listed = new Dictionary<string, int>();
             foreach (string line in mailq.Split('\n'))
             {
-                Match m = Regex.Match(line, @"^(\S+)\s+\d+ ");
+                Match m = Regex.Match(line, @"^(\S+)\s+\d+ [A-Z][a-z]{2} [A-Z][a-z]{2} ");   // "<id> <size> <arrival>"
                 if (m.Success) listed[m.Groups[1].Value] = listed.GetValueOrDefault(m.Groups[1].Value) + 1;
             }
             _out.WriteLine(roundsWithMail + " rounds with mail; " + acked.Count + " acknowledged of " + attempts + " attempts; " + listed.Count + " in the queue; " + sw.ElapsedMilliseconds + " ms");
