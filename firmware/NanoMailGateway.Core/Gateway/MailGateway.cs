@@ -173,14 +173,15 @@ namespace NanoMailGateway.Core.Gateway
                     + " x 2, delivery " + b.DeliverySessions.ToString() + " x 3 = " + demand.ToString() + " at full load"
                     + (demand > Pool.Capacity ? " (more than the pool: the last session at full load is refused busy)" : ""));
 
-                StartDelivery(store, mailboxes, local);
-
                 SmtpEndpoints = new string[_config.SmtpListen.Length];
                 _smtpListeners = new ConnectionListener?[_config.SmtpListen.Length];
                 Listen(_config.SmtpListen, Smtp, b.SmtpSessions, _smtpListeners, SmtpEndpoints);
                 Pop3Endpoints = new string[_config.Pop3Listen.Length];
                 _pop3Listeners = new ConnectionListener?[_config.Pop3Listen.Length];
                 Listen(_config.Pop3Listen, new Pop3SessionFactory(Pop3), b.Pop3Sessions, _pop3Listeners, Pop3Endpoints);
+
+                // Last: a listen address that fails above then leaves no delivery thread behind.
+                StartDelivery(store, mailboxes, local);
             }
             catch (System.Exception)
             {
@@ -193,7 +194,7 @@ namespace NanoMailGateway.Core.Gateway
         /// Stops everything: closes the listen sockets, gives running sessions up to
         /// <paramref name="timeoutMs"/> to finish before cutting them (and as much again to
         /// end), stops delivery within the same bound, closes the queue. Safe to call twice.
-        /// Returns true when every session and the agent ended in time.
+        /// Returns true when every session ended in time.
         /// </summary>
         public bool Stop(int timeoutMs)
         {
