@@ -66,7 +66,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             {
                 Assert.Single(g.SmtpEndpoints);
                 Assert.DoesNotContain(":0", g.SmtpEndpoints[0][^2..]);
-                Assert.Equal(10, g.Pool.Capacity);
+                Assert.Equal(11, g.Pool.Capacity); // boards/esp32-c3.conf buffer_count
                 Assert.Equal(1024, g.Pool.BufferSize);
                 smtpGreeting = ReadGreeting(g.SmtpEndpoints[0]);
                 pop3Greeting = ReadGreeting(g.Pop3Endpoints[0]);
