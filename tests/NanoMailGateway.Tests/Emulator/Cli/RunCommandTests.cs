@@ -77,7 +77,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             Assert.Equal("+OK", pop3Greeting.Substring(0, 3));
             Assert.Contains("nmg: queue: 0 messages recovered", stdout);
             Assert.Contains("nmg: board esp32-c3: heap 54K, storage 192K in 4096-byte blocks, 8 sockets", stdout);
-            Assert.Contains("buffers 10 x 1024 bytes (10K), sessions smtp 2 pop3 1 delivery 1, message_size_limit 32K", stdout);
+            Assert.Contains("buffers 11 x 1024 bytes (11K), sessions smtp 2 pop3 1 delivery 1, message_size_limit 32K", stdout);
             Assert.Matches(@"nmg: smtp listening on 127\.0\.0\.1:[1-9]\d*", stdout);
             Assert.Matches(@"nmg: pop3 listening on 127\.0\.0\.1:[1-9]\d*", stdout);
             Assert.Contains("nmg: data in " + data, stdout);
