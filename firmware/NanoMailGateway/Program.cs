@@ -17,6 +17,7 @@ using NanoMailGateway.Board.Adapters;
 using NanoMailGateway.Board.Device;
 using NanoMailGateway.Board.Settings;
 using NanoMailGateway.Core.Config;
+using NanoMailGateway.Core.Gateway;
 using NanoMailGateway.Core.Platform;
 using System.Security.Cryptography.X509Certificates;
 
@@ -74,10 +75,10 @@ namespace NanoMailGateway.Board
 
             // 5. The gateway.
             var services = new BoardServices(config, new NanoSocketNetwork(), tls, store, new NanoClock(), new NanoRandom(), log);
-            StartGateway(services);
+            MailGateway? gateway = StartGateway(services);
 
             // 6. Watch.
-            Watch(services);
+            Watch(services, gateway);
         }
 
         private static BoardSettings? LoadBoardSettings(out string error)
@@ -176,25 +177,57 @@ namespace NanoMailGateway.Board
         }
 
         // ============================ INTEGRATION POINT =============================
-        // The integrator's MailGateway composes Core here from services (validated config
-        // with DNS servers filled in, network, TLS, store, clock, random, log): recover the
-        // queue from services.Store, allocate the buffer pool from config.Board, start the
-        // SMTP/POP3 listeners and delivery. QueueStatus then reports the queue's counts,
-        // and a StorageException from the queue should reach Watch (reboot).
-        // Until then the board boots, joins Wi-Fi, opens its store and reports its health.
-        private static void StartGateway(BoardServices services)
+        // Core's MailGateway composed from services (validated config with DNS servers
+        // filled in, network, TLS, store, clock, random, log): it recovers the queue from
+        // services.Store, allocates the session pool from config.Board, starts the
+        // SMTP/POP3 listeners and delivery. A StorageException while recovering is a
+        // flash or card fault: reboot (after a pause, so a dead card is no tight loop).
+        private static MailGateway? StartGateway(BoardServices services)
         {
-            services.Log.Write(Component, 0, "gateway: composition pending (MailGateway not in this build)");
+            GatewayConfig config = services.Config;
+            // STARTTLS/STLS only with a certificate (the validator requires tls_server for one).
+            ITlsProvider? serverTls = config.SmtpTlsCert.Length > 0 ? services.Tls : null;
+            var platform = new GatewayPlatform(services.Network, services.Store, serverTls, services.Tls,
+                services.Clock, services.Random, services.Log);
+            var gateway = new MailGateway(config, platform);
+            try
+            {
+                gateway.Start();
+            }
+            catch (StorageException e)
+            {
+                services.Log.Write(Component, 0, "queue recovery failed: " + e.Message);
+                Thread.Sleep(30 * 1000);
+                BoardHealth.Reboot(services.Log, "storage unusable");
+                return null;
+            }
+            catch (ConnectionException e)
+            {
+                // A listen socket could not be opened: the IP stack is short of sockets.
+                services.Log.Write(Component, 0, "cannot listen: " + e.Message);
+                BoardHealth.Reboot(services.Log, "listen failed");
+                return null;
+            }
+            catch (ArgumentException e)
+            {
+                // storage_capacity cannot hold the queue's reserve: a profile error, not fixed by a reboot.
+                Halt(services.Log, "board profile: " + e.Message);
+            }
+            services.Log.Write(Component, 0, "gateway started: smtp " + Join(gateway.SmtpEndpoints) + ", pop3 " + Join(gateway.Pop3Endpoints)
+                + "; " + gateway.Describe());
+            return gateway;
         }
 
         /// <summary>One line of queue state for the minute report.</summary>
-        private static string QueueStatus(BoardServices services)
+        private static string QueueStatus(MailGateway? g)
         {
-            return "store files " + services.Store.List().Length.ToString();
+            // The agent stops its workers on a storage failure and waits for this reboot.
+            if (g != null && g.Delivery != null && g.Delivery.StorageFailed) throw new StorageException("delivery stopped: the queue's storage failed");
+            return g == null ? "gateway not running" : g.Describe();
         }
         // ========================== END INTEGRATION POINT ===========================
 
-        private static void Watch(BoardServices services)
+        private static void Watch(BoardServices services, MailGateway? gateway)
         {
             ILog log = services.Log;
             long downSince = -1;
@@ -205,7 +238,7 @@ namespace NanoMailGateway.Board
                 string queue;
                 try
                 {
-                    queue = QueueStatus(services);
+                    queue = QueueStatus(gateway);
                 }
                 catch (StorageException e)
                 {

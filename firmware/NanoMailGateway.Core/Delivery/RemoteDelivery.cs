@@ -4,16 +4,15 @@
 //     address on a connection failure or a refused greeting (RFC 5321 §5.1: try the
 //     alternatives in preference order); port smtp_port; STARTTLS whenever offered and
 //     a failed handshake retries the same address in plaintext (RFC 7435, Postfix "may").
-//   - Smarthost: relayhost (an IPv4 address, or a name looked up like an MX target),
+//   - Smarthost: relayhost ("[host]": that host's own addresses, no MX lookup; a bare
+//     name: looked up like a domain, as Postfix does),
 //     relay_security starttls or tls with the certificate checked against relay_ca_file
 //     and the host name, AUTH with relay_user/relay_password (SmtpClientSession).
 //   - DNS: NXDOMAIN, null MX, no address fail the recipients (5.1.2, 5.1.10, 5.4.4);
 //     a temporary DNS failure defers them.
 //   - A destination that no address answered is remembered as dead for a while: its
 //     other messages are deferred without a new connection each (bounded table).
-// Left out on purpose: IPv6 (the board has none), DANE/MTA-STS, per-host TLS policies,
-// an A-only lookup for a named "[relayhost]" (the resolver's implicit MX gives the
-// same address unless the name also has MX records).
+// Left out on purpose: IPv6 (the board has none), DANE/MTA-STS, per-host TLS policies.
 
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Config;
@@ -86,7 +85,9 @@ namespace NanoMailGateway.Core.Delivery
             }
             else
             {
-                MxResult r = _resolver.Resolve(target);
+                // "[host]" names the smarthost itself (no MX lookup); a bare name is looked up
+                // like a domain, as Postfix does with relayhost.
+                MxResult r = relay && !_options.RelayHostMxLookup ? _resolver.ResolveHost(target) : _resolver.Resolve(target);
                 if (r.Status != DnsStatus.Ok)
                 {
                     DeliveryStatus why = r.IsTemporary

@@ -68,11 +68,29 @@ namespace NanoMailGateway.Core.Dns
         /// </summary>
         public MxResult Resolve(string domain)
         {
+            return Resolve(domain, false);
+        }
+
+        /// <summary>
+        /// Finds the addresses of one host, without asking for MX records: for a smarthost
+        /// written as "[host]" (Postfix relayhost syntax: the brackets turn the MX lookup
+        /// off). The result has one exchanger, the host itself, marked implicit.
+        /// </summary>
+        public MxResult ResolveHost(string host)
+        {
+            return Resolve(host, true);
+        }
+
+        private MxResult Resolve(string domain, bool hostOnly)
+        {
             if (domain.Length > 0 && domain[0] == '[') return AddressLiteral.Resolve(domain, _options.UseIPv6);
             string? name = DnsWire.NormalizeDomain(domain);
             if (name == null) return MxResult.Invalid("5.1.3", "bad domain name " + domain);
+            // Host-only answers are cached apart from MX answers for the same name: a name
+            // can have MX records and be a host too. A leading '[' cannot start a domain.
+            string cacheKey = hostOnly ? "[" + name : name;
             long now = _clock.MonotonicMilliseconds;
-            MxResult? cached = _cache.Get(name, now);
+            MxResult? cached = _cache.Get(cacheKey, now);
             if (cached != null)
             {
                 System.Threading.Interlocked.Increment(ref _cacheHits);
@@ -84,17 +102,17 @@ namespace NanoMailGateway.Core.Dns
             MxResult r;
             try
             {
-                r = Lookup(name, buf, now + _options.TotalTimeoutMs);
+                r = hostOnly ? ImplicitMx(name, buf, now + _options.TotalTimeoutMs) : Lookup(name, buf, now + _options.TotalTimeoutMs);
             }
             finally
             {
                 Pool.Return(buf);
             }
-            Remember(name, r);
+            Remember(cacheKey, name, r);
             return r;
         }
 
-        private void Remember(string name, MxResult r)
+        private void Remember(string cacheKey, string name, MxResult r)
         {
             long ttl;
             switch (r.Status)
@@ -113,7 +131,7 @@ namespace NanoMailGateway.Core.Dns
                     if (_log != null) _log.Write("dns", 0, name + ": " + r.EnhancedCode + " " + r.Text);
                     return; // temporary failures are asked again next time
             }
-            _cache.Put(name, r, _clock.MonotonicMilliseconds, ttl * 1000);
+            _cache.Put(cacheKey, r, _clock.MonotonicMilliseconds, ttl * 1000);
         }
 
         private MxResult Lookup(string name, byte[] buf, long deadline)

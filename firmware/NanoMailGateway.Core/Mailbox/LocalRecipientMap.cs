@@ -3,7 +3,7 @@
 // address") and local delivery asks again when it files the message, so both use this
 // one rule:
 //  - the domain must be local (hostname, localhost, local_domains);
-//  - "postmaster" (any case) is the configured postmaster account: RFC 5321 §4.5.1
+//  - "postmaster" (any case, also bare without a domain) is the configured postmaster account: RFC 5321 §4.5.1
 //    requires that postmaster@ every domain we accept mail for works;
 //  - any other local part names a user.NAME account (ASCII case ignored, RFC 5321 §2.4
 //    lets us: the local part is ours to interpret);
@@ -40,6 +40,12 @@ namespace NanoMailGateway.Core.Mailbox
         public string? MailboxFor(string address)
         {
             int at = address.LastIndexOf('@');
+            // RFC 5321 §4.1.1.3: bare "postmaster" (no domain) must be accepted and is ours.
+            if (at < 0 && Text.Ascii.EqualsIgnoreCase(address, "postmaster"))
+            {
+                Account? pm = _config.FindAccount(_config.Postmaster);
+                return pm == null ? null : pm.Name;
+            }
             if (at <= 0 || !_config.IsLocalDomain(address.Substring(at + 1))) return null;
             string local = address.Substring(0, at);
             if (Text.Ascii.EqualsIgnoreCase(local, "postmaster")) local = _config.Postmaster;

@@ -101,6 +101,10 @@ namespace NanoMailGateway.Core.Pop3
                         _state = Pop3State.Closed;
                     }
                 }
+                // Free the mailbox before the last reply leaves: a client that reconnects the
+                // moment it reads "+OK" to QUIT (curl's next command, fetchmail's next poll)
+                // must not find its own mailbox still locked ([IN-USE], RFC 2449 §8.1.1).
+                Release();
                 Flush();
             }
             catch (ConnectionException e)
@@ -118,11 +122,17 @@ namespace NanoMailGateway.Core.Pop3
             }
         }
 
+        /// <summary>Closes the maildrop and releases the lock; safe twice.</summary>
+        private void Release()
+        {
+            if (_maildrop != null) { _maildrop.Close(); _maildrop = null; }
+            if (_lockedMailbox != null) { _server.Unlock(_lockedMailbox); _lockedMailbox = null; }
+        }
+
         private void End()
         {
             _state = Pop3State.Closed;
-            if (_maildrop != null) { _maildrop.Close(); _maildrop = null; }
-            if (_lockedMailbox != null) { _server.Unlock(_lockedMailbox); _lockedMailbox = null; }
+            Release();
             _conn.Close();
             _server.Log.Write(Component, _id, "disconnect from " + _conn.RemoteAddress);
         }

@@ -25,6 +25,7 @@ namespace NanoMailGateway.Core.Smtp
         public static readonly SmtpReply Timeout = new SmtpReply("421 4.4.2 Timeout exceeded, closing connection");
         public static readonly SmtpReply CommitFailed = new SmtpReply("451 4.3.0 Error: queue file write error");
         public static readonly SmtpReply StorageFull = new SmtpReply("452 4.3.1 Insufficient system storage");
+        public static readonly SmtpReply MailboxFull = new SmtpReply("452 4.2.2 Mailbox full, try again later");
         public static readonly SmtpReply TooManyRecipients = new SmtpReply("452 4.5.3 Too many recipients");
         public static readonly SmtpReply TlsNotAvailable = new SmtpReply("454 4.7.0 TLS not available");
 
@@ -57,6 +58,7 @@ namespace NanoMailGateway.Core.Smtp
         public static readonly SmtpReply MessageTooBig = new SmtpReply("552 5.3.4 Message size exceeds fixed limit");
         public static readonly SmtpReply MessageLineTooLong = new SmtpReply("554 5.6.0 Message line exceeds 1000 octets");
         public static readonly SmtpReply MailLoop = new SmtpReply("554 5.4.6 Too many Received: headers, mail loop");
+        public static readonly SmtpReply UnknownMailbox = new SmtpReply("550 5.1.1 Recipient address rejected: no such mailbox here");
         public static readonly SmtpReply RelayDenied = new SmtpReply("554 5.7.1 Relay access denied");
         public static readonly SmtpReply NoValidRecipients = new SmtpReply("554 5.5.1 Error: no valid recipients");
     }

@@ -34,6 +34,22 @@ namespace NanoMailGateway.Core.Smtp
         /// <param name="log">Event log.</param>
         public SmtpServer(SmtpServerOptions options, IMessageStore store, BufferPool pool, ITlsProvider? tls,
             ITrustedNetworks trusted, AccountDirectory accounts, IClock clock, ILog log)
+            : this(options, store, pool, tls, trusted, accounts, null, clock, log)
+        {
+        }
+
+        /// <summary>Creates the server with a check of local recipients at RCPT.</summary>
+        /// <param name="options">Settings (not changed afterwards).</param>
+        /// <param name="store">The queue.</param>
+        /// <param name="pool">Session buffers; each at least <see cref="MinBufferSize"/> bytes.</param>
+        /// <param name="tls">TLS for STARTTLS, or null for none.</param>
+        /// <param name="trusted">Networks that may relay without AUTH.</param>
+        /// <param name="accounts">AUTH accounts (empty: AUTH not offered).</param>
+        /// <param name="localRecipients">Which local mailboxes exist and have room; null accepts every local recipient.</param>
+        /// <param name="clock">Time for Received:/Date:.</param>
+        /// <param name="log">Event log.</param>
+        public SmtpServer(SmtpServerOptions options, IMessageStore store, BufferPool pool, ITlsProvider? tls,
+            ITrustedNetworks trusted, AccountDirectory accounts, ILocalRecipients? localRecipients, IClock clock, ILog log)
         {
             if (pool.BufferSize < MinBufferSize) throw new System.ArgumentException("SMTP session buffers must be at least 1024 bytes", "pool");
             Options = options;
@@ -42,6 +58,7 @@ namespace NanoMailGateway.Core.Smtp
             Tls = tls;
             Trusted = trusted;
             Accounts = accounts;
+            LocalRecipients = localRecipients;
             Clock = clock;
             Log = log;
             Relay = new RelayPolicy(options.LocalDomains);
@@ -57,6 +74,7 @@ namespace NanoMailGateway.Core.Smtp
         internal ITlsProvider? Tls { get; }
         internal ITrustedNetworks Trusted { get; }
         internal AccountDirectory Accounts { get; }
+        internal ILocalRecipients? LocalRecipients { get; }
         internal IClock Clock { get; }
         internal ILog Log { get; }
         internal RelayPolicy Relay { get; }

@@ -223,6 +223,20 @@ namespace NanoMailGateway.Core.Smtp
                 Log("reject: RCPT from [" + _conn.RemoteAddress + "]: 554 5.7.1 <" + _path.Address + ">: Relay access denied; from=<" + e.Sender + ">");
                 return SmtpReplies.RelayDenied;
             }
+            if (d == RelayDecision.Local && _server.LocalRecipients != null)
+            {
+                LocalRecipientResult lr = _server.LocalRecipients.Check(_path.Address, e.DeclaredSize);
+                if (lr == LocalRecipientResult.UnknownMailbox)
+                {
+                    Log("reject: RCPT from [" + _conn.RemoteAddress + "]: 550 5.1.1 <" + _path.Address + ">: no such mailbox; from=<" + e.Sender + ">");
+                    return SmtpReplies.UnknownMailbox; // RFC 3463 5.1.1 bad destination mailbox address
+                }
+                if (lr == LocalRecipientResult.MailboxFull)
+                {
+                    Log("reject: RCPT from [" + _conn.RemoteAddress + "]: 452 4.2.2 <" + _path.Address + ">: mailbox full; from=<" + e.Sender + ">");
+                    return SmtpReplies.MailboxFull; // RFC 3463 4.2.2 mailbox full; RFC 5321 §4.5.3.1.10 452 at RCPT
+                }
+            }
             if (!e.HasRecipient(_path.Address))
             {
                 e.AddRecipient(new EnvelopeRecipient(_path.Address, d == RelayDecision.Local, _parameters.Notify, _parameters.OriginalRecipient));

@@ -22,6 +22,9 @@ namespace NanoMailGateway.Emulator.Cli
         /// <summary>EX_CANTCREAT: a file in the data directory cannot be created.</summary>
         public const int CantCreate = 73;
 
+        /// <summary>EX_IOERR: the queue's files cannot be read or written.</summary>
+        public const int IoErr = 74;
+
         /// <summary>EX_CONFIG: the configuration has an error.</summary>
         public const int Config = 78;
     }

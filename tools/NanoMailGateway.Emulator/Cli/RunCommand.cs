@@ -33,7 +33,8 @@ namespace NanoMailGateway.Emulator.Cli
             "At first start a 'postmaster' account gets a random password, printed once and kept\n" +
             "in DIR/accounts. Stops on Ctrl-C or SIGTERM.\n" +
             "Exit codes: 0 stopped, 64 bad option or unknown board, 66 config file missing,\n" +
-            "71 cannot listen, 73 cannot create the data directory, 78 bad configuration.";
+            "71 cannot listen, 73 cannot create the data directory, 74 queue files unreadable,\n" +
+            "78 bad configuration.";
 
         /// <summary>The verb entry point: runs until SIGINT or SIGTERM.</summary>
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -124,7 +125,22 @@ namespace NanoMailGateway.Emulator.Cli
 
             var clock = new SystemClock();
             var log = new ConsoleLog(config.Hostname, clock, stdout);
-            using var gateway = new EmulatorGateway(config, new HostNetwork(), clock, random, log);
+            EmulatorGateway gateway;
+            try
+            {
+                gateway = new EmulatorGateway(config, data, clock, random, log);
+            }
+            catch (ArgumentException e)
+            {
+                stderr.WriteLine("nmg: " + e.Message);
+                return ExitCodes.Config;
+            }
+            catch (StorageException e)
+            {
+                stderr.WriteLine("nmg: " + e.Message);
+                return ExitCodes.CantCreate;
+            }
+            using var stopper = gateway;
             try
             {
                 gateway.Start();
@@ -133,6 +149,17 @@ namespace NanoMailGateway.Emulator.Cli
             {
                 stderr.WriteLine("nmg: " + e.Message);
                 return ExitCodes.OsErr;
+            }
+            catch (StorageException e)
+            {
+                stderr.WriteLine("nmg: queue in " + data + " unusable: " + e.Message);
+                return ExitCodes.IoErr;
+            }
+            catch (ArgumentException e)
+            {
+                // QueueOptions: storage_capacity too small for the queue's reserve.
+                stderr.WriteLine("nmg: board " + config.Board.Name + ": " + e.Message);
+                return ExitCodes.Config;
             }
 
             PrintSummary(stdout, config, gateway, data, configPath, password);
@@ -157,6 +184,7 @@ namespace NanoMailGateway.Emulator.Cli
             o.WriteLine("nmg: config: " + (configPath ?? "built-in defaults"));
             foreach (string e in g.SmtpEndpoints) o.WriteLine("nmg: smtp listening on " + e);
             foreach (string e in g.Pop3Endpoints) o.WriteLine("nmg: pop3 listening on " + e);
+            o.WriteLine("nmg: queue: " + N(g.Gateway.QueueCount) + " messages recovered");
             o.WriteLine("nmg: data in " + data);
             if (password != null)
             {

@@ -1,156 +1,85 @@
-// The gateway as the emulator composes it: Core's modules on host adapters, with the
-// board's limits. This is where the integrator plugs the SMTP listener, the queue, the
-// delivery runner and the POP3 server. Until those land, each listen socket is real
-// (bound through INetwork, so the printed endpoints can be connected to) and every
-// connection is answered "not available" and closed: 421 4.3.2 for SMTP (RFC 5321
-// §3.8, RFC 3463 4.3.2 system not accepting messages) and -ERR for POP3 (RFC 1939 §4).
-// Left out on purpose: everything the protocol issues build.
+// The gateway as the emulator composes it: Core's MailGateway on host adapters, with
+// the board's limits. The adapters: HostNetwork (real sockets), HostFileStore on the
+// data directory (fsync per flush: the queue's segment files sit at its top level, as on
+// the board's flat LittleFS drive), HostTlsProvider (server side from smtp_tls_cert /
+// smtp_tls_key when set, client side trusting relay_ca_file or the system's CAs),
+// SystemClock, HostRandom and the Postfix-style ConsoleLog.
+// Like the board taking its DNS servers from DHCP, an empty dns_servers is filled from
+// /etc/resolv.conf here, before Core sees the config.
+// Left out on purpose: everything protocol; this file only plugs adapters in.
 
 using System;
-using System.Collections.Generic;
-using System.Threading;
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Config;
+using NanoMailGateway.Core.Gateway;
 using NanoMailGateway.Core.Platform;
-using NanoMailGateway.Core.Text;
+using NanoMailGateway.Emulator.Host;
 
 namespace NanoMailGateway.Emulator.Gateway
 {
-    /// <summary>
-    /// Starts and stops the gateway. Start and Stop are called from one thread; the
-    /// connection handlers run on the listener threads.
-    /// </summary>
+    /// <summary>Starts and stops the gateway on this host. Start and Stop from one thread.</summary>
     public sealed class EmulatorGateway : IDisposable
     {
-        /// <summary>Pending connections per listen socket; small because the board's stack is small.</summary>
-        public const int Backlog = 8;
+        /// <summary>How long Stop lets running sessions finish before cutting them, ms.</summary>
+        public const int StopTimeoutMs = 5000;
 
-        private static readonly byte[] SmtpUnavailable = Ascii.GetBytes("421 4.3.2 Service not available, closing transmission channel\r\n");
-        private static readonly byte[] Pop3Unavailable = Ascii.GetBytes("-ERR service not available\r\n");
-
-        private readonly INetwork _network;
-        private readonly List<ITcpListener> _listeners = new List<ITcpListener>();
-        private readonly List<Thread> _threads = new List<Thread>();
-        private int _sessionCounter;
-
-        public EmulatorGateway(GatewayConfig config, INetwork network, IClock clock, IRandom random, ILog log)
+        /// <summary>
+        /// Builds the adapters. <paramref name="dataDir"/> holds the queue.
+        /// </summary>
+        /// <exception cref="ArgumentException">a TLS file named in the config is missing or unusable (the message names it).</exception>
+        /// <exception cref="StorageException">the data directory cannot be created.</exception>
+        public EmulatorGateway(GatewayConfig config, string dataDir, IClock clock, IRandom random, ILog log)
         {
             Config = config;
-            _network = network;
-            Clock = clock;
-            Random = random;
-            Log = log;
-            // Allocated once, sized from the board (DESIGN.md, Memory); it never grows.
-            Pool = new BufferPool("session", config.Board.BufferSize, config.Board.BufferCount);
-            SmtpHandler = (c, session) => Refuse(c, SmtpUnavailable);
-            Pop3Handler = (c, session) => Refuse(c, Pop3Unavailable);
+            DataDirectory = dataDir;
+            if (config.DnsServers.Length == 0)
+            {
+                string[] host = ResolvConf.ReadNameservers();
+                var servers = new Endpoint[host.Length];
+                for (int i = 0; i < host.Length; i++) servers[i] = new Endpoint(host[i], 53);
+                config.DnsServers = servers;
+            }
+            string? ca = config.RelayCaFile.Length > 0 ? config.RelayCaFile : null;
+            ITlsProvider? serverTls = config.SmtpTlsCert.Length > 0 ? new HostTlsProvider(config.SmtpTlsCert, config.SmtpTlsKey, ca) : null;
+            ITlsProvider clientTls = serverTls ?? new HostTlsProvider(null, null, ca);
+            var platform = new GatewayPlatform(new HostNetwork(), new HostFileStore(dataDir, false), serverTls, clientTls, clock, random, log);
+            Gateway = new MailGateway(config, platform);
         }
+
+        /// <summary>The composed gateway (counters, store, servers).</summary>
+        public MailGateway Gateway { get; }
 
         public GatewayConfig Config { get; }
 
-        public IClock Clock { get; }
-
-        public IRandom Random { get; }
-
-        public ILog Log { get; }
+        /// <summary>Where the queue's files are.</summary>
+        public string DataDirectory { get; }
 
         /// <summary>The session buffer pool, sized by the board profile.</summary>
-        public BufferPool Pool { get; }
-
-        /// <summary>Handles one accepted SMTP connection (on the listener thread); replace before Start.</summary>
-        public Action<IConnection, int> SmtpHandler { get; set; }
-
-        /// <summary>Handles one accepted POP3 connection; replace before Start.</summary>
-        public Action<IConnection, int> Pop3Handler { get; set; }
+        public BufferPool Pool => Gateway.Pool;
 
         /// <summary>The bound SMTP endpoints ("127.0.0.1:2525"), real ports when 0 was configured. Valid after Start.</summary>
-        public string[] SmtpEndpoints { get; private set; } = Array.Empty<string>();
+        public string[] SmtpEndpoints => Gateway.SmtpEndpoints;
 
         /// <summary>The bound POP3 endpoints. Valid after Start.</summary>
-        public string[] Pop3Endpoints { get; private set; } = Array.Empty<string>();
+        public string[] Pop3Endpoints => Gateway.Pop3Endpoints;
 
-        /// <summary>Opens every listen socket and starts the listener threads.</summary>
+        /// <summary>Recovers the queue, opens every listen socket and starts delivery.</summary>
         /// <exception cref="ConnectionException">a listen address is in use or not local; nothing stays open.</exception>
+        /// <exception cref="StorageException">the queue's files cannot be read.</exception>
         public void Start()
         {
-            try
-            {
-                SmtpEndpoints = Open(Config.SmtpListen, "smtpd", () => SmtpHandler);
-                Pop3Endpoints = Open(Config.Pop3Listen, "pop3d", () => Pop3Handler);
-            }
-            catch (ConnectionException)
-            {
-                Stop();
-                throw;
-            }
+            Gateway.Start();
         }
 
-        /// <summary>Closes the listen sockets and waits for the listener threads. Safe to call twice.</summary>
+        /// <summary>Stops listeners, sessions (bounded), delivery and the queue. Safe to call twice.</summary>
         public void Stop()
         {
-            foreach (ITcpListener l in _listeners) l.Close();
-            foreach (Thread t in _threads) t.Join(5000);
-            _listeners.Clear();
-            _threads.Clear();
+            Gateway.Stop(StopTimeoutMs);
         }
 
         public void Dispose()
         {
             Stop();
-        }
-
-        private string[] Open(Endpoint[] endpoints, string component, Func<Action<IConnection, int>> handler)
-        {
-            var bound = new string[endpoints.Length];
-            for (int i = 0; i < endpoints.Length; i++)
-            {
-                ITcpListener listener = _network.Listen(endpoints[i].Host, endpoints[i].Port, Backlog);
-                _listeners.Add(listener);
-                bound[i] = listener.LocalEndPoint;
-                var t = new Thread(() => AcceptLoop(listener, component, handler())) { IsBackground = true, Name = component + " " + bound[i] };
-                _threads.Add(t);
-                t.Start();
-            }
-            return bound;
-        }
-
-        private void AcceptLoop(ITcpListener listener, string component, Action<IConnection, int> handler)
-        {
-            while (true)
-            {
-                IConnection? c;
-                try
-                {
-                    c = listener.Accept();
-                }
-                catch (ConnectionException e)
-                {
-                    Log.Write(component, 0, "warning: accept on " + listener.LocalEndPoint + ": " + e.Message);
-                    Thread.Sleep(100);
-                    continue;
-                }
-                if (c == null) return;
-                int session = Interlocked.Increment(ref _sessionCounter);
-                Log.Write(component, session, "connect from [" + c.RemoteAddress + "]:" + c.RemotePort);
-                try
-                {
-                    handler(c, session);
-                }
-                catch (ConnectionException e)
-                {
-                    Log.Write(component, session, "lost connection from [" + c.RemoteAddress + "]: " + e.Message);
-                }
-                finally
-                {
-                    c.Close();
-                }
-                Log.Write(component, session, "disconnect from [" + c.RemoteAddress + "]");
-            }
-        }
-
-        private static void Refuse(IConnection c, byte[] reply)
-        {
-            c.Send(reply, 0, reply.Length, 5000);
         }
     }
 }

@@ -15,6 +15,12 @@ namespace NanoMailGateway.Tests.Core.Dns
 
         public DnsmasqInteropTests(DnsmasqFixture dnsmasq) { _dnsmasq = dnsmasq; }
 
+        private string StartedEndpoint()
+        {
+            _dnsmasq.EnsureStarted(Peers.Require("dnsmasq"));
+            return _dnsmasq.Endpoint;
+        }
+
         private MxResolver Resolver()
         {
             _dnsmasq.EnsureStarted(Peers.Require("dnsmasq"));
@@ -48,6 +54,22 @@ namespace NanoMailGateway.Tests.Core.Dns
             MxHost h = Assert.Single(m.Hosts);
             Assert.True(h.IsImplicit);
             Assert.Equal(new[] { "127.0.0.9" }, h.Addresses);
+        }
+
+        [SkippableFact]
+        public void Bracketed_relayhost_takes_the_hosts_own_address_even_when_it_has_MX_records()
+        {
+            // nullmx.test has a null MX and an A record: "[nullmx.test]" as a relayhost must
+            // use the A record, while the domain itself refuses mail. A cache shared by both
+            // lookups must not mix them up.
+            MxResolver r = DnsTestKit.Resolver(new DnsOptions { Servers = new[] { StartedEndpoint() }, TryTimeoutMs = 1000, TotalTimeoutMs = 5000, CacheEntries = 8 });
+            MxResult host = r.ResolveHost("nullmx.test");
+            Assert.Equal(DnsStatus.Ok, host.Status);
+            MxHost h = Assert.Single(host.Hosts);
+            Assert.Equal(new[] { "127.0.0.8" }, h.Addresses);
+            Assert.Equal(DnsStatus.NullMx, r.Resolve("nullmx.test").Status);
+            Assert.Equal(DnsStatus.Ok, r.ResolveHost("nullmx.test").Status);
+            Assert.Equal(DnsStatus.NotFound, r.ResolveHost("nosuch.test").Status);
         }
 
         [SkippableFact]

@@ -25,6 +25,7 @@ namespace NanoMailGateway.Tests.Core.Mailbox
         [InlineData("nobody@plant.example", null)]
         [InlineData("alerts@elsewhere.example", null)]
         [InlineData("alerts", null)]
+        [InlineData("Postmaster", "Admin")]
         [InlineData("@plant.example", null)]
         public void MapsLocalAddressesToConfiguredMailboxNames(string address, string? mailbox)
         {

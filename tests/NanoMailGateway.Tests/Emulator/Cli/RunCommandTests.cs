@@ -66,23 +66,24 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             {
                 Assert.Single(g.SmtpEndpoints);
                 Assert.DoesNotContain(":0", g.SmtpEndpoints[0][^2..]);
-                Assert.Equal(10, g.Pool.Capacity);
+                Assert.Equal(11, g.Pool.Capacity); // boards/esp32-c3.conf buffer_count
                 Assert.Equal(1024, g.Pool.BufferSize);
                 smtpGreeting = ReadGreeting(g.SmtpEndpoints[0]);
                 pop3Greeting = ReadGreeting(g.Pop3Endpoints[0]);
             });
             Assert.Equal("", stderr);
             Assert.Equal(0, code);
-            // Until the SMTP and POP3 servers land, the placeholder answers "not available".
-            Assert.Equal("421 4.3.2 Service not available, closing transmission channel\r\n", smtpGreeting);
-            Assert.Equal("-ERR service not available\r\n", pop3Greeting);
+            Assert.Equal("220 gw.example ESMTP NanoMailGateway\r\n", smtpGreeting);
+            Assert.Equal("+OK", pop3Greeting.Substring(0, 3));
+            Assert.Contains("nmg: queue: 0 messages recovered", stdout);
             Assert.Contains("nmg: board esp32-c3: heap 54K, storage 192K in 4096-byte blocks, 8 sockets", stdout);
-            Assert.Contains("buffers 10 x 1024 bytes (10K), sessions smtp 2 pop3 1 delivery 1, message_size_limit 32K", stdout);
+            Assert.Contains("buffers 11 x 1024 bytes (11K), sessions smtp 2 pop3 1 delivery 1, message_size_limit 32K", stdout);
             Assert.Matches(@"nmg: smtp listening on 127\.0\.0\.1:[1-9]\d*", stdout);
             Assert.Matches(@"nmg: pop3 listening on 127\.0\.0\.1:[1-9]\d*", stdout);
             Assert.Contains("nmg: data in " + data, stdout);
             Assert.Matches(@"[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d gw\.example nmg/master\[0\]: daemon started -- board esp32-c3", stdout);
-            Assert.Matches(@"gw\.example nmg/smtpd\[\d+\]: connect from \[127\.0\.0\.1\]:\d+", stdout);
+            Assert.Matches(@"gw\.example nmg/smtpd\[\d+\]: connect from \[127\.0\.0\.1\]", stdout);
+            Assert.Matches(@"gw\.example nmg/qmgr\[0\]: queue recovered in \d+ ms: 0 messages", stdout);
             Assert.Contains("nmg/master[0]: terminating on signal", stdout);
             Assert.True(Directory.Exists(data));
         }
@@ -208,7 +209,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
                 string text;
                 lock (output) text = output.ToString();
                 string endpoint = Regex.Match(text, @"smtp listening on (\S+)").Groups[1].Value;
-                Assert.StartsWith("421 4.3.2 ", ReadGreeting(endpoint));
+                Assert.StartsWith("220 gw.example ESMTP", ReadGreeting(endpoint));
 
                 Assert.Equal(0, kill(p.Id, 15));
                 Assert.True(p.WaitForExit(15000), "nmg did not stop on SIGTERM");

@@ -1,0 +1,194 @@
+// The composed gateway in-process on real loopback sockets and the flash simulator:
+// SMTP and POP3 listen on the bound ports, the RCPT check of local mailboxes answers
+// 550 5.1.1 / 452 4.2.2 where it should, mail is queued durably and survives a restart,
+// POP3 sessions beyond the board's slots get -ERR [SYS/TEMP], and Stop closes everything.
+
+using System;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using NanoMailGateway.Core.Config;
+using NanoMailGateway.Core.Gateway;
+using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Core.Simulation;
+using NanoMailGateway.Emulator.Host;
+using NanoMailGateway.Tests.Support;
+using Xunit;
+
+namespace NanoMailGateway.Tests.Core.Gateway
+{
+    public sealed class MailGatewayTests
+    {
+        private readonly FlashSimulator _flash = new FlashSimulator(192 * 1024, 7);
+        private readonly ListLog _log = new ListLog();
+
+        private static GatewayConfig Config(int quota = 64 * 1024)
+        {
+            var c = new GatewayConfig
+            {
+                Hostname = "gw.example",
+                LocalDomains = new[] { "plant.example" },
+                SmtpListen = new[] { new Endpoint("127.0.0.1", 0) },
+                Pop3Listen = new[] { new Endpoint("127.0.0.1", 0) },
+                DnsServers = new[] { new Endpoint("127.0.0.1", 9) },
+            };
+            c.Board.MailboxQuota = quota;
+            c.Board.Pop3Sessions = 1;
+            c.SetAccount("postmaster", "pm-secret");
+            c.SetAccount("alerts", "al-secret");
+            return c;
+        }
+
+        private MailGateway Start(GatewayConfig c)
+        {
+            var platform = new GatewayPlatform(new HostNetwork(), _flash, null, null, new SystemClock(), new SeededRandom(3), _log);
+            var g = new MailGateway(c, platform);
+            g.Start();
+            return g;
+        }
+
+        private static void Fill(MessageStore s, string mailbox, int size)
+        {
+            var env = new Envelope("");
+            env.AddRecipient(new EnvelopeRecipient(mailbox + "@gw.example", true, DsnNotify.Never, null));
+            var w = s.BeginLocalMessage(env)!;
+            byte[] b = Encoding.ASCII.GetBytes("Subject: fill\r\n\r\n" + new string('x', size - 19) + "\r\n");
+            w.Write(b, 0, b.Length);
+            w.Commit();
+            s.SetStatus(s.Find(w.QueueId)!, 0, new RecipientStatus(RecipientState.InMailbox, 1, DateTime.MinValue, "2.0.0", "", mailbox, 0));
+        }
+
+        [Fact]
+        public void RcptChecksLocalMailboxesAndQueuesAcceptedMail()
+        {
+            MailGateway g = Start(Config(quota: 1000));
+            try
+            {
+                Assert.Single(g.SmtpEndpoints);
+                Assert.Matches(@"^127\.0\.0\.1:[1-9]\d*$", g.SmtpEndpoints[0]);
+                Fill(g.Store, "postmaster", 1000);
+                using var c = new LineClient(g.SmtpEndpoints[0]);
+                Assert.StartsWith("220 gw.example ESMTP", c.ReadReply());
+                Assert.StartsWith("250 ", c.Command("EHLO sensor"));
+                Assert.StartsWith("250 2.1.0", c.Command("MAIL FROM:<sensor@plant.example> SIZE=200"));
+                Assert.StartsWith("550 5.1.1 ", c.Command("RCPT TO:<nobody@plant.example>"));
+                Assert.StartsWith("550 5.1.1 ", c.Command("RCPT TO:<nobody@gw.example>"));
+                Assert.StartsWith("452 4.2.2 ", c.Command("RCPT TO:<postmaster@plant.example>"));   // full
+                Assert.StartsWith("452 4.2.2 ", c.Command("RCPT TO:<postmaster>"));                 // bare postmaster is the same mailbox
+                Assert.StartsWith("250 2.1.5", c.Command("RCPT TO:<ALERTS@plant.example>"));
+                Assert.StartsWith("250 2.1.5", c.Command("RCPT TO:<ops@remote.example>"));          // loopback is trusted: relay
+                Assert.StartsWith("354 ", c.Command("DATA"));
+                string reply = c.Command("Subject: t\r\n\r\nhello\r\n.");
+                Match m = Regex.Match(reply, @"^250 2\.0\.0 Ok: queued as (\S+)$");
+                Assert.True(m.Success, reply);
+                // Declared size over what is left of the quota: 452 at RCPT; without SIZE the mailbox is not full yet.
+                Assert.StartsWith("250 2.1.0", c.Command("MAIL FROM:<> SIZE=1001"));
+                Assert.StartsWith("452 4.2.2 ", c.Command("RCPT TO:<alerts@plant.example>"));
+                Assert.StartsWith("250 2.0.0", c.Command("RSET"));
+                Assert.StartsWith("250 2.1.0", c.Command("MAIL FROM:<>"));
+                Assert.StartsWith("250 2.1.5", c.Command("RCPT TO:<alerts@plant.example>"));
+                Assert.StartsWith("221 ", c.Command("QUIT"));
+
+                QueuedMessage q = g.Store.Find(m.Groups[1].Value)!;
+                Assert.NotNull(q);
+                Assert.Equal(2, q.RecipientCount);
+                Assert.Equal(2, g.QueueCount);              // the fill message and this one
+                Assert.True(_log.Contains("550 5.1.1 <nobody@plant.example>"));
+            }
+            finally
+            {
+                Assert.True(g.Stop(2000));
+            }
+            Assert.Equal(0, g.Pool.InUse);
+        }
+
+        [Fact]
+        public void QueuedMailSurvivesRestartAndStopClosesThePorts()
+        {
+            MailGateway g = Start(Config());
+            string id;
+            string smtp = g.SmtpEndpoints[0];
+            try
+            {
+                using var c = new LineClient(smtp);
+                c.ReadReply();
+                c.Command("HELO sensor");
+                c.Command("MAIL FROM:<sensor@plant.example>");
+                Assert.StartsWith("250", c.Command("RCPT TO:<alerts@plant.example>"));
+                c.Command("DATA");
+                id = Regex.Match(c.Command("Subject: keep\r\n\r\nbody\r\n."), @"queued as (\S+)").Groups[1].Value;
+                Assert.NotEqual("", id);
+            }
+            finally
+            {
+                g.Stop(2000);
+            }
+            Assert.Throws<SocketException>(() => new LineClient(smtp).Dispose());
+            Assert.True(_log.Contains("queue closed: 1 messages"));
+
+            _flash.Reboot();
+            MailGateway again = Start(Config());
+            try
+            {
+                Assert.Equal(1, again.QueueCount);
+                Assert.NotNull(again.Store.Find(id));
+                Assert.True(_log.Contains("queue recovered in"));
+            }
+            finally
+            {
+                again.Stop(2000);
+            }
+        }
+
+        [Fact]
+        public void Pop3SessionsBeyondTheBoardSlotsAreRefusedTooManySessions()
+        {
+            MailGateway g = Start(Config());
+            try
+            {
+                using var first = new LineClient(g.Pop3Endpoints[0]);
+                Assert.StartsWith("+OK", first.ReadLine());
+                Assert.StartsWith("+OK", first.Command("USER alerts"));
+                Assert.StartsWith("+OK", first.Command("PASS al-secret"));
+                using var second = new LineClient(g.Pop3Endpoints[0]);
+                Assert.Equal("-ERR [SYS/TEMP] too many sessions", second.ReadLine());
+                Assert.Null(second.ReadLine());
+                Assert.Equal(1, g.Pop3Refused);
+                Assert.StartsWith("+OK 0 0", first.Command("STAT"));
+                Assert.StartsWith("+OK", first.Command("QUIT"));
+            }
+            finally
+            {
+                Assert.True(g.Stop(2000));
+            }
+        }
+
+        [Fact]
+        public void StopCutsSessionsThatDoNotEndWithinTheBound()
+        {
+            MailGateway g = Start(Config());
+            using var idle = new LineClient(g.SmtpEndpoints[0]);
+            Assert.StartsWith("220", idle.ReadReply());
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            g.Stop(300);
+            Assert.True(sw.ElapsedMilliseconds < 5000, "stop took " + sw.ElapsedMilliseconds + " ms");
+            Assert.Null(idle.ReadReply());
+            Assert.Equal(0, g.Pool.InUse);
+        }
+
+        [Fact]
+        public void QueueOptionsComeFromTheBoard()
+        {
+            var b = new BoardProfile { StorageCapacity = 256 * 1024, QueueMaxMessages = 40, SmtpSessions = 2 };
+            QueueOptions o = MailGateway.QueueOptionsFrom(b);
+            Assert.Equal(256 * 1024, o.CapacityBytes);
+            Assert.Equal(40, o.MaxMessages);
+            Assert.Equal(3, o.MaxWriters);
+            var c = Config();
+            c.Board.DnsCacheEntries = 5;
+            var d = MailGateway.DnsOptionsFrom(c);
+            Assert.Equal(new[] { "127.0.0.1:9" }, d.Servers);
+            Assert.Equal(5, d.CacheEntries);
+        }
+    }
+}
