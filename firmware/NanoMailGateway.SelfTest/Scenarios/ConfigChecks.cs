@@ -20,7 +20,7 @@ namespace NanoMailGateway.SelfTest
             "max_sockets = 8\r\n" +
             "\r\n" +
             "buffer_size = 1K\r\n" +
-            "buffer_count = 10\r\n" +
+            "buffer_count = 11\r\n" +
             "smtp_sessions = 2\r\n" +
             "pop3_sessions = 1\r\n" +
             "delivery_sessions = 1\r\n" +
@@ -58,7 +58,7 @@ namespace NanoMailGateway.SelfTest
             Expect.Null(ConfigParser.Parse(MainCf, "main.cf", c, false), "main.cf error");
             Expect.Null(ConfigValidator.Validate(c), "validator error");
             Expect.Equal(54 * 1024, c.Board.HeapBytes, "heap_bytes");
-            Expect.Equal(10, c.Board.BufferCount, "buffer_count");
+            Expect.Equal(11, c.Board.BufferCount, "buffer_count");
             Expect.Equal(32 * 1024, c.MessageSizeLimit, "message_size_limit");
             Expect.Equal("gw.example.org", c.Hostname, "hostname (lower-cased)");
             Expect.Equal(20, c.MaxRecipients, "max_recipients (blanks trimmed)");
