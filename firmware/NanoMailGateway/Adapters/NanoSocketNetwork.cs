@@ -6,7 +6,10 @@
 // when the deadline passes; the blocked Connect then fails and is reported as timed out.
 // Left out on purpose: IPv6 (the board's lwIP build is IPv4), name resolution (Core
 // resolves MX and A itself), SO_REUSEADDR (the board has one gateway and no TIME_WAIT
-// worth waiting for after a reboot).
+// worth waiting for after a reboot). The emulator compiles these sources too and sets
+// SO_REUSEADDR through BeforeListenBind (tools/NanoMailGateway.Emulator/Host/HostSocketNetwork):
+// the shared SetSocketOption(ReuseAddress) would also set SO_REUSEPORT on .NET/Linux, which
+// lets a second gateway listen on the same port.
 
 using System;
 using System.Net;
@@ -16,15 +19,21 @@ using NanoMailGateway.Core.Platform;
 
 namespace NanoMailGateway.Board.Adapters
 {
-    /// <summary>Sockets of the board (or of the host, for tests). Thread-safe.</summary>
-    public sealed class NanoSocketNetwork : INetwork
+    /// <summary>Sockets of the board (and of the emulator and tests on the host). Thread-safe.</summary>
+    public class NanoSocketNetwork : INetwork
     {
+        /// <summary>Called on every listening socket before Bind; the board sets nothing.</summary>
+        protected virtual void BeforeListenBind(Socket socket)
+        {
+        }
+
         public ITcpListener Listen(string address, int port, int backlog)
         {
             IPAddress ip = ParseAddress(address);
             var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
+                BeforeListenBind(s);
                 s.Bind(new IPEndPoint(ip, port));
                 s.Listen(backlog);
                 return new NanoTcpListener(s);

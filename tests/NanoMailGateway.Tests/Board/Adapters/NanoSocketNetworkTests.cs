@@ -74,6 +74,9 @@ namespace NanoMailGateway.Tests.Board.Adapters
                 var sw = Stopwatch.StartNew();
                 Assert.Equal(ConnectionResult.TimedOut, server.Receive(buf, 0, buf.Length, 200));
                 Assert.InRange(sw.ElapsedMilliseconds, 150, 3000);
+                // The connection is still usable after a timeout.
+                client.Send(Bytes("x"), 0, 1, 1000);
+                Assert.Equal("x", ReadExactly(server, 1));
                 client.Close();
                 Assert.Equal(ConnectionResult.Closed, server.Receive(buf, 0, buf.Length, 2000));
                 server.Close();
@@ -121,6 +124,7 @@ namespace NanoMailGateway.Tests.Board.Adapters
             int port = Support.FreePort.Tcp();
             var e = Assert.Throws<ConnectionException>(() => _net.Connect("127.0.0.1", port, 2000));
             Assert.Equal(ConnectionException.Refused, e.ErrorCode);
+            Assert.Contains("127.0.0.1:" + port, e.Message);
         }
 
         [Fact]
