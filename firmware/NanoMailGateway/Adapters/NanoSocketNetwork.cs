@@ -7,7 +7,7 @@
 // Left out on purpose: IPv6 (the board's lwIP build is IPv4), name resolution (Core
 // resolves MX and A itself), SO_REUSEADDR (the board has one gateway and no TIME_WAIT
 // worth waiting for after a reboot). The emulator compiles these sources too and sets
-// SO_REUSEADDR through BeforeListenBind (tools/NanoMailGateway.Emulator/Host/HostSocketNetwork):
+// SO_REUSEADDR through BeforeListenBind (tools/NanoMailGateway.Emulator/Host/HostSocketNetwork.cs):
 // the shared SetSocketOption(ReuseAddress) would also set SO_REUSEPORT on .NET/Linux, which
 // lets a second gateway listen on the same port.
 

@@ -1,6 +1,7 @@
 // The board's socket adapters (firmware/NanoMailGateway/Adapters, the same source files the
 // board runs) on real loopback sockets: listen/accept/connect, deadlines on receive and on
-// connect, refusal, close semantics, UDP with source reporting.
+// connect, refusal, close semantics, UDP with source reporting; and the emulator's one
+// addition (HostSocketNetwork: rebinding over TIME_WAIT, still one listener per port).
 
 using System;
 using System.Diagnostics;
@@ -9,6 +10,7 @@ using System.Net.Sockets;
 using System.Threading;
 using NanoMailGateway.Board.Adapters;
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Emulator.Host;
 using Xunit;
 
 namespace NanoMailGateway.Tests.Board.Adapters
@@ -174,19 +176,41 @@ namespace NanoMailGateway.Tests.Board.Adapters
             Assert.Throws<ConnectionException>(() => _net.Listen("300.1.1.1", 0, 1));
         }
 
-        [Fact]
-        public void ListeningTwiceOnOnePortFailsWithAddressInUse()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)] // the emulator's SO_REUSEADDR must not let a second gateway share the port
+        public void ListeningTwiceOnOnePortFailsWithAddressInUse(bool emulator)
         {
-            ITcpListener first = _net.Listen("127.0.0.1", 0, 1);
+            NanoSocketNetwork net = emulator ? new HostSocketNetwork() : _net;
+            ITcpListener first = net.Listen("127.0.0.1", 0, 1);
             try
             {
-                var e = Assert.Throws<ConnectionException>(() => _net.Listen("127.0.0.1", first.LocalPort, 1));
+                var e = Assert.Throws<ConnectionException>(() => net.Listen("127.0.0.1", first.LocalPort, 1));
                 Assert.Equal(NanoSocketErrors.AddressInUse, e.ErrorCode);
             }
             finally
             {
                 first.Close();
             }
+        }
+
+        [Fact]
+        public void EmulatorListensAgainRightAfterARestart()
+        {
+            // HostSocketNetwork's SO_REUSEADDR: the server side closes first, so its end of
+            // the connection sits in TIME_WAIT, and a restarted nmg must still bind the port.
+            var net = new HostSocketNetwork();
+            ITcpListener first = net.Listen("127.0.0.1", 0, 4);
+            int port = first.LocalPort;
+            IConnection client = net.Connect("127.0.0.1", port, 2000);
+            IConnection server = first.Accept()!;
+            server.Close();
+            Assert.Equal(ConnectionResult.Closed, client.Receive(new byte[4], 0, 4, 2000));
+            client.Close();
+            first.Close();
+            ITcpListener again = net.Listen("127.0.0.1", port, 4);
+            Assert.Equal(port, again.LocalPort);
+            again.Close();
         }
 
         [Fact]
