@@ -27,10 +27,19 @@ namespace NanoMailGateway.Board.Adapters
         {
         }
 
+        /// <summary>
+        /// IPv6 for a literal with a colon ("::1"), IPv4 otherwise. Decided from the text
+        /// because nanoFramework's IPAddress has no AddressFamily property.
+        /// </summary>
+        private static AddressFamily FamilyOf(string address)
+        {
+            return address.IndexOf(':') >= 0 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        }
+
         public ITcpListener Listen(string address, int port, int backlog)
         {
             IPAddress ip = ParseAddress(address);
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var s = new Socket(FamilyOf(address), SocketType.Stream, ProtocolType.Tcp);
             try
             {
                 BeforeListenBind(s);
@@ -49,7 +58,7 @@ namespace NanoMailGateway.Board.Adapters
         {
             IPAddress ip = ParseAddress(address);
             string peer = address + ":" + port.ToString();
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var s = new Socket(FamilyOf(address), SocketType.Stream, ProtocolType.Tcp);
             var deadline = new ConnectDeadline(s);
             Timer? timer = timeoutMs > 0 ? new Timer(ConnectDeadline.Expire, deadline, timeoutMs, Timeout.Infinite) : null;
             try

@@ -65,6 +65,28 @@ namespace NanoMailGateway.Tests.Board.Adapters
         }
 
         [Fact]
+        public void Ipv6LoopbackListensAndConnects()
+        {
+            // smtp_listen = [::1]:25 must work in the emulator (the board has no IPv6, but the
+            // same code decides the family from the literal).
+            ITcpListener listener = _net.Listen("::1", 0, 4);
+            try
+            {
+                IConnection client = _net.Connect("::1", listener.LocalPort, 2000);
+                IConnection server = listener.Accept()!;
+                client.Send(Bytes("NOOP\r\n"), 0, 6, 2000);
+                Assert.Equal("NOOP\r\n", ReadExactly(server, 6));
+                Assert.Equal("::1", server.RemoteAddress);
+                client.Close();
+                server.Close();
+            }
+            finally
+            {
+                listener.Close();
+            }
+        }
+
+        [Fact]
         public void ReceiveTimesOutWithoutDataAndSeesPeerClose()
         {
             ITcpListener listener = _net.Listen("127.0.0.1", 0, 4);
