@@ -96,30 +96,68 @@ namespace NanoMailGateway.Core.Auth
             }
         }
 
-        // RFC 4616 §2: message = [authzid] UTF8NUL authcid UTF8NUL passwd
+        /// <summary>
+        /// Decodes a whole base64 PLAIN response (RFC 4616 §2) in b[offset .. offset+count),
+        /// for protocols that run the PLAIN exchange themselves (POP3 AUTH, RFC 5034). False
+        /// for bad base64, a wrong shape, an empty or over-long authcid, or an authzid that
+        /// differs from it. Allocates the two strings (login only, not per line).
+        /// </summary>
+        public static bool TryDecodePlain(byte[] b, int offset, int count, out string user, out string password)
+        {
+            user = "";
+            password = "";
+            byte[]? raw = Decode(b, offset, count);
+            if (raw == null) return false;
+            bool ok = ParsePlain(raw, out user, out password);
+            Array.Clear(raw, 0, raw.Length);
+            return ok;
+        }
+
         private SaslStep Plain(byte[] raw)
         {
-            int first = Ascii.IndexOf(raw, 0, raw.Length, 0);
-            int second = first < 0 ? -1 : Ascii.IndexOf(raw, first + 1, raw.Length - first - 1, 0);
-            if (first < 0 || second < 0 || Ascii.IndexOf(raw, second + 1, raw.Length - second - 1, 0) >= 0) return SaslStep.BadEncoding;
-            string authzid = Ascii.GetString(raw, 0, first);
-            UserName = Ascii.GetString(raw, first + 1, second - first - 1);
-            Password = Ascii.GetString(raw, second + 1, raw.Length - second - 1);
+            bool ok = ParsePlain(raw, out string user, out string password);
             Array.Clear(raw, 0, raw.Length);
-            if (UserName.Length == 0 || (authzid.Length > 0 && authzid != UserName)) return SaslStep.BadEncoding;
+            if (!ok) return SaslStep.BadEncoding;
+            UserName = user;
+            Password = password;
             _step = SaslStep.Verify;
             return _step;
         }
 
-        // Base64 of a response; "=" is the empty response (RFC 4954 §4).
+        // RFC 4616 §2: message = [authzid] UTF8NUL authcid UTF8NUL passwd; authcid is 1..255
+        // octets and no part holds a NUL (an empty passwd is left to the account check). An
+        // authzid must be empty or name the authcid's own account (names compare
+        // case-insensitively, as AccountDirectory does).
+        private static bool ParsePlain(byte[] raw, out string user, out string password)
+        {
+            user = "";
+            password = "";
+            int first = Ascii.IndexOf(raw, 0, raw.Length, 0);
+            if (first < 0) return false;
+            int second = Ascii.IndexOf(raw, first + 1, raw.Length - first - 1, 0);
+            if (second < 0) return false;
+            if (Ascii.IndexOf(raw, second + 1, raw.Length - second - 1, 0) >= 0) return false;
+            int authcidLength = second - first - 1;
+            if (authcidLength < 1 || authcidLength > 255) return false;
+            if (first > 0 && !(first == authcidLength && Ascii.EqualsIgnoreCase(raw, 0, raw, first + 1, first))) return false;
+            user = Ascii.GetString(raw, first + 1, authcidLength);
+            password = Ascii.GetString(raw, second + 1, raw.Length - second - 1);
+            return true;
+        }
+
+        // Base64 of a response; "=" is the empty response (RFC 4954 §4). The alphabet and the
+        // padding (only in the last two places, RFC 4648 §4) are checked before Convert sees
+        // the text, so bad input is a refusal rather than an exception on either runtime.
         private static byte[]? Decode(byte[] b, int offset, int count)
         {
             if (count == 1 && b[offset] == (byte)'=') return new byte[0];
             if (count == 0 || count % 4 != 0) return null;
-            for (int i = offset; i < offset + count; i++)
+            for (int i = 0; i < count; i++)
             {
-                byte c = b[i];
-                if (!(Ascii.IsLetter(c) || Ascii.IsDigit(c) || c == (byte)'+' || c == (byte)'/' || c == (byte)'=')) return null;
+                byte c = b[offset + i];
+                bool pad = c == (byte)'=' && i >= count - 2;
+                if (pad && i == count - 2 && b[offset + count - 1] != (byte)'=') return null;
+                if (!pad && !(Ascii.IsLetter(c) || Ascii.IsDigit(c) || c == (byte)'+' || c == (byte)'/')) return null;
             }
             try
             {

@@ -6,6 +6,8 @@
 // n body lines, again across chunk boundaries.
 // Left out on purpose: line-end repair. Stored messages use CRLF (IMaildrop contract);
 // a bare LF still counts as a line end here so that stuffing can never be skipped.
+// Not shared with SmtpClient/DotStuffer on purpose: that one repairs line ends into a
+// second buffer; this one works in place (RETR sends from the buffer it read into).
 
 using NanoMailGateway.Core.Text;
 

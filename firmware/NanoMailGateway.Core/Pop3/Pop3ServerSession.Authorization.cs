@@ -6,6 +6,7 @@
 // Left out on purpose: APOP (see IPop3Authenticator), other SASL mechanisms.
 
 using System.Threading;
+using NanoMailGateway.Core.Auth;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Text;
 
@@ -68,10 +69,7 @@ namespace NanoMailGateway.Core.Pop3
         private bool SaslPlain(int start, int length)
         {
             // RFC 5034 §4: "=" is an empty initial response (PLAIN then has no user: fails).
-            string user;
-            string password;
-            if (length == 1 && _in[start] == (byte)'=') length = 0;
-            if (!Pop3SaslPlain.TryDecode(_in, start, length, out user, out password)) return Refuse(Pop3Replies.SyntaxError);
+            if (!SaslServer.TryDecodePlain(_in, start, length, out string user, out string password)) return Refuse(Pop3Replies.SyntaxError);
             return Login(user, password);
         }
 

@@ -9,6 +9,9 @@
 //  - RFC 5321 §4.1.1.4: the content ends with CRLF before the final ".CRLF"; a
 //    message that does not is given one.
 // Bytes >= 0x80 pass untouched (8BITMIME, RFC 6152).
+// Not shared with Pop3/Pop3DotStuffer on purpose: that one stuffs in place in one buffer
+// (no line-end repair, so output <= 2x input) and counts TOP lines; this one repairs line
+// ends (up to 3x) into a second buffer. Only the one-line RFC 5321 §4.5.2 rule is common.
 
 using NanoMailGateway.Core.Text;
 

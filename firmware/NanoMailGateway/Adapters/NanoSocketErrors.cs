@@ -3,8 +3,8 @@
 // platform-nanoframework.md); .NET on Linux, where these same adapter sources are tested,
 // carries the errno instead. SocketErrorCode would say it portably but nanoFramework lacks
 // it, so the few numbers the gateway acts on are translated here.
-// Left out on purpose: macOS errno values (they overlap Linux ones with other meanings;
-// the emulator's Host adapters, not these, run on macOS).
+// Left out on purpose: macOS errno values (they overlap Linux ones with other meanings);
+// the emulator runs these adapters too, so on macOS it reports untranslated numbers.
 
 namespace NanoMailGateway.Board.Adapters
 {

@@ -6,7 +6,10 @@
 // when the deadline passes; the blocked Connect then fails and is reported as timed out.
 // Left out on purpose: IPv6 (the board's lwIP build is IPv4), name resolution (Core
 // resolves MX and A itself), SO_REUSEADDR (the board has one gateway and no TIME_WAIT
-// worth waiting for after a reboot).
+// worth waiting for after a reboot). The emulator compiles these sources too and sets
+// SO_REUSEADDR through BeforeListenBind (tools/NanoMailGateway.Emulator/Host/HostSocketNetwork.cs):
+// the shared SetSocketOption(ReuseAddress) would also set SO_REUSEPORT on .NET/Linux, which
+// lets a second gateway listen on the same port.
 
 using System;
 using System.Net;
@@ -16,15 +19,30 @@ using NanoMailGateway.Core.Platform;
 
 namespace NanoMailGateway.Board.Adapters
 {
-    /// <summary>Sockets of the board (or of the host, for tests). Thread-safe.</summary>
-    public sealed class NanoSocketNetwork : INetwork
+    /// <summary>Sockets of the board (and of the emulator and tests on the host). Thread-safe.</summary>
+    public class NanoSocketNetwork : INetwork
     {
+        /// <summary>Called on every listening socket before Bind; the board sets nothing.</summary>
+        protected virtual void BeforeListenBind(Socket socket)
+        {
+        }
+
+        /// <summary>
+        /// IPv6 for a literal with a colon ("::1"), IPv4 otherwise. Decided from the text
+        /// because nanoFramework's IPAddress has no AddressFamily property.
+        /// </summary>
+        private static AddressFamily FamilyOf(string address)
+        {
+            return address.IndexOf(':') >= 0 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        }
+
         public ITcpListener Listen(string address, int port, int backlog)
         {
             IPAddress ip = ParseAddress(address);
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var s = new Socket(FamilyOf(address), SocketType.Stream, ProtocolType.Tcp);
             try
             {
+                BeforeListenBind(s);
                 s.Bind(new IPEndPoint(ip, port));
                 s.Listen(backlog);
                 return new NanoTcpListener(s);
@@ -40,7 +58,7 @@ namespace NanoMailGateway.Board.Adapters
         {
             IPAddress ip = ParseAddress(address);
             string peer = address + ":" + port.ToString();
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var s = new Socket(FamilyOf(address), SocketType.Stream, ProtocolType.Tcp);
             var deadline = new ConnectDeadline(s);
             Timer? timer = timeoutMs > 0 ? new Timer(ConnectDeadline.Expire, deadline, timeoutMs, Timeout.Infinite) : null;
             try

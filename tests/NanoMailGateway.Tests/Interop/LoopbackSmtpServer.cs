@@ -1,4 +1,4 @@
-// The SMTP listener running in-process on a real loopback socket (HostNetwork), with the
+// The SMTP listener running in-process on a real loopback socket (HostSocketNetwork), with the
 // RecordingMessageStore behind it, for interop tests with real clients.
 
 using System;
@@ -32,7 +32,7 @@ namespace NanoMailGateway.Tests.Interop
             Accounts.Add("alice", "s3cret");
             var server = new SmtpServer(Options, Store, new BufferPool("smtp", 4096, sessions * SmtpServer.BuffersPerSession), tls,
                 new SetTrustedNetworks(), Accounts, new SystemClock(), Log);
-            ITcpListener l = new HostNetwork().Listen("127.0.0.1", 0, 16);
+            ITcpListener l = new HostSocketNetwork().Listen("127.0.0.1", 0, 16);
             _listener = new ConnectionListener(l, server, sessions, Log);
             _listener.Start();
         }

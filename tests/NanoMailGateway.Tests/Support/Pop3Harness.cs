@@ -190,7 +190,7 @@ namespace NanoMailGateway.Tests.Support
         public LoopbackPop3Server(Pop3Harness harness)
         {
             Harness = harness;
-            _listener = new HostNetwork().Listen("127.0.0.1", 0, 8);
+            _listener = new HostSocketNetwork().Listen("127.0.0.1", 0, 8);
             Port = _listener.LocalPort;
             _accept = new Thread(AcceptLoop) { IsBackground = true, Name = "pop3 accept" };
             _accept.Start();

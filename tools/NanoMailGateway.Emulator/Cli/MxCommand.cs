@@ -76,7 +76,7 @@ namespace NanoMailGateway.Emulator.Cli
                 options.TotalTimeoutMs = timeoutS * 1000;
                 if (options.TryTimeoutMs > options.TotalTimeoutMs) options.TryTimeoutMs = options.TotalTimeoutMs;
             }
-            var resolver = new MxResolver(new HostNetwork(), new SystemClock(), new HostRandom(), options, null);
+            var resolver = new MxResolver(new HostSocketNetwork(), new SystemClock(), new HostRandom(), options, null);
             MxResult r = resolver.Resolve(domain);
             if (r.Status == DnsStatus.Ok)
             {

@@ -1,5 +1,5 @@
 // The gateway as the emulator composes it: Core's MailGateway on host adapters, with
-// the board's limits. The adapters: HostNetwork (real sockets), HostFileStore on the
+// the board's limits. The adapters: HostSocketNetwork (real sockets), HostFileStore on the
 // data directory (fsync per flush: the queue's segment files sit at its top level, as on
 // the board's flat LittleFS drive), HostTlsProvider (server side from smtp_tls_cert /
 // smtp_tls_key when set, client side trusting relay_ca_file or the system's CAs),
@@ -42,7 +42,7 @@ namespace NanoMailGateway.Emulator.Gateway
             string? ca = config.RelayCaFile.Length > 0 ? config.RelayCaFile : null;
             ITlsProvider? serverTls = config.SmtpTlsCert.Length > 0 ? new HostTlsProvider(config.SmtpTlsCert, config.SmtpTlsKey, ca) : null;
             ITlsProvider clientTls = serverTls ?? new HostTlsProvider(null, null, ca);
-            var platform = new GatewayPlatform(new HostNetwork(), new HostFileStore(dataDir, false), serverTls, clientTls, clock, random, log);
+            var platform = new GatewayPlatform(new HostSocketNetwork(), new HostFileStore(dataDir, false), serverTls, clientTls, clock, random, log);
             Gateway = new MailGateway(config, platform);
         }
 

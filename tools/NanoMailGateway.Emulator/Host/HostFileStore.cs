@@ -1,3 +1,4 @@
+// Kept beside the board's NanoFileStore on purpose: that one has no read-only mode and no FileShare (nanoFramework's FileStream lacks it).
 // IFileStore on a host directory: the emulator's queue and mailboxes live in real files
 // that survive a restart and that an administrator can look at. Appends are made durable
 // with fsync (HostStoredFile.Flush), as the queue's "write, flush, then commit" rule

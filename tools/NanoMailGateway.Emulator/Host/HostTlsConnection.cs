@@ -12,6 +12,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using NanoMailGateway.Board.Adapters;
 using NanoMailGateway.Core.Platform;
 
 namespace NanoMailGateway.Emulator.Host
@@ -23,7 +24,7 @@ namespace NanoMailGateway.Emulator.Host
         /// <summary>One TLS record's worth of plaintext (RFC 8446 §5.1: 2^14 octets).</summary>
         private const int ReceiveBufferSize = 16384;
 
-        private readonly HostConnection _plain;
+        private readonly NanoSocketConnection _plain;
         private readonly SslStream _ssl;
         private readonly byte[] _rx = new byte[ReceiveBufferSize];
         private int _rxOffset;
@@ -31,7 +32,7 @@ namespace NanoMailGateway.Emulator.Host
         private Task<int>? _pending;
         private int _closed;
 
-        public HostTlsConnection(HostConnection plain, SslStream ssl)
+        public HostTlsConnection(NanoSocketConnection plain, SslStream ssl)
         {
             _plain = plain;
             _ssl = ssl;
@@ -105,7 +106,7 @@ namespace NanoMailGateway.Emulator.Host
         public void Close()
         {
             if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-            _plain.Close();
+            HostTlsProvider.CloseGracefully(_plain);
             _ssl.Dispose();
         }
 

@@ -1,5 +1,5 @@
 // ITlsProvider on the host: SslStream over the socket of an already connected
-// HostConnection, so STARTTLS (RFC 3207), POP3 STLS (RFC 2595) and implicit TLS
+// NanoSocketConnection, so STARTTLS (RFC 3207), POP3 STLS (RFC 2595) and implicit TLS
 // (RFC 8314) share one call. TLS 1.2 and 1.3 only (RFC 8996 retires 1.0 and 1.1).
 // Server side: certificate chain and key from PEM files. Client side with verify: the
 // peer's chain must end at the configured CA file (custom root trust, not the OS store)
@@ -17,6 +17,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
+using NanoMailGateway.Board.Adapters;
 using NanoMailGateway.Core.Platform;
 
 namespace NanoMailGateway.Emulator.Host
@@ -48,7 +49,7 @@ namespace NanoMailGateway.Emulator.Host
         public IConnection AuthenticateAsServer(IConnection plain, int timeoutMs)
         {
             if (_serverContext == null) throw new InvalidOperationException("no server certificate configured (check CanServe)");
-            HostConnection host = AsHost(plain);
+            NanoSocketConnection host = AsHost(plain);
             var options = new SslServerAuthenticationOptions
             {
                 ServerCertificateContext = _serverContext,
@@ -63,7 +64,7 @@ namespace NanoMailGateway.Emulator.Host
 
         public IConnection AuthenticateAsClient(IConnection plain, string targetHost, bool verify, int timeoutMs)
         {
-            HostConnection host = AsHost(plain);
+            NanoSocketConnection host = AsHost(plain);
             var verdict = new Verdict(targetHost, _trustedRoots != null ? "the configured CA" : "the system's trusted CAs");
             var options = new SslClientAuthenticationOptions
             {
@@ -89,7 +90,7 @@ namespace NanoMailGateway.Emulator.Host
         }
 
         /// <summary>Waits for the handshake; on any failure closes the connection and throws.</summary>
-        private static void Handshake(HostConnection host, SslStream ssl, Task handshake, int timeoutMs, Verdict? verdict)
+        private static void Handshake(NanoSocketConnection host, SslStream ssl, Task handshake, int timeoutMs, Verdict? verdict)
         {
             bool done;
             try
@@ -99,7 +100,7 @@ namespace NanoMailGateway.Emulator.Host
             catch (AggregateException e)
             {
                 ssl.Dispose();
-                host.Close();
+                CloseGracefully(host);
                 Exception inner = e.InnerException ?? e;
                 string why = verdict?.Failure ?? inner.Message;
                 throw new ConnectionException("TLS handshake failed: " + why, SocketErrorOf(inner), inner);
@@ -109,9 +110,18 @@ namespace NanoMailGateway.Emulator.Host
                 // Closing the socket ends the pending handshake; its fault is observed here.
                 _ = handshake.ContinueWith(t => t.Exception, TaskScheduler.Default);
                 ssl.Dispose();
-                host.Close();
+                CloseGracefully(host);
                 throw new ConnectionException("TLS handshake timed out after " + timeoutMs + " ms", ConnectionException.TimedOut);
             }
+        }
+
+        /// <summary>Closes the plain connection under a TLS stream with a FIN first: a pending
+        /// SslStream read makes .NET's Close abortive (RST), and the peer should see an orderly
+        /// close. Host-only: nanoFramework's Socket has no Shutdown.</summary>
+        internal static void CloseGracefully(NanoSocketConnection plain)
+        {
+            try { plain.Socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            plain.Close();
         }
 
         private static int SocketErrorOf(Exception e)
@@ -123,10 +133,10 @@ namespace NanoMailGateway.Emulator.Host
             return 0;
         }
 
-        private static HostConnection AsHost(IConnection plain)
+        private static NanoSocketConnection AsHost(IConnection plain)
         {
-            if (plain is HostConnection h) return h;
-            throw new ArgumentException("HostTlsProvider upgrades HostConnection only, got " + plain.GetType().Name, nameof(plain));
+            if (plain is NanoSocketConnection h) return h;
+            throw new ArgumentException("HostTlsProvider upgrades NanoSocketConnection only, got " + plain.GetType().Name, nameof(plain));
         }
 
         private static SslStreamCertificateContext LoadServerContext(string certFile, string? keyFile)

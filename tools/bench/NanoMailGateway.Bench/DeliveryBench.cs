@@ -69,7 +69,7 @@ namespace NanoMailGateway.Bench
             long capacity = 2048 * 1024;
             var store = MessageStore.Open(new FlashSimulator(capacity, 1), new QueueOptions(capacity, 16384, 2048, 3 * 16384, Batch + 8, 4), clock);
             var options = DeliveryAgentOptions.From(config);
-            var network = new HostNetwork();
+            var network = new HostSocketNetwork();
             var random = new HostRandom();
             var log = new NullLog();
             var resolver = new MxResolver(network, clock, random, new DnsOptions(), log);

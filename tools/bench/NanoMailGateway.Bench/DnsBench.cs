@@ -31,7 +31,7 @@ namespace NanoMailGateway.Bench
             Measure(server, "uncached, implicit MX (A)", "plain.example", 0, 1000);
             Measure(server, "cached", "with-glue.example", 16, 200000);
             MeasureCanned(20000);
-            var pool = new MxResolver(new HostNetwork(), new NanoMailGateway.Emulator.Host.SystemClock(), new NanoMailGateway.Emulator.Host.HostRandom(), new DnsOptions(), null).Pool;
+            var pool = new MxResolver(new HostSocketNetwork(), new NanoMailGateway.Emulator.Host.SystemClock(), new NanoMailGateway.Emulator.Host.HostRandom(), new DnsOptions(), null).Pool;
             Console.WriteLine();
             Console.WriteLine("default packet pool: " + pool.Capacity + " x " + pool.BufferSize + " B = " + pool.TotalBytes + " B; cache 16 entries");
         }
@@ -39,7 +39,7 @@ namespace NanoMailGateway.Bench
         private static void Measure(Responder server, string name, string domain, int cacheEntries, int n)
         {
             var options = new DnsOptions { Servers = new[] { "127.0.0.1:" + server.Port }, CacheEntries = cacheEntries };
-            var resolver = new MxResolver(new HostNetwork(), new NanoMailGateway.Emulator.Host.SystemClock(), new NanoMailGateway.Emulator.Host.HostRandom(), options, null);
+            var resolver = new MxResolver(new HostSocketNetwork(), new NanoMailGateway.Emulator.Host.SystemClock(), new NanoMailGateway.Emulator.Host.HostRandom(), options, null);
             for (int i = 0; i < 50; i++) Check(resolver.Resolve(domain)); // warm up (JIT, cache)
             int q0 = server.Queries;
             long a0 = GC.GetAllocatedBytesForCurrentThread();

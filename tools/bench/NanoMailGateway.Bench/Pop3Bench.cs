@@ -90,7 +90,7 @@ namespace NanoMailGateway.Bench
 
         private static (double Ms, long Received) Loopback(Pop3Server server, int retrs)
         {
-            var net = new HostNetwork();
+            var net = new HostSocketNetwork();
             ITcpListener l = net.Listen("127.0.0.1", 0, 1);
             long received = 0;
             var t = new Thread(() =>

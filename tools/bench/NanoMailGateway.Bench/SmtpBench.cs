@@ -98,7 +98,7 @@ namespace NanoMailGateway.Bench
         private static double Throughput(string source, int sessions, int messages, int length)
         {
             var store = new DiscardStore();
-            ITcpListener l = new HostNetwork().Listen("127.0.0.1", 0, 64);
+            ITcpListener l = new HostSocketNetwork().Listen("127.0.0.1", 0, 64);
             var listener = new ConnectionListener(l, NewServer(store, sessions + 1), sessions + 1, new NullLog());
             listener.Start();
             var sw = Stopwatch.StartNew();

@@ -59,7 +59,7 @@ namespace NanoMailGateway.Bench
             var options = new SmtpClientOptions { HeloName = "bench.test", TlsMode = SmtpTlsMode.None };
             var clock = new Clock();
             var log = new NullLog();
-            var network = new HostNetwork();
+            var network = new HostSocketNetwork();
             byte[] reply = new byte[1024], send = new byte[4096], data = new byte[4096];
             var envelope = new Envelope("bench@gw.test");
             var rcpts = new[] { new EnvelopeRecipient("sink@x.test", false, DsnNotify.Unspecified, null) };

@@ -1,6 +1,7 @@
 // The board's socket adapters (firmware/NanoMailGateway/Adapters, the same source files the
 // board runs) on real loopback sockets: listen/accept/connect, deadlines on receive and on
-// connect, refusal, close semantics, UDP with source reporting.
+// connect, refusal, close semantics, UDP with source reporting; and the emulator's one
+// addition (HostSocketNetwork: rebinding over TIME_WAIT, still one listener per port).
 
 using System;
 using System.Diagnostics;
@@ -9,6 +10,7 @@ using System.Net.Sockets;
 using System.Threading;
 using NanoMailGateway.Board.Adapters;
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Emulator.Host;
 using Xunit;
 
 namespace NanoMailGateway.Tests.Board.Adapters
@@ -63,6 +65,28 @@ namespace NanoMailGateway.Tests.Board.Adapters
         }
 
         [Fact]
+        public void Ipv6LoopbackListensAndConnects()
+        {
+            // smtp_listen = [::1]:25 must work in the emulator (the board has no IPv6, but the
+            // same code decides the family from the literal).
+            ITcpListener listener = _net.Listen("::1", 0, 4);
+            try
+            {
+                IConnection client = _net.Connect("::1", listener.LocalPort, 2000);
+                IConnection server = listener.Accept()!;
+                client.Send(Bytes("NOOP\r\n"), 0, 6, 2000);
+                Assert.Equal("NOOP\r\n", ReadExactly(server, 6));
+                Assert.Equal("::1", server.RemoteAddress);
+                client.Close();
+                server.Close();
+            }
+            finally
+            {
+                listener.Close();
+            }
+        }
+
+        [Fact]
         public void ReceiveTimesOutWithoutDataAndSeesPeerClose()
         {
             ITcpListener listener = _net.Listen("127.0.0.1", 0, 4);
@@ -74,6 +98,9 @@ namespace NanoMailGateway.Tests.Board.Adapters
                 var sw = Stopwatch.StartNew();
                 Assert.Equal(ConnectionResult.TimedOut, server.Receive(buf, 0, buf.Length, 200));
                 Assert.InRange(sw.ElapsedMilliseconds, 150, 3000);
+                // The connection is still usable after a timeout.
+                client.Send(Bytes("x"), 0, 1, 1000);
+                Assert.Equal("x", ReadExactly(server, 1));
                 client.Close();
                 Assert.Equal(ConnectionResult.Closed, server.Receive(buf, 0, buf.Length, 2000));
                 server.Close();
@@ -121,6 +148,7 @@ namespace NanoMailGateway.Tests.Board.Adapters
             int port = Support.FreePort.Tcp();
             var e = Assert.Throws<ConnectionException>(() => _net.Connect("127.0.0.1", port, 2000));
             Assert.Equal(ConnectionException.Refused, e.ErrorCode);
+            Assert.Contains("127.0.0.1:" + port, e.Message);
         }
 
         [Fact]
@@ -170,19 +198,41 @@ namespace NanoMailGateway.Tests.Board.Adapters
             Assert.Throws<ConnectionException>(() => _net.Listen("300.1.1.1", 0, 1));
         }
 
-        [Fact]
-        public void ListeningTwiceOnOnePortFailsWithAddressInUse()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)] // the emulator's SO_REUSEADDR must not let a second gateway share the port
+        public void ListeningTwiceOnOnePortFailsWithAddressInUse(bool emulator)
         {
-            ITcpListener first = _net.Listen("127.0.0.1", 0, 1);
+            NanoSocketNetwork net = emulator ? new HostSocketNetwork() : _net;
+            ITcpListener first = net.Listen("127.0.0.1", 0, 1);
             try
             {
-                var e = Assert.Throws<ConnectionException>(() => _net.Listen("127.0.0.1", first.LocalPort, 1));
+                var e = Assert.Throws<ConnectionException>(() => net.Listen("127.0.0.1", first.LocalPort, 1));
                 Assert.Equal(NanoSocketErrors.AddressInUse, e.ErrorCode);
             }
             finally
             {
                 first.Close();
             }
+        }
+
+        [Fact]
+        public void EmulatorListensAgainRightAfterARestart()
+        {
+            // HostSocketNetwork's SO_REUSEADDR: the server side closes first, so its end of
+            // the connection sits in TIME_WAIT, and a restarted nmg must still bind the port.
+            var net = new HostSocketNetwork();
+            ITcpListener first = net.Listen("127.0.0.1", 0, 4);
+            int port = first.LocalPort;
+            IConnection client = net.Connect("127.0.0.1", port, 2000);
+            IConnection server = first.Accept()!;
+            server.Close();
+            Assert.Equal(ConnectionResult.Closed, client.Receive(new byte[4], 0, 4, 2000));
+            client.Close();
+            first.Close();
+            ITcpListener again = net.Listen("127.0.0.1", port, 4);
+            Assert.Equal(port, again.LocalPort);
+            again.Close();
         }
 
         [Fact]

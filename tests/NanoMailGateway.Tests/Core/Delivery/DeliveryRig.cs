@@ -39,7 +39,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
     /// <summary>The host network, counting outgoing TCP connections (to prove reuse and the dead-destination table).</summary>
     internal sealed class CountingNetwork : INetwork
     {
-        private readonly HostNetwork _inner = new HostNetwork();
+        private readonly HostSocketNetwork _inner = new HostSocketNetwork();
         private int _connects;
 
         public int Connects => _connects;

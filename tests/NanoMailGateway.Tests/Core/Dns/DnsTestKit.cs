@@ -20,7 +20,7 @@ namespace NanoMailGateway.Tests.Core.Dns
 
         public static MxResolver Resolver(DnsOptions options, IClock? clock = null, IRandom? random = null)
         {
-            return new MxResolver(new HostNetwork(), clock ?? new NanoMailGateway.Emulator.Host.SystemClock(), random ?? new NanoMailGateway.Emulator.Host.HostRandom(), options, new ListLog());
+            return new MxResolver(new HostSocketNetwork(), clock ?? new NanoMailGateway.Emulator.Host.SystemClock(), random ?? new NanoMailGateway.Emulator.Host.HostRandom(), options, new ListLog());
         }
 
         /// <summary>Answers MX for the domain with the given records and A for known hosts; NXDOMAIN for other names.</summary>

@@ -15,7 +15,7 @@ namespace NanoMailGateway.Tests.Core.Dns
     {
         private sealed class RefusingNetwork : INetwork
         {
-            private readonly HostNetwork _real = new HostNetwork();
+            private readonly HostSocketNetwork _real = new HostSocketNetwork();
             private int _refuse;
 
             public RefusingNetwork(int refuse) { _refuse = refuse; }

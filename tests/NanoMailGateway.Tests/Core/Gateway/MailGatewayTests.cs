@@ -41,7 +41,7 @@ namespace NanoMailGateway.Tests.Core.Gateway
 
         private MailGateway Start(GatewayConfig c)
         {
-            var platform = new GatewayPlatform(new HostNetwork(), _flash, null, null, new SystemClock(), new SeededRandom(3), _log);
+            var platform = new GatewayPlatform(new HostSocketNetwork(), _flash, null, null, new SystemClock(), new SeededRandom(3), _log);
             var g = new MailGateway(c, platform);
             g.Start();
             return g;

@@ -15,7 +15,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
     {
         private static SmtpClientSession Connect(SmtpSinkPeer sink)
         {
-            var conn = new HostNetwork().Connect("127.0.0.1", sink.Port, 3000);
+            var conn = new HostSocketNetwork().Connect("127.0.0.1", sink.Port, 3000);
             var s = Session(conn, null, null, 4096);
             return s;
         }

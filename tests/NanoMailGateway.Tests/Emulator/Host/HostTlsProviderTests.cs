@@ -23,7 +23,7 @@ namespace NanoMailGateway.Tests.Emulator.Host
 
         private const int Deadline = 5000;
         private readonly TestPki _pki;
-        private readonly HostNetwork _net = new();
+        private readonly HostSocketNetwork _net = new();
 
         public HostTlsProviderTests(Pki pki)
         {

@@ -1,11 +1,14 @@
+// SaslServer.TryDecodePlain, the PLAIN decoder POP3 AUTH (RFC 5034) uses: RFC 4616 §2 shapes
+// and base64 that must be refused without an exception.
+
 using System;
 using System.Text;
-using NanoMailGateway.Core.Pop3;
+using NanoMailGateway.Core.Auth;
 using Xunit;
 
-namespace NanoMailGateway.Tests.Core.Pop3
+namespace NanoMailGateway.Tests.Core.Auth
 {
-    public class Pop3SaslPlainTests
+    public class SaslPlainDecodeTests
     {
         private static string B64(string s) => Convert.ToBase64String(Encoding.Latin1.GetBytes(s));
 
@@ -18,10 +21,12 @@ namespace NanoMailGateway.Tests.Core.Pop3
         [InlineData("\0\0secret", false, "", "")]               // empty authcid
         [InlineData("alice secret", false, "", "")]             // no NULs
         [InlineData("\0alice", false, "", "")]                  // one NUL
+        [InlineData("\0alice\0pw\0", false, "", "")]            // NUL in the password
+        [InlineData("ALICE\0alice\0pw", true, "alice", "pw")]   // the same account, other case
         public void Decodes_the_RFC4616_message(string plain, bool ok, string user, string password)
         {
             byte[] b = Encoding.ASCII.GetBytes(B64(plain));
-            Assert.Equal(ok, Pop3SaslPlain.TryDecode(b, 0, b.Length, out string u, out string p));
+            Assert.Equal(ok, SaslServer.TryDecodePlain(b, 0, b.Length, out string u, out string p));
             if (ok)
             {
                 Assert.Equal(user, u);
@@ -39,7 +44,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
         public void Refuses_bad_base64_without_throwing(string text)
         {
             byte[] b = Encoding.ASCII.GetBytes(text);
-            Assert.False(Pop3SaslPlain.TryDecode(b, 0, b.Length, out _, out _));
+            Assert.False(SaslServer.TryDecodePlain(b, 0, b.Length, out _, out _));
         }
     }
 }
