@@ -32,7 +32,7 @@ namespace NanoMailGateway.Bench
         public static void Run(string[] args)
         {
             string sink = File.Exists("/usr/sbin/smtp-sink") ? "/usr/sbin/smtp-sink" : "smtp-sink";
-            int port = FreePort();
+            int port = BenchKit.FreePort();
             var psi = new ProcessStartInfo(sink) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             if (Environment.UserName == "root") { psi.ArgumentList.Add("-u"); psi.ArgumentList.Add("nobody"); }
             psi.ArgumentList.Add("127.0.0.1:" + port);
@@ -40,7 +40,7 @@ namespace NanoMailGateway.Bench
             using Process p = Process.Start(psi)!;
             try
             {
-                WaitForPort(port);
+                BenchKit.WaitForPort(port, "smtp-sink");
                 Console.WriteLine("DeliveryAgent -> smtp-sink on 127.0.0.1:" + port + ", queue on the flash simulator (2 MB), batches of " + Batch);
                 Console.WriteLine();
                 Console.WriteLine("| route          | message | messages | msg/s   | bytes allocated/msg (agent) |");
@@ -63,7 +63,7 @@ namespace NanoMailGateway.Bench
 
         private static void Measure(int port, bool relay, int size, int count, bool warmUp)
         {
-            var clock = new Clock();
+            var clock = new SystemClock();
             var config = new GatewayConfig { Hostname = "gw.test", LocalDomains = new[] { "gw.test" }, SmtpPort = port };
             if (relay) config.RelayHost = new Endpoint("127.0.0.1", port);
             long capacity = 2048 * 1024;
@@ -71,11 +71,11 @@ namespace NanoMailGateway.Bench
             var options = DeliveryAgentOptions.From(config);
             var network = new HostSocketNetwork();
             var random = new HostRandom();
-            var log = new NullLog();
+            var log = new BenchKit.NullLog();
             var resolver = new MxResolver(network, clock, random, new DnsOptions(), log);
             var agent = new DeliveryAgent(store, new MailboxStore(store), new LocalRecipientMap(config), options, network, null, resolver,
                 new BufferPool("delivery", 4096, 3), clock, random, log);
-            byte[] message = MakeMessage(size);
+            byte[] message = BenchKit.MakeMessage(size, "sink@example.org");
             string rcpt = relay ? "sink@example.org" : "sink@[127.0.0.1]";
             long allocated = 0;
             var sw = new Stopwatch();
@@ -102,55 +102,5 @@ namespace NanoMailGateway.Bench
                 relay ? "relayhost" : "MX (literal)", size / 1024 + " KB", delivered, delivered / sw.Elapsed.TotalSeconds, allocated / delivered);
         }
 
-        private static byte[] MakeMessage(int size)
-        {
-            var sb = new StringBuilder("From: bench@gw.test\r\nTo: sink@example.org\r\nSubject: bench\r\n\r\n");
-            int line = 0;
-            while (sb.Length < size - 80) sb.Append(line++ % 10 == 0 ? "." : "").Append("line ").Append(line).Append(" of the benchmark message 0123456789 abcdefghij\r\n");
-            while (sb.Length < size - 2) sb.Append('x');
-            sb.Append("\r\n");
-            return Encoding.ASCII.GetBytes(sb.ToString());
-        }
-
-        private static int FreePort()
-        {
-            var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
-        }
-
-        private static void WaitForPort(int port)
-        {
-            for (int i = 0; i < 200; i++)
-            {
-                try
-                {
-                    using var c = new TcpClient();
-                    c.Connect("127.0.0.1", port);
-                    return;
-                }
-                catch (SocketException)
-                {
-                    Thread.Sleep(25);
-                }
-            }
-            throw new InvalidOperationException("smtp-sink did not start");
-        }
-
-        private sealed class Clock : IClock
-        {
-            private readonly Stopwatch _sw = Stopwatch.StartNew();
-
-            public long MonotonicMilliseconds => _sw.ElapsedMilliseconds;
-
-            public DateTime UtcNow => DateTime.UtcNow;
-        }
-
-        private sealed class NullLog : ILog
-        {
-            public void Write(string component, int session, string text) { }
-        }
     }
 }

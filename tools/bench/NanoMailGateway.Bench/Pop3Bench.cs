@@ -36,17 +36,6 @@ namespace NanoMailGateway.Bench
             public bool Verify(string user, string password) => true;
         }
 
-        private sealed class NullLog : ILog
-        {
-            public void Write(string component, int session, string text) { }
-        }
-
-        private sealed class SystemClock : IClock
-        {
-            public long MonotonicMilliseconds => Environment.TickCount64;
-            public DateTime UtcNow => DateTime.UtcNow;
-        }
-
         private static byte[] Message(int size)
         {
             var sb = new StringBuilder("Subject: bench\r\n\r\n");
@@ -123,7 +112,7 @@ namespace NanoMailGateway.Bench
             {
                 var store = new OneMessageStore(Message(size));
                 var options = new Pop3ServerOptions { AuthFailureDelayMs = 0 };
-                var server = new Pop3Server(options, store, store, null, new BufferPool("pop3", 1024, 4), new SystemClock(), new NullLog());
+                var server = new Pop3Server(options, store, store, null, new BufferPool("pop3", 1024, 4), new SystemClock(), new BenchKit.NullLog());
                 InMemory(server, 3);   // warm up JIT
                 int many = size > 100_000 ? 41 : 401;
                 var one = InMemory(server, 1);

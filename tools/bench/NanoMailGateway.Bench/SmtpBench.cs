@@ -52,7 +52,7 @@ namespace NanoMailGateway.Bench
         {
             var options = new SmtpServerOptions { HostName = "bench.example", LocalDomains = new[] { "bench.example" }, MessageSizeLimit = 10_000_000 };
             return new SmtpServer(options, store, new BufferPool("smtp", 2048, sessions * SmtpServer.BuffersPerSession), null,
-                new NoTrust(), new AccountDirectory(), new BenchClock(), new NullLog());
+                new NoTrust(), new AccountDirectory(), new SystemClock(), new BenchKit.NullLog());
         }
 
         private static byte[] Script(int bodySize, int messages)
@@ -99,7 +99,7 @@ namespace NanoMailGateway.Bench
         {
             var store = new DiscardStore();
             ITcpListener l = new HostSocketNetwork().Listen("127.0.0.1", 0, 64);
-            var listener = new ConnectionListener(l, NewServer(store, sessions + 1), sessions + 1, new NullLog());
+            var listener = new ConnectionListener(l, NewServer(store, sessions + 1), sessions + 1, new BenchKit.NullLog());
             listener.Start();
             var sw = Stopwatch.StartNew();
             var psi = new ProcessStartInfo(source) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -161,15 +161,5 @@ namespace NanoMailGateway.Bench
             public bool Contains(string ipAddress) => false;
         }
 
-        private sealed class NullLog : ILog
-        {
-            public void Write(string component, int session, string text) { }
-        }
-
-        private sealed class BenchClock : IClock
-        {
-            public long MonotonicMilliseconds => Environment.TickCount64;
-            public DateTime UtcNow => DateTime.UtcNow;
-        }
     }
 }

@@ -22,7 +22,7 @@ namespace NanoMailGateway.Bench
         public static void Run(string[] args)
         {
             string sink = File.Exists("/usr/sbin/smtp-sink") ? "/usr/sbin/smtp-sink" : "smtp-sink";
-            int port = FreePort();
+            int port = BenchKit.FreePort();
             var psi = new ProcessStartInfo(sink) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             if (Environment.UserName == "root") { psi.ArgumentList.Add("-u"); psi.ArgumentList.Add("nobody"); }
             psi.ArgumentList.Add("127.0.0.1:" + port);
@@ -30,7 +30,7 @@ namespace NanoMailGateway.Bench
             using Process p = Process.Start(psi)!;
             try
             {
-                WaitForPort(port);
+                BenchKit.WaitForPort(port, "smtp-sink");
                 Console.WriteLine("SMTP client -> smtp-sink on 127.0.0.1:" + port + " (PIPELINING, 8BITMIME, DSN offered)");
                 Console.WriteLine();
                 Console.WriteLine("| message | connection      | messages | msg/s   | MB/s   | bytes allocated/msg |");
@@ -54,11 +54,11 @@ namespace NanoMailGateway.Bench
 
         private static void Measure(int port, int size, bool reuse, int count, bool warmUp)
         {
-            byte[] message = MakeMessage(size);
+            byte[] message = BenchKit.MakeMessage(size, "sink@x.test");
             var content = new Content(message);
             var options = new SmtpClientOptions { HeloName = "bench.test", TlsMode = SmtpTlsMode.None };
-            var clock = new Clock();
-            var log = new NullLog();
+            var clock = new SystemClock();
+            var log = new BenchKit.NullLog();
             var network = new HostSocketNetwork();
             byte[] reply = new byte[1024], send = new byte[4096], data = new byte[4096];
             var envelope = new Envelope("bench@gw.test");
@@ -92,43 +92,6 @@ namespace NanoMailGateway.Bench
                 size / 1024 + " KB", reuse ? "reused" : "one per message", count, count / secs, (double)count * size / secs / 1e6, allocated / count);
         }
 
-        private static byte[] MakeMessage(int size)
-        {
-            var sb = new StringBuilder("From: bench@gw.test\r\nTo: sink@x.test\r\nSubject: bench\r\n\r\n");
-            int line = 0;
-            while (sb.Length < size - 80) sb.Append(line++ % 10 == 0 ? "." : "").Append("line ").Append(line).Append(" of the benchmark message 0123456789 abcdefghij\r\n");
-            while (sb.Length < size - 2) sb.Append('x');
-            sb.Append("\r\n");
-            return Encoding.ASCII.GetBytes(sb.ToString());
-        }
-
-        private static int FreePort()
-        {
-            var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
-        }
-
-        private static void WaitForPort(int port)
-        {
-            for (int i = 0; i < 200; i++)
-            {
-                try
-                {
-                    using var c = new TcpClient();
-                    c.Connect("127.0.0.1", port);
-                    return;
-                }
-                catch (SocketException)
-                {
-                    Thread.Sleep(25);
-                }
-            }
-            throw new InvalidOperationException("smtp-sink did not start");
-        }
-
         private sealed class Content : IMessageContent
         {
             private readonly byte[] _data;
@@ -145,18 +108,5 @@ namespace NanoMailGateway.Bench
             }
         }
 
-        private sealed class Clock : IClock
-        {
-            private readonly Stopwatch _sw = Stopwatch.StartNew();
-
-            public long MonotonicMilliseconds => _sw.ElapsedMilliseconds;
-
-            public DateTime UtcNow => DateTime.UtcNow;
-        }
-
-        private sealed class NullLog : ILog
-        {
-            public void Write(string component, int session, string text) { }
-        }
     }
 }
