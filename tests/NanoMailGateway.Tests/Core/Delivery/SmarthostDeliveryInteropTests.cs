@@ -38,15 +38,6 @@ namespace NanoMailGateway.Tests.Core.Delivery
             }, new HostTlsProvider(null, null, caFile));
         }
 
-        private static void AssertNoSecretOnTheWire(byte[] wire)
-        {
-            string s = Encoding.Latin1.GetString(wire);
-            Assert.DoesNotContain(Password, s);
-            Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(Password)), s);
-            Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes("\0" + User + "\0" + Password)), s);
-            Assert.DoesNotContain("AUTH", s);
-        }
-
         [SkippableTheory]
         [InlineData(RelaySecurity.StartTls)]
         [InlineData(RelaySecurity.Tls)]
@@ -62,7 +53,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
             Assert.Equal(Message, host.Message(0));
             Assert.Equal(new[] { "alerts@gw.test", "ops@example.org,oncall@example.net", "True" }, host.EnvelopeOf(0));
             Assert.True(rig.Log.Contains("to=<ops@example.org>, relay=127.0.0.1[127.0.0.1]:" + relay.Port), rig.AllLog);
-            AssertNoSecretOnTheWire(relay.ClientBytes);
+            relay.AssertNoSecretOnTheWire(User, Password);
         }
 
         [SkippableTheory]
@@ -83,7 +74,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
             Assert.Equal("4.7.5", m.GetStatus(0).Code);
             Assert.Equal(0, host.MessageCount);
             Assert.Empty(rig.MailboxMessages("alerts"));
-            AssertNoSecretOnTheWire(relay.ClientBytes);
+            relay.AssertNoSecretOnTheWire(User, Password);
             Assert.True(rig.Log.Contains("status=deferred"), rig.AllLog);
         }
 

@@ -130,6 +130,19 @@ c1.stop(); c2.stop()
 
         public int Port { get; }
 
+        /// <summary>
+        /// Fails when the client's bytes show the password in any form a PLAIN or LOGIN
+        /// exchange would carry it, or an AUTH command at all (everything must be inside TLS).
+        /// </summary>
+        public void AssertNoSecretOnTheWire(string user, string password)
+        {
+            string s = System.Text.Encoding.Latin1.GetString(ClientBytes);
+            Xunit.Assert.DoesNotContain(password, s);
+            Xunit.Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(password)), s);
+            Xunit.Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("\0" + user + "\0" + password)), s);
+            Xunit.Assert.DoesNotContain("AUTH", s);
+        }
+
         public byte[] ClientBytes
         {
             get { lock (_clientBytes) return _clientBytes.ToArray(); }
