@@ -16,11 +16,7 @@ namespace NanoMailGateway.Tests.Guard
         [Fact]
         public void BoardAppAssemblyHasNoGenericsMultiDimensionalArraysOrPointers()
         {
-            string dll = Dll();
-            IReadOnlyList<GuardFinding> findings = RuntimeGuard.Scan(dll);
-            Assert.True(findings.Count == 0,
-                "nanoFramework 1.x cannot run these constructs in " + dll + ":" + Environment.NewLine +
-                string.Join(Environment.NewLine, findings.Select(f => "  " + f)));
+            GuardAssert.Clean(Dll());
         }
 
         [Fact]
