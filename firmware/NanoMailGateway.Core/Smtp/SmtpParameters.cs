@@ -78,14 +78,8 @@ namespace NanoMailGateway.Core.Smtp
             int p = offset;
             while (true)
             {
-                p = SmtpCommand.SkipSpaces(b, p, end);
-                if (p >= end) return SmtpParameterResult.Ok;
-                int keyEnd = p;
-                while (keyEnd < end && b[keyEnd] != (byte)'=' && b[keyEnd] != Ascii.SP) keyEnd++;
-                int valueStart = keyEnd < end && b[keyEnd] == (byte)'=' ? keyEnd + 1 : -1;
-                int valueEnd = valueStart < 0 ? keyEnd : valueStart;
-                while (valueEnd < end && b[valueEnd] != Ascii.SP) valueEnd++;
-                int keyLength = keyEnd - p;
+                p = NextParameter(b, p, end, out int keyLength, out int valueStart, out int valueEnd);
+                if (p < 0) return SmtpParameterResult.Ok;
                 int valueLength = valueStart < 0 ? -1 : valueEnd - valueStart;
                 if (valueLength <= 0) return IsKnownMailKey(b, p, keyLength) ? SmtpParameterResult.Invalid : SmtpParameterResult.Unknown;
                 if (Ascii.EqualsIgnoreCase(b, p, keyLength, KeySize))
@@ -139,14 +133,8 @@ namespace NanoMailGateway.Core.Smtp
             int p = offset;
             while (true)
             {
-                p = SmtpCommand.SkipSpaces(b, p, end);
-                if (p >= end) return SmtpParameterResult.Ok;
-                int keyEnd = p;
-                while (keyEnd < end && b[keyEnd] != (byte)'=' && b[keyEnd] != Ascii.SP) keyEnd++;
-                int valueStart = keyEnd < end && b[keyEnd] == (byte)'=' ? keyEnd + 1 : -1;
-                int valueEnd = valueStart < 0 ? keyEnd : valueStart;
-                while (valueEnd < end && b[valueEnd] != Ascii.SP) valueEnd++;
-                int keyLength = keyEnd - p;
+                p = NextParameter(b, p, end, out int keyLength, out int valueStart, out int valueEnd);
+                if (p < 0) return SmtpParameterResult.Ok;
                 int valueLength = valueStart < 0 ? -1 : valueEnd - valueStart;
                 bool known = Ascii.EqualsIgnoreCase(b, p, keyLength, KeyNotify) || Ascii.EqualsIgnoreCase(b, p, keyLength, KeyOrcpt);
                 if (!known) return SmtpParameterResult.Unknown;
@@ -174,6 +162,24 @@ namespace NanoMailGateway.Core.Smtp
                 }
                 p = valueEnd;
             }
+        }
+
+        /// <summary>
+        /// Finds the next esmtp-param (RFC 5321 §4.1.2: esmtp-keyword ["=" esmtp-value]) in
+        /// [p, end). Returns where its keyword starts, or -1 when only spaces remain.
+        /// <paramref name="valueStart"/> is -1 when there is no "="; the value ends at
+        /// <paramref name="valueEnd"/>, where the next search starts.
+        /// </summary>
+        private static int NextParameter(byte[] b, int p, int end, out int keyLength, out int valueStart, out int valueEnd)
+        {
+            p = SmtpCommand.SkipSpaces(b, p, end);
+            int keyEnd = p;
+            while (keyEnd < end && b[keyEnd] != (byte)'=' && b[keyEnd] != Ascii.SP) keyEnd++;
+            keyLength = keyEnd - p;
+            valueStart = keyEnd < end && b[keyEnd] == (byte)'=' ? keyEnd + 1 : -1;
+            valueEnd = valueStart < 0 ? keyEnd : valueStart;
+            while (valueEnd < end && b[valueEnd] != Ascii.SP) valueEnd++;
+            return p >= end ? -1 : p;
         }
 
         // RFC 3461 §4.1: "NEVER" alone, or a comma list of SUCCESS, FAILURE, DELAY.
