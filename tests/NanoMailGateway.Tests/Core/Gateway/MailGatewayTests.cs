@@ -55,7 +55,15 @@ namespace NanoMailGateway.Tests.Core.Gateway
             byte[] b = Encoding.ASCII.GetBytes("Subject: fill\r\n\r\n" + new string('x', size - 19) + "\r\n");
             w.Write(b, 0, b.Length);
             w.Commit();
-            s.SetStatus(s.Find(w.QueueId)!, 0, new RecipientStatus(RecipientState.InMailbox, 1, DateTime.MinValue, "2.0.0", "", mailbox, 0));
+            // The running gateway's delivery agent files it (local delivery, exactly at the
+            // quota). Setting the status here instead would race the agent, which may
+            // record its own outcome for the same recipient a moment later.
+            DateTime deadline = DateTime.UtcNow.AddSeconds(10);
+            while (s.Find(w.QueueId)!.GetStatus(0).State != RecipientState.InMailbox)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the delivery agent did not file the fill message into " + mailbox);
+                System.Threading.Thread.Sleep(10);
+            }
         }
 
         [Fact]
