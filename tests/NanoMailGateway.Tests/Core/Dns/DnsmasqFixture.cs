@@ -62,34 +62,53 @@ namespace NanoMailGateway.Tests.Core.Dns
             {
                 if (_process != null) return;
                 _dir = Directory.CreateTempSubdirectory("nmg-dnsmasq-").FullName;
-                Port = FreePort.Udp();
-                var psi = new ProcessStartInfo(dnsmasq) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-                foreach (string a in new[]
+                // The free port is picked for UDP, but dnsmasq binds TCP on it too, and tests
+                // running in parallel open ports all the time: when it cannot bind, try another.
+                for (int attempt = 1; ; attempt++)
                 {
-                    "--keep-in-foreground", "--log-facility=-", "--port=" + Port, "--listen-address=127.0.0.1", "--bind-interfaces",
-                    "--no-resolv", "--no-hosts", "--conf-file=/dev/null", "--pid-file=" + Path.Combine(_dir, "dnsmasq.pid"),
-                })
-                {
-                    psi.ArgumentList.Add(a);
+                    if (TryStart(dnsmasq)) return;
+                    if (attempt == 3) throw new InvalidOperationException("dnsmasq did not start on port " + Port + ": " + Log);
                 }
-                foreach (string a in _zone ?? ZoneArgs()) psi.ArgumentList.Add(a);
-                var log = new System.Text.StringBuilder();
-                var started = new ManualResetEventSlim();
-                _process = Process.Start(psi)!;
-                _process.ErrorDataReceived += (_, e) =>
-                {
-                    if (e.Data == null) return;
-                    lock (log) log.AppendLine(e.Data);
-                    if (e.Data.Contains("started", StringComparison.Ordinal)) started.Set();
-                };
-                _process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (log) log.AppendLine(e.Data); };
-                _process.BeginErrorReadLine();
-                _process.BeginOutputReadLine();
-                bool ok = started.Wait(TimeSpan.FromSeconds(10)) && !_process.HasExited;
-                lock (log) Log = log.ToString();
-                if (!ok) throw new InvalidOperationException("dnsmasq did not start on port " + Port + ": " + Log);
-                Thread.Sleep(100); // it logs "started" just before its sockets are served
             }
+        }
+
+        private bool TryStart(string dnsmasq)
+        {
+            Port = FreePort.Udp();
+            var psi = new ProcessStartInfo(dnsmasq) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (string a in new[]
+            {
+                "--keep-in-foreground", "--log-facility=-", "--port=" + Port, "--listen-address=127.0.0.1", "--bind-interfaces",
+                "--no-resolv", "--no-hosts", "--conf-file=/dev/null", "--pid-file=" + Path.Combine(_dir!, "dnsmasq.pid"),
+            })
+            {
+                psi.ArgumentList.Add(a);
+            }
+            foreach (string a in _zone ?? ZoneArgs()) psi.ArgumentList.Add(a);
+            var log = new System.Text.StringBuilder();
+            var started = new ManualResetEventSlim();
+            _process = Process.Start(psi)!;
+            _process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data == null) return;
+                lock (log) log.AppendLine(e.Data);
+                if (e.Data.Contains("started", StringComparison.Ordinal)) started.Set();
+            };
+            _process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (log) log.AppendLine(e.Data); };
+            _process.BeginErrorReadLine();
+            _process.BeginOutputReadLine();
+            bool ok = started.Wait(TimeSpan.FromSeconds(10)) && !_process.HasExited;
+            lock (log) Log = log.ToString();
+            if (!ok)
+            {
+                try { if (!_process.HasExited) _process.Kill(); } catch (InvalidOperationException) { }
+                _process.WaitForExit(5000);
+                _process.Dispose();
+                _process = null;
+                return false;
+            }
+            Thread.Sleep(100); // it logs "started" just before its sockets are served
+            return true;
         }
 
         public void Dispose()
