@@ -165,23 +165,8 @@ print(json.dumps(out))
             using var nmg = Start();
             string home = Path.Combine(_dir, "home");
             Directory.CreateDirectory(home);
-            string mbox = Path.Combine(home, "delivered");
-            string rc = Path.Combine(home, ".fetchmailrc");
             int colon = nmg.Pop3.LastIndexOf(':');
-            File.WriteAllText(rc,
-                "set no syslog\n" +
-                "poll 127.0.0.1 with proto POP3 port " + nmg.Pop3.Substring(colon + 1) + " timeout 20\n" +
-                "  user \"alerts\" there with password \"al-secret\" is \"nobody\" here\n" +
-                "  options fetchall no sslcertck sslproto ''\n" +
-                "  mda \"cat >> " + mbox + "\"\n");
-            File.SetUnixFileMode(rc, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            var r = ProcessRunner.Run("/usr/bin/env", new[]
-            {
-                "HOME=" + home, fetchmail, "-f", rc, "-i", Path.Combine(home, ".fetchids"),
-                "--pidfile", Path.Combine(home, ".fetchmail.pid"), "--nodetach", "-v",
-            }, null, Deadline);
-            Assert.True(r.ExitCode == 0, "fetchmail exit " + r.ExitCode + "\n" + r.StdOut + r.StdErr);
-            string got = File.ReadAllText(mbox, Encoding.Latin1);
+            string got = Fetchmail.FetchAll(fetchmail, home, int.Parse(nmg.Pop3.Substring(colon + 1), System.Globalization.CultureInfo.InvariantCulture), "alerts", "al-secret", keep: false, Deadline);
             Assert.Contains("Subject: first", got);
             Assert.Contains("\n.leading dot", got);
             Assert.Contains("\n..two dots", got);

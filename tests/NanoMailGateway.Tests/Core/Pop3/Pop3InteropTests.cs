@@ -109,22 +109,7 @@ print(json.dumps(out))
             string home = Directory.CreateTempSubdirectory("nmg-fetchmail-").FullName;
             try
             {
-                string mbox = Path.Combine(home, "delivered");
-                string rc = Path.Combine(home, ".fetchmailrc");
-                File.WriteAllText(rc,
-                    "set no syslog\n" +
-                    "poll 127.0.0.1 with proto POP3 port " + server.Port + " timeout 20\n" +
-                    "  user \"alice\" there with password \"secret\" is \"nobody\" here\n" +
-                    "  options keep fetchall no sslcertck sslproto ''\n" +
-                    "  mda \"cat >> " + mbox + "\"\n");
-                File.SetUnixFileMode(rc, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                var r = ProcessRunner.Run("/usr/bin/env", new[]
-                {
-                    "HOME=" + home, fetchmail, "-f", rc, "-i", Path.Combine(home, ".fetchids"),
-                    "--pidfile", Path.Combine(home, ".fetchmail.pid"), "--nodetach", "-v",
-                }, null, Deadline);
-                Assert.True(r.ExitCode == 0, "fetchmail exit " + r.ExitCode + "\n" + r.StdOut + r.StdErr);
-                string got = File.ReadAllText(mbox, Encoding.Latin1);
+                string got = Fetchmail.FetchAll(fetchmail, home, server.Port, "alice", "secret", keep: true, Deadline);
                 Assert.Contains("Subject: first", got);
                 Assert.Contains("\n.leading dot", got);
                 Assert.Contains("\n..two dots", got);
