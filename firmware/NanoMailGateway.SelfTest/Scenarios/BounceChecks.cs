@@ -11,6 +11,7 @@
 using NanoMailGateway.Core.Bounce;
 using NanoMailGateway.Core.Delivery;
 using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Core.SmtpClient;
 
 namespace NanoMailGateway.SelfTest
 {

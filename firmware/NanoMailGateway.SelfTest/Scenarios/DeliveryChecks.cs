@@ -5,6 +5,7 @@
 
 using System;
 using NanoMailGateway.Core.Delivery;
+using NanoMailGateway.Core.SmtpClient;
 
 namespace NanoMailGateway.SelfTest
 {

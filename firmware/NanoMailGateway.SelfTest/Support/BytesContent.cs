@@ -4,6 +4,7 @@
 
 using NanoMailGateway.Core.SmtpClient;
 using NanoMailGateway.Core.Text;
+using NanoMailGateway.Core.Queue;
 
 namespace NanoMailGateway.SelfTest
 {

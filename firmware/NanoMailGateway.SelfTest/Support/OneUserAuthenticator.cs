@@ -1,11 +1,12 @@
-// IPop3Authenticator with one account, for the POP3 scenario.
+// IMailboxAuthenticator with one account, for the POP3 scenario.
 
 using NanoMailGateway.Core.Pop3;
+using NanoMailGateway.Core.Auth;
 
 namespace NanoMailGateway.SelfTest
 {
     /// <summary>Accepts exactly one user name (ASCII case ignored) and password.</summary>
-    public sealed class OneUserAuthenticator : IPop3Authenticator
+    public sealed class OneUserAuthenticator : IMailboxAuthenticator
     {
         private readonly string _user;
         private readonly string _password;

@@ -7,6 +7,7 @@
 using System.Collections;
 using NanoMailGateway.Core.Pop3;
 using NanoMailGateway.Core.Text;
+using NanoMailGateway.Core.Queue;
 
 namespace NanoMailGateway.SelfTest
 {

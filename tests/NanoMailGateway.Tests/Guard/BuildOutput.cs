@@ -31,6 +31,39 @@ namespace NanoMailGateway.Tests.Guard
             return new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         }
 
+        /// <summary>The Core libraries, one device assembly each (firmware/NAME/NAME.csproj), in dependency order.</summary>
+        public static readonly string[] CoreLibraries =
+        {
+            "NanoMailGateway.Core.Platform",
+            "NanoMailGateway.Core.Config",
+            "NanoMailGateway.Core.Queue",
+            "NanoMailGateway.Core.Dns",
+            "NanoMailGateway.Core.Smtp",
+            "NanoMailGateway.Core.Pop3",
+            "NanoMailGateway.Core.Delivery",
+            "NanoMailGateway.Core.Gateway",
+            "NanoMailGateway.Core.Simulation",
+        };
+
+        /// <summary>Path of the device flavour of one Core library.</summary>
+        public static string CoreLibrary(string name) => DeviceAssembly("firmware/" + name, name);
+
+        /// <summary>The board app as the board runs it (firmware/NanoMailGateway.Device builds it).</summary>
+        public static string BoardApp() => DeviceAssembly("firmware/NanoMailGateway.Device", "NanoMailGateway");
+
+        /// <summary>The self-test as the board runs it (firmware/NanoMailGateway.SelfTest.Device builds it).</summary>
+        public static string SelfTestApp() => DeviceAssembly("firmware/NanoMailGateway.SelfTest.Device", "NanoMailGateway.SelfTest");
+
+        /// <summary>Every assembly a board runs: the Core libraries, the board app and the self-test.</summary>
+        public static string[] AllDeviceAssemblies()
+        {
+            var all = new string[CoreLibraries.Length + 2];
+            for (int i = 0; i < CoreLibraries.Length; i++) all[i] = CoreLibrary(CoreLibraries[i]);
+            all[CoreLibraries.Length] = BoardApp();
+            all[CoreLibraries.Length + 1] = SelfTestApp();
+            return all;
+        }
+
         /// <summary>
         /// Path of a netstandard2.0 device-surface assembly built from
         /// <paramref name="projectDir"/> (relative to the repository root), in the tests' configuration.

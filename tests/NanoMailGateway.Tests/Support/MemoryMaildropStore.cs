@@ -8,6 +8,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using NanoMailGateway.Core.Pop3;
+using NanoMailGateway.Core.Queue;
 
 namespace NanoMailGateway.Tests.Support
 {

@@ -12,11 +12,12 @@ using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Pop3;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Emulator.Host;
+using NanoMailGateway.Core.Auth;
 
 namespace NanoMailGateway.Tests.Support
 {
     /// <summary>A table of user → password.</summary>
-    public sealed class TableAuthenticator : IPop3Authenticator
+    public sealed class TableAuthenticator : IMailboxAuthenticator
     {
         private readonly Dictionary<string, string> _users = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

@@ -12,12 +12,14 @@ using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Pop3;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Emulator.Host;
+using NanoMailGateway.Core.Auth;
+using NanoMailGateway.Core.Queue;
 
 namespace NanoMailGateway.Bench
 {
     public static class Pop3Bench
     {
-        private sealed class OneMessageStore : IMaildropStore, IMaildrop, IPop3Authenticator
+        private sealed class OneMessageStore : IMaildropStore, IMaildrop, IMailboxAuthenticator
         {
             private readonly byte[] _data;
             public OneMessageStore(byte[] data) { _data = data; }

@@ -9,6 +9,7 @@ using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Tests.Core.SmtpClient;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.Core.SmtpClient;
 
 namespace NanoMailGateway.Tests.Core.Bounce
 {

@@ -1,5 +1,6 @@
 using NanoMailGateway.Core.Delivery;
 using Xunit;
+using NanoMailGateway.Core.SmtpClient;
 
 namespace NanoMailGateway.Tests.Core.Delivery
 {

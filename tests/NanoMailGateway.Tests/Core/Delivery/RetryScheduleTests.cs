@@ -2,6 +2,7 @@ using System;
 using NanoMailGateway.Core.Delivery;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.Core.SmtpClient;
 
 namespace NanoMailGateway.Tests.Core.Delivery
 {

@@ -9,6 +9,7 @@ using NanoMailGateway.Core.Pop3;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.Core.Queue;
 
 namespace NanoMailGateway.Tests.Core.Pop3
 {

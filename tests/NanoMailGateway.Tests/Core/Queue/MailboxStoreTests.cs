@@ -27,7 +27,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             return m;
         }
 
-        private static string ReadAll(NanoMailGateway.Core.Pop3.IMaildrop d, int i)
+        private static string ReadAll(NanoMailGateway.Core.Queue.IMaildrop d, int i)
         {
             var buf = new byte[7];
             var sb = new System.Text.StringBuilder();

@@ -74,7 +74,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             var s = ClientHarness.Session(srv.Client, dataBufferSize: 16);
             Assert.True(s.Open());
             var r = s.Deliver(new NanoMailGateway.Core.Queue.Envelope("a@b.test"), ClientHarness.Rcpts("c@d.test"), new BytesContent(msg, chunk));
-            Assert.Equal(NanoMailGateway.Core.Delivery.DeliveryOutcome.Sent, r.Statuses[0].Outcome);
+            Assert.Equal(NanoMailGateway.Core.SmtpClient.DeliveryOutcome.Sent, r.Statuses[0].Outcome);
             Assert.Equal("Subject: dots\r\n\r\n..\r\n...\r\n..leading\r\nmid.dle\r\n....\r\n..\r\n.\r\n", Encoding.Latin1.GetString(srv.Messages[0]));
         }
     }

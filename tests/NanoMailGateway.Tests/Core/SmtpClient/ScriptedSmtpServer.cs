@@ -14,6 +14,7 @@ using NanoMailGateway.Core.Delivery;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.SmtpClient;
+using NanoMailGateway.Core.Queue;
 
 namespace NanoMailGateway.Tests.Core.SmtpClient
 {

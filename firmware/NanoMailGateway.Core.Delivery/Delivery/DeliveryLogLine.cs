@@ -1,0 +1,23 @@
+// The Postfix-style line logged for each recipient of each attempt (issue 6, Logs):
+//   <id>: to=<rcpt>, relay=host[ip]:port, delay=12, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as X)
+// "host said:" marks a remote reply, as in Postfix, so that the reader knows who spoke.
+
+using NanoMailGateway.Core.SmtpClient;
+
+namespace NanoMailGateway.Core.Delivery
+{
+    /// <summary>Formats the per-recipient delivery log line. Stateless.</summary>
+    public static class DeliveryLogLine
+    {
+        /// <summary>
+        /// The line for one recipient. <paramref name="relay"/> is "host[ip]:port" or "none";
+        /// <paramref name="delaySeconds"/> is the time since arrival.
+        /// </summary>
+        public static string Format(string queueId, string recipient, string relay, long delaySeconds, DeliveryStatus status)
+        {
+            string reason = status.IsRemoteReply ? "host " + relay + " said: " + status.Describe() : status.Text;
+            return queueId + ": to=<" + recipient + ">, relay=" + relay + ", delay=" + delaySeconds.ToString()
+                + ", dsn=" + status.EnhancedCode + ", status=" + status.StatusWord + " (" + reason + ")";
+        }
+    }
+}

@@ -1,0 +1,351 @@
+// The client side of one SMTP connection (RFC 5321 §3, §4): opens the session once
+// (implicit TLS, greeting, EHLO or HELO, STARTTLS, AUTH), then delivers messages one
+// after another (Deliver, in SmtpClientSession.Transaction.cs), then QUITs.
+//   - Greeting (§3.1, §4.3.2): 220 goes on; 4xx defers the attempt (the caller tries
+//     the next MX); 5xx fails it.
+//   - EHLO, HELO when EHLO gets a 5xx (§3.2); the EHLO reply's extensions are parsed.
+//   - STARTTLS (RFC 3207) when offered (Opportunistic) or demanded (StartTlsRequired);
+//     after the handshake, buffered plaintext is dropped and EHLO is sent again
+//     (RFC 3207 §4.2, CVE-2011-0411). An opportunistic handshake failure sets
+//     TlsHandshakeFailed so the caller retries that host in plaintext (Postfix "may").
+//   - AUTH PLAIN (RFC 4616, with initial response, RFC 4954 §4) or LOGIN, chosen from
+//     what EHLO offered; credentials only on a TLS connection; a failure is transient
+//     (a wrong password must never bounce mail).
+//   - 421 at any point (§3.8): everything still open is deferred and the connection closed.
+// Broken streams (reset, timeout, malformed or over-long replies) arrive as
+// ConnectionException from the seam and the reader and become transient values here.
+// Left out on purpose: SMTPUTF8, CHUNKING/BDAT, client certificates, other SASL
+// mechanisms (CRAM-MD5 and SCRAM need no TLS but our credentials go only over TLS).
+
+using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Text;
+
+namespace NanoMailGateway.Core.SmtpClient
+{
+    /// <summary>
+    /// One outbound SMTP connection. Usage: Open once; while <see cref="IsReady"/>, Deliver
+    /// any number of messages; then Quit (or Close). Used by one thread. The three buffers
+    /// stay owned by the caller (rent them from the pool) and must not be shared while the
+    /// session lives.
+    /// </summary>
+    public sealed partial class SmtpClientSession
+    {
+        private const string Component = "smtp";
+
+        private static readonly byte[] CmdEhlo = Ascii.GetBytes("EHLO ");
+        private static readonly byte[] CmdHelo = Ascii.GetBytes("HELO ");
+        private static readonly byte[] CmdStartTls = Ascii.GetBytes("STARTTLS");
+        private static readonly byte[] CmdAuthPlain = Ascii.GetBytes("AUTH PLAIN ");
+        private static readonly byte[] CmdAuthLogin = Ascii.GetBytes("AUTH LOGIN");
+        private static readonly byte[] CmdQuit = Ascii.GetBytes("QUIT");
+
+        private readonly ITlsProvider? _tls;
+        private readonly SmtpClientOptions _options;
+        private readonly IClock _clock;
+        private readonly ILog _log;
+        private readonly int _sessionId;
+        private readonly SmtpReplyReader _reader;
+        private readonly SmtpCommandWriter _writer;
+        private readonly byte[] _data;
+        private readonly DotStuffer _stuffer = new DotStuffer();
+        private readonly EhloExtensions _extensions = new EhloExtensions();
+        private IConnection _connection;
+        private bool _closed;
+        private string _stage = "connecting";
+
+        /// <summary>Creates a session on a connected <paramref name="connection"/> to <paramref name="serverName"/>.</summary>
+        /// <param name="connection">A fresh TCP connection; the session owns it from now on.</param>
+        /// <param name="tls">TLS provider, or null when TLS is impossible (then only TlsMode None/Opportunistic work).</param>
+        /// <param name="serverName">The MX or smarthost name: TLS SNI and certificate name, logs, Remote-MTA.</param>
+        /// <param name="options">Settings; not changed afterwards.</param>
+        /// <param name="replyBuffer">Receive buffer, at least 514 bytes.</param>
+        /// <param name="sendBuffer">Command and DATA output buffer, at least 1024 bytes.</param>
+        /// <param name="dataBuffer">Buffer for reading the message from the queue, any size (1 KB or more is sensible).</param>
+        /// <param name="clock">Deadlines.</param>
+        /// <param name="log">Event log.</param>
+        /// <param name="sessionId">Number for log lines.</param>
+        public SmtpClientSession(IConnection connection, ITlsProvider? tls, string serverName, SmtpClientOptions options,
+            byte[] replyBuffer, byte[] sendBuffer, byte[] dataBuffer, IClock clock, ILog log, int sessionId)
+        {
+            _connection = connection;
+            _tls = tls;
+            ServerName = serverName;
+            _options = options;
+            _clock = clock;
+            _log = log;
+            _sessionId = sessionId;
+            _reader = new SmtpReplyReader(connection, replyBuffer, clock, options.MaxReplyBytes, options.MaxReplyLines);
+            _writer = new SmtpCommandWriter(connection, sendBuffer);
+            _data = dataBuffer;
+        }
+
+        /// <summary>The server's name as given.</summary>
+        public string ServerName { get; }
+
+        /// <summary>The server's address.</summary>
+        public string RemoteAddress => _connection.RemoteAddress;
+
+        /// <summary>True after a successful Open and until the connection is lost or closed.</summary>
+        public bool IsReady { get; private set; }
+
+        /// <summary>Why Open failed (or why the session stopped being ready), else null.</summary>
+        public DeliveryStatus? Failure { get; private set; }
+
+        /// <summary>True when an opportunistic STARTTLS handshake failed: retry this host with TlsMode None.</summary>
+        public bool TlsHandshakeFailed { get; private set; }
+
+        /// <summary>True when the connection runs over TLS.</summary>
+        public bool IsSecure => _connection.IsSecure;
+
+        /// <summary>True after a successful AUTH.</summary>
+        public bool Authenticated { get; private set; }
+
+        /// <summary>What the server announced in its (last) EHLO reply; None after HELO.</summary>
+        public SmtpCapabilities Capabilities => _extensions.Capabilities;
+
+        /// <summary>The server's SIZE limit in bytes, or 0 for none (RFC 1870).</summary>
+        public long ServerMaxSize => _extensions.MaxSize;
+
+        /// <summary>
+        /// Runs implicit TLS, the greeting, EHLO/HELO, STARTTLS and AUTH. Returns true when
+        /// messages can be delivered; otherwise <see cref="Failure"/> says why and the
+        /// connection is closed. Never throws for network or protocol trouble.
+        /// </summary>
+        public bool Open()
+        {
+            try
+            {
+                if (_options.TlsMode == SmtpTlsMode.Implicit)
+                {
+                    _stage = "performing the TLS handshake";
+                    if (!Handshake()) return false;
+                }
+                _stage = "receiving the initial server greeting";
+                int code = _reader.ReadReply(_options.GreetingTimeoutMs, null);
+                if (code != 220)
+                {
+                    // RFC 5321 §3.1: a 554 greeting still expects QUIT; a 421 closes at once.
+                    return FailOpen(FromReply(), code != 421);
+                }
+                if (!Hello()) return false;
+                if (!StartTlsIfWanted()) return false;
+                if (_options.User != null && !Authenticate()) return false;
+                IsReady = true;
+                return true;
+            }
+            catch (ConnectionException e)
+            {
+                Failure = Lost(e);
+                CloseConnection();
+                return false;
+            }
+        }
+
+        /// <summary>Ends the session politely (QUIT, RFC 5321 §4.1.1.10) and closes the connection. Never throws.</summary>
+        public void Quit()
+        {
+            if (_closed) return;
+            try
+            {
+                _stage = "sending QUIT";
+                _writer.Append(CmdQuit);
+                _writer.EndLine();
+                _writer.Flush(_options.CommandTimeoutMs);
+                _reader.ReadReply(_options.CommandTimeoutMs, null);
+            }
+            catch (ConnectionException)
+            {
+                // The server may close before answering QUIT: nothing is lost.
+            }
+            CloseConnection();
+        }
+
+        /// <summary>Closes the connection without QUIT. Never throws.</summary>
+        public void Close()
+        {
+            CloseConnection();
+        }
+
+        /// <summary>EHLO, or HELO when EHLO is refused with 5xx (RFC 5321 §3.2).</summary>
+        private bool Hello()
+        {
+            _stage = "performing the EHLO handshake";
+            _extensions.Clear();
+            SendCommand(CmdEhlo, _options.HeloName);
+            int code = _reader.ReadReply(_options.CommandTimeoutMs, _extensions);
+            if (code / 100 == 2) return true;
+            _extensions.Clear();
+            if (code / 100 != 5) return FailOpen(FromReply(), code != 421);
+            _stage = "performing the HELO handshake";
+            SendCommand(CmdHelo, _options.HeloName);
+            code = _reader.ReadReply(_options.CommandTimeoutMs, null);
+            if (code / 100 == 2) return true;
+            return FailOpen(FromReply(), code != 421);
+        }
+
+        /// <summary>STARTTLS per the TLS mode (RFC 3207). Returns false when the attempt must stop.</summary>
+        private bool StartTlsIfWanted()
+        {
+            SmtpTlsMode mode = _options.TlsMode;
+            if (mode == SmtpTlsMode.None || mode == SmtpTlsMode.Implicit) return true;
+            bool offered = _extensions.Has(SmtpCapabilities.StartTls);
+            if (mode == SmtpTlsMode.Opportunistic && (!offered || _tls == null)) return true;
+            if (!offered) return FailOpen(DeliveryStatus.LocalTransient("4.7.4", "TLS is required, but was not offered by host " + ServerName), true);
+            if (_tls == null) return FailOpen(DeliveryStatus.LocalTransient("4.7.5", "TLS is required, but no TLS provider is configured"), true);
+            _stage = "sending STARTTLS";
+            SendCommand(CmdStartTls, null);
+            int code = _reader.ReadReply(_options.CommandTimeoutMs, null);
+            if (code != 220)
+            {
+                if (code == 421 || mode == SmtpTlsMode.StartTlsRequired)
+                {
+                    return FailOpen(Deferred(FromReply(), ""), code != 421);
+                }
+                _log.Write(Component, _sessionId, ServerName + "[" + RemoteAddress + "]: STARTTLS refused (" + code.ToString() + "), continuing in plaintext");
+                return true;
+            }
+            _stage = "performing the TLS handshake";
+            if (!Handshake()) return false;
+            return Hello();   // RFC 3207 §4.2: forget what EHLO said in plaintext and ask again.
+        }
+
+        /// <summary>Runs the client TLS handshake and switches reader and writer to the secure connection.</summary>
+        private bool Handshake()
+        {
+            if (_tls == null) return FailOpen(DeliveryStatus.LocalTransient("4.7.5", "implicit TLS needs a TLS provider"), false);
+            IConnection secured;
+            try
+            {
+                secured = _tls.AuthenticateAsClient(_connection, ServerName, _options.VerifyCertificate, _options.TlsHandshakeTimeoutMs);
+            }
+            catch (ConnectionException e)
+            {
+                TlsHandshakeFailed = _options.TlsMode == SmtpTlsMode.Opportunistic;
+                _log.Write(Component, _sessionId, ServerName + "[" + RemoteAddress + "]: TLS handshake failed: " + e.Message);
+                return FailOpen(DeliveryStatus.LocalTransient("4.7.5", "TLS handshake with " + ServerName + " failed: " + e.Message), false);
+            }
+            _connection = secured;
+            _reader.Reset(secured);   // CVE-2011-0411: nothing read before the handshake counts.
+            _writer.Reset(secured);
+            _log.Write(Component, _sessionId, "TLS connection established to " + ServerName + "[" + RemoteAddress + "]");
+            return true;
+        }
+
+        /// <summary>AUTH PLAIN or LOGIN (RFC 4954). Any failure is transient (issue 6: never a bounce).</summary>
+        private bool Authenticate()
+        {
+            _stage = "authenticating";
+            if (!_connection.IsSecure)
+            {
+                // Credentials never cross the wire in plaintext.
+                return FailOpen(DeliveryStatus.LocalTransient("4.7.0", "not sending credentials to " + ServerName + " without TLS"), true);
+            }
+            bool plain = _extensions.Has(SmtpCapabilities.AuthPlain);
+            if (!plain && !_extensions.Has(SmtpCapabilities.AuthLogin))
+            {
+                return FailOpen(DeliveryStatus.LocalTransient("4.7.0", "host " + ServerName + " offers no AUTH PLAIN or LOGIN"), true);
+            }
+            byte[] user = Utf8.GetBytes(_options.User ?? "");
+            byte[] password = Utf8.GetBytes(_options.Password ?? "");
+            int code;
+            if (plain)
+            {
+                // RFC 4616 §2: message = [authzid] NUL authcid NUL passwd.
+                byte[] message = new byte[user.Length + password.Length + 2];
+                System.Array.Copy(user, 0, message, 1, user.Length);
+                System.Array.Copy(password, 0, message, user.Length + 2, password.Length);
+                SendCommand(CmdAuthPlain, System.Convert.ToBase64String(message));
+                code = _reader.ReadReply(_options.CommandTimeoutMs, null);
+            }
+            else
+            {
+                SendCommand(CmdAuthLogin, null);
+                code = _reader.ReadReply(_options.CommandTimeoutMs, null);
+                if (code == 334)
+                {
+                    SendCommand(null, System.Convert.ToBase64String(user));
+                    code = _reader.ReadReply(_options.CommandTimeoutMs, null);
+                }
+                if (code == 334)
+                {
+                    SendCommand(null, System.Convert.ToBase64String(password));
+                    code = _reader.ReadReply(_options.CommandTimeoutMs, null);
+                }
+            }
+            if (code == 235)
+            {
+                Authenticated = true;
+                return true;
+            }
+            DeliveryStatus reply = FromReply();
+            _log.Write(Component, _sessionId, "SASL authentication failed; server " + ServerName + "[" + RemoteAddress + "] said: " + reply.Describe());
+            // Deferred, never bounced: the class becomes 4 (RFC 3463 §3.1) whatever the server said.
+            // A 334 here is a challenge we cannot answer: closing cancels the exchange (RFC 4954 §4).
+            return FailOpen(Deferred(reply, "SASL authentication failed: "), code != 421 && code != 334);
+        }
+
+        /// <summary>Buffers and sends "verb[argument]CRLF".</summary>
+        private void SendCommand(byte[]? verb, string? argument)
+        {
+            if (verb != null) _writer.Append(verb);
+            if (argument != null)
+            {
+                if (!_writer.EnsureRoom(argument.Length + 2, _options.CommandTimeoutMs))
+                {
+                    throw new ConnectionException("command longer than the send buffer", 0);
+                }
+                _writer.Append(argument);
+            }
+            _writer.EndLine();
+            _writer.Flush(_options.CommandTimeoutMs);
+        }
+
+        /// <summary>Records an Open failure, says QUIT when the server still listens, and closes.</summary>
+        private bool FailOpen(DeliveryStatus status, bool sayQuit)
+        {
+            Failure = status;
+            IsReady = false;
+            if (sayQuit && !_closed) Quit();
+            CloseConnection();
+            return false;
+        }
+
+        /// <summary>A status from the last reply read: 2xx sent, 4xx transient, 5xx permanent,
+        /// anything else (a 3xx out of place) transient.</summary>
+        private DeliveryStatus FromReply()
+        {
+            int code = _reader.Code;
+            DeliveryOutcome outcome = code / 100 == 2 ? DeliveryOutcome.Sent
+                : code / 100 == 5 ? DeliveryOutcome.Permanent : DeliveryOutcome.Transient;
+            string enhanced = _reader.EnhancedCode;
+            if (code / 100 == 3) enhanced = "4.5.0";   // RFC 3463: X.5.0 other protocol status
+            return new DeliveryStatus(outcome, code, enhanced, _reader.Text);
+        }
+
+        /// <summary>The same reply as a transient status with class 4 (RFC 3463 §3.1): for refusals
+        /// that must defer, never bounce (a required STARTTLS, AUTH).</summary>
+        private static DeliveryStatus Deferred(DeliveryStatus reply, string prefix)
+        {
+            return new DeliveryStatus(DeliveryOutcome.Transient, reply.ReplyCode, "4" + reply.EnhancedCode.Substring(1), prefix + reply.Text);
+        }
+
+        /// <summary>The transient status for a broken or timed-out connection (RFC 3463 4.4.2).</summary>
+        private DeliveryStatus Lost(ConnectionException e)
+        {
+            // Postfix's wording: "lost connection with host[ip] while ..." / "conversation with host[ip] timed out while ...".
+            string text = e.ErrorCode == ConnectionException.TimedOut
+                ? "conversation with " + ServerName + "[" + RemoteAddress + "] timed out while " + _stage
+                : "lost connection with " + ServerName + "[" + RemoteAddress + "] while " + _stage;
+            _log.Write(Component, _sessionId, text + ": " + e.Message);
+            return DeliveryStatus.LocalTransient("4.4.2", text);
+        }
+
+        private void CloseConnection()
+        {
+            IsReady = false;
+            if (_closed) return;
+            _closed = true;
+            _connection.Close();
+        }
+    }
+}
