@@ -153,7 +153,21 @@ namespace NanoMailGateway.Core.Listener
                         continue;
                     }
                     if (c == null) return;
-                    Dispatch(c);
+                    try
+                    {
+                        Dispatch(c);
+                    }
+                    catch (Exception e)
+                    {
+                        // On the nanoFramework interpreter an exception that leaves a thread's
+                        // method ends that thread silently while the program lives on, so an
+                        // escape here would be a gateway that stops answering without a word
+                        // (ARCHITECTURE.md, Device rules). On a board Dispatch can fail when the
+                        // heap cannot hold one more thread: drop this connection, keep listening.
+                        _log.Write(_factory.Component, 0, "connect from " + c.RemoteAddress + ": dropped, " + e.Message);
+                        c.Close();
+                        Thread.Sleep(100);
+                    }
                 }
             }
             finally
@@ -192,7 +206,19 @@ namespace NanoMailGateway.Core.Listener
                 _threads[slot] = t;
                 _accepted++;
             }
-            t.Start();
+            try
+            {
+                t.Start();
+            }
+            catch (Exception)
+            {
+                // No thread: end the session here (it closes the connection and returns its
+                // buffers, ISession.Run after Abort) and free the slot, then let AcceptLoop log.
+                session.Abort();
+                session.Run();
+                Release(slot);
+                throw;
+            }
         }
 
         private int FindSlot()

@@ -119,6 +119,39 @@ namespace NanoMailGateway.Tests.Core.Listener
             Assert.Equal(0, h.Pool.InUse);
         }
 
+        // Wraps a real factory; its first TryCreate throws as a board's would when the heap
+        // cannot hold one more session.
+        private sealed class FailingOnceFactory : ISessionFactory
+        {
+            private readonly ISessionFactory _inner;
+            private int _calls;
+            public FailingOnceFactory(ISessionFactory inner) { _inner = inner; }
+            public string Component => _inner.Component;
+            public ISession? TryCreate(IConnection connection, int sessionId)
+            {
+                if (Interlocked.Increment(ref _calls) == 1) throw new OutOfMemoryException("no heap for a session");
+                return _inner.TryCreate(connection, sessionId);
+            }
+            public void Refuse(IConnection connection) => _inner.Refuse(connection);
+        }
+
+        [Fact]
+        public void AFailedDispatchDropsThatConnectionAndTheListenerKeepsAccepting()
+        {
+            // On the interpreter an exception leaving the accept thread would end it silently.
+            var h = new SmtpHarness();
+            var l = new QueueListener();
+            var listener = new ConnectionListener(l, new FailingOnceFactory(h.CreateServer()), 2, h.Log);
+            listener.Start();
+            var dropped = Dial(l);
+            Assert.True(ClosedSoon(dropped));
+            var next = Dial(l);
+            Assert.StartsWith("220 ", Read(next));
+            Assert.True(h.Log.Contains("dropped, no heap for a session"));
+            Assert.True(listener.Stop(300));
+            Assert.Equal(0, h.Pool.InUse);
+        }
+
         [Fact]
         public void SessionWithoutBuffersIsRefused()
         {
