@@ -1,10 +1,14 @@
-// Finds the assemblies the runtime guard reads: the device-surface builds that the test
-// project builds first (ProjectReference with ReferenceOutputAssembly=false). A missing
-// file is a failure, never a skip: a guard that silently reads nothing guards nothing.
+// Finds the assemblies the runtime guard and the bytecode budget read: the device-surface
+// builds that the test project builds first (ProjectReference with
+// ReferenceOutputAssembly=false), and nanoFramework's mscorlib they compile against. A
+// missing file is a failure, never a skip: a guard that silently reads nothing guards
+// nothing. The budget bench compiles this file too, and asks for Debug and Release paths
+// whether or not they exist.
 
 using System;
 using System.IO;
 using System.Reflection;
+using System.Text.Json;
 
 namespace NanoMailGateway.Tests.Guard
 {
@@ -57,10 +61,21 @@ namespace NanoMailGateway.Tests.Guard
         /// <summary>Every assembly a board runs: the Core libraries, the board app and the self-test.</summary>
         public static string[] AllDeviceAssemblies()
         {
+            string[] all = AllDeviceAssemblies(Configuration());
+            foreach (string path in all) RequireBuilt(path);
+            return all;
+        }
+
+        /// <summary>
+        /// Paths of every assembly a board runs as built in <paramref name="configuration"/>,
+        /// whether or not they exist (the benchmarks look for Debug and Release alike).
+        /// </summary>
+        public static string[] AllDeviceAssemblies(string configuration)
+        {
             var all = new string[CoreLibraries.Length + 2];
-            for (int i = 0; i < CoreLibraries.Length; i++) all[i] = CoreLibrary(CoreLibraries[i]);
-            all[CoreLibraries.Length] = BoardApp();
-            all[CoreLibraries.Length + 1] = SelfTestApp();
+            for (int i = 0; i < CoreLibraries.Length; i++) all[i] = DeviceAssembly("firmware/" + CoreLibraries[i], CoreLibraries[i], configuration);
+            all[CoreLibraries.Length] = DeviceAssembly("firmware/NanoMailGateway.Device", "NanoMailGateway", configuration);
+            all[CoreLibraries.Length + 1] = DeviceAssembly("firmware/NanoMailGateway.SelfTest.Device", "NanoMailGateway.SelfTest", configuration);
             return all;
         }
 
@@ -71,7 +86,40 @@ namespace NanoMailGateway.Tests.Guard
         /// <exception cref="FileNotFoundException">it was not built.</exception>
         public static string DeviceAssembly(string projectDir, string assemblyName)
         {
-            string path = Path.Combine(RepoRoot(), projectDir, "bin", Configuration(), "netstandard2.0", assemblyName + ".dll");
+            return RequireBuilt(DeviceAssembly(projectDir, assemblyName, Configuration()));
+        }
+
+        /// <summary>Path of a device-surface assembly in <paramref name="configuration"/>, built or not.</summary>
+        public static string DeviceAssembly(string projectDir, string assemblyName, string configuration)
+        {
+            return Path.Combine(RepoRoot(), projectDir, "bin", configuration, "netstandard2.0", assemblyName + ".dll");
+        }
+
+        /// <summary>
+        /// The mscorlib.dll the device flavours compile against, in the nanoFramework.CoreLibrary
+        /// package as restored for firmware/NanoMailGateway.Core.Platform (its project.assets.json
+        /// names the package folder and version, so a custom NUGET_PACKAGES is followed).
+        /// </summary>
+        /// <exception cref="FileNotFoundException">the device flavour was not restored.</exception>
+        public static string NanoMscorlib()
+        {
+            string assets = Path.Combine(RepoRoot(), "firmware", "NanoMailGateway.Core.Platform", "obj", "project.assets.json");
+            if (!File.Exists(assets)) throw new FileNotFoundException("not restored: " + assets + " (run dotnet build at the repository root)", assets);
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(assets));
+            foreach (JsonProperty folder in doc.RootElement.GetProperty("packageFolders").EnumerateObject())
+            {
+                foreach (JsonProperty library in doc.RootElement.GetProperty("libraries").EnumerateObject())
+                {
+                    if (!library.Name.StartsWith("nanoFramework.CoreLibrary/", StringComparison.OrdinalIgnoreCase)) continue;
+                    string dll = Path.Combine(folder.Name, library.Value.GetProperty("path").GetString()!, "lib", "mscorlib.dll");
+                    if (File.Exists(dll)) return dll;
+                }
+            }
+            throw new FileNotFoundException("nanoFramework.CoreLibrary's mscorlib.dll not found through " + assets);
+        }
+
+        private static string RequireBuilt(string path)
+        {
             if (!File.Exists(path)) throw new FileNotFoundException("device-surface assembly not built: " + path + " (run dotnet build at the repository root)", path);
             return path;
         }

@@ -128,52 +128,13 @@ namespace NanoMailGateway.Tests.Guard
         {
             while (il.RemainingBytes > 0)
             {
-                int code = il.ReadByte();
-                if (code == 0xFE) code = 0xFE00 | il.ReadByte();
-                if (!IlOperands.TryGetValue(code, out OperandType operand))
-                {
-                    throw new BadImageFormatException("unknown IL opcode 0x" + code.ToString("X"));
-                }
-                if (code == (int)ILOpCode.Localloc)
+                IlInstruction ins = IlInstruction.Read(ref il);
+                if (ins.Code == (int)ILOpCode.Localloc)
                 {
                     Report(GuardConstruct.Pointer, "stackalloc (localloc)");
                 }
-                switch (operand)
-                {
-                    case OperandType.InlineNone:
-                        break;
-                    case OperandType.ShortInlineBrTarget:
-                    case OperandType.ShortInlineI:
-                    case OperandType.ShortInlineVar:
-                        il.ReadByte();
-                        break;
-                    case OperandType.InlineVar:
-                        il.ReadInt16();
-                        break;
-                    case OperandType.InlineBrTarget:
-                    case OperandType.InlineI:
-                    case OperandType.ShortInlineR:
-                    case OperandType.InlineString:
-                        il.ReadInt32();
-                        break;
-                    case OperandType.InlineI8:
-                    case OperandType.InlineR:
-                        il.ReadInt64();
-                        break;
-                    case OperandType.InlineSwitch:
-                        int n = il.ReadInt32();
-                        for (int i = 0; i < n; i++) il.ReadInt32();
-                        break;
-                    case OperandType.InlineField:
-                    case OperandType.InlineMethod:
-                    case OperandType.InlineTok:
-                    case OperandType.InlineType:
-                    case OperandType.InlineSig:
-                        CheckToken(il.ReadInt32());
-                        break;
-                    default:
-                        throw new BadImageFormatException("unexpected operand type " + operand);
-                }
+                // A user string (ldstr) is no member or type: nothing to check.
+                if (ins.Token != 0 && ins.Operand != OperandType.InlineString) CheckToken(ins.Token);
             }
         }
 
@@ -336,36 +297,8 @@ namespace NanoMailGateway.Tests.Guard
             return h.Kind.ToString();
         }
 
-        internal string TypeName(TypeDefinitionHandle h)
-        {
-            TypeDefinition t = _md.GetTypeDefinition(h);
-            string name = _md.GetString(t.Name);
-            if (!t.GetDeclaringType().IsNil) return TypeName(t.GetDeclaringType()) + "+" + name;
-            string ns = _md.GetString(t.Namespace);
-            return ns.Length == 0 ? name : ns + "." + name;
-        }
+        internal string TypeName(TypeDefinitionHandle h) => MetadataNames.TypeName(_md, h);
 
-        internal string TypeName(TypeReferenceHandle h)
-        {
-            TypeReference t = _md.GetTypeReference(h);
-            string name = _md.GetString(t.Name);
-            if (t.ResolutionScope.Kind == HandleKind.TypeReference) return TypeName((TypeReferenceHandle)t.ResolutionScope) + "+" + name;
-            string ns = _md.GetString(t.Namespace);
-            return ns.Length == 0 ? name : ns + "." + name;
-        }
-
-        /// <summary>Operand type per IL opcode (one byte, or 0xFExx for two bytes), from System.Reflection.Emit.</summary>
-        private static readonly Dictionary<int, OperandType> IlOperands = BuildOperandTable();
-
-        private static Dictionary<int, OperandType> BuildOperandTable()
-        {
-            var table = new Dictionary<int, OperandType>();
-            foreach (FieldInfo fi in typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
-            {
-                var op = (OpCode)fi.GetValue(null)!;
-                table[(ushort)op.Value] = op.OperandType;
-            }
-            return table;
-        }
+        internal string TypeName(TypeReferenceHandle h) => MetadataNames.TypeName(_md, h);
     }
 }

@@ -17,6 +17,7 @@ namespace NanoMailGateway.Bench
 
         private static readonly Bench[] Benches =
         {
+            new Bench("budget", "bytecode and string-table estimate of every device assembly against the 48 KB budget", BudgetBench.Run),
             new Bench("config", "config parse cost and buffer budget per board", ConfigBench.Run),
             new Bench("delivery", "delivered messages/s to smtp-sink through the agent and bytes allocated per message", DeliveryBench.Run),
             new Bench("dns", "bytes allocated per MX lookup, cached and uncached", DnsBench.Run),
