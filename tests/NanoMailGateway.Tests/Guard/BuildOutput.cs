@@ -66,6 +66,16 @@ namespace NanoMailGateway.Tests.Guard
             return all;
         }
 
+        /// <summary>Names of every assembly a board runs, in the order of <see cref="AllDeviceAssemblies(string)"/>.</summary>
+        public static string[] DeviceAssemblyNames()
+        {
+            var names = new string[CoreLibraries.Length + 2];
+            CoreLibraries.CopyTo(names, 0);
+            names[CoreLibraries.Length] = "NanoMailGateway";
+            names[CoreLibraries.Length + 1] = "NanoMailGateway.SelfTest";
+            return names;
+        }
+
         /// <summary>
         /// Paths of every assembly a board runs as built in <paramref name="configuration"/>,
         /// whether or not they exist (the benchmarks look for Debug and Release alike).
