@@ -8,7 +8,10 @@
 //     custom attribute constructors on instantiated types),
 //   - multi-dimensional arrays (ELEMENT_TYPE_ARRAY, as opposed to SZARRAY),
 //   - pointers (PTR, FNPTR, pinned locals of `fixed`, `localloc` of stackalloc,
-//     TypedReference of __makeref).
+//     TypedReference of __makeref),
+//   - string arrays whose slots the interpreter leaves as typed empty strings instead of
+//     null: every `newarr System.String` but StringArray.New and initializers that store
+//     every slot at once (StringArrayRule says exactly which).
 // Compiler-generated code counts as much as ours: closures, display classes, embedded
 // attributes and state machines are scanned like any other type, and every method body
 // is walked for the tokens its IL uses, so a finding names the method that caused it.
@@ -20,7 +23,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
-using System.Reflection;
 using System.Reflection.Emit;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
@@ -36,6 +38,7 @@ namespace NanoMailGateway.Tests.Guard
         private readonly List<GuardFinding> _findings = new();
         private readonly HashSet<GuardFinding> _seen = new();
         private readonly SignatureNamer _namer;
+        private readonly StringArrayRule _stringArrays;
         private string _where = "";
 
         private RuntimeGuard(PEReader pe)
@@ -43,6 +46,7 @@ namespace NanoMailGateway.Tests.Guard
             _pe = pe;
             _md = pe.GetMetadataReader();
             _namer = new SignatureNamer(this);
+            _stringArrays = new StringArrayRule(_md);
         }
 
         /// <summary>Scans the assembly at <paramref name="path"/> and returns every finding (empty = clean).</summary>
@@ -120,60 +124,24 @@ namespace NanoMailGateway.Tests.Guard
                 StandaloneSignature locals = _md.GetStandaloneSignature(body.LocalSignature);
                 locals.DecodeLocalSignature(_namer, null);
             }
-            ScanIl(body.GetILReader());
+            ScanIl(mh, body);
         }
 
-        /// <summary>Walks the IL of one body and checks every token it uses.</summary>
-        private void ScanIl(BlobReader il)
+        /// <summary>Walks the IL of one body: checks every token it uses and every string array it makes.</summary>
+        private void ScanIl(MethodDefinitionHandle mh, MethodBodyBlock block)
         {
-            while (il.RemainingBytes > 0)
+            List<IlInstruction> body = IlInstruction.Decode(block.GetILReader());
+            foreach (IlInstruction ins in body)
             {
-                int code = il.ReadByte();
-                if (code == 0xFE) code = 0xFE00 | il.ReadByte();
-                if (!IlOperands.TryGetValue(code, out OperandType operand))
-                {
-                    throw new BadImageFormatException("unknown IL opcode 0x" + code.ToString("X"));
-                }
-                if (code == (int)ILOpCode.Localloc)
-                {
-                    Report(GuardConstruct.Pointer, "stackalloc (localloc)");
-                }
-                switch (operand)
-                {
-                    case OperandType.InlineNone:
-                        break;
-                    case OperandType.ShortInlineBrTarget:
-                    case OperandType.ShortInlineI:
-                    case OperandType.ShortInlineVar:
-                        il.ReadByte();
-                        break;
-                    case OperandType.InlineVar:
-                        il.ReadInt16();
-                        break;
-                    case OperandType.InlineBrTarget:
-                    case OperandType.InlineI:
-                    case OperandType.ShortInlineR:
-                    case OperandType.InlineString:
-                        il.ReadInt32();
-                        break;
-                    case OperandType.InlineI8:
-                    case OperandType.InlineR:
-                        il.ReadInt64();
-                        break;
-                    case OperandType.InlineSwitch:
-                        int n = il.ReadInt32();
-                        for (int i = 0; i < n; i++) il.ReadInt32();
-                        break;
-                    case OperandType.InlineField:
-                    case OperandType.InlineMethod:
-                    case OperandType.InlineTok:
-                    case OperandType.InlineType:
-                    case OperandType.InlineSig:
-                        CheckToken(il.ReadInt32());
-                        break;
-                    default:
-                        throw new BadImageFormatException("unexpected operand type " + operand);
-                }
+                if (ins.Is(OpCodes.Localloc)) Report(GuardConstruct.Pointer, "stackalloc (localloc)");
+                if (ins.HasToken) CheckToken(ins.Operand);
+            }
+            if (_stringArrays.IsHelper(mh)) return;
+            foreach (int offset in _stringArrays.Unfilled(body, block))
+            {
+                Report(GuardConstruct.StringArrayWithoutNullSlots, "new string array at IL_" + offset.ToString("X4")
+                    + " whose slots are not all stored at once: on the device an unstored slot is not null (make it with "
+                    + StringArrayRule.HelperType + "." + StringArrayRule.HelperMethod + ")");
             }
         }
 
@@ -352,20 +320,6 @@ namespace NanoMailGateway.Tests.Guard
             if (t.ResolutionScope.Kind == HandleKind.TypeReference) return TypeName((TypeReferenceHandle)t.ResolutionScope) + "+" + name;
             string ns = _md.GetString(t.Namespace);
             return ns.Length == 0 ? name : ns + "." + name;
-        }
-
-        /// <summary>Operand type per IL opcode (one byte, or 0xFExx for two bytes), from System.Reflection.Emit.</summary>
-        private static readonly Dictionary<int, OperandType> IlOperands = BuildOperandTable();
-
-        private static Dictionary<int, OperandType> BuildOperandTable()
-        {
-            var table = new Dictionary<int, OperandType>();
-            foreach (FieldInfo fi in typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
-            {
-                var op = (OpCode)fi.GetValue(null)!;
-                table[(ushort)op.Value] = op.OperandType;
-            }
-            return table;
         }
     }
 }
