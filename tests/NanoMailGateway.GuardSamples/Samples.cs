@@ -139,6 +139,35 @@ namespace NanoMailGateway.GuardSamples
     {
     }
 
+    /// <summary>A sized string array: its slots are typed empty strings on the device, not null.</summary>
+    public static class BadStringArray
+    {
+        public static string[] Make(int n) => new string[n];
+    }
+
+    /// <summary>A sized string array that a loop fills before any read: still not StringArray.New.</summary>
+    public static class BadStringArrayFilledByLoop
+    {
+        public static string[] Copy(string[] from)
+        {
+            string[] to = new string[from.Length];
+            for (int i = 0; i < to.Length; i++) to[i] = from[i];
+            return to;
+        }
+    }
+
+    /// <summary>A null in an initializer: the compiler stores nothing for it, so slot 0 keeps what newarr made.</summary>
+    public static class BadStringArrayNullElement
+    {
+        public static string?[] Make(string last) => new string?[] { null, last };
+    }
+
+    /// <summary>An empty string array: no slot to read, but it too must come from StringArray.New.</summary>
+    public static class BadEmptyStringArray
+    {
+        public static string[] Make() => new string[0];
+    }
+
     /// <summary>Non-generic delegate used by the clean sample.</summary>
     public delegate int CleanCallback(int value);
 
@@ -195,6 +224,27 @@ namespace NanoMailGateway.GuardSamples
             int tag = word switch { "alpha" => 1, "beta" => 2, "gamma" => 3, "delta" => 4, "epsilon" => 5, "zeta" => 6, "eta" => 7, _ => 0 };
             return Add(pair[1]) + text.Length + tag;
         }
+    }
+
+    /// <summary>String arrays whose every slot the compiler stores at once: initializers
+    /// (a field's, a local's, with computed and conditional elements), a collection
+    /// expression, params arguments and a concatenation of more than four strings, which
+    /// the compiler passes to String.Concat as an array.</summary>
+    public static class CleanStringArrays
+    {
+        private static readonly string[] Days = { "Sun", "Mon", "Tue" };
+
+        public static string Pick(string? word, int n, CleanPoint p)
+        {
+            string[] local = { word ?? "none", n > 0 ? "positive" : "other", Days[n & 1], n.ToString() };
+            string[] expression = [word ?? "", Describe(p, local), local[0]];
+            string[] nested = { string.Concat(new string[] { "a", word ?? "", "b", local[1], "c" }), Join(Days[0], Days[1]) };
+            return "n=" + n.ToString() + " w=" + word + " x=" + p.X.ToString() + " y=" + (p.Y > 0 ? "up" : "down") + expression[1] + nested[0];
+        }
+
+        private static string Describe(CleanPoint p, string[] names) => names[p.X % names.Length];
+
+        private static string Join(params string[] parts) => parts[0] + parts[1];
     }
 
     /// <summary>A plain struct.</summary>

@@ -6,6 +6,7 @@
 // stores a gigabyte), "$name" parameter expansion and "/file/name" list entries.
 
 using System.Collections;
+using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Core.Config
 {
@@ -106,7 +107,7 @@ namespace NanoMailGateway.Core.Config
                     start = -1;
                 }
             }
-            string[] result = new string[items.Count];
+            string[] result = StringArray.New(items.Count);
             for (int i = 0; i < result.Length; i++) result[i] = (string)items[i]!;
             return result;
         }

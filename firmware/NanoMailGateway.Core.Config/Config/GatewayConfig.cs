@@ -6,6 +6,7 @@
 // Durations are in seconds, sizes in bytes.
 
 using System.Collections;
+using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Core.Config
 {
@@ -25,7 +26,7 @@ namespace NanoMailGateway.Core.Config
         public string Hostname { get; set; } = "nmg.localdomain";
 
         /// <summary>local_domains: domains delivered to local mailboxes besides the hostname and "localhost".</summary>
-        public string[] LocalDomains { get; set; } = new string[0];
+        public string[] LocalDomains { get; set; } = StringArray.New(0);
 
         /// <summary>smtp_listen: SMTP listen sockets; loopback by default so a fresh start relays for no one outside.</summary>
         public Endpoint[] SmtpListen { get; set; } = new Endpoint[] { new Endpoint("127.0.0.1", 2525) };

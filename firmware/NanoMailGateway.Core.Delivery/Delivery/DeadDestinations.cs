@@ -18,7 +18,7 @@ namespace NanoMailGateway.Core.Delivery
         public DeadDestinations(int entries)
         {
             if (entries < 1) entries = 1;
-            _keys = new string[entries];
+            _keys = Text.StringArray.New(entries);
             _until = new long[entries];
             _why = new DeliveryStatus[entries];
         }

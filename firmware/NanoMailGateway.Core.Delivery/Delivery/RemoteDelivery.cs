@@ -81,7 +81,8 @@ namespace NanoMailGateway.Core.Delivery
             byte[] ip = new byte[4];
             if (relay && AddressLiteral.TryParseIPv4(target, ip))
             {
-                hosts = new MxHost[] { new MxHost(0, target, new string[] { target }, 0, true) };
+                string[] addresses = { target };
+                hosts = new MxHost[] { new MxHost(0, target, addresses, 0, true) };
             }
             else
             {

@@ -36,7 +36,8 @@ namespace NanoMailGateway.Core.Dns
 
         private static MxResult One(string name, string address)
         {
-            MxHost[] hosts = new MxHost[] { new MxHost(0, name, new string[] { address }, 0, false) };
+            string[] addresses = { address };
+            MxHost[] hosts = new MxHost[] { new MxHost(0, name, addresses, 0, false) };
             return MxResult.Ok(hosts, 0);
         }
 

@@ -20,7 +20,7 @@ namespace NanoMailGateway.Core.Dns
         public DnsCache(int entries)
         {
             if (entries < 0) entries = 0;
-            _keys = new string?[entries];
+            _keys = Text.StringArray.New(entries);
             _values = new MxResult?[entries];
             _expires = new long[entries];
             _stored = new long[entries];

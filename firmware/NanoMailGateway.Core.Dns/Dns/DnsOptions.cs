@@ -8,7 +8,7 @@ namespace NanoMailGateway.Core.Dns
     public sealed class DnsOptions
     {
         /// <summary>Recursive servers, "ip" or "ip:port", tried in order. Default: none (every lookup fails with 4.4.3).</summary>
-        public string[] Servers { get; set; } = new string[0];
+        public string[] Servers { get; set; } = Text.StringArray.New(0);
 
         /// <summary>Wait for one UDP answer, ms. Default 2000: a LAN or ISP resolver answers in well under that.</summary>
         public int TryTimeoutMs { get; set; } = 2000;

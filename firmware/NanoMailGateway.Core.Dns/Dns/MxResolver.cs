@@ -143,7 +143,7 @@ namespace NanoMailGateway.Core.Dns
             if (owner == null) return MxResult.TempFail("CNAME chain of " + name + " is malformed, too long or loops");
 
             int[] prefs = new int[DnsAnswer.MaxMxRecords];
-            string[] names = new string[DnsAnswer.MaxMxRecords];
+            string[] names = Text.StringArray.New(DnsAnswer.MaxMxRecords);
             long[] ttls = new long[DnsAnswer.MaxMxRecords];
             int n = DnsAnswer.CollectMx(buf, len, owner, _options.MaxRecords, prefs, names, ttls, out bool rootSeen, out int malformed);
             if (n == 0 && rootSeen) return MxResult.NullMx(name, MinTtl(buf, len)); // RFC 7505 §3
@@ -155,11 +155,10 @@ namespace NanoMailGateway.Core.Dns
             if (n > _options.MaxExchangers) n = _options.MaxExchangers;
 
             // Addresses the server sent along (additional section), before buf is reused.
-            string[][] addrs = new string[n][];
+            string[][] addrs = Text.StringArray.NewTable(n, _options.MaxAddresses);
             int[] counts = new int[n];
             for (int i = 0; i < n; i++)
             {
-                addrs[i] = new string[_options.MaxAddresses];
                 counts[i] = DnsAnswer.CollectAddresses(buf, len, names[i], DnsWire.TypeA, 2, _options.MaxRecords, addrs[i], 0, ref ttls[i]);
                 if (_options.UseIPv6) counts[i] = DnsAnswer.CollectAddresses(buf, len, names[i], DnsWire.TypeAaaa, 2, _options.MaxRecords, addrs[i], counts[i], ref ttls[i]);
             }
@@ -200,7 +199,7 @@ namespace NanoMailGateway.Core.Dns
         /// <summary>RFC 5321 §5.1: no MX at all, so the domain itself is the exchanger, preference 0.</summary>
         private MxResult ImplicitMx(string name, byte[] buf, long deadline)
         {
-            string[] into = new string[_options.MaxAddresses];
+            string[] into = Text.StringArray.New(_options.MaxAddresses);
             long ttl = long.MaxValue;
             int count = QueryAddresses(name, buf, deadline, into, ref ttl, out string why);
             if (count < 0) return MxResult.TempFail("address lookup for " + name + " failed: " + why);
@@ -280,7 +279,7 @@ namespace NanoMailGateway.Core.Dns
         private static string[] Trim(string[] a, int n)
         {
             if (n == a.Length) return a;
-            string[] r = new string[n];
+            string[] r = Text.StringArray.New(n);
             System.Array.Copy(a, r, n);
             return r;
         }

@@ -75,8 +75,8 @@ namespace NanoMailGateway.Core.Gateway
             BoardProfile b = config.Board;
             // Allocated once, sized from the board (DESIGN.md, Memory); it never grows.
             Pool = new BufferPool("session", b.BufferSize, b.BufferCount);
-            SmtpEndpoints = new string[0];
-            Pop3Endpoints = new string[0];
+            SmtpEndpoints = Text.StringArray.New(0);
+            Pop3Endpoints = Text.StringArray.New(0);
         }
 
         /// <summary>The configuration it runs with.</summary>
@@ -173,10 +173,10 @@ namespace NanoMailGateway.Core.Gateway
                     + " x 2, delivery " + b.DeliverySessions.ToString() + " x 3 = " + demand.ToString() + " at full load"
                     + (demand > Pool.Capacity ? " (more than the pool: the last session at full load is refused busy)" : ""));
 
-                SmtpEndpoints = new string[_config.SmtpListen.Length];
+                SmtpEndpoints = Text.StringArray.New(_config.SmtpListen.Length);
                 _smtpListeners = new ConnectionListener?[_config.SmtpListen.Length];
                 Listen(_config.SmtpListen, Smtp, b.SmtpSessions, _smtpListeners, SmtpEndpoints);
-                Pop3Endpoints = new string[_config.Pop3Listen.Length];
+                Pop3Endpoints = Text.StringArray.New(_config.Pop3Listen.Length);
                 _pop3Listeners = new ConnectionListener?[_config.Pop3Listen.Length];
                 Listen(_config.Pop3Listen, new Pop3SessionFactory(Pop3), b.Pop3Sessions, _pop3Listeners, Pop3Endpoints);
 
@@ -240,7 +240,7 @@ namespace NanoMailGateway.Core.Gateway
         public static DnsOptions DnsOptionsFrom(GatewayConfig c)
         {
             DnsOptions o = new DnsOptions();
-            string[] servers = new string[c.DnsServers.Length];
+            string[] servers = Text.StringArray.New(c.DnsServers.Length);
             for (int i = 0; i < servers.Length; i++) servers[i] = c.DnsServers[i].ToString();
             o.Servers = servers;
             o.CacheEntries = c.Board.DnsCacheEntries;

@@ -51,9 +51,9 @@ namespace NanoMailGateway.Core.Pop3
             Clock = clock;
             Log = log;
             // At most one lock per buffer pair: a session without buffers never logs in.
-            _locked = new string?[pool.Capacity / 2 + 1];
+            _locked = StringArray.New(pool.Capacity / 2 + 1);
             int n = options.AuthFailureAddresses < 1 ? 1 : options.AuthFailureAddresses;
-            _failedAddress = new string?[n];
+            _failedAddress = StringArray.New(n);
             _failures = new int[n];
             _lastFailureMs = new long[n];
         }

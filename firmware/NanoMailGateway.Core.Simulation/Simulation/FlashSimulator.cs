@@ -184,7 +184,7 @@ namespace NanoMailGateway.Core.Simulation
             lock (_gate)
             {
                 CheckPowerLocked();
-                string[] names = new string[_files.Count];
+                string[] names = Core.Text.StringArray.New(_files.Count);
                 for (int i = 0; i < names.Length; i++) names[i] = ((SimulatedFile.Content)_files[i]!).Name;
                 return names;
             }

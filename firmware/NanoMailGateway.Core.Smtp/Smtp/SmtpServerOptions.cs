@@ -12,7 +12,7 @@ namespace NanoMailGateway.Core.Smtp
         public string HostName { get; set; } = "nanomail.local";
 
         /// <summary>Domains whose recipients are local mailboxes, lower case, without trailing dot [local_domains].</summary>
-        public string[] LocalDomains { get; set; } = new string[0];
+        public string[] LocalDomains { get; set; } = Text.StringArray.New(0);
 
         /// <summary>Largest message in octets as stored, added headers included; advertised with SIZE (RFC 1870) [message_size_limit].</summary>
         public long MessageSizeLimit { get; set; } = 1024 * 1024;

@@ -17,7 +17,7 @@ namespace NanoMailGateway.Core.Smtp
         public static SmtpServerOptions OptionsFrom(GatewayConfig c)
         {
             string[] configured = c.LocalDomains;
-            string[] local = new string[configured.Length + 2];
+            string[] local = Text.StringArray.New(configured.Length + 2);
             for (int i = 0; i < configured.Length; i++) local[i] = Text.Ascii.ToLowerString(configured[i]);
             local[configured.Length] = Text.Ascii.ToLowerString(c.Hostname);
             local[configured.Length + 1] = "localhost";

@@ -59,7 +59,8 @@ namespace NanoMailGateway.SelfTest
                 Options = DeliveryAgentOptions.From(Config);
                 Options.Retry.JitterPercent = 0;
                 DnsOptions dns = new DnsOptions();
-                dns.Servers = new string[] { ScriptedDnsNetwork.ServerAddress };
+                string[] servers = { ScriptedDnsNetwork.ServerAddress };
+                dns.Servers = servers;
                 dns.Attempts = 1;
                 dns.PacketBuffers = 1;
                 dns.PacketBufferSize = 512;

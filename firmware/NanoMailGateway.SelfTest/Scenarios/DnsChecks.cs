@@ -9,6 +9,7 @@
 //   preference order (RFC 5321 §5.1), and a domain without MX is its own implicit MX.
 
 using NanoMailGateway.Core.Dns;
+using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.SelfTest
 {
@@ -58,7 +59,7 @@ namespace NanoMailGateway.SelfTest
             Expect.True(DnsPacket.ValidateRecords(p, len, pos, 64), "records are well formed");
 
             int[] prefs = new int[4];
-            string[] names = new string[4];
+            string[] names = StringArray.New(4);
             long[] ttls = new long[4];
             int n = DnsAnswer.CollectMx(p, len, "example.org", 64, prefs, names, ttls, out bool root, out int malformed);
             Expect.Equal(2, n, "MX records");
@@ -69,7 +70,7 @@ namespace NanoMailGateway.SelfTest
             Expect.Equal("mx2.example.org", names[1], "second exchange");
             Expect.Equal(5, prefs[1], "second preference");
 
-            string[] into = new string[2];
+            string[] into = StringArray.New(2);
             long ttl = 100000;
             int a = DnsAnswer.CollectAddresses(p, len, "mx2.example.org", DnsWire.TypeA, 2, 64, into, 0, ref ttl);
             Expect.Equal(1, a, "addresses from the additional section (owner is a pointer into RDATA)");
@@ -172,7 +173,7 @@ namespace NanoMailGateway.SelfTest
             int q = b.Question("nomail.example", DnsPacketBuilder.TypeMx);
             b.MxRecord(q, 0, "", -1);
             int[] prefs = new int[2];
-            string[] names = new string[2];
+            string[] names = StringArray.New(2);
             long[] ttls = new long[2];
             int n = DnsAnswer.CollectMx(b.Buffer, b.Length, "nomail.example", 64, prefs, names, ttls, out bool root, out int malformed);
             Expect.Equal(0, n, "exchangers");
@@ -198,7 +199,8 @@ namespace NanoMailGateway.SelfTest
         private static MxResolver Resolver(ScriptedDnsNetwork net)
         {
             DnsOptions o = new DnsOptions();
-            o.Servers = new string[] { ScriptedDnsNetwork.ServerAddress };
+            string[] servers = { ScriptedDnsNetwork.ServerAddress };
+            o.Servers = servers;
             o.Attempts = 1;
             o.PacketBuffers = 1;
             o.PacketBufferSize = 512;

@@ -52,7 +52,8 @@ namespace NanoMailGateway.SelfTest
         {
             SmtpServerOptions o = new SmtpServerOptions();
             o.HostName = "gw.example.org";
-            o.LocalDomains = new string[] { "gw.example.org" };
+            string[] local = { "gw.example.org" };
+            o.LocalDomains = local;
             o.MessageSizeLimit = 4000;
             BufferPool pool = new BufferPool("smtp", SmtpServer.MinBufferSize, SmtpServer.BuffersPerSession);
             SmtpServer server = new SmtpServer(o, store, pool, null, new OneAddressTrusted(ScriptedSession.ClientAddress), new AccountDirectory(), new StepClock(), new QuietLog());

@@ -11,6 +11,7 @@ namespace NanoMailGateway.SelfTest
         public static void RunAll(SelfTestRunner runner)
         {
             BufferChecks.Run(runner);
+            StringArrayChecks.Run(runner);
             ConfigChecks.Run(runner);
             DnsChecks.Run(runner);
             Pop3Checks.Run(runner);

@@ -69,7 +69,8 @@ namespace NanoMailGateway.SelfTest
                 accounts.Add("sensor7", "pump-secret");
                 SmtpServerOptions o = new SmtpServerOptions();
                 o.HostName = "gw.example.org";
-                o.LocalDomains = new string[] { "gw.example.org" };
+                string[] local = { "gw.example.org" };
+                o.LocalDomains = local;
                 o.MessageSizeLimit = 1900;
                 o.MaxRecipients = 5;
                 o.ErrorLimit = 10;

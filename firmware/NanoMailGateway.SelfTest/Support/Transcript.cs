@@ -27,7 +27,7 @@ namespace NanoMailGateway.SelfTest
                 }
             }
             if (start < length) lines.Add(Ascii.GetString(data, start, length - start));
-            _lines = new string[lines.Count];
+            _lines = StringArray.New(lines.Count);
             for (int i = 0; i < _lines.Length; i++) _lines[i] = (string)lines[i]!;
         }
 

@@ -12,6 +12,7 @@
 using System;
 using System.IO;
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Board.Adapters
 {
@@ -85,7 +86,7 @@ namespace NanoMailGateway.Board.Adapters
             string[] paths;
             try
             {
-                if (!Directory.Exists(_directory)) return new string[0];
+                if (!Directory.Exists(_directory)) return StringArray.New(0);
                 paths = Directory.GetFiles(_directory);
             }
             catch (Exception e)
@@ -94,14 +95,14 @@ namespace NanoMailGateway.Board.Adapters
             }
             // Only names the store could have made: a stray file copied onto the card is not ours.
             int n = 0;
-            var names = new string[paths.Length];
+            string[] names = StringArray.New(paths.Length);
             for (int i = 0; i < paths.Length; i++)
             {
                 string name = NameOf(paths[i]);
                 if (IsPlainName(name)) names[n++] = name;
             }
             if (n == names.Length) return names;
-            var trimmed = new string[n];
+            string[] trimmed = StringArray.New(n);
             Array.Copy(names, trimmed, n);
             return trimmed;
         }

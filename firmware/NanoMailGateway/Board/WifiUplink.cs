@@ -10,6 +10,7 @@ using System.Device.Wifi;
 using System.Net.NetworkInformation;
 using System.Threading;
 using nanoFramework.Networking;
+using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Board.Device
 {
@@ -57,9 +58,9 @@ namespace NanoMailGateway.Board.Device
         public static string[] DnsServers()
         {
             NetworkInterface? ni = Station();
-            if (ni == null) return new string[0];
+            if (ni == null) return StringArray.New(0);
             string[] dns = ni.IPv4DnsAddresses;
-            return dns ?? new string[0];
+            return dns ?? StringArray.New(0);
         }
 
         private static NetworkInterface? Station()

@@ -170,7 +170,8 @@ namespace NanoMailGateway.Tests.Guard
         /// <summary>Bytes of one instruction in nanoFramework bytecode (see the file header).</summary>
         public static int NanoBytes(IlInstruction ins)
         {
-            switch (ins.Operand)
+            int opCodeBytes = ins.OpCode.Size;
+            switch (ins.OpCode.OperandType)
             {
                 case OperandType.InlineBrTarget:
                 case OperandType.InlineField:
@@ -178,11 +179,11 @@ namespace NanoMailGateway.Tests.Guard
                 case OperandType.InlineString:
                 case OperandType.InlineType:
                 case OperandType.InlineSig:
-                    return ins.OpCodeBytes + 2;
+                    return opCodeBytes + 2;
                 case OperandType.InlineSwitch:
-                    return ins.OpCodeBytes + 1 + 2 * ins.SwitchTargets;
+                    return opCodeBytes + 1 + 2 * ins.SwitchTargets.Length;
                 default:
-                    return ins.OpCodeBytes + ins.OperandBytes;
+                    return opCodeBytes + ins.OperandBytes;
             }
         }
 
@@ -194,13 +195,12 @@ namespace NanoMailGateway.Tests.Guard
             BlobReader il = body.GetILReader();
             int ilBytes = il.Length;
             int bytecode = ExceptionTableBytes(body.ExceptionRegions.Length);
-            while (il.RemainingBytes > 0)
+            foreach (IlInstruction ins in IlInstruction.Decode(il))
             {
-                IlInstruction ins = IlInstruction.Read(ref il);
                 bytecode += NanoBytes(ins);
-                if (ins.Operand == OperandType.InlineString)
+                if (ins.OpCode.OperandType == OperandType.InlineString)
                 {
-                    strings.Add(md.GetUserString(MetadataTokens.UserStringHandle(ins.Token & 0xFFFFFF)));
+                    strings.Add(md.GetUserString(MetadataTokens.UserStringHandle(ins.Operand & 0xFFFFFF)));
                 }
             }
             return new MethodBytecode(name, bytecode, ilBytes);

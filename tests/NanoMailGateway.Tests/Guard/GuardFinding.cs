@@ -12,6 +12,8 @@ namespace NanoMailGateway.Tests.Guard
         MultiDimensionalArray,
         Pointer,
         FunctionPointer,
+        /// <summary>A string array whose slots are typed empty strings, not null, on the device (StringArrayRule).</summary>
+        StringArrayWithoutNullSlots,
     }
 
     /// <summary>One forbidden construct and the type or member that uses it.</summary>

@@ -1,9 +1,7 @@
-// One IL instruction read from a method body (ECMA-335 Partition III, 1.2 and 1.9): its
-// opcode, the kind and size of its operand and, for a token operand, the metadata token.
-// The runtime guard reads it for the tokens a body uses, the bytecode budget for sizes.
-// Left out: branch targets are not resolved, tokens are not checked against their table,
-// and prefixes (volatile., constrained., ...) are instructions of their own, as they are
-// in the IL stream.
+// One IL instruction of a method body as the runtime guard and the bytecode budget read
+// it (ECMA-335 Partition III, 1.2 and 1.9), and the decoder that turns a body into them. Operands are kept as numbers: the metadata token, the
+// constant of ldc.i4.s/ldc.i4, or the absolute target offset of a branch (switch keeps
+// all of its targets), so that the rules can follow tokens, constants and branches.
 
 using System;
 using System.Collections.Generic;
@@ -13,67 +11,114 @@ using System.Reflection.Metadata;
 
 namespace NanoMailGateway.Tests.Guard
 {
-    /// <summary>One IL instruction: what it is and how many bytes its operand takes.</summary>
-    /// <param name="Code">The opcode: one byte, or 0xFE00 | second byte for the two-byte opcodes.</param>
-    /// <param name="Operand">The kind of operand.</param>
-    /// <param name="OperandBytes">Bytes of the operand in IL (a switch: its count and every target).</param>
-    /// <param name="Token">The metadata token of a field, method, type, token, signature or string operand; else 0.</param>
-    /// <param name="SwitchTargets">Number of targets of a switch; else 0.</param>
-    public readonly record struct IlInstruction(int Code, OperandType Operand, int OperandBytes, int Token, int SwitchTargets)
+    /// <summary>A decoded IL instruction.</summary>
+    public readonly record struct IlInstruction(int Offset, OpCode OpCode, int Operand, int[] SwitchTargets)
     {
-        /// <summary>Bytes of the opcode in IL (1 or 2).</summary>
-        public int OpCodeBytes => Code > 0xFF ? 2 : 1;
+        /// <summary>True when <see cref="Operand"/> is a metadata token.</summary>
+        public bool HasToken => OpCode.OperandType is OperandType.InlineField or OperandType.InlineMethod
+            or OperandType.InlineTok or OperandType.InlineType or OperandType.InlineSig;
 
-        /// <summary>Reads the instruction at the reader's position and moves past it.</summary>
-        /// <exception cref="BadImageFormatException">an opcode IL does not have.</exception>
-        public static IlInstruction Read(ref BlobReader il)
-        {
-            int code = il.ReadByte();
-            if (code == 0xFE) code = 0xFE00 | il.ReadByte();
-            if (!Operands.TryGetValue(code, out OperandType operand))
-            {
-                throw new BadImageFormatException("unknown IL opcode 0x" + code.ToString("X"));
-            }
-            switch (operand)
-            {
-                case OperandType.InlineSwitch:
-                    int n = il.ReadInt32();
-                    il.Offset += 4 * n;
-                    return new IlInstruction(code, operand, 4 + 4 * n, 0, n);
-                case OperandType.InlineString:
-                case OperandType.InlineField:
-                case OperandType.InlineMethod:
-                case OperandType.InlineTok:
-                case OperandType.InlineType:
-                case OperandType.InlineSig:
-                    return new IlInstruction(code, operand, 4, il.ReadInt32(), 0);
-                default:
-                    int bytes = FixedOperandBytes(operand);
-                    il.Offset += bytes;
-                    return new IlInstruction(code, operand, bytes, 0, 0);
-            }
-        }
+        /// <summary>True for a branch with one target (<see cref="Operand"/>), conditional or not.</summary>
+        public bool IsBranch => OpCode.OperandType is OperandType.ShortInlineBrTarget or OperandType.InlineBrTarget;
 
-        private static int FixedOperandBytes(OperandType operand) => operand switch
+        /// <summary>Bytes of the operand in IL: a switch's count and every target, else by operand type.</summary>
+        public int OperandBytes => OpCode.OperandType switch
         {
             OperandType.InlineNone => 0,
             OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
             OperandType.InlineVar => 2,
-            OperandType.InlineBrTarget or OperandType.InlineI or OperandType.ShortInlineR => 4,
             OperandType.InlineI8 or OperandType.InlineR => 8,
-            _ => throw new BadImageFormatException("unexpected operand type " + operand),
+            OperandType.InlineSwitch => 4 + 4 * SwitchTargets.Length,
+            _ => 4,
         };
 
-        /// <summary>Operand type per opcode, from System.Reflection.Emit.</summary>
-        private static readonly Dictionary<int, OperandType> Operands = BuildOperandTable();
+        /// <summary>True for <paramref name="op"/>.</summary>
+        public bool Is(OpCode op) => OpCode.Value == op.Value;
 
-        private static Dictionary<int, OperandType> BuildOperandTable()
+        /// <summary>The constant an ldc.i4 form pushes, or null for any other instruction.</summary>
+        public int? Int32Constant
         {
-            var table = new Dictionary<int, OperandType>();
+            get
+            {
+                int v = (ushort)OpCode.Value;
+                if (v >= OpCodes.Ldc_I4_M1.Value && v <= OpCodes.Ldc_I4_8.Value) return v - OpCodes.Ldc_I4_0.Value;
+                if (Is(OpCodes.Ldc_I4_S) || Is(OpCodes.Ldc_I4)) return Operand;
+                return null;
+            }
+        }
+
+        /// <summary>Every instruction of <paramref name="il"/>, in order.</summary>
+        /// <exception cref="BadImageFormatException">an opcode or operand type the table does not know.</exception>
+        public static List<IlInstruction> Decode(BlobReader il)
+        {
+            var body = new List<IlInstruction>();
+            while (il.RemainingBytes > 0)
+            {
+                int offset = il.Offset;
+                int code = il.ReadByte();
+                if (code == 0xFE) code = 0xFE00 | il.ReadByte();
+                if (!OpCodesByValue.TryGetValue(code, out OpCode op))
+                {
+                    throw new BadImageFormatException("unknown IL opcode 0x" + code.ToString("X"));
+                }
+                int operand = 0;
+                int[] targets = Array.Empty<int>();
+                switch (op.OperandType)
+                {
+                    case OperandType.InlineNone:
+                        break;
+                    case OperandType.ShortInlineBrTarget:
+                        operand = il.ReadSByte() + il.Offset; // relative to the next instruction
+                        break;
+                    case OperandType.ShortInlineI:
+                        operand = op.Value == OpCodes.Ldc_I4_S.Value ? il.ReadSByte() : il.ReadByte();
+                        break;
+                    case OperandType.ShortInlineVar:
+                        operand = il.ReadByte();
+                        break;
+                    case OperandType.InlineVar:
+                        operand = il.ReadUInt16();
+                        break;
+                    case OperandType.InlineBrTarget:
+                        operand = il.ReadInt32() + il.Offset;
+                        break;
+                    case OperandType.InlineI:
+                    case OperandType.ShortInlineR:
+                    case OperandType.InlineString:
+                    case OperandType.InlineField:
+                    case OperandType.InlineMethod:
+                    case OperandType.InlineTok:
+                    case OperandType.InlineType:
+                    case OperandType.InlineSig:
+                        operand = il.ReadInt32();
+                        break;
+                    case OperandType.InlineI8:
+                    case OperandType.InlineR:
+                        il.ReadInt64();
+                        break;
+                    case OperandType.InlineSwitch:
+                        targets = new int[il.ReadInt32()];
+                        for (int i = 0; i < targets.Length; i++) targets[i] = il.ReadInt32();
+                        for (int i = 0; i < targets.Length; i++) targets[i] += il.Offset;
+                        break;
+                    default:
+                        throw new BadImageFormatException("unexpected operand type " + op.OperandType);
+                }
+                body.Add(new IlInstruction(offset, op, operand, targets));
+            }
+            return body;
+        }
+
+        /// <summary>Every opcode by its value (one byte, or 0xFExx for two bytes), from System.Reflection.Emit.</summary>
+        private static readonly Dictionary<int, OpCode> OpCodesByValue = BuildOpCodeTable();
+
+        private static Dictionary<int, OpCode> BuildOpCodeTable()
+        {
+            var table = new Dictionary<int, OpCode>();
             foreach (FieldInfo fi in typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
             {
                 var op = (OpCode)fi.GetValue(null)!;
-                table[(ushort)op.Value] = op.OperandType;
+                table[(ushort)op.Value] = op;
             }
             return table;
         }

@@ -8,7 +8,10 @@
 //     custom attribute constructors on instantiated types),
 //   - multi-dimensional arrays (ELEMENT_TYPE_ARRAY, as opposed to SZARRAY),
 //   - pointers (PTR, FNPTR, pinned locals of `fixed`, `localloc` of stackalloc,
-//     TypedReference of __makeref).
+//     TypedReference of __makeref),
+//   - string arrays whose slots the interpreter leaves as typed empty strings instead of
+//     null: every `newarr System.String` but StringArray.New and initializers that store
+//     every slot at once (StringArrayRule says exactly which).
 // Compiler-generated code counts as much as ours: closures, display classes, embedded
 // attributes and state machines are scanned like any other type, and every method body
 // is walked for the tokens its IL uses, so a finding names the method that caused it.
@@ -20,7 +23,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
-using System.Reflection;
 using System.Reflection.Emit;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
@@ -36,6 +38,7 @@ namespace NanoMailGateway.Tests.Guard
         private readonly List<GuardFinding> _findings = new();
         private readonly HashSet<GuardFinding> _seen = new();
         private readonly SignatureNamer _namer;
+        private readonly StringArrayRule _stringArrays;
         private string _where = "";
 
         private RuntimeGuard(PEReader pe)
@@ -43,6 +46,7 @@ namespace NanoMailGateway.Tests.Guard
             _pe = pe;
             _md = pe.GetMetadataReader();
             _namer = new SignatureNamer(this);
+            _stringArrays = new StringArrayRule(_md);
         }
 
         /// <summary>Scans the assembly at <paramref name="path"/> and returns every finding (empty = clean).</summary>
@@ -120,21 +124,24 @@ namespace NanoMailGateway.Tests.Guard
                 StandaloneSignature locals = _md.GetStandaloneSignature(body.LocalSignature);
                 locals.DecodeLocalSignature(_namer, null);
             }
-            ScanIl(body.GetILReader());
+            ScanIl(mh, body);
         }
 
-        /// <summary>Walks the IL of one body and checks every token it uses.</summary>
-        private void ScanIl(BlobReader il)
+        /// <summary>Walks the IL of one body: checks every token it uses and every string array it makes.</summary>
+        private void ScanIl(MethodDefinitionHandle mh, MethodBodyBlock block)
         {
-            while (il.RemainingBytes > 0)
+            List<IlInstruction> body = IlInstruction.Decode(block.GetILReader());
+            foreach (IlInstruction ins in body)
             {
-                IlInstruction ins = IlInstruction.Read(ref il);
-                if (ins.Code == (int)ILOpCode.Localloc)
-                {
-                    Report(GuardConstruct.Pointer, "stackalloc (localloc)");
-                }
-                // A user string (ldstr) is no member or type: nothing to check.
-                if (ins.Token != 0 && ins.Operand != OperandType.InlineString) CheckToken(ins.Token);
+                if (ins.Is(OpCodes.Localloc)) Report(GuardConstruct.Pointer, "stackalloc (localloc)");
+                if (ins.HasToken) CheckToken(ins.Operand);
+            }
+            if (_stringArrays.IsHelper(mh)) return;
+            foreach (int offset in _stringArrays.Unfilled(body, block))
+            {
+                Report(GuardConstruct.StringArrayWithoutNullSlots, "new string array at IL_" + offset.ToString("X4")
+                    + " whose slots are not all stored at once: on the device an unstored slot is not null (make it with "
+                    + StringArrayRule.HelperType + "." + StringArrayRule.HelperMethod + ")");
             }
         }
 

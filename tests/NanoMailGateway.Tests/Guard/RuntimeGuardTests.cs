@@ -37,6 +37,10 @@ namespace NanoMailGateway.Tests.Guard
         [InlineData("BadFunctionPointer.Call", GuardConstruct.FunctionPointer)]
         [InlineData("BadGenericAttribute`1", GuardConstruct.GenericTypeDefinition)]
         [InlineData("attribute on " + Ns + "BadGenericAttributeUser", GuardConstruct.GenericInstantiation)]
+        [InlineData("BadStringArray.Make", GuardConstruct.StringArrayWithoutNullSlots)]
+        [InlineData("BadStringArrayFilledByLoop.Copy", GuardConstruct.StringArrayWithoutNullSlots)]
+        [InlineData("BadStringArrayNullElement.Make", GuardConstruct.StringArrayWithoutNullSlots)]
+        [InlineData("BadEmptyStringArray.Make", GuardConstruct.StringArrayWithoutNullSlots)]
         public void ReportsEachConstructUnderTheNameOfItsOwner(string member, GuardConstruct construct)
         {
             string expected = member.StartsWith("attribute on ", StringComparison.Ordinal) ? member : Ns + member;
@@ -49,6 +53,15 @@ namespace NanoMailGateway.Tests.Guard
         {
             Assert.Contains(Findings.Value, f => f.Member == Ns + "BadGenericField.Square" && f.Detail.Contains("System.Func`2<Int32,Int32>", StringComparison.Ordinal));
             Assert.Contains(Findings.Value, f => f.Member == Ns + "BadGenericMethodCall.Call" && f.Detail.Contains("Identity<Int32>", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void StringArrayFindingSaysWhereAndWhatToUse()
+        {
+            GuardFinding f = Findings.Value.Single(x => x.Member == Ns + "BadStringArray.Make");
+            Assert.Equal(GuardConstruct.StringArrayWithoutNullSlots, f.Construct);
+            Assert.Contains("IL_0001", f.Detail, StringComparison.Ordinal);
+            Assert.Contains(StringArrayRule.HelperType + "." + StringArrayRule.HelperMethod, f.Detail, StringComparison.Ordinal);
         }
 
         [Fact]
