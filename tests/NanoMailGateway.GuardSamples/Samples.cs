@@ -5,6 +5,7 @@
 
 using System;
 using System.Collections;
+using System.Threading;
 
 namespace NanoMailGateway.GuardSamples
 {
@@ -170,6 +171,69 @@ namespace NanoMailGateway.GuardSamples
 
     /// <summary>Non-generic delegate used by the clean sample.</summary>
     public delegate int CleanCallback(int value);
+
+    /// <summary>Overflow-checked arithmetic: the interpreter ignores the check.</summary>
+    public static class BadCheckedArithmetic
+    {
+        public static byte Narrow(int x) => checked((byte)x);
+    }
+
+    /// <summary>A thread whose method catches nothing: on the device it would die silently.</summary>
+    public sealed class BadThreadEntry
+    {
+        private int _n;
+
+        public Thread Start()
+        {
+            var t = new Thread(Loop);
+            t.Start();
+            return t;
+        }
+
+        private void Loop()
+        {
+            while (_n < 10) _n = 100 / (10 - _n);
+        }
+    }
+
+    /// <summary>A timer callback that catches nothing.</summary>
+    public static class BadTimerEntry
+    {
+        public static Timer Start() => new Timer(Tick, null, 10, 10);
+
+        private static void Tick(object? state) => throw new InvalidOperationException("tick");
+    }
+
+    /// <summary>Thread and timer entry points that catch what escapes, as a method group and as a lambda.</summary>
+    public sealed class CleanThreadEntries
+    {
+        public int Failures;
+
+        public Thread Start()
+        {
+            var t = new Thread(Loop);
+            t.Start();
+            var u = new Thread(() =>
+            {
+                try { Loop(); }
+                catch (Exception) { Failures++; }
+            });
+            u.Start();
+            return t;
+        }
+
+        private void Loop()
+        {
+            try
+            {
+                Failures += 100 / Failures;
+            }
+            catch (Exception)
+            {
+                Failures++;
+            }
+        }
+    }
 
     /// <summary>What Core does every day, and what the compiler lowers without generics
     /// against nanoFramework's mscorlib: arrays, jagged arrays, collection expressions,

@@ -3,7 +3,7 @@
 
 namespace NanoMailGateway.Tests.Guard
 {
-    /// <summary>What the 1.x runtime cannot run.</summary>
+    /// <summary>What the 1.x runtime cannot run, or runs differently from .NET where host tests cannot see it.</summary>
     public enum GuardConstruct
     {
         GenericTypeDefinition,
@@ -14,6 +14,10 @@ namespace NanoMailGateway.Tests.Guard
         FunctionPointer,
         /// <summary>A string array whose slots are typed empty strings, not null, on the device (StringArrayRule).</summary>
         StringArrayWithoutNullSlots,
+        /// <summary>Overflow-checked arithmetic, whose check the interpreter ignores.</summary>
+        OverflowCheck,
+        /// <summary>A thread or timer entry point without a catch of System.Exception (ThreadEntryRule).</summary>
+        UnguardedThreadEntry,
     }
 
     /// <summary>One forbidden construct and the type or member that uses it.</summary>

@@ -1,7 +1,7 @@
 // The runtime guard: reads a compiled assembly with System.Reflection.Metadata and lists
 // every construct that the nanoFramework 1.x interpreter cannot run although the C#
-// compiler accepts it against nanoFramework's mscorlib (platform-nanoframework.md,
-// "Runtime line"):
+// compiler accepts it against nanoFramework's mscorlib, or runs differently from .NET in
+// a way that host tests cannot see (ARCHITECTURE.md, Device rules):
 //   - generic type and method definitions (GenericParam rows, VAR/MVAR in signatures),
 //   - any generic instantiation (GENERICINST in a TypeSpec, field, method, property,
 //     local or member-reference signature; MethodSpec rows; base types, interfaces and
@@ -11,7 +11,12 @@
 //     TypedReference of __makeref),
 //   - string arrays whose slots the interpreter leaves as typed empty strings instead of
 //     null: every `newarr System.String` but StringArray.New and initializers that store
-//     every slot at once (StringArrayRule says exactly which).
+//     every slot at once (StringArrayRule says exactly which),
+//   - overflow-checked arithmetic (add.ovf, mul.ovf, sub.ovf, conv.ovf.*): the interpreter
+//     ignores the check (checked((byte)256) is 0, no OverflowException), so code that
+//     relies on it is unguarded on the device; ranges are checked explicitly instead,
+//   - thread and timer entry points that catch no System.Exception: there an exception
+//     that leaves them ends the thread silently (ThreadEntryRule).
 // Compiler-generated code counts as much as ours: closures, display classes, embedded
 // attributes and state machines are scanned like any other type, and every method body
 // is walked for the tokens its IL uses, so a finding names the method that caused it.
@@ -39,6 +44,7 @@ namespace NanoMailGateway.Tests.Guard
         private readonly HashSet<GuardFinding> _seen = new();
         private readonly SignatureNamer _namer;
         private readonly StringArrayRule _stringArrays;
+        private readonly ThreadEntryRule _threadEntries;
         private string _where = "";
 
         private RuntimeGuard(PEReader pe)
@@ -47,6 +53,7 @@ namespace NanoMailGateway.Tests.Guard
             _md = pe.GetMetadataReader();
             _namer = new SignatureNamer(this);
             _stringArrays = new StringArrayRule(_md);
+            _threadEntries = new ThreadEntryRule(_md);
         }
 
         /// <summary>Scans the assembly at <paramref name="path"/> and returns every finding (empty = clean).</summary>
@@ -67,6 +74,12 @@ namespace NanoMailGateway.Tests.Guard
             }
             ScanCustomAttributes();
             ScanLeftoverTables();
+            foreach (KeyValuePair<MethodDefinitionHandle, string> entry in _threadEntries.Unguarded(_pe))
+            {
+                _where = MethodName(entry.Key);
+                Report(GuardConstruct.UnguardedThreadEntry, "started by a " + entry.Value + " and catches no System.Exception: "
+                    + "on the device an exception leaving it ends the thread silently");
+            }
         }
 
         private void ScanType(TypeDefinitionHandle th)
@@ -135,7 +148,13 @@ namespace NanoMailGateway.Tests.Guard
             {
                 if (ins.Is(OpCodes.Localloc)) Report(GuardConstruct.Pointer, "stackalloc (localloc)");
                 if (ins.HasToken) CheckToken(ins.Operand);
+                if (ins.OpCode.Name!.Contains(".ovf", StringComparison.Ordinal))
+                {
+                    Report(GuardConstruct.OverflowCheck, ins.OpCode.Name + " at IL_" + ins.Offset.ToString("X4")
+                        + ": the interpreter ignores overflow checks; check the range explicitly");
+                }
             }
+            _threadEntries.Note(body);
             if (_stringArrays.IsHelper(mh)) return;
             foreach (int offset in _stringArrays.Unfilled(body, block))
             {

@@ -41,6 +41,9 @@ namespace NanoMailGateway.Tests.Guard
         [InlineData("BadStringArrayFilledByLoop.Copy", GuardConstruct.StringArrayWithoutNullSlots)]
         [InlineData("BadStringArrayNullElement.Make", GuardConstruct.StringArrayWithoutNullSlots)]
         [InlineData("BadEmptyStringArray.Make", GuardConstruct.StringArrayWithoutNullSlots)]
+        [InlineData("BadCheckedArithmetic.Narrow", GuardConstruct.OverflowCheck)]
+        [InlineData("BadThreadEntry.Loop", GuardConstruct.UnguardedThreadEntry)]
+        [InlineData("BadTimerEntry.Tick", GuardConstruct.UnguardedThreadEntry)]
         public void ReportsEachConstructUnderTheNameOfItsOwner(string member, GuardConstruct construct)
         {
             string expected = member.StartsWith("attribute on ", StringComparison.Ordinal) ? member : Ns + member;
