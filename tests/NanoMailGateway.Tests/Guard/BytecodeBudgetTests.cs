@@ -1,4 +1,4 @@
-// The bytecode and string-table budget (README, "How the device-surface build works"):
+// The bytecode and string-table budget (README, "Assemblies and the device build"):
 // every device assembly, as built in the tests' configuration, stays within 48 KB of
 // nanoFramework bytecode and 48 KB of string table. The counting rules are pinned on
 // emitted samples of known IL, and an emitted assembly far over both budgets shows the
