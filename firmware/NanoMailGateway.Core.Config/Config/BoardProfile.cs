@@ -1,5 +1,5 @@
 // What one board can afford: memory, flash, sockets, and the session and buffer limits
-// derived from them (boards/*.conf; DESIGN.md, Memory). The defaults below are the
+// derived from them (boards/*.conf; ARCHITECTURE.md, Memory). The defaults below are the
 // ESP32-WROOM-32 without PSRAM, the smallest common ESP32, so that an incomplete
 // profile errs on the safe side. The gateway allocates its buffer pool once from these
 // numbers and refuses sessions beyond them (421 4.3.2) instead of allocating more.

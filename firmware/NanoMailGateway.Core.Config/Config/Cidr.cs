@@ -1,6 +1,6 @@
 // One network in CIDR notation (RFC 4632 §3.1 for IPv4, RFC 4291 §2.3 for IPv6):
 // "192.168.1.0/24", "10.0.0.7" (a single host), "fd00::/8". Used by trusted_networks:
-// a client inside a trusted network may relay without AUTH (DESIGN.md: no open relay).
+// a client inside a trusted network may relay without AUTH (README "SMTP listener": no open relay).
 // A network with host bits set ("192.168.1.5/24") is rejected rather than silently
 // widened, because a typo there changes who may relay.
 

@@ -19,7 +19,7 @@ namespace NanoMailGateway.Core.Config
         /// <summary>Largest size accepted: 2^31 - 1 bytes (sizes are int on the board).</summary>
         public const long MaxSizeBytes = int.MaxValue;
 
-        /// <summary>Most entries in one list value; every count is bounded (DESIGN.md, Memory).</summary>
+        /// <summary>Most entries in one list value; every count is bounded (ARCHITECTURE.md, Memory).</summary>
         public const int MaxListItems = 64;
 
         /// <summary>

@@ -1,5 +1,5 @@
 // The gateway's settings as typed values, with their defaults and the reason for each
-// (STYLE.md: every setting has a name, a default and a reason). Filled in layers by
+// (ARCHITECTURE.md, Settings: every setting has a name, a default and a reason). Filled in layers by
 // ConfigParser: these defaults < the board profile < the config file, then checked as a
 // whole by ConfigValidator. Modules get their values through their Options classes;
 // nothing here is static.

@@ -1,7 +1,7 @@
 // A list of CIDR networks (the trusted_networks setting). The SMTP listener asks
 // Contains(connection.RemoteAddress) once per session to decide whether the client
 // may relay without AUTH (RFC 5321 §3.6.1 leaves relay policy to the server; ours is
-// "trusted network or authenticated", DESIGN.md).
+// "trusted network or authenticated", README "SMTP listener").
 
 namespace NanoMailGateway.Core.Config
 {

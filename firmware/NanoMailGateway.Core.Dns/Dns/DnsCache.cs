@@ -1,4 +1,4 @@
-// A small fixed cache of MX results by domain (DESIGN.md: every count bounded). TTLs
+// A small fixed cache of MX results by domain (ARCHITECTURE.md, Memory: every count bounded). TTLs
 // are clamped to a floor and a ceiling; NXDOMAIN and no-data answers are kept for a
 // short fixed time (RFC 2308 §5 allows caching them; the SOA minimum is not used, to
 // keep the parser small). Temporary failures are never cached. When full, an expired

@@ -1,7 +1,7 @@
 // What an MX lookup returns to delivery: a status from the closed set, the RFC 3463
 // enhanced status code and a one-line text for the bounce or the log, and on success
 // the exchangers in the order to try. Built in one place so that every outcome is
-// classified the same way (STYLE rule 8).
+// classified the same way (ARCHITECTURE.md, Protocol sessions).
 
 namespace NanoMailGateway.Core.Dns
 {

@@ -1,4 +1,4 @@
-// What a platform hands the gateway: the seams Core runs on (DESIGN.md: Core knows
+// What a platform hands the gateway: the seams Core runs on (ARCHITECTURE.md, Seams: Core knows
 // nothing of real sockets, files or clocks). The board app fills it from its
 // nanoFramework adapters, the emulator from its host adapters, tests from simulators.
 // Two TLS slots because the two sides differ in cost and configuration: the server

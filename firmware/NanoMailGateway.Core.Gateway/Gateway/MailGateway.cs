@@ -1,5 +1,5 @@
 // The whole gateway composed from Core's modules, the same on the board and in the
-// emulator (DESIGN.md: the same core runs in two places). From a validated
+// emulator (ARCHITECTURE.md, Message path: the same core runs in two places). From a validated
 // GatewayConfig (with its BoardProfile) and the platform seams it builds and starts:
 //   queue      MessageStore recovered from the files (capacity, queue_max_messages,
 //              smtp_sessions + 1 writers: one per SMTP session and one for bounces)
@@ -9,7 +9,7 @@
 //   pop3d      Pop3Server + one ConnectionListener per pop3_listen, pop3_sessions slots
 //   dns        MxResolver (dns_servers, dns_cache_entries)
 //   delivery   the delivery agent (queue runner, local delivery, bounces)
-// Memory (DESIGN.md): one session pool of buffer_count x buffer_size buffers, allocated
+// Memory (ARCHITECTURE.md, Memory): one session pool of buffer_count x buffer_size buffers, allocated
 // here once and shared by every kind of session: an SMTP session rents 3, a POP3 session
 // 2, a delivery session 3. Sharing lets a quiet POP3 side leave
 // its buffers to SMTP bursts; the slot counts per protocol keep any one side from taking
@@ -73,7 +73,7 @@ namespace NanoMailGateway.Core.Gateway
             _platform = platform;
             _log = platform.Log;
             BoardProfile b = config.Board;
-            // Allocated once, sized from the board (DESIGN.md, Memory); it never grows.
+            // Allocated once, sized from the board (ARCHITECTURE.md, Memory); it never grows.
             Pool = new BufferPool("session", b.BufferSize, b.BufferCount);
             SmtpEndpoints = Text.StringArray.New(0);
             Pop3Endpoints = Text.StringArray.New(0);

@@ -1,5 +1,5 @@
 // A fixed pool of equally sized byte buffers, allocated once at start from the board
-// profile (DESIGN.md, Memory). Sessions rent their line and chunk buffers here; when the
+// profile (ARCHITECTURE.md, Memory). Sessions rent their line and chunk buffers here; when the
 // pool is empty the rent fails and the caller refuses the session (421 4.3.2) instead
 // of allocating more. The pool never grows: returning a buffer it did not hand out is
 // a bug and throws.

@@ -1,9 +1,9 @@
 // The reusable accept loop for every server port (SMTP now, POP3 later). One thread
 // accepts; each session runs on its own thread in one of a FIXED number of slots
-// (DESIGN.md: one thread per session from a fixed number of slots, no thread pool).
+// (ARCHITECTURE.md, Threads: one thread per session from a fixed number of slots, no thread pool).
 // A connection over the slot limit, or one whose session cannot rent its buffers, gets
 // the protocol's busy line from the factory and is closed, so memory never grows with
-// load (DESIGN.md, Memory). Before refusing for want of a slot the accept thread waits
+// load (ARCHITECTURE.md, Memory). Before refusing for want of a slot the accept thread waits
 // a short, bounded grace time for one to free up: a client that reconnects the moment
 // it has read our 221 (Postfix's smtp-source does) would otherwise race the previous
 // session's last milliseconds of closing and returning its buffers.

@@ -1,6 +1,6 @@
 // A connected, bidirectional byte stream: a TCP socket, or the same socket after a TLS
 // upgrade. Core's protocol code (SMTP server and client, POP3) talks only to this.
-// Every read has a deadline (STYLE rule 3): a protocol session never blocks forever.
+// Every read has a deadline (ARCHITECTURE.md, Protocol sessions): a protocol session never blocks forever.
 // Left out on purpose: Stream (absent from nanoFramework's mscorlib) and async I/O.
 
 namespace NanoMailGateway.Core.Platform

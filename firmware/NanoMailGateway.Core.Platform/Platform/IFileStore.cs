@@ -1,6 +1,6 @@
 // The storage seam: a flat directory of files that can only grow at the end, be read
 // anywhere, be made durable, and be deleted. That is all LittleFS does cheaply and
-// safely (DESIGN.md, Storage), so it is all the queue and the mailboxes may use.
+// safely (ARCHITECTURE.md, Flash format), so it is all the queue and the mailboxes may use.
 // Three implementations: host files with fsync (emulator), nanoFramework files on I:
 // (board), and the in-memory simulator with power cuts (tests).
 // Left out on purpose: rewrite in the middle, truncate, rename-over (File.Move cannot

@@ -1,5 +1,5 @@
 // ASCII on bytes. nanoFramework's mscorlib has no Encoding and no StringBuilder, and
-// protocol lines are parsed in place on byte[] (DESIGN.md, Memory), so these few
+// protocol lines are parsed in place on byte[] (ARCHITECTURE.md, Memory), so these few
 // helpers are the whole text toolkit of Core. Everything here treats bytes >= 0x80 as
 // opaque: only US-ASCII letters fold case (RFC 5321 §2.4: verbs and domain names are
 // case-insensitive, local parts are not ours to fold).

@@ -1,5 +1,5 @@
 // The POP3 command verbs and the table of which state allows which command
-// (STYLE rule 6; RFC 1939 §4-§7, RFC 2449 §5 CAPA, RFC 2595 §4 STLS, RFC 5034 §4 AUTH).
+// (ARCHITECTURE.md, Protocol sessions; RFC 1939 §4-§7, RFC 2449 §5 CAPA, RFC 2595 §4 STLS, RFC 5034 §4 AUTH).
 // Verbs are matched case-insensitively in place on the line buffer (RFC 1939 §3:
 // "keywords are case insensitive"). APOP is known so that it gets a clear "not
 // supported" instead of "unknown command" (see IMailboxAuthenticator for why it is absent).

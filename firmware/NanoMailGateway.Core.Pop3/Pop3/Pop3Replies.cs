@@ -1,4 +1,4 @@
-// Every fixed POP3 reply, defined once as bytes (STYLE rule 5). Response codes in
+// Every fixed POP3 reply, defined once as bytes (ARCHITECTURE.md, Protocol sessions). Response codes in
 // brackets are RFC 2449 §8 extended response codes: [IN-USE] and [LOGIN-DELAY] from
 // RFC 2449 §8.1, [SYS/TEMP], [SYS/PERM] and [AUTH] from RFC 3206. POP3 has no RFC 3463
 // enhanced status codes; these bracketed codes are its counterpart.

@@ -90,7 +90,7 @@ namespace NanoMailGateway.Core.Pop3
             byte[][]? buffers = Pool.TryRentSet(2);
             if (buffers == null)
             {
-                // DESIGN.md, Memory: refuse rather than allocate.
+                // ARCHITECTURE.md, Memory: refuse rather than allocate.
                 Log.Write("pop3d", id, "refused " + connection.RemoteAddress + ": no buffers (" + Pool.Describe() + ")");
                 try { connection.Send(Pop3Replies.OutOfBuffers, 0, Pop3Replies.OutOfBuffers.Length, Options.SendTimeoutMs); }
                 catch (ConnectionException) { }

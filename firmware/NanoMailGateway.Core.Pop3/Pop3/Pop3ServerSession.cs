@@ -242,7 +242,7 @@ namespace NanoMailGateway.Core.Pop3
                 if (_discarding || _inEnd - _inStart >= cap)
                 {
                     // Over-long: drop what we have and keep dropping up to the next LF, then
-                    // answer once (STYLE rule 3: drain to the protocol boundary, then reply).
+                    // answer once (ARCHITECTURE.md, Protocol sessions: drain to the protocol boundary, then reply).
                     _discarding = true;
                     _inStart = 0;
                     _inEnd = 0;

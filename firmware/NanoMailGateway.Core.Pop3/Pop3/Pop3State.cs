@@ -1,4 +1,4 @@
-// The states of a POP3 session, named for what each waits for (STYLE rule 6), and the
+// The states of a POP3 session, named for what each waits for (ARCHITECTURE.md, Protocol sessions), and the
 // RFC 1939 §3 state each belongs to:
 //   WaitingForLogin, WaitingForPassword, WaitingForSaslResponse  -> AUTHORIZATION
 //   WaitingForMailCommand                                         -> TRANSACTION

@@ -1,6 +1,6 @@
 // CRC-32 (ISO-HDLC / IEEE 802.3, the zlib and PNG one: reflected polynomial 0xEDB88320,
 // initial value and final XOR 0xFFFFFFFF). Every queue record carries one so that
-// recovery can tell a whole record from a torn or garbage tail (DESIGN.md, Storage).
+// recovery can tell a whole record from a torn or garbage tail (ARCHITECTURE.md, Flash format).
 // Table-driven, one byte at a time: 1 KB of table, no allocation per call, and it can
 // be fed in pieces so that records larger than any buffer are checked while streaming.
 // Left out on purpose: slicing-by-8 and hardware CRC (speed is not the limit on flash).

@@ -1,6 +1,6 @@
 // The seam through which delivery and the bounce composer read a queued message:
 // random access by position, so the queue can serve it straight from its segment
-// files in chunks (DESIGN.md, Memory: nothing holds a whole message in RAM).
+// files in chunks (ARCHITECTURE.md, Memory: nothing holds a whole message in RAM).
 // Tests use a byte[]-backed implementation.
 
 namespace NanoMailGateway.Core.Queue

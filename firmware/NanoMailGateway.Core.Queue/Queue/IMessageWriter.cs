@@ -21,7 +21,7 @@ namespace NanoMailGateway.Core.Queue
         bool Write(byte[] buffer, int offset, int count);
 
         /// <summary>
-        /// Makes the message and its envelope durable (written and flushed, DESIGN.md) and
+        /// Makes the message and its envelope durable (written and flushed, ARCHITECTURE.md, Flash format) and
         /// hands it to delivery. Only after this returns may the listener answer 250.
         /// </summary>
         /// <exception cref="NanoMailGateway.Core.Platform.StorageException">the commit failed: answer 451 4.3.0; nothing is kept.</exception>

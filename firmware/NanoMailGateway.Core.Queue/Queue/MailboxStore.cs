@@ -1,4 +1,4 @@
-// Local mailboxes inside the queue (DESIGN.md: POP3 mailboxes live in the same flash
+// Local mailboxes inside the queue (ARCHITECTURE.md, Flash format: POP3 mailboxes live in the same flash
 // log). A message delivered to a local mailbox stays in the store with its recipient in
 // state InMailbox (mailbox name + UID); this class shows those recipients to the POP3
 // server as maildrops (IMaildropStore / IMaildrop, RFC 1939).

@@ -1,4 +1,4 @@
-// Recovery at start (DESIGN.md, Storage): scan the segment files in number order and,
+// Recovery at start (ARCHITECTURE.md, Flash format): scan the segment files in number order and,
 // in each, every record from the start while the magic, the length and the CRC-32 hold.
 // The first bad record ends the segment (a torn or garbage tail; nothing good can follow
 // it because a left segment is never appended to again). A segment whose first record

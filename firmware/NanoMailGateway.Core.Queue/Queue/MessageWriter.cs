@@ -1,7 +1,7 @@
 // Streams one message into the queue for a listener session (IMessageWriter): bytes are
 // gathered in one write-unit buffer from the store's pool and appended as Data records
 // each time it fills, so DATA never holds more than one write unit of the message in
-// RAM (DESIGN.md, Memory). Commit appends the rest and the Commit record and flushes;
+// RAM (ARCHITECTURE.md, Memory). Commit appends the rest and the Commit record and flushes;
 // Abort just forgets: pieces without a Commit are dead and compaction reclaims them.
 
 using NanoMailGateway.Core.Platform;

@@ -1,6 +1,6 @@
 // Settings of the flash queue. The integrator maps them from the board profile
 // (queue capacity, segment size, write unit, reserve, queue_max_messages); the queue
-// never reads configuration itself (STYLE.md: settings through constructors).
+// never reads configuration itself (ARCHITECTURE.md, Settings: settings through constructors).
 //
 //   setting        default (192 KB store)  why
 //   capacity       from the profile        the board cannot report free space (GetSizeInfo = -1)

@@ -2,7 +2,7 @@
 // one active segment that records are appended to through a write-unit buffer, records
 // streamed with their CRC trailer, space accounting in whole 4 KiB blocks.
 //
-// Rules that make recovery provable (DESIGN.md, Storage):
+// Rules that make recovery provable (ARCHITECTURE.md, Flash format):
 //  - records are only appended, never rewritten; a record never spans segments;
 //  - appends are gathered into full write units (the ESP32 driver flushes on every
 //    Write); Commit() pushes the partial unit and flushes: the only durability points;

@@ -1,5 +1,5 @@
 // An in-memory IFileStore that behaves like a small LittleFS partition with the power
-// switch in the test's hand (DESIGN.md, Storage and Testing). It is in Core, not in the
+// switch in the test's hand (ARCHITECTURE.md, Flash format and Tests). It is in Core, not in the
 // tests, so that the on-device self-test can run the same power-loss script.
 //  - Capacity is counted like LittleFS allocates: whole 4 KiB blocks per file. An append
 //    that would need a block beyond the capacity throws StorageException and changes

@@ -6,7 +6,7 @@
 // <LF>.<LF>, <LF>.<CRLF>, <CR>.<CR>, <CRLF>.<LF>, <CR>.<CRLF>, a NUL next to the dot
 // and the like are content. Only a real CRLF starts a line for the purposes of the dot:
 // a dot after a bare LF or bare CR is plain content (not unstuffed, never an end).
-// Bare LF and bare CR in content are normalised to CRLF (our choice, DESIGN.md: never
+// Bare LF and bare CR in content are normalised to CRLF (our choice, README "SMTP listener": never
 // relayed raw; normalising keeps poor device clients working where a 550 would lose
 // their alerts). The dot of a stored "\r\n.\r\n" made that way is stuffed again by
 // whoever sends the message on, so it stays content for the next hop too.

@@ -1,5 +1,5 @@
 // Where decoded DATA content goes on its way to the queue: a fixed chunk buffer that is
-// written to IMessageWriter whenever it fills (no per-line allocation, DESIGN.md), with
+// written to IMessageWriter whenever it fills (no per-line allocation, ARCHITECTURE.md, Memory), with
 // the checks that must see every content octet and the header edits made in passing:
 // - message_size_limit on content octets: over it, writing stops and the session,
 //   after the final dot, answers 552 5.3.4 (reading on to the end: an early answer

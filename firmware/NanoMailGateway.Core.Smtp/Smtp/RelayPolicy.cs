@@ -1,4 +1,4 @@
-// Who may send where (no open relay, DESIGN.md): a recipient whose domain is one of
+// Who may send where (no open relay, README "SMTP listener"): a recipient whose domain is one of
 // local_domains is a local mailbox and accepted from anyone; any other recipient is
 // relayed, which needs a trusted client network or a successful AUTH; otherwise RCPT
 // gets 554 5.7.1. The decision looks only at the domain of the final mailbox as

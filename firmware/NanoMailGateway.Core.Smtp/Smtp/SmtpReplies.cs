@@ -1,4 +1,4 @@
-// The canned replies of the SMTP listener, made once (STYLE rule 5). The codes follow
+// The canned replies of the SMTP listener, made once (ARCHITECTURE.md, Protocol sessions). The codes follow
 // RFC 5321 §4.2.2-4.2.3 and §4.5.3.1.10; the enhanced codes RFC 3463 (and RFC 4954 §6
 // for AUTH, RFC 3207 §4 for STARTTLS, RFC 1870 for SIZE).
 

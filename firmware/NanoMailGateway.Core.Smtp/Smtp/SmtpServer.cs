@@ -1,7 +1,7 @@
 // The SMTP listener's shared part: settings, the queue, the buffer pool and the seams,
 // and the ISessionFactory that the reusable ConnectionListener calls. A session rents
 // all its buffers at once (input, replies, DATA chunk) or is refused with 421 4.3.2
-// (DESIGN.md, Memory).
+// (ARCHITECTURE.md, Memory).
 
 using NanoMailGateway.Core.Auth;
 using NanoMailGateway.Core.Buffers;

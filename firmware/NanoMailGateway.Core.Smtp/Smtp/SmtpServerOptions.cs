@@ -1,4 +1,4 @@
-// Every knob of the SMTP listener, with its default, unit and reason (STYLE rule 2).
+// Every knob of the SMTP listener, with its default, unit and reason (ARCHITECTURE.md, Settings).
 // Filled from the configuration at start (config keys in brackets) and handed to
 // SmtpServer's constructor; never a mutable static. Tests set the timeouts and the
 // AUTH delay small.

@@ -1,5 +1,5 @@
 // One SMTP server session (RFC 5321) on one connection, on its own thread.
-// Shape (STYLE rules 6-7): states named for what they wait for (SmtpSessionState), a
+// Shape (ARCHITECTURE.md, Protocol sessions): states named for what they wait for (SmtpSessionState), a
 // table of allowed commands per state (SmtpStateTable), one Step method that turns a
 // command line into a reply, and one loop that writes replies, counts errors and hangs
 // up with 421 4.7.0 at the limit.
@@ -11,7 +11,7 @@
 // - STARTTLS (RFC 3207): after 220, buffered plaintext is discarded (CVE-2011-0411) and
 //   the session starts over at EHLO with no AUTH.
 // - DATA streams through DotReader and MessageSink into IMessageWriter; 250 only after
-//   Commit returned (DESIGN.md, Storage). That part is in SmtpServerSession.Data.cs,
+//   Commit returned (ARCHITECTURE.md, Flash format). That part is in SmtpServerSession.Data.cs,
 //   the AUTH handlers in SmtpServerSession.Auth.cs.
 // Left out on purpose: BDAT/CHUNKING, SMTPUTF8, reverse DNS, greylisting.
 

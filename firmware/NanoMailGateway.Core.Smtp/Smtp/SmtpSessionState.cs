@@ -1,5 +1,5 @@
-// The states of an SMTP server session, each named for what it waits for (STYLE rule
-// 6), and the table of which commands each state allows (RFC 5321 §4.1.4 ordering;
+// The states of an SMTP server session, each named for what it waits for (ARCHITECTURE.md,
+// Protocol sessions), and the table of which commands each state allows (RFC 5321 §4.1.4 ordering;
 // RFC 3207 §4 and RFC 4954 §4: STARTTLS and AUTH only outside a mail transaction).
 // DATA content is read inside the DATA step, so it has no state of its own here.
 

@@ -1,4 +1,4 @@
-// The closed set of outcomes of one delivery attempt for one recipient (STYLE rule 8:
+// The closed set of outcomes of one delivery attempt for one recipient (ARCHITECTURE.md, Protocol sessions:
 // results between modules are values, classified in one place).
 
 namespace NanoMailGateway.Core.SmtpClient

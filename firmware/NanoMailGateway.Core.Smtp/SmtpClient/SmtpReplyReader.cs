@@ -1,5 +1,5 @@
 // Reads SMTP replies (RFC 5321 §4.2) from bytes, in place, with a byte cap and a
-// deadline per reply (STYLE rule 3). A reply is one or more lines "ddd-text" ending
+// deadline per reply (ARCHITECTURE.md, Protocol sessions). A reply is one or more lines "ddd-text" ending
 // with "ddd text"; the first line may carry an RFC 3463 enhanced status code, which
 // RFC 2034 §4 makes the first token after the code. Replies to pipelined commands
 // (RFC 2920) may arrive in one packet: bytes after a reply stay buffered for the next.

@@ -1,4 +1,4 @@
-// Scenario: the queue runner (Core/Delivery/DeliveryAgent) in one synchronous pass
+// Scenario: the queue runner (Core.Delivery, DeliveryAgent) in one synchronous pass
 // (RunOnce), on the real MessageStore over the FlashSimulator, with MX lookups answered
 // by ScriptedDnsNetwork and the MX's SMTP side a ScriptedPeer:
 // - a local recipient lands in its mailbox and the POP3 view shows it;

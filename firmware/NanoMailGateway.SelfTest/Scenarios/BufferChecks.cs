@@ -1,4 +1,4 @@
-// Scenario: the fixed buffer pool (DESIGN.md, Memory): it never grows, an empty pool
+// Scenario: the fixed buffer pool (ARCHITECTURE.md, Memory): it never grows, an empty pool
 // refuses instead of allocating, a set is all-or-nothing, and foreign or double returns
 // are bugs that throw.
 

@@ -1,4 +1,4 @@
-// Scenario: the gateway's path end to end on the real flash queue (DESIGN.md diagram),
+// Scenario: the gateway's path end to end on the real flash queue (ARCHITECTURE.md, Message path),
 // all in memory: SMTP listener -> MessageStore on the FlashSimulator -> power cut ->
 // recovery -> SMTP client to a scripted MX -> removal; and a refused recipient ->
 // RFC 3464 bounce queued as local mail -> mailbox -> POP3 RETR.

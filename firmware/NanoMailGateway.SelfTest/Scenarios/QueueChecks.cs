@@ -1,5 +1,5 @@
 // Scenario: the flash queue (Core/Queue) on the FlashSimulator, the storage simulator
-// that can cut the power during any write (DESIGN.md, Storage):
+// that can cut the power during any write (ARCHITECTURE.md, Flash format):
 // - write, commit, recover: after a reboot the message is there byte for byte with its
 //   envelope, and an aborted message is not;
 // - the queue refuses a message it cannot hold (452 4.3.1 at the listener);

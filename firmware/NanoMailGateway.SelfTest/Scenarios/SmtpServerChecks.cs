@@ -7,7 +7,7 @@
 // - an over-long command line (§4.5.3.1.4) and an over-long text line (§4.5.3.1.6);
 // - bad syntax and bad sequence (§4.2.4, RFC 3463 codes), the error limit (421 4.7.0);
 // - no open relay: a foreign domain from an untrusted address is refused;
-// - a session that cannot rent its buffers is refused with 421 4.3.2 (DESIGN.md, Memory).
+// - a session that cannot rent its buffers is refused with 421 4.3.2 (ARCHITECTURE.md, Memory).
 // - STARTTLS (RFC 3207 §4.2): plaintext pipelined behind it is discarded, never obeyed
 //   (CVE-2011-0411), on MemoryTlsProvider's pretend TLS;
 // - AUTH PLAIN (RFC 4954, RFC 4616): refused without TLS from an untrusted address
@@ -167,7 +167,7 @@ namespace NanoMailGateway.SelfTest
             Expect.Contains("MAIL FROM:<evil@example.net>", m, "smuggled MAIL is content");
             Expect.Contains("smuggled\r\n", m, "smuggled body is content");
             Expect.Equal(1, f.Store.EnvelopeOf(0).RecipientCount, "recipients");
-            // Bare CR and bare LF never reach the queue raw (DESIGN.md).
+            // Bare CR and bare LF never reach the queue raw (README "SMTP listener").
             for (int i = 0; i < m.Length; i++)
             {
                 if (m[i] == '\r' && (i + 1 >= m.Length || m[i + 1] != '\n')) Expect.Fail("bare CR stored at " + i.ToString());

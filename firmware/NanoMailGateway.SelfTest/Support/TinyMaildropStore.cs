@@ -1,5 +1,5 @@
 // An in-memory IMaildropStore in the device subset (ArrayList, byte[], no generics), for
-// the POP3 scenario. It keeps the IMaildrop contract (Core/Pop3/IMaildrop.cs): sizes
+// the POP3 scenario. It keeps the IMaildrop contract (Core.Queue's Queue/IMaildrop.cs): sizes
 // are the exact stored octets, messages end with CRLF, unique ids are assigned at
 // delivery and never reused, Open takes a snapshot, Commit removes exactly the marked
 // messages. Left out on purpose: persistence (the flash mailbox store has its own tests).

@@ -137,7 +137,7 @@ namespace NanoMailGateway.Board.Adapters
 
         /// <summary>Every failure of the medium becomes a StorageException; a caller bug
         /// (ArgumentException) stays what it is. nanoFramework has no exception filters worth
-        /// trusting (platform-nanoframework.md), hence the test inside the handler.</summary>
+        /// trusting (ARCHITECTURE.md, Platform facts), hence the test inside the handler.</summary>
         internal static Exception Wrap(string what, Exception e)
         {
             if (e is ArgumentException || e is StorageException) return e;

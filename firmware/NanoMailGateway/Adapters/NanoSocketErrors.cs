@@ -1,6 +1,6 @@
 // Socket error numbers as the Platform seams report them (WSA values, ConnectionException).
 // nanoFramework's SocketException.ErrorCode carries WSA values already (its only member,
-// platform-nanoframework.md); .NET on Linux, where these same adapter sources are tested,
+// ARCHITECTURE.md, Platform facts); .NET on Linux, where these same adapter sources are tested,
 // carries the errno instead. SocketErrorCode would say it portably but nanoFramework lacks
 // it, so the few numbers the gateway acts on are translated here.
 // Left out on purpose: macOS errno values (they overlap Linux ones with other meanings);

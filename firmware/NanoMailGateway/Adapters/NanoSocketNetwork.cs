@@ -2,7 +2,7 @@
 // System.Net and .NET share, so that the board runs these very sources and the host tests
 // run them on loopback (tests/NanoMailGateway.Tests/Board/Adapters).
 // Connect deadline: nanoFramework's Socket.Connect has no timeout and no non-blocking
-// mode (it waits with Poll(-1), platform-nanoframework.md), so a Timer closes the socket
+// mode (it waits with Poll(-1), ARCHITECTURE.md, Platform facts), so a Timer closes the socket
 // when the deadline passes; the blocked Connect then fails and is reported as timed out.
 // Left out on purpose: IPv6 (the board's lwIP build is IPv4), name resolution (Core
 // resolves MX and A itself), SO_REUSEADDR (the board has one gateway and no TIME_WAIT

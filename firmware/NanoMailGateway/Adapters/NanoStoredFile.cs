@@ -1,8 +1,10 @@
 // One open file of NanoFileStore (shared board/host source). One FileStream opened for
 // reading and writing: appends seek to the end first, reads seek to their position, so a
 // read never moves the append point. The ESP32 driver writes through on every Write
-// (platform-nanoframework.md), so one Append is one write to flash; Flush makes the
-// host's buffered bytes reach the OS.
+// (ARCHITECTURE.md, Platform facts), so one Append is one write to flash; Flush makes the
+// host's buffered bytes reach the OS. On the board's LittleFS only closing (or syncing)
+// a file commits what was written to it, and this adapter keeps the file open, so there
+// Flush is not yet a commit (an open issue; ARCHITECTURE.md, Flash format).
 
 using System;
 using System.IO;

@@ -1,6 +1,6 @@
 // Board housekeeping that only nanoFramework has: free managed heap after a collection
 // (nanoFramework.Runtime.Native.GC.Run) and a clean reboot (Power.RebootDevice). There is
-// no managed watchdog on the ESP32 (platform-nanoframework.md), so the board app reboots
+// no managed watchdog on the ESP32 (ARCHITECTURE.md, Platform facts), so the board app reboots
 // itself when it cannot go on: Wi-Fi down for too long, or the storage failing.
 // Board-only.
 

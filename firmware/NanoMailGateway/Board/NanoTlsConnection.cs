@@ -1,7 +1,7 @@
 // IConnection over an authenticated SslStream on the board. Deadlines: a TLS record can
 // hold bytes that Poll on the socket does not see, so reads use the socket's
 // ReceiveTimeout (nanoFramework throws SocketException 10060 when it passes) instead of
-// Poll. Disposing the SslStream closes the socket (platform-nanoframework.md).
+// Poll. Disposing the SslStream closes the socket (ARCHITECTURE.md, Platform facts).
 // Board-only (see NanoTlsProvider).
 
 using System;

@@ -1,5 +1,5 @@
-// The bytecode and string-table budget of one device assembly (README, "How the device-
-// surface build works"). nanoFramework's metadata processor (MDP, v3.0.100 for 1.x)
+// The bytecode and string-table budget of one device assembly (README, "Assemblies and
+// the device build"; ARCHITECTURE.md, Device rules). nanoFramework's metadata processor (MDP, v3.0.100 for 1.x)
 // turns each assembly into a .pe whose bytecode table and string table are addressed
 // with 16-bit offsets, so neither can pass 65,535 bytes ("Byte code table overflow");
 // the budget is 48 KB of each, in Debug and in Release, to leave room to grow.
@@ -7,7 +7,7 @@
 // Both figures are estimates read from the compiled assembly with
 // System.Reflection.Metadata, made so that they are never below what MDP writes:
 //
-// Bytecode (MDP: Tables/nanoByteCodeTable.cs, Mono.Cecil/CodeWriter.cs): the table is
+// Bytecode (as MDP's byte-code table writer emits it): the table is
 // the bodies of the methods one after the other, with no header and no alignment (the
 // method header, locals count and stack depth sit in the MethodDef table). A body is its
 // IL instructions re-encoded, then its exception handler table:
@@ -27,7 +27,7 @@
 // figure. Against MDP v3.0.100 on every device assembly, Debug and Release, and on the
 // pinned samples of BytecodeBudgetTests, the estimate was exact.
 //
-// String table (MDP: Tables/nanoStringTable.cs and the tables that fill it): every
+// String table (MDP's string table and the tables that fill it): every
 // distinct string once, UTF-8 with a terminating NUL, the empty string first. Counted:
 // the assembly's name, the names of the assemblies it references, namespace and name of
 // every type it references or defines, the name of every member it references, of every
@@ -66,7 +66,7 @@ namespace NanoMailGateway.Tests.Guard
 
         /// <summary>
         /// The type the compiler embeds for C# 11's ref safety rules and applies to the module
-        /// alone; MDP always excludes it (Tables/nanoTablesContext.cs, default types to exclude).
+        /// alone; MDP always excludes it (one of its default types to exclude).
         /// </summary>
         private const string NeverConverted = "System.Runtime.CompilerServices.RefSafetyRulesAttribute";
 

@@ -1,7 +1,7 @@
 // The strings nanoFramework's runtime carries in itself: a built-in table of mscorlib
 // names (".ctor", "System", "Object", "ToString", ...) that the metadata processor (MDP)
-// refers to by number, so that it stores none of them in an assembly's string table (MDP:
-// Tables/nanoStringTable.cs, Utility/nanoStringsConstants.cs). BytecodeBudget leaves them
+// refers to by number, so that it stores none of them in an assembly's string table
+// (ARCHITECTURE.md, Device rules: the budget). BytecodeBudget leaves them
 // out of its string-table estimate.
 //
 // They are derived here, not listed: mscorlib itself goes through the same processor, so a

@@ -1,7 +1,7 @@
 // COMPILE-ONLY STAND-IN for nanoFramework.System.Device.Wifi 1.5.146 (assembly
 // System.Device.Wifi). Declares the members the board app uses, with the real package's
-// signatures (nanoframework/System.Device.Wifi: NetworkHelper/WifiNetworkHelper.cs,
-// WifiReconnectionKind.cs); every body throws. Never deployed.
+// signatures (from the package's public sources: WifiNetworkHelper and
+// WifiReconnectionKind; ARCHITECTURE.md, Platform facts); every body throws. Never deployed.
 
 using System;
 using System.Threading;

@@ -1,6 +1,6 @@
 // COMPILE-ONLY STAND-IN for nanoFramework.System.IO.FileSystem 1.1.87 (assembly
 // System.IO.FileSystem). Declares the members the board app uses, with the real package's
-// signatures (nanoframework/System.IO.FileSystem: FileStream has (path, mode) and
+// signatures (ARCHITECTURE.md, Platform facts: FileStream has (path, mode) and
 // (path, mode, access) only; Directory.CreateDirectory is void); every body throws.
 // Never deployed: the board build (NanoMailGateway.nfproj) uses the real package.
 

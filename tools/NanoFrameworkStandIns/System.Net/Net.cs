@@ -1,8 +1,8 @@
 // COMPILE-ONLY STAND-IN for nanoFramework.System.Net 1.11.60 (assembly System.Net).
 // Declares the members the board app uses, with the real package's signatures
-// (platform-nanoframework.md; nanoframework/System.Net: Sockets/Socket.cs, SocketException.cs,
-// IPAddress.cs, IPEndPoint.cs, NetworkInformation/NetworkInterface.cs,
-// NetworkHelper/NetworkHelperStatus.cs); every body throws. Note what is NOT here because
+// (ARCHITECTURE.md, Platform facts; the package's own public sources for Socket,
+// SocketException, IPAddress, IPEndPoint, NetworkInterface and NetworkHelperStatus);
+// every body throws. Note what is NOT here because
 // nanoFramework lacks it: Socket.Blocking, Shutdown, Dispose, every *Async/Begin/End
 // method, SocketException.SocketErrorCode, IPAddress.TryParse. Never deployed.
 

@@ -1,7 +1,7 @@
 // COMPILE-ONLY STAND-IN for nanoFramework.Runtime.Native 1.7.11 (assembly
 // nanoFramework.Runtime.Native). Declares the members the board app uses, with the real
-// package's signatures (nanoframework/nanoFramework.Runtime.Native: GC.cs, Power.cs,
-// System/Environment.cs); every body throws. Never deployed.
+// package's signatures (from its public sources: GC, Power and Environment;
+// ARCHITECTURE.md, Platform facts); every body throws. Never deployed.
 
 namespace nanoFramework.Runtime.Native
 {

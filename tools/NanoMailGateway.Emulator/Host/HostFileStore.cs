@@ -2,7 +2,7 @@
 // IFileStore on a host directory: the emulator's queue and mailboxes live in real files
 // that survive a restart and that an administrator can look at. Appends are made durable
 // with fsync (HostStoredFile.Flush), as the queue's "write, flush, then commit" rule
-// needs (STYLE rule 10). Files are shared for reading and deleting, so that a read-only
+// needs (ARCHITECTURE.md, Flash format). Files are shared for reading and deleting, so that a read-only
 // store over the same directory (`nmg mailq` while the gateway runs) can open them.
 // Names are flat and plain (letters, digits, '.', '-', '_'), as on the board's LittleFS
 // root: a name can never leave the directory.

@@ -6,7 +6,7 @@
 // glue, the Wi-Fi helper) and GC fragmentation live in.
 // Sizes are nanoFramework's, computed, not measured on the host (the host's object
 // layout differs): a heap block is 12 bytes, an object at least 2 blocks (24 B), an
-// array a 24-byte header plus its data rounded up to a block (platform-nanoframework.md).
+// array a 24-byte header plus its data rounded up to a block (ARCHITECTURE.md, Platform facts).
 // Per-entry and per-thread figures marked "allowance" are budget numbers, to be replaced
 // by measurements on a board (nanoFramework.Runtime.Native.GC.Run before/after).
 // `dotnet run -c Release --project tools/bench/NanoMailGateway.Bench -- memory`

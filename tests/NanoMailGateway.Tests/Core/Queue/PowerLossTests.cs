@@ -1,4 +1,4 @@
-// The queue's promise under power loss (issue 3, DESIGN.md Storage): a scripted
+// The queue's promise under power loss (issue 3, ARCHITECTURE.md, Flash format): a scripted
 // workload (messages accepted, some aborted mid-DATA, two writers interleaved, status
 // changes, deliveries, removals, compaction that relocates a long-deferred message) is
 // cut at every single write, each time with a clean cut, a torn write and a garbage
