@@ -15,7 +15,11 @@ namespace NanoMailGateway.SelfTest
         {
             SelfTestRunner runner = new SelfTestRunner(new ConsoleOutput());
             runner.Header();
+            // Free heap before and after the checks (README, On-device self-test): what the
+            // loaded assemblies leave to the checks, and what the checks left behind.
+            runner.Note(HeapProbe.Describe("start"));
             Scenarios.RunAll(runner);
+            runner.Note(HeapProbe.Describe("end"));
             runner.Finish();
         }
 

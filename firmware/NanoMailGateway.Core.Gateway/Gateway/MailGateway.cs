@@ -43,7 +43,7 @@ namespace NanoMailGateway.Core.Gateway
         /// <summary>Queue segment file size, bytes (QueueOptions: small enough that a stuck message pins little).</summary>
         public const int SegmentSize = 16384;
 
-        /// <summary>Bytes the queue gathers per append (and per writer buffer).</summary>
+        /// <summary>Most bytes the queue gathers per append (and per writer buffer); boards with smaller session buffers use their buffer size.</summary>
         public const int WriteUnit = 2048;
 
         /// <summary>Segments kept back from new mail for status records, bounces and compaction.</summary>
@@ -220,10 +220,17 @@ namespace NanoMailGateway.Core.Gateway
                 + "; pop3 " + Pop3Accepted.ToString() + " accepted " + Pop3Refused.ToString() + " refused";
         }
 
-        /// <summary>Queue settings from the board: storage_capacity, queue_max_messages, smtp_sessions + 1 writers.</summary>
+        /// <summary>
+        /// Queue settings from the board: storage_capacity, queue_max_messages, smtp_sessions + 1
+        /// writers, and a write unit of at most buffer_size. Each writer, the segment log and the
+        /// recovery scratch hold one write unit of RAM: 2 KB units cost a board with 1 KB session
+        /// buffers several KB it does not have (README, The numbers), and sensor alerts of a few
+        /// hundred octets take one append either way.
+        /// </summary>
         public static QueueOptions QueueOptionsFrom(BoardProfile b)
         {
-            return new QueueOptions(b.StorageCapacity, SegmentSize, WriteUnit, (long)ReserveSegments * SegmentSize,
+            int unit = b.BufferSize < WriteUnit ? b.BufferSize : WriteUnit;
+            return new QueueOptions(b.StorageCapacity, SegmentSize, unit, (long)ReserveSegments * SegmentSize,
                 b.QueueMaxMessages, b.SmtpSessions + 1);
         }
 
@@ -236,7 +243,11 @@ namespace NanoMailGateway.Core.Gateway
             return o;
         }
 
-        /// <summary>Resolver settings: dns_servers (filled from DHCP or resolv.conf by the platform when empty) and dns_cache_entries.</summary>
+        /// <summary>
+        /// Resolver settings: dns_servers (filled from DHCP or resolv.conf by the platform when
+        /// empty), dns_cache_entries, and one packet buffer per delivery session: only the
+        /// delivery workers resolve, one lookup at a time each, so more buffers would never be used.
+        /// </summary>
         public static DnsOptions DnsOptionsFrom(GatewayConfig c)
         {
             DnsOptions o = new DnsOptions();
@@ -244,6 +255,7 @@ namespace NanoMailGateway.Core.Gateway
             for (int i = 0; i < servers.Length; i++) servers[i] = c.DnsServers[i].ToString();
             o.Servers = servers;
             o.CacheEntries = c.Board.DnsCacheEntries;
+            o.PacketBuffers = c.Board.DeliverySessions < 1 ? 1 : c.Board.DeliverySessions;
             return o;
         }
 

@@ -156,7 +156,6 @@ namespace NanoMailGateway.Core.Simulation
                 {
                     if (!create) return null;
                     c = new SimulatedFile.Content(name);
-                    AllocatedBytes += c.Data.Length;
                     _files.Add(c);
                 }
                 return new SimulatedFile(this, c, _generation);
@@ -196,10 +195,7 @@ namespace NanoMailGateway.Core.Simulation
             {
                 CheckHandleLocked(c, generation);
                 if (position >= c.Length || count <= 0) return 0;
-                long left = c.Length - position;
-                int n = left < count ? (int)left : count;
-                Array.Copy(c.Data, (int)position, buffer, offset, n);
-                return n;
+                return c.Read(position, buffer, offset, count);
             }
         }
 
@@ -274,7 +270,7 @@ namespace NanoMailGateway.Core.Simulation
                 long keep = unflushed;
                 if (_loss == UnflushedLoss.DropAll) keep = 0;
                 else if (_loss == UnflushedLoss.RandomPrefix) keep = unflushed == 0 ? 0 : _random.Next((int)unflushed + 1);
-                c.Length = c.DurableLength + keep;
+                c.Truncate(c.DurableLength + keep);
                 c.DurableLength = c.Length;
             }
         }

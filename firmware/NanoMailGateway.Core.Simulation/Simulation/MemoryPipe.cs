@@ -24,6 +24,12 @@ namespace NanoMailGateway.Core.Simulation
             _ring = new byte[capacity];
         }
 
+        /// <summary>Unread bytes held now (a reader can size its buffer to them).</summary>
+        public int Count
+        {
+            get { lock (_gate) { return _count; } }
+        }
+
         /// <summary>True once <see cref="Close"/> was called.</summary>
         public bool IsClosed
         {

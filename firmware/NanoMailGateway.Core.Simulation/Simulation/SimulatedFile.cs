@@ -64,43 +64,78 @@ namespace NanoMailGateway.Core.Simulation
             if (_closed) throw new StorageException("file is closed: " + _content.Name);
         }
 
-        /// <summary>The bytes of one simulated file (owned by the simulator, used under its lock).</summary>
+        /// <summary>
+        /// The bytes of one simulated file (owned by the simulator, used under its lock), in
+        /// fixed pages rather than one array that doubles: a growing array holds its old and
+        /// new copy at once and up to half of it unused, which the on-device self-test cannot
+        /// afford on a 54 KB heap (README, On-device self-test); pages cost what is written.
+        /// </summary>
         internal sealed class Content
         {
+            /// <summary>Bytes per page.</summary>
+            internal const int PageSize = 512;
+
+            private readonly System.Collections.ArrayList _pages = new System.Collections.ArrayList();   // byte[PageSize]
+
             internal Content(string name)
             {
                 Name = name;
-                Data = new byte[256];
             }
 
             internal string Name { get; }
 
-            internal byte[] Data { get; private set; }
-
-            internal long Length { get; set; }
+            internal long Length { get; private set; }
 
             internal long DurableLength { get; set; }
 
             internal bool Deleted { get; set; }
 
-            /// <summary>Appends; returns the bytes allocated to grow the array (for allocation accounting).</summary>
+            /// <summary>Appends; returns the bytes allocated for new pages (for allocation accounting).</summary>
             internal long Write(byte[] buffer, int offset, int count)
             {
-                if (count <= 0) return 0;
                 long allocated = 0;
-                long need = Length + count;
-                if (need > Data.Length)
+                while (count > 0)
                 {
-                    long size = Data.Length;
-                    while (size < need) size *= 2;
-                    byte[] grown = new byte[(int)size];
-                    allocated = size;
-                    Array.Copy(Data, grown, (int)Length);
-                    Data = grown;
+                    int page = (int)(Length / PageSize);
+                    int at = (int)(Length % PageSize);
+                    if (page == _pages.Count)
+                    {
+                        _pages.Add(new byte[PageSize]);
+                        allocated += PageSize;
+                    }
+                    int n = PageSize - at < count ? PageSize - at : count;
+                    Array.Copy(buffer, offset, (byte[])_pages[page]!, at, n);
+                    Length += n;
+                    offset += n;
+                    count -= n;
                 }
-                Array.Copy(buffer, offset, Data, (int)Length, count);
-                Length += count;
                 return allocated;
+            }
+
+            /// <summary>Copies up to <paramref name="count"/> bytes from <paramref name="position"/>; returns the count copied.</summary>
+            internal int Read(long position, byte[] buffer, int offset, int count)
+            {
+                int done = 0;
+                while (done < count && position < Length)
+                {
+                    int at = (int)(position % PageSize);
+                    long left = Length - position;
+                    int n = PageSize - at;
+                    if (n > count - done) n = count - done;
+                    if (n > left) n = (int)left;
+                    Array.Copy((byte[])_pages[(int)(position / PageSize)]!, at, buffer, offset + done, n);
+                    position += n;
+                    done += n;
+                }
+                return done;
+            }
+
+            /// <summary>Drops everything after <paramref name="length"/> bytes, pages included (what a power cut leaves).</summary>
+            internal void Truncate(long length)
+            {
+                Length = length;
+                int keep = (int)((length + PageSize - 1) / PageSize);
+                while (_pages.Count > keep) _pages.RemoveAt(_pages.Count - 1);
             }
         }
     }

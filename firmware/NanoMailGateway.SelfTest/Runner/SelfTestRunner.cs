@@ -1,8 +1,10 @@
 // The self-test's check runner (issue 9): each check runs inside its own try/catch, so an
 // exception is a failure with its type and message, never an abort of the run. Output:
 //   NanoMailGateway self-test
+//   heap free at start: <N> bytes
 //   ok   <name>
 //   FAIL <name>: <why>
+//   heap free at end: <N> bytes
 //   <N> passed, <N> failed
 //   SELFTEST PASS | SELFTEST FAIL
 // The verdict is printed, not returned as an exit code: nanoCLR does not report one.
@@ -36,6 +38,12 @@ namespace NanoMailGateway.SelfTest
         public void Header()
         {
             _out.WriteLine("NanoMailGateway self-test");
+        }
+
+        /// <summary>Prints a line that is not a check (the heap probe's), as it is.</summary>
+        public void Note(string line)
+        {
+            _out.WriteLine(line);
         }
 
         /// <summary>Runs one check and prints its line.</summary>

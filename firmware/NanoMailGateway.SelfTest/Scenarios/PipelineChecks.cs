@@ -58,7 +58,7 @@ namespace NanoMailGateway.SelfTest
             BufferPool pool = new BufferPool("smtp", SmtpServer.MinBufferSize, SmtpServer.BuffersPerSession);
             SmtpServer server = new SmtpServer(o, store, pool, null, new OneAddressTrusted(ScriptedSession.ClientAddress), new AccountDirectory(), new StepClock(), new QuietLog());
             Transcript t = ScriptedSession.Run(new Acceptor(server).Serve,
-                "EHLO sensor7.example.org\r\nMAIL FROM:<sensor7@gw.example.org>\r\nRCPT TO:<" + recipient + ">\r\nDATA\r\n" + BodyOnTheWire + ".\r\nQUIT\r\n", 2048);
+                "EHLO sensor7.example.org\r\nMAIL FROM:<sensor7@gw.example.org>\r\nRCPT TO:<" + recipient + ">\r\nDATA\r\n" + BodyOnTheWire + ".\r\nQUIT\r\n", 1024);
             int ok = t.Find("250 2.0.0 Ok: queued as ", 0);
             Expect.True(ok > 0, "message accepted: " + t.Line(t.Count - 2));
             return t.Line(ok).Substring("250 2.0.0 Ok: queued as ".Length);
@@ -126,7 +126,7 @@ namespace NanoMailGateway.SelfTest
             QueuedMessage m = store.Find(id)!;
             long size = m.Size;
 
-            ScriptedPeer peer = new ScriptedPeer(PeerHello + "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n250 2.0.0 Ok: queued as MX1\r\n221 2.0.0 Bye\r\n", 4096);
+            ScriptedPeer peer = new ScriptedPeer(PeerHello + "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n250 2.0.0 Ok: queued as MX1\r\n221 2.0.0 Bye\r\n", 1024);
             SmtpClientSession client = Client(peer);
             Expect.True(client.Open(), "open");
             DeliveryResult r = client.Deliver(m.Envelope, RecipientsOf(m), store.OpenReader(m));
@@ -158,9 +158,18 @@ namespace NanoMailGateway.SelfTest
             StepClock clock = new StepClock();
             MessageStore store = MessageStore.Open(flash, Options(), clock);
             string id = AcceptViaSmtp(store, "nobody@example.net");
-            QueuedMessage m = store.Find(id)!;
+            // Each step in its own method: the interpreter keeps a method's locals alive
+            // until it returns, so the SMTP client's buffers are garbage before POP3 runs.
+            Bounce(store, clock, id);
+            ReadBounceViaPop3(store, clock);
+            store.Close();
+        }
 
-            ScriptedPeer peer = new ScriptedPeer(PeerHello + "250 2.1.0 Ok\r\n550 5.1.1 <nobody@example.net>: User unknown\r\n221 2.0.0 Bye\r\n", 2048);
+        /// <summary>Delivers message <paramref name="id"/> to a scripted MX that refuses its recipient, and files the bounce in the sender's mailbox.</summary>
+        private static void Bounce(MessageStore store, StepClock clock, string id)
+        {
+            QueuedMessage m = store.Find(id)!;
+            ScriptedPeer peer = new ScriptedPeer(PeerHello + "250 2.1.0 Ok\r\n550 5.1.1 <nobody@example.net>: User unknown\r\n221 2.0.0 Bye\r\n", 1024);
             SmtpClientSession client = Client(peer);
             Expect.True(client.Open(), "open");
             DeliveryResult r = client.Deliver(m.Envelope, RecipientsOf(m), store.OpenReader(m));
@@ -183,7 +192,11 @@ namespace NanoMailGateway.SelfTest
             Expect.True(store.Remove(m), "the failed original leaves the queue");
             QueuedMessage bounce = store.Find(w.QueueId)!;
             store.SetStatus(bounce, 0, new RecipientStatus(RecipientState.InMailbox, 1, DateTime.MinValue, "2.0.0", "", "sensor7", 0));
+        }
 
+        /// <summary>Reads the one message of mailbox sensor7 over POP3 and checks it is the RFC 3464 report with LIST size = RETR octets.</summary>
+        private static void ReadBounceViaPop3(MessageStore store, StepClock clock)
+        {
             // Read it with POP3 through the queue's mailboxes.
             AccountDirectory accounts = new AccountDirectory();
             accounts.Add("sensor7", "pump-secret");
@@ -212,7 +225,6 @@ namespace NanoMailGateway.SelfTest
             Expect.True(report3464, "the mailbox holds the RFC 3464 report");
             Expect.StartsWith("+OK", t.Line(i + 1), "QUIT");
             Expect.True(t.Octets < 2600, "bounce transcript of " + t.Octets.ToString() + " octets grew towards its 3 KB pipe");
-            store.Close();
         }
 
         private static string ReadAll(MessageStore store, QueuedMessage m)

@@ -170,57 +170,72 @@ namespace NanoMailGateway.SelfTest
 
         private static void PowerCut(CutMode mode)
         {
-            // Writes of the uncut workload: the cut points are chosen among them.
-            FlashSimulator probe = new FlashSimulator(Capacity, 7);
-            Workload(MessageStore.Open(probe, Options(), new StepClock()), new Acks());
-            long writes = probe.WriteCount;
+            long writes = WorkloadWrites();
             Expect.True(writes >= 6, "workload too small to cut: " + writes.ToString() + " writes");
             long[] cuts = new long[] { 1, 2, writes / 2, writes - 1, writes };
-            for (int c = 0; c < cuts.Length; c++)
+            // One method call per cut: the interpreter keeps a method's locals alive until it
+            // returns, so each cut's simulated flash and stores are garbage before the next.
+            for (int c = 0; c < cuts.Length; c++) CutAndRecover(mode, cuts[c], writes, 100 + c);
+        }
+
+        /// <summary>Appends (writes to the medium) of the uncut workload: the cut points are chosen among them.</summary>
+        private static long WorkloadWrites()
+        {
+            FlashSimulator probe = new FlashSimulator(Capacity, 7);
+            Workload(MessageStore.Open(probe, Options(), new StepClock()), new Acks());
+            return probe.WriteCount;
+        }
+
+        private static void CutAndRecover(CutMode mode, long cutAt, long writes, int seed)
+        {
+            string at = "cut at write " + cutAt.ToString() + " of " + writes.ToString() + ": ";
+            FlashSimulator flash = new FlashSimulator(Capacity, seed);
+            flash.CutPowerAt(cutAt, mode);
+            StepClock clock = new StepClock();
+            Acks acks = new Acks();
+            bool cut = false;
+            try
             {
-                string at = "cut at write " + cuts[c].ToString() + " of " + writes.ToString() + ": ";
-                FlashSimulator flash = new FlashSimulator(Capacity, 100 + c);
-                flash.CutPowerAt(cuts[c], mode);
-                StepClock clock = new StepClock();
-                Acks acks = new Acks();
-                bool cut = false;
-                try
-                {
-                    Workload(MessageStore.Open(flash, Options(), clock), acks);
-                }
-                catch (StorageException)
-                {
-                    cut = true;
-                }
-                Expect.True(cut && flash.PoweredOff, at + "the power cut did not happen");
-                flash.Reboot();
-
-                MessageStore store = MessageStore.Open(flash, Options(), clock);
-                Expect.Equal(0, store.RecoveryDropped, at + "records dropped at recovery");
-                QueuedMessage[] all = store.GetMessages();
-                for (int i = 0; i < all.Length; i++)
-                {
-                    // Whatever is visible is whole: A or B byte for byte, never a torn one.
-                    bool isA = all[i].QueueId == acks.IdA && Intact(store, all[i], 11, SizeA);
-                    bool isB = all[i].QueueId == acks.IdB && Intact(store, all[i], 12, SizeB);
-                    Expect.True(isA || isB, at + "message " + all[i].QueueId + " is not an intact A or B");
-                }
-                QueuedMessage? a = acks.IdA.Length > 0 ? store.Find(acks.IdA) : null;
-                QueuedMessage? b = acks.IdB.Length > 0 ? store.Find(acks.IdB) : null;
-                if (acks.CommittedA && !acks.CommittedB) Expect.NotNull(a, at + "acknowledged message A lost");
-                if (acks.CommittedB) Expect.NotNull(b, at + "acknowledged message B lost");
-                if (acks.RemovedA) Expect.Null(a, at + "removed message A came back");
-
-                // The store works after recovery: a new message goes in and survives a reboot.
-                string id = Put(store, "c@example.org", 13, 300);
-                Expect.True(id != acks.IdA && id != acks.IdB, at + "queue id reused");
-                store.Close();
-                flash.Reboot();
-                MessageStore again = MessageStore.Open(flash, Options(), clock);
-                QueuedMessage? m = again.Find(id);
-                Expect.True(m != null && Intact(again, m, 13, 300), at + "message after recovery and reboot");
-                again.Close();
+                Workload(MessageStore.Open(flash, Options(), clock), acks);
             }
+            catch (StorageException)
+            {
+                cut = true;
+            }
+            Expect.True(cut && flash.PoweredOff, at + "the power cut did not happen");
+            flash.Reboot();
+            string id = CheckRecovered(flash, clock, acks, at);
+            flash.Reboot();
+            MessageStore again = MessageStore.Open(flash, Options(), clock);
+            QueuedMessage? m = again.Find(id);
+            Expect.True(m != null && Intact(again, m, 13, 300), at + "message after recovery and reboot");
+            again.Close();
+        }
+
+        /// <summary>Recovers after the cut, checks what is visible against what was acknowledged, and puts a new message in; returns its id.</summary>
+        private static string CheckRecovered(FlashSimulator flash, StepClock clock, Acks acks, string at)
+        {
+            MessageStore store = MessageStore.Open(flash, Options(), clock);
+            Expect.Equal(0, store.RecoveryDropped, at + "records dropped at recovery");
+            QueuedMessage[] all = store.GetMessages();
+            for (int i = 0; i < all.Length; i++)
+            {
+                // Whatever is visible is whole: A or B byte for byte, never a torn one.
+                bool isA = all[i].QueueId == acks.IdA && Intact(store, all[i], 11, SizeA);
+                bool isB = all[i].QueueId == acks.IdB && Intact(store, all[i], 12, SizeB);
+                Expect.True(isA || isB, at + "message " + all[i].QueueId + " is not an intact A or B");
+            }
+            QueuedMessage? a = acks.IdA.Length > 0 ? store.Find(acks.IdA) : null;
+            QueuedMessage? b = acks.IdB.Length > 0 ? store.Find(acks.IdB) : null;
+            if (acks.CommittedA && !acks.CommittedB) Expect.NotNull(a, at + "acknowledged message A lost");
+            if (acks.CommittedB) Expect.NotNull(b, at + "acknowledged message B lost");
+            if (acks.RemovedA) Expect.Null(a, at + "removed message A came back");
+
+            // The store works after recovery: a new message goes in and survives a reboot.
+            string id = Put(store, "c@example.org", 13, 300);
+            Expect.True(id != acks.IdA && id != acks.IdB, at + "queue id reused");
+            store.Close();
+            return id;
         }
 
         private static void PowerCutClean() { PowerCut(CutMode.Clean); }

@@ -50,7 +50,7 @@ namespace NanoMailGateway.SelfTest
         private static void DeliveryTranscript()
         {
             ScriptedPeer peer = new ScriptedPeer(Greeting + Ehlo + "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 <b@example.net>: User unknown\r\n"
-                + "354 go ahead\r\n250 2.0.0 Ok: queued as ABC\r\n221 2.0.0 Bye\r\n", 2048);
+                + "354 go ahead\r\n250 2.0.0 Ok: queued as ABC\r\n221 2.0.0 Bye\r\n", 1024);
             SmtpClientSession s = Session(peer);
             Expect.True(s.Open(), "open");
             Expect.Equal(100000, s.ServerMaxSize, "SIZE from EHLO");
@@ -96,7 +96,7 @@ namespace NanoMailGateway.SelfTest
         private static void AllRecipientsRefused()
         {
             ScriptedPeer peer = new ScriptedPeer(Greeting + Ehlo + "250 2.1.0 Ok\r\n550 5.1.1 no\r\n450 4.2.0 later\r\n"
-                + "503 5.5.1 no valid recipients\r\n250 2.0.0 Ok\r\n221 2.0.0 Bye\r\n", 2048);
+                + "503 5.5.1 no valid recipients\r\n250 2.0.0 Ok\r\n221 2.0.0 Bye\r\n", 1024);
             SmtpClientSession s = Session(peer);
             Expect.True(s.Open(), "open");
             DeliveryResult r = s.Deliver(new Envelope("alerts@gw.example.org"), Recipients("a@example.net", "b@example.net"), new BytesContent(Body));
@@ -110,7 +110,7 @@ namespace NanoMailGateway.SelfTest
         private static void Final4xxTransient()
         {
             ScriptedPeer peer = new ScriptedPeer(Greeting + Ehlo + "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n250 2.1.5 Ok\r\n"
-                + "354 go ahead\r\n451 4.3.0 queue write error\r\n221 2.0.0 Bye\r\n", 2048);
+                + "354 go ahead\r\n451 4.3.0 queue write error\r\n221 2.0.0 Bye\r\n", 1024);
             SmtpClientSession s = Session(peer);
             Expect.True(s.Open(), "open");
             DeliveryResult r = s.Deliver(new Envelope("alerts@gw.example.org"), Recipients("a@example.net", "b@example.net"), new BytesContent(Body));

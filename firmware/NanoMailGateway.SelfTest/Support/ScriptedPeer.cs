@@ -34,7 +34,8 @@ namespace NanoMailGateway.SelfTest
         /// <summary>What the client sent so far, as lines.</summary>
         public Transcript Sent()
         {
-            byte[] buf = new byte[4096];
+            // The client has finished: everything it sent is in the pipe already.
+            byte[] buf = new byte[_toServer.Count];
             int n = 0;
             while (n < buf.Length)
             {

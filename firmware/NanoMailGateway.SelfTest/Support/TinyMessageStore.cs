@@ -2,8 +2,10 @@
 // keeps the committed messages (envelope and octets) so that checks can compare what
 // was queued with what was sent, byte for byte. Bounded: each message holds at most
 // MessageCapacity octets; a longer one makes Write return false, as a full queue does
-// (the listener then answers 452 4.3.1). Left out on purpose: durability (the flash
-// queue scenario runs the real MessageStore on the FlashSimulator).
+// (the listener then answers 452 4.3.1). The octets are kept in 256-octet pages as they
+// come, not in an array of the full capacity: the SMTP checks must fit the esp32-c3
+// heap (README, On-device self-test). Left out on purpose: durability (the flash queue
+// scenario runs the real MessageStore on the FlashSimulator).
 
 using System.Collections;
 using NanoMailGateway.Core.Queue;
@@ -48,7 +50,7 @@ namespace NanoMailGateway.SelfTest
         {
             Writer w;
             lock (_gate) { w = (Writer)_committed[index]!; }
-            return NanoMailGateway.Core.Text.Ascii.GetString(w.Data, 0, (int)w.Length);
+            return w.Text();
         }
 
         /// <inheritdoc/>
@@ -85,17 +87,19 @@ namespace NanoMailGateway.SelfTest
             private bool _full;
             private int _length;
 
+            private const int PageSize = 256;
+            private readonly ArrayList _pages = new ArrayList();   // byte[PageSize]
+            private readonly int _capacity;
+
             public Writer(TinyMessageStore store, Envelope envelope, string id, int capacity)
             {
                 _store = store;
                 Envelope = envelope;
                 QueueId = id;
-                Data = new byte[capacity];
+                _capacity = capacity;
             }
 
             public Envelope Envelope { get; }
-
-            public byte[] Data { get; }
 
             public string QueueId { get; }
 
@@ -104,14 +108,34 @@ namespace NanoMailGateway.SelfTest
             public bool Write(byte[] buffer, int offset, int count)
             {
                 if (_done) throw new System.InvalidOperationException("write after commit or abort");
-                if (_full || _length + count > Data.Length)
+                if (_full || _length + count > _capacity)
                 {
                     _full = true;
                     return false;
                 }
-                System.Array.Copy(buffer, offset, Data, _length, count);
-                _length += count;
+                while (count > 0)
+                {
+                    int at = _length % PageSize;
+                    if (at == 0) _pages.Add(new byte[PageSize]);
+                    int n = PageSize - at < count ? PageSize - at : count;
+                    System.Array.Copy(buffer, offset, (byte[])_pages[_pages.Count - 1]!, at, n);
+                    _length += n;
+                    offset += n;
+                    count -= n;
+                }
                 return true;
+            }
+
+            /// <summary>The stored octets as ASCII text.</summary>
+            public string Text()
+            {
+                byte[] all = new byte[_length];
+                for (int p = 0; p < _pages.Count; p++)
+                {
+                    int n = _length - p * PageSize < PageSize ? _length - p * PageSize : PageSize;
+                    System.Array.Copy((byte[])_pages[p]!, 0, all, p * PageSize, n);
+                }
+                return NanoMailGateway.Core.Text.Ascii.GetString(all, 0, _length);
             }
 
             public void Commit()

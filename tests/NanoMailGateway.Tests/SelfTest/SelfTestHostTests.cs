@@ -1,6 +1,7 @@
 // The on-device self-test on the host (issue 9): the net10.0 build is started as users
 // start it (`dotnet NanoMailGateway.SelfTest.dll`) and its output is checked line by line:
-// every check "ok", "<N> passed, 0 failed", "SELFTEST PASS" last, and at least the
+// every check "ok", "<N> passed, 0 failed", "SELFTEST PASS" last (the heap probe's two
+// "heap free at" lines are the only other lines), and at least the
 // checks and scenarios known today, so that a scenario that silently stops running fails
 // here. The runner's own behaviour (exceptions are failures with their type, a run
 // without checks fails) is tested in-process.
@@ -48,7 +49,9 @@ namespace NanoMailGateway.Tests.SelfTest
             Assert.True(lines.Length >= 3, "too little output:" + why);
             Assert.Equal("NanoMailGateway self-test", lines[0]);
             Assert.True(lines[^1] == "SELFTEST PASS", "verdict:" + why);
-            string[] checks = lines.Skip(1).Take(lines.Length - 3).ToArray();
+            string[] body = lines.Skip(1).Take(lines.Length - 3).ToArray();
+            Assert.Equal(2, body.Count(l => l.StartsWith("heap free at ", StringComparison.Ordinal)));
+            string[] checks = body.Where(l => !l.StartsWith("heap free at ", StringComparison.Ordinal)).ToArray();
             string[] failed = checks.Where(l => !l.StartsWith("ok   ", StringComparison.Ordinal)).ToArray();
             Assert.True(failed.Length == 0, "failed checks:" + Environment.NewLine + string.Join(Environment.NewLine, failed));
             Assert.Equal(checks.Length + " passed, 0 failed", lines[^2]);

@@ -192,11 +192,15 @@ namespace NanoMailGateway.Tests.Core.Gateway
             Assert.Equal(256 * 1024, o.CapacityBytes);
             Assert.Equal(40, o.MaxMessages);
             Assert.Equal(3, o.MaxWriters);
+            Assert.Equal(1024, o.WriteUnit);                                       // buffer_size 1K: 1 KB write units
+            Assert.Equal(MailGateway.WriteUnit, MailGateway.QueueOptionsFrom(new BoardProfile { BufferSize = 4096 }).WriteUnit);
             var c = Config();
             c.Board.DnsCacheEntries = 5;
+            c.Board.DeliverySessions = 2;
             var d = MailGateway.DnsOptionsFrom(c);
             Assert.Equal(new[] { "127.0.0.1:9" }, d.Servers);
             Assert.Equal(5, d.CacheEntries);
+            Assert.Equal(2, d.PacketBuffers);                                      // one lookup per delivery session
         }
     }
 }
