@@ -21,15 +21,8 @@ namespace NanoMailGateway.Tests.Board
     {
         private static readonly XNamespace Msb = "http://schemas.microsoft.com/developer/msbuild/2003";
 
-        public static TheoryData<string> Libraries()
-        {
-            var data = new TheoryData<string>();
-            foreach (string name in BuildOutput.CoreLibraries) data.Add(name);
-            return data;
-        }
-
         [Theory]
-        [MemberData(nameof(Libraries))]
+        [MemberData(nameof(CoreLibraryGuardTests.Libraries), MemberType = typeof(CoreLibraryGuardTests))]
         public void EveryCoreLibraryHasAnNfprojNamedLikeItsAssembly(string library)
         {
             XDocument nf = XDocument.Load(Nfproj("firmware/" + library + "/" + library + ".nfproj"));
