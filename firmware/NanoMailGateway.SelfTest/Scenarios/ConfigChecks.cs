@@ -11,25 +11,6 @@ namespace NanoMailGateway.SelfTest
     /// <summary>Config parser and validator checks.</summary>
     public static class ConfigChecks
     {
-        // The esp32-c3 profile's numbers (boards/esp32-c3.conf), CRLF and comments included.
-        private const string C3Profile =
-            "# Board profile: ESP32-C3\r\n" +
-            "heap_bytes = 54K\r\n" +
-            "storage_capacity = 192K\r\n" +
-            "storage_block_size = 4096\r\n" +
-            "max_sockets = 8\r\n" +
-            "\r\n" +
-            "buffer_size = 1K\r\n" +
-            "buffer_count = 11\r\n" +
-            "smtp_sessions = 2\r\n" +
-            "pop3_sessions = 1\r\n" +
-            "delivery_sessions = 1\r\n" +
-            "dns_cache_entries = 8\r\n" +
-            "queue_max_messages = 16\r\n" +
-            "mailbox_quota = 32K\r\n" +
-            "message_size_limit = 32K\r\n" +
-            "tls_server = no\r\n";
-
         private const string MainCf =
             "# gateway\n" +
             "hostname = GW.Example.ORG\n" +
@@ -54,11 +35,11 @@ namespace NanoMailGateway.SelfTest
         private static void Good()
         {
             GatewayConfig c = new GatewayConfig();
-            Expect.Null(ConfigParser.Parse(C3Profile, "esp32-c3.conf", c, true), "profile error");
+            Expect.Null(ConfigParser.Parse(BoardProfiles.C3, "esp32-c3.conf", c, true), "profile error");
             Expect.Null(ConfigParser.Parse(MainCf, "main.cf", c, false), "main.cf error");
             Expect.Null(ConfigValidator.Validate(c), "validator error");
             Expect.Equal(54 * 1024, c.Board.HeapBytes, "heap_bytes");
-            Expect.Equal(11, c.Board.BufferCount, "buffer_count");
+            Expect.Equal(8, c.Board.BufferCount, "buffer_count");
             Expect.Equal(32 * 1024, c.MessageSizeLimit, "message_size_limit");
             Expect.Equal("gw.example.org", c.Hostname, "hostname (lower-cased)");
             Expect.Equal(20, c.MaxRecipients, "max_recipients (blanks trimmed)");
@@ -118,7 +99,7 @@ namespace NanoMailGateway.SelfTest
         private static void ValidatorPoolOverHeap()
         {
             GatewayConfig c = new GatewayConfig();
-            Expect.Null(ConfigParser.Parse(C3Profile, "esp32-c3.conf", c, true), "profile error");
+            Expect.Null(ConfigParser.Parse(BoardProfiles.C3, "esp32-c3.conf", c, true), "profile error");
             Expect.Null(ConfigParser.Parse("# more buffers\nbuffer_count = 40\n", "main.cf", c, false), "main.cf error");
             ConfigError? e = ConfigValidator.Validate(c);
             Expect.NotNull(e, "validator error for 40 KB of buffers on a 54 KB heap");

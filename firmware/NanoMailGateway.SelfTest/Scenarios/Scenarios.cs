@@ -22,6 +22,7 @@ namespace NanoMailGateway.SelfTest
             QueueChecks.Run(runner);
             PipelineChecks.Run(runner);
             AgentChecks.Run(runner);
+            FullLoadChecks.Run(runner);
         }
     }
 }
