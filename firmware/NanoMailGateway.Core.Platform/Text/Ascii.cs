@@ -66,6 +66,30 @@ namespace NanoMailGateway.Core.Text
             return count == upperLiteral.Length && StartsWithIgnoreCase(buffer, offset, count, upperLiteral);
         }
 
+        /// <summary>
+        /// <see cref="StartsWithIgnoreCase(byte[], int, int, byte[])"/> against a string
+        /// literal in upper case ASCII. Keywords are kept as string constants rather than
+        /// static byte arrays: a literal stays in the assembly's string table (flash on the
+        /// board), while every static array is built by a static constructor at boot and
+        /// holds managed heap for the whole run (ARCHITECTURE.md, Memory).
+        /// </summary>
+        public static bool StartsWithIgnoreCase(byte[] buffer, int offset, int count, string upperLiteral)
+        {
+            int n = upperLiteral.Length;
+            if (count < n) return false;
+            for (int i = 0; i < n; i++)
+            {
+                if (ToUpper(buffer[offset + i]) != upperLiteral[i]) return false;
+            }
+            return true;
+        }
+
+        /// <summary>True when the range equals the upper-case string literal, ignoring ASCII case.</summary>
+        public static bool EqualsIgnoreCase(byte[] buffer, int offset, int count, string upperLiteral)
+        {
+            return count == upperLiteral.Length && StartsWithIgnoreCase(buffer, offset, count, upperLiteral);
+        }
+
         /// <summary>True when two byte ranges are equal ignoring ASCII case (DNS names, RFC 1035 §2.3.3).</summary>
         public static bool EqualsIgnoreCase(byte[] a, int aOffset, byte[] b, int bOffset, int count)
         {
