@@ -12,6 +12,7 @@
 //   of the header section (RFC 6409 §8.1, §8.3). A first line that is not a header field
 //   ends the header section; a blank line is then inserted before it (RFC 5322 §2.1).
 // The Received: field we add ourselves (RFC 5321 §4.4) is written first, by Begin.
+// Field names are string constants, not static byte[] (heap from boot on nanoCLR).
 // Left out on purpose: header folding or rewriting of any other kind.
 
 using NanoMailGateway.Core.Platform;
@@ -38,10 +39,9 @@ namespace NanoMailGateway.Core.Smtp
             Body,        // past the header section (or header scanning off)
         }
 
-        private static readonly byte[] Crlf = { 13, 10 };
-        private static readonly byte[] NameReceived = Ascii.GetBytes("RECEIVED");
-        private static readonly byte[] NameDate = Ascii.GetBytes("DATE");
-        private static readonly byte[] NameMessageId = Ascii.GetBytes("MESSAGE-ID");
+        private const string NameReceived = "RECEIVED";
+        private const string NameDate = "DATE";
+        private const string NameMessageId = "MESSAGE-ID";
 
         private readonly byte[] _chunk;
         private readonly byte[] _name = new byte[MaxFieldName + 8];
@@ -128,7 +128,7 @@ namespace NanoMailGateway.Core.Smtp
             }
             else if (_header == HeaderState.Value)
             {
-                PutRaw(Crlf, 0, 2);
+                PutRawNewLine();
                 EndOfHeaders(false);
             }
             else if (_header == HeaderState.LineStart)
@@ -247,7 +247,7 @@ namespace NanoMailGateway.Core.Smtp
             if (!_hasMessageId && _messageIdField != null) PutRaw(_messageIdField, 0, _messageIdField.Length); // RFC 6409 §8.3
             _hasDate = true;
             _hasMessageId = true;
-            if (addBlankLine) PutRaw(Crlf, 0, 2);
+            if (addBlankLine) PutRawNewLine();
         }
 
         private void Content(byte b)
@@ -267,12 +267,21 @@ namespace NanoMailGateway.Core.Smtp
 
         private void PutRaw(byte[] b, int offset, int count)
         {
-            for (int i = 0; i < count; i++)
-            {
-                if (!_writing) return;
-                _chunk[_chunkCount++] = b[offset + i];
-                if (_chunkCount == _chunk.Length) FlushChunk();
-            }
+            for (int i = 0; i < count; i++) PutRaw(b[offset + i]);
+        }
+
+        // A CRLF of our own (not a content octet): no static byte[] for it (ARCHITECTURE.md, Memory).
+        private void PutRawNewLine()
+        {
+            PutRaw(Ascii.CR);
+            PutRaw(Ascii.LF);
+        }
+
+        private void PutRaw(byte b)
+        {
+            if (!_writing) return;
+            _chunk[_chunkCount++] = b;
+            if (_chunkCount == _chunk.Length) FlushChunk();
         }
 
         private void FlushChunk()

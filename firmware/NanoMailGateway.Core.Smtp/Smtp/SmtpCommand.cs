@@ -2,7 +2,9 @@
 // case-insensitive, separated from the argument by one space) and finds where the
 // argument starts. MAIL and RCPT include their "FROM:" / "TO:" keyword in the verb
 // match, since the path parser starts after it (§4.1.1.2-3; spaces after the colon are
-// tolerated by SmtpPath). No allocation.
+// tolerated by SmtpPath). No allocation. The verbs are string constants: a literal stays
+// in the assembly's string table (flash), while a static byte[] would be built at boot
+// and hold heap for the whole run on nanoCLR (ARCHITECTURE.md, Memory).
 
 using NanoMailGateway.Core.Text;
 
@@ -11,21 +13,21 @@ namespace NanoMailGateway.Core.Smtp
     /// <summary>Command line recognition. Thread-safe (stateless).</summary>
     public static class SmtpCommand
     {
-        private static readonly byte[] Helo = Ascii.GetBytes("HELO");
-        private static readonly byte[] Ehlo = Ascii.GetBytes("EHLO");
-        private static readonly byte[] MailFrom = Ascii.GetBytes("MAIL FROM:");
-        private static readonly byte[] RcptTo = Ascii.GetBytes("RCPT TO:");
-        private static readonly byte[] Data = Ascii.GetBytes("DATA");
-        private static readonly byte[] Rset = Ascii.GetBytes("RSET");
-        private static readonly byte[] Noop = Ascii.GetBytes("NOOP");
-        private static readonly byte[] Quit = Ascii.GetBytes("QUIT");
-        private static readonly byte[] Vrfy = Ascii.GetBytes("VRFY");
-        private static readonly byte[] Help = Ascii.GetBytes("HELP");
-        private static readonly byte[] StartTls = Ascii.GetBytes("STARTTLS");
-        private static readonly byte[] Auth = Ascii.GetBytes("AUTH");
-        private static readonly byte[] Expn = Ascii.GetBytes("EXPN");
-        private static readonly byte[] Mail = Ascii.GetBytes("MAIL");
-        private static readonly byte[] Rcpt = Ascii.GetBytes("RCPT");
+        private const string Helo = "HELO";
+        private const string Ehlo = "EHLO";
+        private const string MailFrom = "MAIL FROM:";
+        private const string RcptTo = "RCPT TO:";
+        private const string Data = "DATA";
+        private const string Rset = "RSET";
+        private const string Noop = "NOOP";
+        private const string Quit = "QUIT";
+        private const string Vrfy = "VRFY";
+        private const string Help = "HELP";
+        private const string StartTls = "STARTTLS";
+        private const string Auth = "AUTH";
+        private const string Expn = "EXPN";
+        private const string Mail = "MAIL";
+        private const string Rcpt = "RCPT";
 
         /// <summary>
         /// Parses the line (without its CRLF). Returns the verb and sets <paramref name="argOffset"/>

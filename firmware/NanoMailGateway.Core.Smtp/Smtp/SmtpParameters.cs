@@ -6,6 +6,8 @@
 // xtext (RFC 3461 §4) is decoded: "+" HEXCHAR HEXCHAR; other chars %d33-126 except "+"
 // and "=". A parameter given twice is a syntax error (RFC 3461 §4: "MUST NOT appear
 // more than once"). Unknown keywords are reported for a 555 (RFC 5321 §4.1.1.11).
+// Keywords and values are string constants compared in place (a literal stays in flash;
+// a static byte[] is heap from boot on nanoCLR, ARCHITECTURE.md, Memory).
 // Left out on purpose: SMTPUTF8, BODY=BINARYMIME (we advertise neither).
 
 using NanoMailGateway.Core.Queue;
@@ -33,21 +35,21 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>RFC 3461 §4.2: ORCPT at most 500 characters.</summary>
         public const int MaxOriginalRecipient = 500;
 
-        private static readonly byte[] KeySize = Ascii.GetBytes("SIZE");
-        private static readonly byte[] KeyBody = Ascii.GetBytes("BODY");
-        private static readonly byte[] KeyAuth = Ascii.GetBytes("AUTH");
-        private static readonly byte[] KeyRet = Ascii.GetBytes("RET");
-        private static readonly byte[] KeyEnvId = Ascii.GetBytes("ENVID");
-        private static readonly byte[] KeyNotify = Ascii.GetBytes("NOTIFY");
-        private static readonly byte[] KeyOrcpt = Ascii.GetBytes("ORCPT");
-        private static readonly byte[] Body7Bit = Ascii.GetBytes("7BIT");
-        private static readonly byte[] Body8BitMime = Ascii.GetBytes("8BITMIME");
-        private static readonly byte[] RetFull = Ascii.GetBytes("FULL");
-        private static readonly byte[] RetHdrs = Ascii.GetBytes("HDRS");
-        private static readonly byte[] NotifyNever = Ascii.GetBytes("NEVER");
-        private static readonly byte[] NotifySuccess = Ascii.GetBytes("SUCCESS");
-        private static readonly byte[] NotifyFailure = Ascii.GetBytes("FAILURE");
-        private static readonly byte[] NotifyDelay = Ascii.GetBytes("DELAY");
+        private const string KeySize = "SIZE";
+        private const string KeyBody = "BODY";
+        private const string KeyAuth = "AUTH";
+        private const string KeyRet = "RET";
+        private const string KeyEnvId = "ENVID";
+        private const string KeyNotify = "NOTIFY";
+        private const string KeyOrcpt = "ORCPT";
+        private const string Body7Bit = "7BIT";
+        private const string Body8BitMime = "8BITMIME";
+        private const string RetFull = "FULL";
+        private const string RetHdrs = "HDRS";
+        private const string NotifyNever = "NEVER";
+        private const string NotifySuccess = "SUCCESS";
+        private const string NotifyFailure = "FAILURE";
+        private const string NotifyDelay = "DELAY";
 
         /// <summary>SIZE= value, or -1 when not given.</summary>
         public long Size { get; private set; }

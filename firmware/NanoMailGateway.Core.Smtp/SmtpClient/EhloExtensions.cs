@@ -1,6 +1,8 @@
 // Parses the extension lines of an EHLO reply (RFC 5321 §4.1.1.1: ehlo-line =
 // ehlo-keyword *( SP ehlo-param )) into flags and the SIZE limit. Keywords are
-// case-insensitive. Unknown keywords are ignored.
+// case-insensitive. Unknown keywords are ignored. The keywords are string constants
+// compared in place (a literal stays in flash; a static byte[] is heap from boot on
+// nanoCLR, ARCHITECTURE.md, Memory).
 
 using NanoMailGateway.Core.Text;
 
@@ -9,15 +11,15 @@ namespace NanoMailGateway.Core.SmtpClient
     /// <summary>What the server announced. Not thread-safe.</summary>
     public sealed class EhloExtensions
     {
-        private static readonly byte[] KwSize = Ascii.GetBytes("SIZE");
-        private static readonly byte[] KwPipelining = Ascii.GetBytes("PIPELINING");
-        private static readonly byte[] Kw8BitMime = Ascii.GetBytes("8BITMIME");
-        private static readonly byte[] KwDsn = Ascii.GetBytes("DSN");
-        private static readonly byte[] KwStartTls = Ascii.GetBytes("STARTTLS");
-        private static readonly byte[] KwAuth = Ascii.GetBytes("AUTH");
-        private static readonly byte[] KwEnhanced = Ascii.GetBytes("ENHANCEDSTATUSCODES");
-        private static readonly byte[] MechPlain = Ascii.GetBytes("PLAIN");
-        private static readonly byte[] MechLogin = Ascii.GetBytes("LOGIN");
+        private const string KwSize = "SIZE";
+        private const string KwPipelining = "PIPELINING";
+        private const string Kw8BitMime = "8BITMIME";
+        private const string KwDsn = "DSN";
+        private const string KwStartTls = "STARTTLS";
+        private const string KwAuth = "AUTH";
+        private const string KwEnhanced = "ENHANCEDSTATUSCODES";
+        private const string MechPlain = "PLAIN";
+        private const string MechLogin = "LOGIN";
 
         /// <summary>Largest SIZE we believe (1 TB): a bigger number is treated as no limit.</summary>
         private const long MaxSizeValue = 1000000000000;

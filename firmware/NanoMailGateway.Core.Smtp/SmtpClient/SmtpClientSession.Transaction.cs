@@ -20,24 +20,24 @@ namespace NanoMailGateway.Core.SmtpClient
 {
     public sealed partial class SmtpClientSession
     {
-        private static readonly byte[] CmdMailFrom = Ascii.GetBytes("MAIL FROM:<");
-        private static readonly byte[] CmdRcptTo = Ascii.GetBytes("RCPT TO:<");
-        private static readonly byte[] CmdData = Ascii.GetBytes("DATA");
-        private static readonly byte[] CmdRset = Ascii.GetBytes("RSET");
-        private static readonly byte[] EndDataAlone = Ascii.GetBytes(".");
-        private static readonly byte[] CloseBracket = Ascii.GetBytes(">");
-        private static readonly byte[] ParamSize = Ascii.GetBytes(" SIZE=");
-        private static readonly byte[] ParamBody8Bit = Ascii.GetBytes(" BODY=8BITMIME");
-        private static readonly byte[] ParamRetFull = Ascii.GetBytes(" RET=FULL");
-        private static readonly byte[] ParamRetHdrs = Ascii.GetBytes(" RET=HDRS");
-        private static readonly byte[] ParamEnvid = Ascii.GetBytes(" ENVID=");
-        private static readonly byte[] ParamNotify = Ascii.GetBytes(" NOTIFY=");
-        private static readonly byte[] ParamOrcpt = Ascii.GetBytes(" ORCPT=");
-        private static readonly byte[] NotifyNever = Ascii.GetBytes("NEVER");
-        private static readonly byte[] NotifySuccess = Ascii.GetBytes("SUCCESS");
-        private static readonly byte[] NotifyFailure = Ascii.GetBytes("FAILURE");
-        private static readonly byte[] NotifyDelay = Ascii.GetBytes("DELAY");
-        private static readonly byte[] Comma = Ascii.GetBytes(",");
+        private const string CmdMailFrom = "MAIL FROM:<";
+        private const string CmdRcptTo = "RCPT TO:<";
+        private const string CmdData = "DATA";
+        private const string CmdRset = "RSET";
+        private const string EndDataAlone = ".";
+        private const string CloseBracket = ">";
+        private const string ParamSize = " SIZE=";
+        private const string ParamBody8Bit = " BODY=8BITMIME";
+        private const string ParamRetFull = " RET=FULL";
+        private const string ParamRetHdrs = " RET=HDRS";
+        private const string ParamEnvid = " ENVID=";
+        private const string ParamNotify = " NOTIFY=";
+        private const string ParamOrcpt = " ORCPT=";
+        private const string NotifyNever = "NEVER";
+        private const string NotifySuccess = "SUCCESS";
+        private const string NotifyFailure = "FAILURE";
+        private const string NotifyDelay = "DELAY";
+        private const string Comma = ",";
 
         /// <summary>
         /// Delivers one message to <paramref name="recipients"/> over this session and returns a
@@ -340,7 +340,7 @@ namespace NanoMailGateway.Core.SmtpClient
         }
 
         /// <summary>Sends one line now (the buffer is empty between non-pipelined commands).</summary>
-        private void SendLine(byte[] line, int timeoutMs)
+        private void SendLine(string line, int timeoutMs)
         {
             _writer.Append(line);
             _writer.EndLine();

@@ -14,6 +14,8 @@
 //   - 421 at any point (§3.8): everything still open is deferred and the connection closed.
 // Broken streams (reset, timeout, malformed or over-long replies) arrive as
 // ConnectionException from the seam and the reader and become transient values here.
+// Commands are string constants that SmtpCommandWriter copies into the send buffer: a
+// literal stays in flash, a static byte[] is heap from boot on nanoCLR (ARCHITECTURE.md, Memory).
 // Left out on purpose: SMTPUTF8, CHUNKING/BDAT, client certificates, other SASL
 // mechanisms (CRAM-MD5 and SCRAM need no TLS but our credentials go only over TLS).
 
@@ -32,12 +34,12 @@ namespace NanoMailGateway.Core.SmtpClient
     {
         private const string Component = "smtp";
 
-        private static readonly byte[] CmdEhlo = Ascii.GetBytes("EHLO ");
-        private static readonly byte[] CmdHelo = Ascii.GetBytes("HELO ");
-        private static readonly byte[] CmdStartTls = Ascii.GetBytes("STARTTLS");
-        private static readonly byte[] CmdAuthPlain = Ascii.GetBytes("AUTH PLAIN ");
-        private static readonly byte[] CmdAuthLogin = Ascii.GetBytes("AUTH LOGIN");
-        private static readonly byte[] CmdQuit = Ascii.GetBytes("QUIT");
+        private const string CmdEhlo = "EHLO ";
+        private const string CmdHelo = "HELO ";
+        private const string CmdStartTls = "STARTTLS";
+        private const string CmdAuthPlain = "AUTH PLAIN ";
+        private const string CmdAuthLogin = "AUTH LOGIN";
+        private const string CmdQuit = "QUIT";
 
         private readonly ITlsProvider? _tls;
         private readonly SmtpClientOptions _options;
@@ -285,7 +287,7 @@ namespace NanoMailGateway.Core.SmtpClient
         }
 
         /// <summary>Buffers and sends "verb[argument]CRLF".</summary>
-        private void SendCommand(byte[]? verb, string? argument)
+        private void SendCommand(string? verb, string? argument)
         {
             if (verb != null) _writer.Append(verb);
             if (argument != null)

@@ -1,7 +1,9 @@
 // Builds SMTP commands in a fixed send buffer and sends them. Commands to be
 // pipelined (RFC 2920 §3.1) accumulate until Flush; a full buffer is sent early,
 // which RFC 2920 allows (the server reads commands as a stream).
-// No allocation: literals are static byte[], strings are copied byte by byte.
+// No allocation: commands and literals are strings copied byte by byte into the buffer
+// (a literal stays in the string table in flash; a static byte[] would be heap from boot
+// on nanoCLR, ARCHITECTURE.md, Memory).
 
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Text;
@@ -11,8 +13,6 @@ namespace NanoMailGateway.Core.SmtpClient
     /// <summary>Command buffer over a caller-owned byte[]. Not thread-safe.</summary>
     public sealed class SmtpCommandWriter
     {
-        private static readonly byte[] Crlf = { Ascii.CR, Ascii.LF };
-
         private readonly byte[] _buf;
         private IConnection _connection;
         private int _length;
@@ -50,13 +50,6 @@ namespace NanoMailGateway.Core.SmtpClient
             return true;
         }
 
-        /// <summary>Appends a literal.</summary>
-        public void Append(byte[] literal)
-        {
-            System.Array.Copy(literal, 0, _buf, _length, literal.Length);
-            _length += literal.Length;
-        }
-
         /// <summary>Appends a string's characters as bytes (chars below U+0100; others become '?').</summary>
         public void Append(string s)
         {
@@ -72,7 +65,8 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>Appends CRLF (ends a command).</summary>
         public void EndLine()
         {
-            Append(Crlf);
+            _buf[_length++] = Ascii.CR;
+            _buf[_length++] = Ascii.LF;
         }
 
         /// <summary>Marks <paramref name="count"/> bytes written directly into <see cref="Buffer"/> at <see cref="Length"/>.</summary>
