@@ -3,6 +3,9 @@
 // §8.3), plus the RFC 5322 §3.3 date-time they carry. Built once per message.
 // Left out on purpose: reverse DNS of the client (no resolver call on the accept path):
 // TCP-info carries the address literal only.
+// The day and month names are one string constant each, cut with Substring: a literal
+// stays in the string table (flash), while a static string[] is heap from boot on
+// nanoCLR (ARCHITECTURE.md, Memory).
 
 using System;
 using NanoMailGateway.Core.Text;
@@ -12,8 +15,11 @@ namespace NanoMailGateway.Core.Smtp
     /// <summary>Builders of trace and hygiene header fields. Thread-safe (stateless).</summary>
     public static class TraceHeaders
     {
-        private static readonly string[] Days = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-        private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+        // RFC 5322 §3.3 day-name in DayOfWeek order (Sunday = 0), three letters each.
+        private const string DayNames = "SunMonTueWedThuFriSat";
+
+        // RFC 5322 §3.3 month-name, January first, three letters each.
+        private const string MonthNames = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
         /// <summary>RFC 3848 with-protocol name: SMTP, ESMTP, ESMTPS, ESMTPA or ESMTPSA.</summary>
         public static string Protocol(bool extended, bool secure, bool authenticated)
@@ -52,7 +58,7 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>RFC 5322 §3.3 date-time in UTC: "Sat, 28 Nov 2026 13:50:21 +0000".</summary>
         public static string FormatDate(DateTime utc)
         {
-            return Days[(int)utc.DayOfWeek] + ", " + utc.Day.ToString() + " " + Months[utc.Month - 1] + " " + utc.Year.ToString()
+            return DayNames.Substring((int)utc.DayOfWeek * 3, 3) + ", " + utc.Day.ToString() + " " + MonthNames.Substring((utc.Month - 1) * 3, 3) + " " + utc.Year.ToString()
                 + " " + Two(utc.Hour) + ":" + Two(utc.Minute) + ":" + Two(utc.Second) + " +0000";
         }
 
