@@ -62,7 +62,7 @@ namespace NanoMailGateway.Core.Smtp
             Clock = clock;
             Log = log;
             Relay = new RelayPolicy(options.LocalDomains);
-            Greeting = new SmtpReply("220 " + options.HostName + " ESMTP NanoMailGateway");
+            Greeting = "220 " + options.HostName + " ESMTP NanoMailGateway";
         }
 
         /// <inheritdoc/>
@@ -78,7 +78,7 @@ namespace NanoMailGateway.Core.Smtp
         internal IClock Clock { get; }
         internal ILog Log { get; }
         internal RelayPolicy Relay { get; }
-        internal SmtpReply Greeting { get; }
+        internal string Greeting { get; }
 
         /// <inheritdoc/>
         public ISession? TryCreate(IConnection connection, int sessionId)
@@ -99,7 +99,7 @@ namespace NanoMailGateway.Core.Smtp
         {
             try
             {
-                byte[] line = SmtpReplies.TooBusy.Bytes;
+                byte[] line = SmtpReply.GetBytes(SmtpReplies.TooBusy); // no reply buffer here: a short-lived array
                 connection.Send(line, 0, line.Length, RefuseSendTimeoutMs); // RFC 5321 §3.1: 421 instead of 220
             }
             catch (ConnectionException)

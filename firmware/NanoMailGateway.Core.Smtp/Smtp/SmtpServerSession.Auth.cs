@@ -16,7 +16,7 @@ namespace NanoMailGateway.Core.Smtp
 
         private bool AuthOffered => AuthAllowed && _server.Accounts.Count > 0;
 
-        private SmtpReply Auth(byte[] b, int arg, int end)
+        private string Auth(byte[] b, int arg, int end)
         {
             if (_server.Accounts.Count == 0) return SmtpReplies.AuthNotEnabled;
             if (_authUser != null) return SmtpReplies.AlreadyAuthenticated; // RFC 4954 §4
@@ -30,13 +30,13 @@ namespace NanoMailGateway.Core.Smtp
             return AuthStep(step);
         }
 
-        private SmtpReply AuthResponse(byte[] b, int offset, int count)
+        private string AuthResponse(byte[] b, int offset, int count)
         {
             int end = SmtpCommand.TrimEnd(b, offset, offset + count);
             return AuthStep(_sasl.Respond(b, offset, end - offset));
         }
 
-        private SmtpReply AuthStep(SaslStep step)
+        private string AuthStep(SaslStep step)
         {
             switch (step)
             {
@@ -60,7 +60,7 @@ namespace NanoMailGateway.Core.Smtp
             }
         }
 
-        private SmtpReply AuthVerify()
+        private string AuthVerify()
         {
             string user = _sasl.UserName;
             string? account = _server.Accounts.Authenticate(user, _sasl.Password);
@@ -82,7 +82,7 @@ namespace NanoMailGateway.Core.Smtp
             return SmtpReplies.AuthFailed;
         }
 
-        private SmtpReply AuthAbandoned(SmtpReply reply)
+        private string AuthAbandoned(string reply)
         {
             _sasl.Clear();
             _state = SmtpSessionState.WaitingForMail;

@@ -53,24 +53,24 @@ namespace NanoMailGateway.Core.Smtp
             _sink.Finish();
             // Only now, with all of the data read, do we answer (an early answer would turn
             // the rest of the data into commands: chasquid, CVE-2023-51764).
-            SmtpReply reply;
+            string reply;
             if (_sink.StorageFailed) reply = SmtpReplies.CommitFailed;
             else if (_sink.TooBig) reply = SmtpReplies.MessageTooBig;                  // RFC 5321 §4.5.3.1.7
             else if (_sink.LineTooLong) reply = SmtpReplies.MessageLineTooLong;        // RFC 5321 §4.5.3.1.6
             else if (_sink.ReceivedCount > _options.MaxReceivedHeaders) reply = SmtpReplies.MailLoop; // RFC 5321 §6.3
             else if (_sink.StoreFull) reply = SmtpReplies.StorageFull;
             else reply = Commit(w, e);
-            if (reply.Code != 250)
+            if (SmtpReply.Code(reply) != 250)
             {
                 AbortMessage();
-                Log(id + ": rejected after DATA: " + reply.ToString());
+                Log(id + ": rejected after DATA: " + reply);
             }
             _writer = null;
             ResetTransaction();
             Write(reply);
         }
 
-        private SmtpReply Commit(IMessageWriter w, Envelope e)
+        private string Commit(IMessageWriter w, Envelope e)
         {
             try
             {
@@ -83,7 +83,7 @@ namespace NanoMailGateway.Core.Smtp
             }
             Log(w.QueueId + ": from=<" + e.Sender + ">, size=" + w.Length.ToString() + ", nrcpt=" + e.RecipientCount.ToString()
                 + (_authUser != null ? ", sasl_username=" + _authUser : ""));
-            return new SmtpReply("250 2.0.0 Ok: queued as " + w.QueueId);
+            return "250 2.0.0 Ok: queued as " + w.QueueId;
         }
     }
 }

@@ -107,7 +107,7 @@ namespace NanoMailGateway.Core.Smtp
                         Log("timeout after " + SmtpStateTable.Name(_state));
                         break;
                     }
-                    SmtpReply reply = r == LineResult.TooLong
+                    string reply = r == LineResult.TooLong
                         ? (_state == SmtpSessionState.WaitingForAuthResponse ? AuthAbandoned(SmtpReplies.AuthLineTooLong) : SmtpReplies.LineTooLong)
                         : Step(_in, _lineStart, _lineLength);
                     Write(reply);
@@ -131,7 +131,7 @@ namespace NanoMailGateway.Core.Smtp
 
         // ---- the step: one command line in, one reply out ----
 
-        private SmtpReply Step(byte[] b, int offset, int count)
+        private string Step(byte[] b, int offset, int count)
         {
             if (_state == SmtpSessionState.WaitingForAuthResponse) return AuthResponse(b, offset, count);
             int arg;
@@ -161,7 +161,7 @@ namespace NanoMailGateway.Core.Smtp
             }
         }
 
-        private SmtpReply Hello(byte[] b, int arg, int end, bool extended)
+        private string Hello(byte[] b, int arg, int end, bool extended)
         {
             arg = SmtpCommand.SkipSpaces(b, arg, end);
             if (arg >= end) return SmtpReplies.SyntaxHelo;
@@ -173,15 +173,15 @@ namespace NanoMailGateway.Core.Smtp
             _helo = Ascii.GetString(b, arg, end - arg);
             _extended = extended;
             _state = SmtpSessionState.WaitingForMail;
-            if (!extended) return new SmtpReply("250 " + _options.HostName);
+            if (!extended) return "250 " + _options.HostName;
             string text = "250-" + _options.HostName + "\r\n250-PIPELINING\r\n250-SIZE " + _options.MessageSizeLimit.ToString()
                 + "\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-DSN\r\n";
             if (AuthOffered) text += "250-AUTH PLAIN LOGIN\r\n";
             if (_server.Tls != null && _server.Tls.CanServe && !_conn.IsSecure) text += "250-STARTTLS\r\n";
-            return new SmtpReply(text + "250 HELP");
+            return text + "250 HELP";
         }
 
-        private SmtpReply Mail(byte[] b, int arg, int end)
+        private string Mail(byte[] b, int arg, int end)
         {
             if (arg < 0) return SmtpReplies.SyntaxMail;
             SmtpPathResult pr = _path.Parse(b, arg, end - arg, true, false);
@@ -206,7 +206,7 @@ namespace NanoMailGateway.Core.Smtp
             return SmtpReplies.SenderOk;
         }
 
-        private SmtpReply Rcpt(byte[] b, int arg, int end)
+        private string Rcpt(byte[] b, int arg, int end)
         {
             if (arg < 0) return SmtpReplies.SyntaxRcpt;
             SmtpPathResult pr = _path.Parse(b, arg, end - arg, false, true);
@@ -245,7 +245,7 @@ namespace NanoMailGateway.Core.Smtp
             return SmtpReplies.RecipientOk;
         }
 
-        private SmtpReply Data(int arg, int end)
+        private string Data(int arg, int end)
         {
             if (arg < end) return SmtpReplies.NoArguments;
             IMessageWriter? w;
@@ -269,7 +269,7 @@ namespace NanoMailGateway.Core.Smtp
             return SmtpReplies.StartData;
         }
 
-        private SmtpReply StartTlsCommand(int arg, int end)
+        private string StartTlsCommand(int arg, int end)
         {
             ITlsProvider? tls = _server.Tls;
             if (tls == null || !tls.CanServe) return SmtpReplies.NotImplemented;
@@ -323,30 +323,34 @@ namespace NanoMailGateway.Core.Smtp
 
         // ---- the reply loop's output side ----
 
-        private void Write(SmtpReply reply)
+        private void Write(string reply)
         {
-            Append(reply.Bytes);
-            if (reply.Code == 421) _after = After.Close;
-            if (!reply.IsPermanentError) return;
+            Append(reply);
+            if (SmtpReply.Code(reply) == 421) _after = After.Close;
+            if (!SmtpReply.IsPermanentError(reply)) return;
             _errors++;
             if (_errors >= _options.ErrorLimit && _after != After.Close)
             {
-                Append(SmtpReplies.TooManyErrors.Bytes); // Postfix hard error limit
+                Append(SmtpReplies.TooManyErrors); // Postfix hard error limit
                 Log("too many errors after " + SmtpStateTable.Name(_state));
                 _after = After.Close;
             }
         }
 
-        private void Append(byte[] bytes)
+        // The reply text is encoded into the reply buffer here, when it is sent (SmtpReply).
+        // A reply that does not fit behind the ones collected sends them first; one longer
+        // than the whole buffer (only with a very long host name) goes out on its own.
+        private void Append(string reply)
         {
-            if (_outCount + bytes.Length > _out.Length) Flush();
-            if (bytes.Length > _out.Length)
+            int length = SmtpReply.WireLength(reply);
+            if (_outCount + length > _out.Length) Flush();
+            if (length > _out.Length)
             {
+                byte[] bytes = SmtpReply.GetBytes(reply);
                 _conn.Send(bytes, 0, bytes.Length, _options.SendTimeoutMs);
                 return;
             }
-            Array.Copy(bytes, 0, _out, _outCount, bytes.Length);
-            _outCount += bytes.Length;
+            _outCount += SmtpReply.CopyTo(reply, _out, _outCount);
         }
 
         private void Flush()

@@ -2,6 +2,8 @@
 // Protocol sessions), and the table of which commands each state allows (RFC 5321 §4.1.4 ordering;
 // RFC 3207 §4 and RFC 4954 §4: STARTTLS and AUTH only outside a mail transaction).
 // DATA content is read inside the DATA step, so it has no state of its own here.
+// The table and the names are switches, not static arrays: a static array is heap from
+// boot for the whole run on nanoCLR, code and literals stay in flash (ARCHITECTURE.md, Memory).
 
 namespace NanoMailGateway.Core.Smtp
 {
@@ -27,26 +29,27 @@ namespace NanoMailGateway.Core.Smtp
             | (1 << (int)SmtpVerb.Rset) | (1 << (int)SmtpVerb.Noop) | (1 << (int)SmtpVerb.Quit)
             | (1 << (int)SmtpVerb.Vrfy) | (1 << (int)SmtpVerb.Help) | (1 << (int)SmtpVerb.Expn);
 
-        // Indexed by SmtpSessionState; bit n set = SmtpVerb n allowed.
-        private static readonly int[] Allowed =
-        {
-            Anytime,                                                                                    // WaitingForHelo
-            Anytime | (1 << (int)SmtpVerb.Mail) | (1 << (int)SmtpVerb.StartTls) | (1 << (int)SmtpVerb.Auth), // WaitingForMail
-            Anytime | (1 << (int)SmtpVerb.Rcpt),                                                        // WaitingForRcpt
-            Anytime | (1 << (int)SmtpVerb.Rcpt) | (1 << (int)SmtpVerb.Data),                            // WaitingForRcptOrData
-            0,                                                                                          // WaitingForAuthResponse
-        };
-
-        private static readonly string[] Names = { "WaitingForHelo", "WaitingForMail", "WaitingForRcpt", "WaitingForRcptOrData", "WaitingForAuthResponse" };
-
         /// <summary>True when <paramref name="verb"/> may be used in <paramref name="state"/>.</summary>
         public static bool IsAllowed(SmtpSessionState state, SmtpVerb verb)
         {
-            return (Allowed[(int)state] & (1 << (int)verb)) != 0;
+            return (Allowed(state) & (1 << (int)verb)) != 0;
+        }
+
+        // The commands of a state: bit n set = SmtpVerb n allowed.
+        private static int Allowed(SmtpSessionState state)
+        {
+            switch (state)
+            {
+                case SmtpSessionState.WaitingForHelo: return Anytime;
+                case SmtpSessionState.WaitingForMail: return Anytime | (1 << (int)SmtpVerb.Mail) | (1 << (int)SmtpVerb.StartTls) | (1 << (int)SmtpVerb.Auth);
+                case SmtpSessionState.WaitingForRcpt: return Anytime | (1 << (int)SmtpVerb.Rcpt);
+                case SmtpSessionState.WaitingForRcptOrData: return Anytime | (1 << (int)SmtpVerb.Rcpt) | (1 << (int)SmtpVerb.Data);
+                default: return 0; // WaitingForAuthResponse: the line is a SASL response, never a command
+            }
         }
 
         /// <summary>The reply for a command that its state does not allow.</summary>
-        public static SmtpReply Refusal(SmtpSessionState state, SmtpVerb verb)
+        public static string Refusal(SmtpSessionState state, SmtpVerb verb)
         {
             if (state == SmtpSessionState.WaitingForHelo) return SmtpReplies.NeedHelo;
             if (verb == SmtpVerb.Mail) return SmtpReplies.NestedMail;
@@ -58,7 +61,14 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>State name for logs (enum.ToString() prints a number on the device).</summary>
         public static string Name(SmtpSessionState state)
         {
-            return Names[(int)state];
+            switch (state)
+            {
+                case SmtpSessionState.WaitingForHelo: return "WaitingForHelo";
+                case SmtpSessionState.WaitingForMail: return "WaitingForMail";
+                case SmtpSessionState.WaitingForRcpt: return "WaitingForRcpt";
+                case SmtpSessionState.WaitingForRcptOrData: return "WaitingForRcptOrData";
+                default: return "WaitingForAuthResponse";
+            }
         }
     }
 }
