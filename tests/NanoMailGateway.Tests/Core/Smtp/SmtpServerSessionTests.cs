@@ -5,6 +5,7 @@ using System;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Smtp;
 using Xunit;
 
@@ -238,6 +239,21 @@ namespace NanoMailGateway.Tests.Core.Smtp
             string t = h.Transcript("EHLO x\n" + Mail.Replace("\r\n", "\n") + Rcpt.Replace("\r\n", "\n") + "DATA\n.\r\n");
             // "DATA\n" then ".\r\n": the data starts after the LF, and ".\r\n" at data start ends it.
             Assert.Equal("220 250 250 250 354 250", SmtpHarness.CodeString(t));
+        }
+
+        [Fact]
+        public void RepliesLongerThanTheReplyBufferGoOutWholeAndInOrder()
+        {
+            // A host name longer than the 1024-octet reply buffer: the greeting and the EHLO
+            // reply cannot be collected in the buffer and are sent on their own.
+            var h = new SmtpHarness();
+            h.Pool = new BufferPool("smtp", SmtpServer.MinBufferSize, SmtpServer.BuffersPerSession);
+            h.Options.HostName = new string('h', 1100) + ".example";
+            string t = h.Transcript("DATA\r\nEHLO x\r\nNOOP\r\nQUIT\r\n");
+            Assert.StartsWith("220 " + h.Options.HostName + " ESMTP NanoMailGateway\r\n"
+                + "503 5.5.1 Error: send HELO/EHLO first\r\n"
+                + "250-" + h.Options.HostName + "\r\n250-PIPELINING\r\n", t);
+            Assert.EndsWith("250 HELP\r\n250 2.0.0 Ok\r\n221 2.0.0 Bye\r\n", t);
         }
     }
 }
