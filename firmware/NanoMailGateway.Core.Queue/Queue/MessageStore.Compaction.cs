@@ -132,11 +132,7 @@ namespace NanoMailGateway.Core.Queue
             int inPiece = 0;
             while (count > 0)
             {
-                int n = count;
-                int room = _log.RoomInActive() - RecordFormat.DataPrefix;
-                if (room >= MinPiece && n > room) n = room;
-                long loc = _log.Begin(RecordType.Data, RecordFormat.DataPrefix + n);
-                _log.PutI64(id);
+                long loc = BeginData(id, count, out int n);
                 for (int left = n; left > 0;)
                 {
                     int c = old.LengthAt(k) - inPiece;

@@ -321,17 +321,29 @@ namespace NanoMailGateway.Core.Queue
             int offset = 0;
             while (count > 0)
             {
-                int n = count;
-                int room = _log.RoomInActive() - RecordFormat.DataPrefix;
-                if (room >= MinPiece && n > room) n = room;
-                long loc = _log.Begin(RecordType.Data, RecordFormat.DataPrefix + n);
-                _log.PutI64(id);
+                long loc = BeginData(id, count, out int n);
                 _log.Put(buffer, offset, n);
                 _log.End();
                 pieces.Add(loc, n);
                 offset += n;
                 count -= n;
             }
+        }
+
+        /// <summary>
+        /// Opens a Data record of message <paramref name="id"/> for up to
+        /// <paramref name="count"/> bytes: fewer when the active segment ends sooner (a
+        /// record never spans segments), unless that would make a piece smaller than
+        /// MinPiece. <paramref name="n"/> is what the record takes; returns its location.
+        /// </summary>
+        private long BeginData(long id, int count, out int n)
+        {
+            n = count;
+            int room = _log.RoomInActive() - RecordFormat.DataPrefix;
+            if (room >= MinPiece && n > room) n = room;
+            long loc = _log.Begin(RecordType.Data, RecordFormat.DataPrefix + n);
+            _log.PutI64(id);
+            return loc;
         }
 
         /// <summary>Payload size of the first Commit record (all recipients Queued, no texts) for this envelope and piece count.</summary>
