@@ -162,6 +162,18 @@ namespace NanoMailGateway.Core.Config
             _origins.Add(new ConfigError(file, line, key, ""));
         }
 
+        /// <summary>
+        /// Drops the table of where each key was set. It exists only to place validation
+        /// errors at a line; once a configuration is validated and running, it would hold
+        /// about 2 KB of the board's heap (one entry and one key string per key set) for
+        /// nothing (ARCHITECTURE.md, Memory). Errors asked for afterwards say "defaults".
+        /// </summary>
+        public void ForgetOrigins()
+        {
+            _origins.Clear();
+            _origins.Capacity = 0;
+        }
+
         /// <summary>An error placed at the line that last set <paramref name="key"/> ("defaults" when none did).</summary>
         internal ConfigError ErrorAt(string key, string message)
         {

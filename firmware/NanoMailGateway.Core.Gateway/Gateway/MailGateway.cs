@@ -72,6 +72,9 @@ namespace NanoMailGateway.Core.Gateway
             _config = config;
             _platform = platform;
             _log = platform.Log;
+            // The configuration is final here: where each key came from only mattered to
+            // the validator's messages.
+            config.ForgetOrigins();
             BoardProfile b = config.Board;
             // Allocated once, sized from the board (ARCHITECTURE.md, Memory); it never grows.
             Pool = new BufferPool("session", b.BufferSize, b.BufferCount);

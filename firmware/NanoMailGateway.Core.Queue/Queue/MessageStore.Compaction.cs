@@ -120,6 +120,43 @@ namespace NanoMailGateway.Core.Queue
             return n;
         }
 
+        /// <summary>
+        /// Appends <paramref name="count"/> bytes of data, read from the head's pieces
+        /// <paramref name="old"/>[<paramref name="first"/>..] in order, as data records of
+        /// message <paramref name="id"/> (split where the active segment ends, as
+        /// WritePieces does), adding each new piece to <paramref name="moved"/>.
+        /// </summary>
+        private void CopyPieces(long id, int head, PieceList old, int first, int count, PieceList moved)
+        {
+            int k = first;
+            int inPiece = 0;
+            while (count > 0)
+            {
+                long loc = BeginData(id, count, out int n);
+                for (int left = n; left > 0;)
+                {
+                    int c = old.LengthAt(k) - inPiece;
+                    if (c > left) c = left;
+                    if (c > _scratch.Length) c = _scratch.Length;
+                    long dataAt = old.OffsetAt(k) + RecordFormat.HeaderSize + RecordFormat.DataPrefix + inPiece;
+                    // A record is open: a short read here must break the log (recovery
+                    // then drops the torn record), not leave it half written.
+                    if (_log.ReadAt(head, dataAt, _scratch, 0, c) != c) throw _log.Fail("data piece cut short");
+                    _log.Put(_scratch, 0, c);
+                    inPiece += c;
+                    left -= c;
+                    if (inPiece == old.LengthAt(k))
+                    {
+                        k++;
+                        inPiece = 0;
+                    }
+                }
+                _log.End();
+                moved.Add(loc, n);
+                count -= n;
+            }
+        }
+
         /// <summary>Copies every live record of segment <paramref name="head"/> forward and flushes. False when there is no room.</summary>
         private bool RelocateHead(int head)
         {
@@ -148,31 +185,31 @@ namespace NanoMailGateway.Core.Queue
                 }
                 // Consecutive pieces in the head are gathered into whole write units again,
                 // so that repeated relocation does not split a message into ever more pieces.
+                // The bytes are streamed through the small scratch buffer, not gathered in
+                // RAM: a unit-sized copy buffer would hold a write unit of heap for good.
                 PieceList moved = _movedPieces;
                 moved.Clear();
-                int fill = 0;
+                int first = 0, fill = 0;
                 for (int k = 0; k < old.Count; k++)
                 {
                     long loc = RecordFormat.Location(old.SegmentAt(k), old.OffsetAt(k));
                     int len = old.LengthAt(k);
                     if (old.SegmentAt(k) != head)
                     {
-                        if (fill > 0) WritePieces(m.Id, _scratch, fill, moved);
+                        if (fill > 0) CopyPieces(m.Id, head, old, first, fill, moved);
                         fill = 0;
                         moved.Add(loc, len);
                         continue;
                     }
-                    if (len > _scratch.Length) throw new StorageException("data piece larger than the write unit");
-                    if (fill + len > _scratch.Length)
+                    if (fill > 0 && fill + len > _options.WriteUnit)
                     {
-                        WritePieces(m.Id, _scratch, fill, moved);
+                        CopyPieces(m.Id, head, old, first, fill, moved);
                         fill = 0;
                     }
-                    long dataAt = RecordFormat.OffsetOf(loc) + RecordFormat.HeaderSize + RecordFormat.DataPrefix;
-                    if (_log.ReadAt(head, dataAt, _scratch, fill, len) != len) throw new StorageException("data piece cut short");
+                    if (fill == 0) first = k;
                     fill += len;
                 }
-                if (fill > 0) WritePieces(m.Id, _scratch, fill, moved);
+                if (fill > 0) CopyPieces(m.Id, head, old, first, fill, moved);
                 WriteCommit(m, moved);
                 // One commit point per message: after a crash the copies made so far count,
                 // and only the rest of the head is copied again.

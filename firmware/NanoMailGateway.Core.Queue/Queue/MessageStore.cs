@@ -30,6 +30,10 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Smallest data piece worth putting at the end of a segment, bytes.</summary>
         private const int MinPiece = 64;
 
+        // Recovery and compaction stream records through this many bytes at a time instead
+        // of holding a whole write unit (1-2 KB of heap on a board) for the life of the store.
+        private const int ScratchSize = 256;
+
         /// <summary>Longest reply or error text kept in a status, characters (longer is cut).</summary>
         public const int MaxStatusText = 200;
 
@@ -48,7 +52,7 @@ namespace NanoMailGateway.Core.Queue
         private readonly SegmentLog _log;
         private readonly RecordReader _fields;
         private readonly BufferPool _writerBuffers;
-        private readonly byte[] _scratch;                        // recovery scan and compaction copy
+        private readonly byte[] _scratch = new byte[ScratchSize]; // recovery scan and compaction copy, streamed
         private readonly ArrayList _messages = new ArrayList();  // QueuedMessage, commit order
         private readonly ArrayList _writers = new ArrayList();   // open MessageWriter
         private readonly bool _readOnly;
@@ -61,7 +65,6 @@ namespace NanoMailGateway.Core.Queue
             _log = new SegmentLog(files, options.SegmentSize, options.CapacityBytes, options.WriteUnit);
             _fields = new RecordReader(_log);
             _writerBuffers = new BufferPool("queue", options.WriteUnit, readOnly ? 0 : options.MaxWriters);
-            _scratch = new byte[options.WriteUnit];
         }
 
         /// <summary>Opens the store on <paramref name="files"/>, recovering what is there.</summary>
@@ -318,17 +321,29 @@ namespace NanoMailGateway.Core.Queue
             int offset = 0;
             while (count > 0)
             {
-                int n = count;
-                int room = _log.RoomInActive() - RecordFormat.DataPrefix;
-                if (room >= MinPiece && n > room) n = room;
-                long loc = _log.Begin(RecordType.Data, RecordFormat.DataPrefix + n);
-                _log.PutI64(id);
+                long loc = BeginData(id, count, out int n);
                 _log.Put(buffer, offset, n);
                 _log.End();
                 pieces.Add(loc, n);
                 offset += n;
                 count -= n;
             }
+        }
+
+        /// <summary>
+        /// Opens a Data record of message <paramref name="id"/> for up to
+        /// <paramref name="count"/> bytes: fewer when the active segment ends sooner (a
+        /// record never spans segments), unless that would make a piece smaller than
+        /// MinPiece. <paramref name="n"/> is what the record takes; returns its location.
+        /// </summary>
+        private long BeginData(long id, int count, out int n)
+        {
+            n = count;
+            int room = _log.RoomInActive() - RecordFormat.DataPrefix;
+            if (room >= MinPiece && n > room) n = room;
+            long loc = _log.Begin(RecordType.Data, RecordFormat.DataPrefix + n);
+            _log.PutI64(id);
+            return loc;
         }
 
         /// <summary>Payload size of the first Commit record (all recipients Queued, no texts) for this envelope and piece count.</summary>

@@ -326,6 +326,13 @@ namespace NanoMailGateway.Core.Queue
             _broken = true;
         }
 
+        /// <summary>Breaks the log (as a failed write does) and returns the exception to throw.</summary>
+        public StorageException Fail(string why)
+        {
+            _broken = true;
+            return new StorageException(why);
+        }
+
         public bool IsBroken => _broken;
 
         // ---- internals ------------------------------------------------------------------
