@@ -112,6 +112,18 @@ namespace NanoMailGateway.Core.Queue
             get { lock (_gate) { return _log.SegmentCount; } }
         }
 
+        /// <summary>Writers begun and not yet committed or aborted (0 when no message is being written).</summary>
+        public int OpenWriters
+        {
+            get { lock (_gate) { return _writers.Count; } }
+        }
+
+        /// <summary>Write-unit buffers rented by writers (0 when idle): a leak here refuses mail for good.</summary>
+        public int WriterBuffersInUse
+        {
+            get { lock (_gate) { return _writerBuffers.InUse; } }
+        }
+
         /// <summary>Messages whose records compaction copied forward since open.</summary>
         public long Relocations { get; private set; }
 
