@@ -198,9 +198,19 @@ namespace NanoMailGateway.Core.Queue
                 if (CommitSize(envelope, 0) > _log.MaxRecordPayload - PieceListRoom) return null;
                 byte[]? buffer = _writerBuffers.TryRent();
                 if (buffer == null) return null;
-                MessageWriter w = new MessageWriter(this, _log.TakeSequence(), envelope, buffer, floor);
-                _writers.Add(w);
-                return w;
+                bool handedOut = false;
+                try
+                {
+                    MessageWriter w = new MessageWriter(this, _log.TakeSequence(), envelope, buffer, floor);
+                    _writers.Add(w);
+                    handedOut = true;
+                    return w;
+                }
+                finally
+                {
+                    // An allocation that fails here (OutOfMemoryException) must not keep the buffer.
+                    if (!handedOut) _writerBuffers.Return(buffer);
+                }
             }
         }
 
