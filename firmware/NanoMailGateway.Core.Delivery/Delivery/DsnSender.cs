@@ -71,6 +71,9 @@ namespace NanoMailGateway.Core.Delivery
                 }
                 catch (Exception e)
                 {
+                    // Only the log line after the Commit failed: the report is queued, say so
+                    // (false would queue it a second time).
+                    if (committed) return true;
                     // Not the medium (OutOfMemoryException while composing, a bug): the queue is
                     // intact, so the report is only late, never lost.
                     CannotQueue(m, sender, e.Message, session);

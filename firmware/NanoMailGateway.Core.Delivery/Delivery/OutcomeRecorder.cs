@@ -9,7 +9,7 @@
 //     is first recorded Bouncing and becomes Failed only once the report is committed
 //     (SettleBounces): after 250 the message is delivered or reported (RFC 5321 §6.1),
 //     so a report that cannot be written now (queue full, OutOfMemoryException) is tried
-//     again later, from the stored status, after a restart too (OwedBounces).
+//     again later, from the stored status, after a restart too (AddOwedBounces).
 // A message with the null reverse-path is never bounced (RFC 5321 §4.5.5, §6.1): its
 // failed recipients go to the postmaster mailbox instead, and if that fails too
 // (no postmaster account, mailbox full) the recipient is dropped with a log line.
