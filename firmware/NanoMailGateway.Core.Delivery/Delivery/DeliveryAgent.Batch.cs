@@ -99,10 +99,18 @@ namespace NanoMailGateway.Core.Delivery
         private void Finish(MessageWork w, DateTime now, int session)
         {
             QueuedMessage m = w.Message;
-            AddDelayNotice(w, now);
+            bool warning = AddDelayNotice(w, now);
+            _recorder.AddOwedBounces(w, now);
             // The report's Commit flushes the buffered statuses with it: both or neither survive a
-            // power cut (a repeated attempt and report at worst, never a lost one).
-            if (w.Reports.Count > 0) _dsn.Send(w, session);
+            // power cut (a repeated attempt and report at worst, never a lost one). A report that
+            // could not be queued leaves its recipients Bouncing, so the message stays and the
+            // report is tried again (RFC 5321 §6.1, RFC 3464); the delay notice at the next attempt.
+            bool queued = w.Reports.Count == 0 || _dsn.Send(w, session);
+            if (queued && warning)
+            {
+                lock (_warned) _warned.Add(m.Id);
+            }
+            _recorder.SettleBounces(w, queued, now);
             if (w.Dirty) _store.Flush();
             w.Dirty = false;
             if (m.AllFinal && _store.Remove(m))
@@ -112,12 +120,13 @@ namespace NanoMailGateway.Core.Delivery
             }
         }
 
-        private void AddDelayNotice(MessageWork w, DateTime now)
+        /// <summary>Adds the delay notice's entries when it is due; true when it was (remember it once queued).</summary>
+        private bool AddDelayNotice(MessageWork w, DateTime now)
         {
             QueuedMessage m = w.Message;
             bool warned;
             lock (_warned) warned = _warned.Contains(m.Id);
-            if (!_recorder.Schedule.IsDelayWarningDue(m.ArrivalUtc, now, warned)) return;
+            if (!_recorder.Schedule.IsDelayWarningDue(m.ArrivalUtc, now, warned)) return false;
             bool any = false;
             for (int r = 0; r < m.RecipientCount; r++)
             {
@@ -129,10 +138,7 @@ namespace NanoMailGateway.Core.Delivery
                 w.Reports.Add(new DsnRecipient(rcpt, DsnAction.Delayed, DeliveryStatus.LocalTransient(s.Code.Length == 0 ? "4.0.0" : s.Code, s.Text),
                     null, now, _recorder.Schedule.GiveUpTime(m.ArrivalUtc)));
             }
-            if (any)
-            {
-                lock (_warned) _warned.Add(m.Id);
-            }
+            return any;
         }
     }
 }

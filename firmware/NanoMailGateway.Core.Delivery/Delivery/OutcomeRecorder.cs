@@ -5,7 +5,11 @@
 //     not take the DSN parameters, RFC 3461 §5.2.2);
 //   - transient: Deferred with the backoff of RetrySchedule, or, past queue_lifetime,
 //     failed with 4.4.7 (RFC 3463);
-//   - permanent: Failed, reported per NOTIFY (RFC 3461 §4.1).
+//   - permanent: Failed, reported per NOTIFY (RFC 3461 §4.1). A recipient owed a report
+//     is first recorded Bouncing and becomes Failed only once the report is committed
+//     (SettleBounces): after 250 the message is delivered or reported (RFC 5321 §6.1),
+//     so a report that cannot be written now (queue full, OutOfMemoryException) is tried
+//     again later, from the stored status, after a restart too (AddOwedBounces).
 // A message with the null reverse-path is never bounced (RFC 5321 §4.5.5, §6.1): its
 // failed recipients go to the postmaster mailbox instead, and if that fails too
 // (no postmaster account, mailbox full) the recipient is dropped with a log line.
@@ -94,8 +98,8 @@ namespace NanoMailGateway.Core.Delivery
             }
             else
             {
-                state = RecipientState.Failed;
                 report = DsnPolicy.ShouldNotify(m.Envelope.Sender, rcpt.Notify, action, false);
+                state = report ? RecipientState.Bouncing : RecipientState.Failed;
             }
             _store.SetStatus(m, index, new RecipientStatus(state, attempts, next, status.EnhancedCode, status.Describe(), "", 0), false);
             work.Dirty = true;
@@ -120,6 +124,58 @@ namespace NanoMailGateway.Core.Delivery
             {
                 work.Reports.Add(new DsnRecipient(rcpt, DsnAction.Delivered, sent, null, now, _schedule.GiveUpTime(m.ArrivalUtc)));
             }
+        }
+
+        /// <summary>
+        /// Adds a report entry for every Bouncing recipient that has none in this batch: one whose
+        /// report failed on an earlier pass or before a restart. It is rebuilt from the stored
+        /// status (Status and reason; the Remote-MTA and the time of the failure are not stored).
+        /// </summary>
+        public void AddOwedBounces(MessageWork work, DateTime now)
+        {
+            QueuedMessage m = work.Message;
+            for (int r = 0; r < m.RecipientCount; r++)
+            {
+                RecipientStatus s = m.GetStatus(r);
+                if (s.State != RecipientState.Bouncing) continue;
+                EnvelopeRecipient rcpt = m.Envelope.GetRecipient(r);
+                if (HasReport(work, rcpt)) continue;
+                work.Reports.Add(new DsnRecipient(rcpt, DsnAction.Failed, DeliveryStatus.LocalPermanent(s.Code, s.Text), null, now,
+                    _schedule.GiveUpTime(m.ArrivalUtc)));
+            }
+        }
+
+        /// <summary>
+        /// After the batch's report: every Bouncing recipient becomes Failed when the report was
+        /// <paramref name="queued"/> (buffered after its Commit: a power cut in between sends it
+        /// twice, never not at all), or stays Bouncing until the next retry time.
+        /// </summary>
+        public void SettleBounces(MessageWork work, bool queued, DateTime now)
+        {
+            QueuedMessage m = work.Message;
+            DateTime next = DateTime.MinValue;
+            for (int r = 0; r < m.RecipientCount; r++)
+            {
+                RecipientStatus s = m.GetStatus(r);
+                if (s.State != RecipientState.Bouncing) continue;
+                if (!queued && next == DateTime.MinValue)
+                {
+                    // Backs off like a first failed attempt (retry_min), so a heap that stays short does not spin.
+                    next = new DateTime(now.Ticks + _schedule.NextDelayMs(1) * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+                }
+                _store.SetStatus(m, r, new RecipientStatus(queued ? RecipientState.Failed : RecipientState.Bouncing, s.Attempts,
+                    next, s.Code, s.Text, "", 0), false);
+                work.Dirty = true;
+            }
+        }
+
+        private static bool HasReport(MessageWork work, EnvelopeRecipient rcpt)
+        {
+            for (int i = 0; i < work.Reports.Count; i++)
+            {
+                if (((DsnRecipient)work.Reports[i]!).Recipient == rcpt) return true;
+            }
+            return false;
         }
 
         /// <summary>True when <paramref name="mailbox"/> can take <paramref name="size"/> more octets (mailbox_quota).</summary>

@@ -115,6 +115,18 @@ namespace NanoMailGateway.Core.Queue
             get { lock (_gate) { return _log.SegmentCount; } }
         }
 
+        /// <summary>Writers begun and not yet committed or aborted (0 when no message is being written).</summary>
+        public int OpenWriters
+        {
+            get { lock (_gate) { return _writers.Count; } }
+        }
+
+        /// <summary>Write-unit buffers rented by writers (0 when idle): a leak here refuses mail for good.</summary>
+        public int WriterBuffersInUse
+        {
+            get { lock (_gate) { return _writerBuffers.InUse; } }
+        }
+
         /// <summary>Messages whose records compaction copied forward since open.</summary>
         public long Relocations { get; private set; }
 
@@ -189,9 +201,19 @@ namespace NanoMailGateway.Core.Queue
                 if (CommitSize(envelope, 0) > _log.MaxRecordPayload - PieceListRoom) return null;
                 byte[]? buffer = _writerBuffers.TryRent();
                 if (buffer == null) return null;
-                MessageWriter w = new MessageWriter(this, _log.TakeSequence(), envelope, buffer, floor);
-                _writers.Add(w);
-                return w;
+                bool handedOut = false;
+                try
+                {
+                    MessageWriter w = new MessageWriter(this, _log.TakeSequence(), envelope, buffer, floor);
+                    _writers.Add(w);
+                    handedOut = true;
+                    return w;
+                }
+                finally
+                {
+                    // An allocation that fails here (OutOfMemoryException) must not keep the buffer.
+                    if (!handedOut) _writerBuffers.Return(buffer);
+                }
             }
         }
 

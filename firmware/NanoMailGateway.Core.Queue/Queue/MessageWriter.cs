@@ -74,16 +74,23 @@ namespace NanoMailGateway.Core.Queue
             byte[]? b = _buffer;
             if (b == null) throw new System.InvalidOperationException("message " + QueueId + " is already committed or aborted");
             if (_failed) throw new StorageException("queue store full: message " + QueueId + " cannot be committed");
+            bool committed = false;
             try
             {
                 if (_count > 0 && !Spill(b)) throw new StorageException("queue store full: message " + QueueId + " cannot be committed");
                 Committed = _store.CommitMessage(this, Length);
+                committed = true;
             }
-            catch (StorageException)
+            finally
             {
-                _failed = true;
-                Abort();
-                throw;
+                // Whatever was thrown (StorageException, or OutOfMemoryException on a small heap),
+                // the writer slot and its write-unit buffer go back now: a caller that only
+                // expects StorageException must not leak them (they are few: smtp_sessions + 1).
+                if (!committed)
+                {
+                    _failed = true;
+                    Abort();
+                }
             }
             _buffer = null;
             _store.ReturnBuffer(b);

@@ -62,7 +62,9 @@ namespace NanoMailGateway.Core.Queue
             }
         }
 
-        /// <summary>Earliest time a recipient is due (MinValue when one is Queued, MaxValue when none will be).</summary>
+        /// <summary>Earliest time a recipient is due for delivery or for its bounce (MinValue when one is
+        /// Queued, MaxValue when none will be). A Bouncing recipient counts, so that the queue runner
+        /// claims the message again, after a restart too, until its report is queued.</summary>
         public DateTime NextDueUtc
         {
             get
@@ -74,7 +76,7 @@ namespace NanoMailGateway.Core.Queue
                     {
                         RecipientStatus s = _status[i];
                         if (s.State == RecipientState.Queued) return DateTime.MinValue;
-                        if (s.State == RecipientState.Deferred && s.NextAttemptUtc < next) next = s.NextAttemptUtc;
+                        if ((s.State == RecipientState.Deferred || s.State == RecipientState.Bouncing) && s.NextAttemptUtc < next) next = s.NextAttemptUtc;
                     }
                 }
                 return next;

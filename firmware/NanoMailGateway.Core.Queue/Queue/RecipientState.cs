@@ -22,5 +22,13 @@ namespace NanoMailGateway.Core.Queue
 
         /// <summary>Removed from its mailbox (POP3 DELE at QUIT). Final.</summary>
         Expunged = 5,
+
+        /// <summary>
+        /// Failed for good, and the RFC 3464 report to the sender is not queued yet. Not final:
+        /// once the listener said 250 the message must be delivered or reported (RFC 5321
+        /// §6.1), so it stays until the report is committed and the recipient becomes Failed.
+        /// NextAttemptUtc is when the report is tried (again); delivery never retries it.
+        /// </summary>
+        Bouncing = 6,
     }
 }

@@ -36,7 +36,7 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Attempts made so far.</summary>
         public int Attempts { get; }
 
-        /// <summary>Next attempt for Deferred (UTC); DateTime.MinValue otherwise.</summary>
+        /// <summary>Next attempt for Deferred, or when the report of a Bouncing recipient is tried (UTC); DateTime.MinValue otherwise.</summary>
         public DateTime NextAttemptUtc { get; }
 
         /// <summary>RFC 3463 code of the last result, or "".</summary>
@@ -54,7 +54,7 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>True for Delivered, Failed and Expunged: nothing more will happen to this recipient.</summary>
         public bool IsFinal => State == RecipientState.Delivered || State == RecipientState.Failed || State == RecipientState.Expunged;
 
-        /// <summary>True when delivery should try this recipient at <paramref name="nowUtc"/>.</summary>
+        /// <summary>True when delivery should try this recipient at <paramref name="nowUtc"/> (never for Bouncing: it failed for good).</summary>
         public bool IsDue(DateTime nowUtc)
         {
             return State == RecipientState.Queued || (State == RecipientState.Deferred && NextAttemptUtc <= nowUtc);
@@ -71,6 +71,7 @@ namespace NanoMailGateway.Core.Queue
                 case RecipientState.Failed: return "failed";
                 case RecipientState.InMailbox: return "mailbox";
                 case RecipientState.Expunged: return "expunged";
+                case RecipientState.Bouncing: return "bouncing";
                 default: return "unknown";
             }
         }

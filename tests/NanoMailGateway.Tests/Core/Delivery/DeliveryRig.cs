@@ -57,7 +57,8 @@ namespace NanoMailGateway.Tests.Core.Delivery
 
     internal sealed class DeliveryRig
     {
-        public DeliveryRig(string? dnsEndpoint, int smtpPort, Action<DeliveryAgentOptions>? tune = null, ITlsProvider? tls = null, long capacity = 1024 * 1024)
+        public DeliveryRig(string? dnsEndpoint, int smtpPort, Action<DeliveryAgentOptions>? tune = null, ITlsProvider? tls = null, long capacity = 1024 * 1024,
+            IRandom? random = null)
         {
             Config = new GatewayConfig { Hostname = "gw.test", LocalDomains = new[] { "gw.test" } };
             Config.SetAccount("alerts", "pw");
@@ -82,8 +83,17 @@ namespace NanoMailGateway.Tests.Core.Delivery
             var network = Network;
             Resolver = new MxResolver(network, Clock, new SeededRandom(3), dns, Log);
             Pool = new BufferPool("delivery", 4096, 6);
-            Agent = new DeliveryAgent(Store, Mailboxes, Local, Options, network, tls, Resolver, Pool, Clock, new SeededRandom(5), Log);
+            _tls = tls;
+            Agent = NewAgent(Store, Mailboxes, random ?? new SeededRandom(5));
         }
+
+        /// <summary>An agent like <see cref="Agent"/> over another store (a restart: MessageStore.Open on the same flash).</summary>
+        public DeliveryAgent NewAgent(MessageStore store, MailboxStore mailboxes, IRandom random)
+        {
+            return new DeliveryAgent(store, mailboxes, Local, Options, Network, _tls, Resolver, Pool, Clock, random, Log);
+        }
+
+        private readonly ITlsProvider? _tls;
 
         public JumpClock Clock { get; } = new JumpClock();
 
