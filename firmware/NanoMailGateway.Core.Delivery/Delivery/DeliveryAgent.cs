@@ -277,18 +277,35 @@ namespace NanoMailGateway.Core.Delivery
                     }
                     catch (StorageException e)
                     {
-                        a._log.Write(Component, _session, "fatal: queue storage failed: " + e.Message + "; delivery stopped");
+                        // Flags first: the log line allocates, and on a board that can fail.
                         a.StorageFailed = true;
                         a._stopping = true;
+                        LogQuietly("fatal: queue storage failed: ", e, "; delivery stopped");
                         return;
                     }
                     catch (Exception e)
                     {
-                        // A bug: the batch's recipients keep their last recorded status and come back later.
-                        a._log.Write(Component, _session, "error: delivery pass failed: " + e.Message);
+                        // A bug, or the heap ran out (OutOfMemoryException on a board): the
+                        // batch's recipients keep their last recorded status and come back
+                        // later; this thread must not end (ARCHITECTURE.md, Device rules).
+                        LogQuietly("error: delivery pass failed: ", e, "");
                     }
                     if (a._stopping) return;
                     a._store.WaitForWork(a.WaitMs());
+                }
+            }
+
+            // Building the line allocates and can throw inside the handler on a board; an
+            // exception leaving Run would end delivery silently.
+            private void LogQuietly(string what, Exception e, string after)
+            {
+                try
+                {
+                    _agent._log.Write(Component, _session, what + e.Message + after);
+                }
+                catch (Exception)
+                {
+                    // No heap for the line: delivery goes on without it.
                 }
             }
         }

@@ -145,10 +145,13 @@ namespace NanoMailGateway.Core.Listener
                     {
                         c = _listener.Accept();
                     }
-                    catch (ConnectionException e)
+                    catch (Exception e)
                     {
+                        // A ConnectionException, or on a board an OutOfMemoryException while
+                        // the socket layer builds the connection: this thread must outlive
+                        // both (ARCHITECTURE.md, Device rules).
                         lock (_gate) { if (_stopping) return; }
-                        _log.Write(_factory.Component, 0, "accept failed: " + e.Message);
+                        LogQuietly("accept failed", "", e);
                         Thread.Sleep(100); // do not spin on a persistent accept error
                         continue;
                     }
@@ -164,8 +167,8 @@ namespace NanoMailGateway.Core.Listener
                         // escape here would be a gateway that stops answering without a word
                         // (ARCHITECTURE.md, Device rules). On a board Dispatch can fail when the
                         // heap cannot hold one more thread: drop this connection, keep listening.
-                        _log.Write(_factory.Component, 0, "connect from " + c.RemoteAddress + ": dropped, " + e.Message);
                         c.Close();
+                        LogQuietly("connect from ", c.RemoteAddress, e);
                         Thread.Sleep(100);
                     }
                 }
@@ -173,6 +176,24 @@ namespace NanoMailGateway.Core.Listener
             finally
             {
                 _acceptDone.Set();
+            }
+        }
+
+        /// <summary>
+        /// Logs an exception from a catch block of one of this listener's threads. Building
+        /// the line allocates; on a board that can throw OutOfMemoryException inside the
+        /// handler, and an exception leaving a thread's method ends the thread silently on
+        /// the interpreter (ARCHITECTURE.md, Device rules): the line is given up instead.
+        /// </summary>
+        private void LogQuietly(string what, string remote, Exception e)
+        {
+            try
+            {
+                _log.Write(_factory.Component, 0, what + remote + (remote.Length > 0 ? ": dropped, " : ": ") + e.Message);
+            }
+            catch (Exception)
+            {
+                // No heap for the line: the thread goes on without it.
             }
         }
 
@@ -266,9 +287,11 @@ namespace NanoMailGateway.Core.Listener
                 }
                 catch (Exception e)
                 {
-                    // A bug in a session must not take the gateway down; it is logged loudly.
-                    _owner._log.Write(_owner._factory.Component, 0, "session crashed: " + e.Message);
+                    // A bug in a session (or the heap running out) must not take the gateway
+                    // down. Abort first, so that its connection and buffers go back even when
+                    // the log line cannot be built.
                     _session.Abort();
+                    _owner.LogQuietly("session crashed", "", e);
                 }
                 finally
                 {

@@ -152,6 +152,67 @@ namespace NanoMailGateway.Tests.Core.Listener
             Assert.Equal(0, h.Pool.InUse);
         }
 
+        // An accept that fails as a board's socket layer can when the heap is short.
+        private sealed class OutOfHeapOnceListener : ITcpListener
+        {
+            private readonly QueueListener _inner;
+            private int _calls;
+            public OutOfHeapOnceListener(QueueListener inner) { _inner = inner; }
+            public string LocalEndPoint => _inner.LocalEndPoint;
+            public int LocalPort => _inner.LocalPort;
+            public IConnection? Accept()
+            {
+                if (Interlocked.Increment(ref _calls) == 1) throw new OutOfMemoryException("no heap for a socket");
+                return _inner.Accept();
+            }
+            public void Close() => _inner.Close();
+        }
+
+        // A log whose every line fails, as building one can when the heap is exhausted.
+        private sealed class OutOfHeapLog : ILog
+        {
+            public int Attempts;
+            public volatile bool Armed;   // after Start: the caller's own thread may see errors
+            public void Write(string component, int session, string text)
+            {
+                if (!Armed) return;
+                Interlocked.Increment(ref Attempts);
+                throw new OutOfMemoryException("no heap for a log line");
+            }
+        }
+
+        [Fact]
+        public void AnAcceptThatRunsOutOfHeapDoesNotEndTheAcceptThread()
+        {
+            var h = new SmtpHarness();
+            var l = new QueueListener();
+            var listener = new ConnectionListener(new OutOfHeapOnceListener(l), h.CreateServer(), 2, h.Log);
+            listener.Start();
+            var c = Dial(l);
+            Assert.StartsWith("220 ", Read(c));
+            Assert.True(h.Log.Contains("accept failed: no heap for a socket"));
+            Assert.True(listener.Stop(300));
+            Assert.Equal(0, h.Pool.InUse);
+        }
+
+        [Fact]
+        public void ALogLineThatCannotBeBuiltInAHandlerDoesNotEndTheAcceptThread()
+        {
+            var h = new SmtpHarness();
+            var l = new QueueListener();
+            var log = new OutOfHeapLog();
+            var listener = new ConnectionListener(l, new FailingOnceFactory(h.CreateServer()), 2, log);
+            listener.Start();
+            log.Armed = true;
+            var dropped = Dial(l);
+            Assert.True(ClosedSoon(dropped));
+            var next = Dial(l);
+            Assert.StartsWith("220 ", Read(next));
+            Assert.True(log.Attempts >= 1, "the handler tried to log");
+            Assert.True(listener.Stop(300));
+            Assert.Equal(0, h.Pool.InUse);
+        }
+
         [Fact]
         public void SessionWithoutBuffersIsRefused()
         {
