@@ -3,7 +3,8 @@
 // RFC 2449 §8.1, [SYS/TEMP], [SYS/PERM] and [AUTH] from RFC 3206. POP3 has no RFC 3463
 // enhanced status codes; these bracketed codes are its counterpart.
 // The replies are string constants that the session copies into its output buffer: a
-// literal stays in the assembly's string table (flash on the board), while a static
+// literal stays in the assembly's string table (flash on the board; each use takes a
+// one-block string header that points there, garbage right after), while a static
 // byte[] would be built at boot and hold managed heap for the whole run on nanoCLR
 // (ARCHITECTURE.md, Memory). All of them are US-ASCII.
 
