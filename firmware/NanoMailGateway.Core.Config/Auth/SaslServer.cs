@@ -34,8 +34,10 @@ namespace NanoMailGateway.Core.Auth
     /// <summary>One SASL exchange at a time, reused per session. Not thread-safe.</summary>
     public sealed class SaslServer
     {
-        private static readonly byte[] MechPlain = Ascii.GetBytes("PLAIN");
-        private static readonly byte[] MechLogin = Ascii.GetBytes("LOGIN");
+        // Mechanism names as string constants: a literal stays in the assembly's string
+        // table (flash), a static byte[] would be heap from boot on nanoCLR (ARCHITECTURE.md, Memory).
+        private const string MechPlain = "PLAIN";
+        private const string MechLogin = "LOGIN";
 
         private SaslStep _step;
 

@@ -48,41 +48,25 @@ namespace NanoMailGateway.Core.Pop3
     /// <summary>Verb recognition and the per-state command table.</summary>
     public static class Pop3Commands
     {
-        // Indexed by Pop3Command value.
-        private static readonly byte[][] Verbs =
-        {
-            new byte[0],
-            Ascii.GetBytes("USER"), Ascii.GetBytes("PASS"), Ascii.GetBytes("APOP"), Ascii.GetBytes("AUTH"),
-            Ascii.GetBytes("STLS"), Ascii.GetBytes("CAPA"), Ascii.GetBytes("QUIT"), Ascii.GetBytes("STAT"),
-            Ascii.GetBytes("LIST"), Ascii.GetBytes("RETR"), Ascii.GetBytes("DELE"), Ascii.GetBytes("NOOP"),
-            Ascii.GetBytes("RSET"), Ascii.GetBytes("TOP"), Ascii.GetBytes("UIDL"),
-        };
+        // Both tables are code, not static arrays: nanoCLR builds every static array at boot
+        // and keeps it as managed heap for the whole run (ARCHITECTURE.md, Memory).
 
-        private static int Bit(Pop3Command c)
-        {
-            return 1 << (int)c;
-        }
+        // The commands each state accepts, one bit per Pop3Command value.
+        // WaitingForLogin (AUTHORIZATION, RFC 1939 §4; STLS only here, RFC 2595 §4).
+        private const int InLogin = 1 << (int)Pop3Command.User | 1 << (int)Pop3Command.Apop | 1 << (int)Pop3Command.Auth
+            | 1 << (int)Pop3Command.Stls | 1 << (int)Pop3Command.Capa | 1 << (int)Pop3Command.Quit;
 
-        // Indexed by Pop3State value: the commands each state accepts.
-        private static readonly int[] Allowed =
-        {
-            // WaitingForLogin (AUTHORIZATION, RFC 1939 §4; STLS only here, RFC 2595 §4).
-            Bit(Pop3Command.User) | Bit(Pop3Command.Apop) | Bit(Pop3Command.Auth) | Bit(Pop3Command.Stls)
-                | Bit(Pop3Command.Capa) | Bit(Pop3Command.Quit),
-            // WaitingForPassword: RFC 1939 §7 USER: "the client may issue either the PASS
-            // command ... or the QUIT command"; USER again restarts, CAPA is allowed in
-            // AUTHORIZATION (RFC 2449 §5).
-            Bit(Pop3Command.User) | Bit(Pop3Command.Pass) | Bit(Pop3Command.Capa) | Bit(Pop3Command.Quit),
-            // WaitingForSaslResponse: the line is a SASL response, never a command.
-            0,
-            // WaitingForMailCommand (TRANSACTION, RFC 1939 §5; CAPA per RFC 2449 §5).
-            Bit(Pop3Command.Stat) | Bit(Pop3Command.List) | Bit(Pop3Command.Retr) | Bit(Pop3Command.Dele)
-                | Bit(Pop3Command.Noop) | Bit(Pop3Command.Rset) | Bit(Pop3Command.Top) | Bit(Pop3Command.Uidl)
-                | Bit(Pop3Command.Capa) | Bit(Pop3Command.Quit),
-            // Updating, Closed: nothing is read any more.
-            0,
-            0,
-        };
+        // WaitingForPassword: RFC 1939 §7 USER: "the client may issue either the PASS
+        // command ... or the QUIT command"; USER again restarts, CAPA is allowed in
+        // AUTHORIZATION (RFC 2449 §5).
+        private const int InPassword = 1 << (int)Pop3Command.User | 1 << (int)Pop3Command.Pass
+            | 1 << (int)Pop3Command.Capa | 1 << (int)Pop3Command.Quit;
+
+        // WaitingForMailCommand (TRANSACTION, RFC 1939 §5; CAPA per RFC 2449 §5).
+        private const int InTransaction = 1 << (int)Pop3Command.Stat | 1 << (int)Pop3Command.List
+            | 1 << (int)Pop3Command.Retr | 1 << (int)Pop3Command.Dele | 1 << (int)Pop3Command.Noop
+            | 1 << (int)Pop3Command.Rset | 1 << (int)Pop3Command.Top | 1 << (int)Pop3Command.Uidl
+            | 1 << (int)Pop3Command.Capa | 1 << (int)Pop3Command.Quit;
 
         /// <summary>
         /// The command named by the verb in buffer[offset .. offset+count) (the line up to the
@@ -90,19 +74,50 @@ namespace NanoMailGateway.Core.Pop3
         /// </summary>
         public static Pop3Command Parse(byte[] buffer, int offset, int count)
         {
-            for (int i = 1; i < Verbs.Length; i++)
+            // Every verb is three or four letters: fold them to upper case into one number,
+            // big-endian ("USER" is 'U' << 24 | 'S' << 16 | 'E' << 8 | 'R'), and switch on it.
+            if (count < 3 || count > 4) return Pop3Command.Unknown;
+            int key = 0;
+            for (int i = 0; i < count; i++) key = key << 8 | Ascii.ToUpper(buffer[offset + i]);
+            if (count == 3) return key == ('T' << 16 | 'O' << 8 | 'P') ? Pop3Command.Top : Pop3Command.Unknown;
+            switch (key)
             {
-                if (Ascii.EqualsIgnoreCase(buffer, offset, count, Verbs[i])) return (Pop3Command)i;
+                case 'U' << 24 | 'S' << 16 | 'E' << 8 | 'R': return Pop3Command.User;
+                case 'P' << 24 | 'A' << 16 | 'S' << 8 | 'S': return Pop3Command.Pass;
+                case 'A' << 24 | 'P' << 16 | 'O' << 8 | 'P': return Pop3Command.Apop;
+                case 'A' << 24 | 'U' << 16 | 'T' << 8 | 'H': return Pop3Command.Auth;
+                case 'S' << 24 | 'T' << 16 | 'L' << 8 | 'S': return Pop3Command.Stls;
+                case 'C' << 24 | 'A' << 16 | 'P' << 8 | 'A': return Pop3Command.Capa;
+                case 'Q' << 24 | 'U' << 16 | 'I' << 8 | 'T': return Pop3Command.Quit;
+                case 'S' << 24 | 'T' << 16 | 'A' << 8 | 'T': return Pop3Command.Stat;
+                case 'L' << 24 | 'I' << 16 | 'S' << 8 | 'T': return Pop3Command.List;
+                case 'R' << 24 | 'E' << 16 | 'T' << 8 | 'R': return Pop3Command.Retr;
+                case 'D' << 24 | 'E' << 16 | 'L' << 8 | 'E': return Pop3Command.Dele;
+                case 'N' << 24 | 'O' << 16 | 'O' << 8 | 'P': return Pop3Command.Noop;
+                case 'R' << 24 | 'S' << 16 | 'E' << 8 | 'T': return Pop3Command.Rset;
+                case 'U' << 24 | 'I' << 16 | 'D' << 8 | 'L': return Pop3Command.Uidl;
+                default: return Pop3Command.Unknown;
             }
-            return Pop3Command.Unknown;
         }
 
         /// <summary>True when <paramref name="state"/> accepts <paramref name="command"/>.</summary>
         public static bool IsAllowed(Pop3State state, Pop3Command command)
         {
-            int s = (int)state;
-            if (s < 0 || s >= Allowed.Length || command == Pop3Command.Unknown) return false;
-            return (Allowed[s] & Bit(command)) != 0;
+            if (command == Pop3Command.Unknown) return false;
+            return (AllowedIn(state) & 1 << (int)command) != 0;
+        }
+
+        private static int AllowedIn(Pop3State state)
+        {
+            switch (state)
+            {
+                case Pop3State.WaitingForLogin: return InLogin;
+                case Pop3State.WaitingForPassword: return InPassword;
+                case Pop3State.WaitingForMailCommand: return InTransaction;
+                // WaitingForSaslResponse: the line is a SASL response, never a command.
+                // Updating, Closed: nothing is read any more.
+                default: return 0;
+            }
         }
     }
 }

@@ -92,7 +92,9 @@ namespace NanoMailGateway.Core.Pop3
             {
                 // ARCHITECTURE.md, Memory: refuse rather than allocate.
                 Log.Write("pop3d", id, "refused " + connection.RemoteAddress + ": no buffers (" + Pool.Describe() + ")");
-                try { connection.Send(Pop3Replies.OutOfBuffers, 0, Pop3Replies.OutOfBuffers.Length, Options.SendTimeoutMs); }
+                // The reply's bytes are made here, per refusal, not kept from boot (ARCHITECTURE.md, Memory).
+                byte[] reply = Ascii.GetBytes(Pop3Replies.OutOfBuffers);
+                try { connection.Send(reply, 0, reply.Length, Options.SendTimeoutMs); }
                 catch (ConnectionException) { }
                 connection.Close();
                 return;

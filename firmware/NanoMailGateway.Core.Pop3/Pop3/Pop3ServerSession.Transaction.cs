@@ -55,7 +55,7 @@ namespace NanoMailGateway.Core.Pop3
         {
             PutDecimal(index + 1);
             Put(Pop3Replies.Space);
-            if (uidl) PutString(m.UniqueId(index));   // RFC 1939 §7: 0x21..0x7E, so no dot-stuffing needed
+            if (uidl) Put(m.UniqueId(index));   // RFC 1939 §7: 0x21..0x7E, so no dot-stuffing needed
             else PutDecimal(m.SizeOf(index));
             Put(Pop3Replies.CrLf);
         }

@@ -7,7 +7,8 @@
 // is buffered (RFC 2449 §6.6 PIPELINING), and hangs up at the error limit.
 // Limits: command line 255 octets with CRLF (RFC 2449 §4), SASL responses up to the
 // buffer size (RFC 5034 §4), autologout (RFC 1939 §3), error count, growing delay on
-// failed logins. Buffers: two from the pool, nothing allocated per line.
+// failed logins. Buffers: two from the pool, nothing allocated per line; the fixed
+// replies are string constants copied into the output buffer (Pop3Replies).
 // Left out on purpose: APOP (no MD5 in nanoFramework's mscorlib; see IMailboxAuthenticator),
 // SASL mechanisms other than PLAIN, LOGIN-DELAY, the LANG/UTF8 extensions (RFC 6856).
 
@@ -65,7 +66,7 @@ namespace NanoMailGateway.Core.Pop3
             try
             {
                 Put(Pop3Replies.OkPrefix);
-                PutString(_options.Greeting);
+                Put(_options.Greeting);
                 Put(Pop3Replies.CrLf);
                 while (_state != Pop3State.Closed)
                 {
@@ -191,13 +192,13 @@ namespace NanoMailGateway.Core.Pop3
             return true;
         }
 
-        private bool Refuse(byte[] reply)
+        private bool Refuse(string reply)
         {
             Put(reply);
             return true;
         }
 
-        private bool Accept(byte[] reply)
+        private bool Accept(string reply)
         {
             Put(reply);
             return false;
@@ -261,27 +262,19 @@ namespace NanoMailGateway.Core.Pop3
             }
         }
 
-        private void Put(byte[] literal)
+        /// <summary>
+        /// Copies a reply or a value into the output buffer, flushing when it is full. The
+        /// fixed replies are string constants (Pop3Replies); characters outside US-ASCII
+        /// become '?' (only the configured greeting could have them).
+        /// </summary>
+        private void Put(string s)
         {
+            int length = s.Length;
             int done = 0;
-            while (done < literal.Length)
+            while (done < length)
             {
                 if (_outCount == _out.Length) Flush();
-                int n = literal.Length - done;
-                if (n > _out.Length - _outCount) n = _out.Length - _outCount;
-                System.Array.Copy(literal, done, _out, _outCount, n);
-                _outCount += n;
-                done += n;
-            }
-        }
-
-        private void PutString(string s)
-        {
-            int done = 0;
-            while (done < s.Length)
-            {
-                if (_outCount == _out.Length) Flush();
-                int n = s.Length - done;
+                int n = length - done;
                 if (n > _out.Length - _outCount) n = _out.Length - _outCount;
                 for (int i = 0; i < n; i++)
                 {

@@ -9,6 +9,7 @@
 
 using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Core.Pop3
 {
@@ -40,7 +41,8 @@ namespace NanoMailGateway.Core.Pop3
         {
             try
             {
-                byte[] line = Pop3Replies.TooManySessions;
+                // Made per refusal (a static byte[] would be heap from boot; ARCHITECTURE.md, Memory).
+                byte[] line = Ascii.GetBytes(Pop3Replies.TooManySessions);
                 connection.Send(line, 0, line.Length, RefuseSendTimeoutMs);
             }
             catch (ConnectionException)

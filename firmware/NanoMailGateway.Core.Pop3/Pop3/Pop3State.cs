@@ -33,17 +33,21 @@ namespace NanoMailGateway.Core.Pop3
     /// <summary>State names for logs.</summary>
     public static class Pop3States
     {
-        private static readonly string[] Names =
-        {
-            "waiting-for-login", "waiting-for-password", "waiting-for-sasl-response",
-            "transaction", "update", "closed",
-        };
-
         /// <summary>Lower-case name of <paramref name="state"/> for the log.</summary>
         public static string Name(Pop3State state)
         {
-            int i = (int)state;
-            return i >= 0 && i < Names.Length ? Names[i] : "unknown";
+            // A switch of literals rather than a static string[]: literals stay in flash, a
+            // static array is heap from boot on nanoCLR (ARCHITECTURE.md, Memory).
+            switch (state)
+            {
+                case Pop3State.WaitingForLogin: return "waiting-for-login";
+                case Pop3State.WaitingForPassword: return "waiting-for-password";
+                case Pop3State.WaitingForSaslResponse: return "waiting-for-sasl-response";
+                case Pop3State.WaitingForMailCommand: return "transaction";
+                case Pop3State.Updating: return "update";
+                case Pop3State.Closed: return "closed";
+                default: return "unknown";
+            }
         }
     }
 }

@@ -102,7 +102,7 @@ namespace NanoMailGateway.Core.Queue
         {
             if (type != RecordType.SegmentHeader || payload != RecordFormat.SegmentHeaderPayload) return false;
             _fields.Open(loc, payload, 0);
-            for (int i = 0; i < 4; i++) if (_fields.ReadByte() != RecordFormat.SegmentMagic[i]) return false;
+            for (int i = 0; i < RecordFormat.SegmentMagic.Length; i++) if (_fields.ReadByte() != RecordFormat.SegmentMagic[i]) return false;
             if (_fields.ReadByte() != RecordFormat.Version) return false;
             return _fields.ReadU32() == (uint)number;
         }

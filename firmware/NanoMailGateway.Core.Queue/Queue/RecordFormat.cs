@@ -67,8 +67,11 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Bytes per data piece entry in a Commit record: segment, offset, length (u32 each).</summary>
         public const int PieceEntrySize = 12;
 
-        /// <summary>Magic of the segment header payload.</summary>
-        public static readonly byte[] SegmentMagic = new byte[] { (byte)'N', (byte)'M', (byte)'G', (byte)'Q' };
+        /// <summary>
+        /// Magic of the segment header payload, one byte per character. A string literal, not
+        /// a static byte[]: that would be heap from boot on nanoCLR (ARCHITECTURE.md, Memory).
+        /// </summary>
+        public const string SegmentMagic = "NMGQ";
 
         public static long Location(int segment, long offset)
         {

@@ -377,7 +377,7 @@ namespace NanoMailGateway.Core.Queue
                 throw;
             }
             BeginHere(RecordType.SegmentHeader, RecordFormat.SegmentHeaderPayload);
-            Put(RecordFormat.SegmentMagic, 0, 4);
+            for (int i = 0; i < RecordFormat.SegmentMagic.Length; i++) PutByte(RecordFormat.SegmentMagic[i]);
             PutByte(RecordFormat.Version);
             PutU32((uint)_activeInfo.Number);
             End();

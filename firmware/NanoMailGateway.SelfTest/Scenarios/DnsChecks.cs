@@ -19,8 +19,10 @@ namespace NanoMailGateway.SelfTest
         private const int Id = 0x1234;
         private const int Answer = DnsPacketBuilder.FlagResponse | DnsPacketBuilder.FlagRecursion;
 
-        // One packet buffer for every parser check (the resolver's packets are 512 octets too).
-        private static readonly byte[] Packet = new byte[512];
+        // Each parser check builds its packet in a buffer of its own, made when it runs: a
+        // static buffer would be heap from boot on nanoCLR (ARCHITECTURE.md, Memory) and
+        // shrink what every other check has. 512 octets, as the resolver's packets.
+        private const int PacketSize = 512;
 
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
@@ -42,7 +44,7 @@ namespace NanoMailGateway.SelfTest
 
         private static void MxWithCompression()
         {
-            DnsPacketBuilder b = new DnsPacketBuilder(Packet);
+            DnsPacketBuilder b = new DnsPacketBuilder(new byte[PacketSize]);
             b.Header(Id, Answer, 1, 2, 0, 1);
             int q = b.Question("example.org", DnsPacketBuilder.TypeMx);
             b.MxRecord(q, 10, "mx1", q);
@@ -82,7 +84,7 @@ namespace NanoMailGateway.SelfTest
         {
             // RDATA of the answer: "a" then a pointer to the name at B; the name at B (the
             // additional record's owner) points back to "a": a two-pointer loop.
-            DnsPacketBuilder b = new DnsPacketBuilder(Packet);
+            DnsPacketBuilder b = new DnsPacketBuilder(new byte[PacketSize]);
             b.Header(Id, Answer, 1, 1, 0, 1);
             int q = b.Question("example.org", DnsPacketBuilder.TypeMx);
             b.Name("", q);
@@ -108,7 +110,7 @@ namespace NanoMailGateway.SelfTest
 
         private static void PointerSelfForwardHeader()
         {
-            DnsPacketBuilder b = new DnsPacketBuilder(Packet);
+            DnsPacketBuilder b = new DnsPacketBuilder(new byte[PacketSize]);
             b.Header(Id, Answer, 1, 1, 0, 0);
             int q = b.Question("example.org", DnsPacketBuilder.TypeMx);
             int self = b.Length;
@@ -139,7 +141,7 @@ namespace NanoMailGateway.SelfTest
 
         private static void RecordCutShort()
         {
-            DnsPacketBuilder b = new DnsPacketBuilder(Packet);
+            DnsPacketBuilder b = new DnsPacketBuilder(new byte[PacketSize]);
             b.Header(Id, Answer, 1, 1, 0, 0);
             int q = b.Question("example.org", DnsPacketBuilder.TypeMx);
             int pos = b.Length;
@@ -157,7 +159,7 @@ namespace NanoMailGateway.SelfTest
 
         private static void TruncationFlag()
         {
-            DnsPacketBuilder b = new DnsPacketBuilder(Packet);
+            DnsPacketBuilder b = new DnsPacketBuilder(new byte[PacketSize]);
             b.Header(Id, Answer | DnsPacketBuilder.FlagTruncated, 1, 0, 0, 0);
             b.Question("example.org", DnsPacketBuilder.TypeMx);
             Expect.True(DnsWire.IsTruncated(b.Buffer), "TC set");
@@ -168,7 +170,7 @@ namespace NanoMailGateway.SelfTest
 
         private static void NullMx()
         {
-            DnsPacketBuilder b = new DnsPacketBuilder(Packet);
+            DnsPacketBuilder b = new DnsPacketBuilder(new byte[PacketSize]);
             b.Header(Id, Answer, 1, 1, 0, 0);
             int q = b.Question("nomail.example", DnsPacketBuilder.TypeMx);
             b.MxRecord(q, 0, "", -1);
@@ -183,7 +185,7 @@ namespace NanoMailGateway.SelfTest
 
         private static void QuestionMismatch()
         {
-            DnsPacketBuilder b = new DnsPacketBuilder(Packet);
+            DnsPacketBuilder b = new DnsPacketBuilder(new byte[PacketSize]);
             b.Header(Id, Answer, 1, 0, 0, 0);
             b.Question("example.org", DnsPacketBuilder.TypeA);
             Expect.Equal(-1, DnsPacket.MatchQuestion(b.Buffer, b.Length, "example.org", DnsWire.TypeMx), "other type");

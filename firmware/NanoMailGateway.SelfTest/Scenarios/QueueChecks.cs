@@ -24,8 +24,9 @@ namespace NanoMailGateway.SelfTest
         private const int SizeA = 600;
         private const int SizeB = 900;
 
-        // Shared scratch for writing and comparing message bytes: the checks run one at a time.
-        private static readonly byte[] Chunk = new byte[128];
+        // Scratch for writing and comparing message bytes, made per use: a static buffer
+        // would be heap from boot on nanoCLR (ARCHITECTURE.md, Memory).
+        private const int ChunkSize = 128;
 
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
@@ -63,11 +64,12 @@ namespace NanoMailGateway.SelfTest
         {
             IMessageWriter? w = store.BeginMessage(NewEnvelope(sender));
             if (w == null) Expect.Fail("queue refused a message it has room for");
+            byte[] chunk = new byte[ChunkSize];
             for (int pos = 0; pos < size;)
             {
-                int n = size - pos < Chunk.Length ? size - pos : Chunk.Length;
-                for (int i = 0; i < n; i++) Chunk[i] = Octet(seed, pos + i);
-                if (!w!.Write(Chunk, 0, n)) Expect.Fail("queue ran out of room while writing");
+                int n = size - pos < chunk.Length ? size - pos : chunk.Length;
+                for (int i = 0; i < n; i++) chunk[i] = Octet(seed, pos + i);
+                if (!w!.Write(chunk, 0, n)) Expect.Fail("queue ran out of room while writing");
                 pos += n;
             }
             w!.Commit();
@@ -79,18 +81,19 @@ namespace NanoMailGateway.SelfTest
         {
             if (m.Size != size) return false;
             MessageReader reader = store.OpenReader(m);
+            byte[] chunk = new byte[ChunkSize];
             long pos = 0;
             while (pos < size)
             {
-                int n = reader.Read(pos, Chunk, 0, Chunk.Length);
+                int n = reader.Read(pos, chunk, 0, chunk.Length);
                 if (n <= 0) return false;
                 for (int i = 0; i < n; i++)
                 {
-                    if (Chunk[i] != Octet(seed, pos + i)) return false;
+                    if (chunk[i] != Octet(seed, pos + i)) return false;
                 }
                 pos += n;
             }
-            return reader.Read(pos, Chunk, 0, Chunk.Length) == 0;
+            return reader.Read(pos, chunk, 0, chunk.Length) == 0;
         }
 
         private static void WriteCommitRecover()
@@ -123,8 +126,9 @@ namespace NanoMailGateway.SelfTest
             MessageStore store = MessageStore.Open(flash, Options(), clock);
             IMessageWriter? w = store.BeginMessage(NewEnvelope("sensor@example.org"));
             Expect.NotNull(w, "writer");
-            for (int i = 0; i < Chunk.Length; i++) Chunk[i] = (byte)'x';
-            for (int i = 0; i < 4; i++) w!.Write(Chunk, 0, Chunk.Length);
+            byte[] chunk = new byte[ChunkSize];
+            for (int i = 0; i < chunk.Length; i++) chunk[i] = (byte)'x';
+            for (int i = 0; i < 4; i++) w!.Write(chunk, 0, chunk.Length);
             string id = w!.QueueId;
             w.Abort();
             Expect.Null(store.Find(id), "aborted message visible");

@@ -19,9 +19,12 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Most bytes the probe takes before it stops: more than any board without PSRAM has.</summary>
         public const int Ceiling = 512 * 1024;
 
-        // Largest first, so that few chunks (and few links) cover the heap; the smallest
-        // leaves less than a heap block or two unmeasured.
-        private static readonly int[] ChunkSizes = new int[] { 4096, 1024, 256, 64, 16 };
+        // Chunk sizes 4096, 1024, 256, 64, 16: largest first, so that few chunks (and few
+        // links) cover the heap; the smallest leaves less than a heap block or two
+        // unmeasured. A loop rather than a static int[], which would itself be heap from
+        // boot on nanoCLR (ARCHITECTURE.md, Memory).
+        private const int LargestChunk = 4096;
+        private const int SmallestChunk = 16;
 
         /// <summary>Payload bytes the heap could still hand out, up to <see cref="Ceiling"/>.</summary>
         public static int FreeBytes()
@@ -30,7 +33,7 @@ namespace NanoMailGateway.SelfTest
             int total = 0;
             try
             {
-                for (int s = 0; s < ChunkSizes.Length && total < Ceiling; s++)
+                for (int size = LargestChunk; size >= SmallestChunk && total < Ceiling; size /= 4)
                 {
                     while (total < Ceiling)
                     {
@@ -38,7 +41,7 @@ namespace NanoMailGateway.SelfTest
                         try
                         {
                             link = new object?[2];
-                            link[0] = new byte[ChunkSizes[s]];
+                            link[0] = new byte[size];
                         }
                         catch (OutOfMemoryException)
                         {
@@ -46,7 +49,7 @@ namespace NanoMailGateway.SelfTest
                         }
                         link[1] = chain;
                         chain = link;
-                        total += ChunkSizes[s];
+                        total += size;
                     }
                 }
             }

@@ -6,14 +6,13 @@
 // Left out on purpose: levels and filtering (the integrator's gateway decides what to log).
 
 using System;
+using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Board.Adapters
 {
     /// <summary>Console log. Thread-safe (one lock keeps lines whole); never throws.</summary>
     public sealed class NanoLog : NanoMailGateway.Core.Platform.ILog
     {
-        private static readonly string[] Months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-
         private readonly string _hostname;
         private readonly object _lock = new object();
 
@@ -40,7 +39,9 @@ namespace NanoMailGateway.Board.Adapters
         public static string FormatLine(DateTime utc, string hostname, string component, int session, string text)
         {
             string day = utc.Day < 10 ? " " + utc.Day.ToString() : utc.Day.ToString();
-            return Months[utc.Month - 1] + " " + day + " " + Two(utc.Hour) + ":" + Two(utc.Minute) + ":" + Two(utc.Second)
+            // The month names come from Rfc5322Date rather than a static string[] here
+            // (heap from boot on nanoCLR; ARCHITECTURE.md, Memory).
+            return Rfc5322Date.MonthName(utc.Month) + " " + day + " " + Two(utc.Hour) + ":" + Two(utc.Minute) + ":" + Two(utc.Second)
                 + " " + hostname + " nmg/" + component + "[" + session.ToString() + "]: " + text;
         }
 

@@ -563,7 +563,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
         [Fact]
         public void The_busy_line_for_the_listener_is_a_SYS_TEMP_error()
         {
-            Assert.Equal("-ERR [SYS/TEMP] too many sessions\r\n", Encoding.ASCII.GetString(Pop3Replies.TooManySessions));
+            Assert.Equal("-ERR [SYS/TEMP] too many sessions\r\n", Pop3Replies.TooManySessions);
         }
     }
 }

@@ -30,6 +30,31 @@ namespace NanoMailGateway.Tests.Core.Queue
         }
 
         [Fact]
+        public void Every_byte_value_matches_the_bit_by_bit_definition()
+        {
+            // The nibble table is the bit-by-bit register four steps at a time: check it
+            // for every byte value, alone and after a running value.
+            byte[] b = new byte[256];
+            for (int i = 0; i < b.Length; i++) b[i] = (byte)i;
+            for (int i = 0; i < b.Length; i++)
+            {
+                Assert.Equal(BitByBit(b, i, 1), Crc32.Compute(b, i, 1));
+            }
+            Assert.Equal(BitByBit(b, 0, b.Length), Crc32.Compute(b, 0, b.Length));
+        }
+
+        private static uint BitByBit(byte[] b, int offset, int count)
+        {
+            uint c = 0xFFFFFFFF;
+            for (int i = offset; i < offset + count; i++)
+            {
+                c ^= b[i];
+                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+            }
+            return c ^ 0xFFFFFFFF;
+        }
+
+        [Fact]
         public void A_single_flipped_bit_changes_the_crc()
         {
             byte[] b = Encoding.ASCII.GetBytes("Subject: alert\r\n\r\nsensor 4 over limit\r\n");
