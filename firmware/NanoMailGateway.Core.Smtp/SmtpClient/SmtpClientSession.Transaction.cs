@@ -138,6 +138,7 @@ namespace NanoMailGateway.Core.SmtpClient
             _stage = "sending DATA";
             if (pipelining)
             {
+                _writer.EnsureRoom(CmdData.Length + 2, _options.MailTimeoutMs);   // the last RCPT may have filled the buffer
                 _writer.Append(CmdData);
                 _writer.EndLine();
                 _writer.Flush(_options.MailTimeoutMs);
