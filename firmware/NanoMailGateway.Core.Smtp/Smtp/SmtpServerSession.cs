@@ -9,7 +9,9 @@
 // - Command lines are at most 512 octets (RFC 5321 §4.5.3.1.4): a longer one is drained
 //   to its LF and answered 500 5.5.2. DSN is advertised only when the input buffer holds
 //   the longer lines it allows (RFC 3461 §3: MAIL 612, RCPT 1012 octets), and then only
-//   MAIL and RCPT may use them. Every read has a deadline (§4.5.3.2).
+//   MAIL and RCPT may use them. Without DSN advertised, DSN parameters that fit 512
+//   octets are still taken and honoured (a 555 would cost a sloppy client its mail).
+//   Every read has a deadline (§4.5.3.2).
 // - STARTTLS (RFC 3207): after 220, buffered plaintext is discarded (CVE-2011-0411) and
 //   the session starts over at EHLO with no AUTH.
 // - DATA streams through DotReader and MessageSink into IMessageWriter; 250 only after
