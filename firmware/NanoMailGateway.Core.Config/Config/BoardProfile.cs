@@ -26,7 +26,9 @@ namespace NanoMailGateway.Core.Config
         /// <summary>max_sockets: sockets the IP stack has in all (ESP32: 16; ESP32-C3: 8).</summary>
         public int MaxSockets { get; set; } = 16;
 
-        /// <summary>buffer_size: bytes per pooled session buffer; at least 1024 so that a 1000-octet text line fits (RFC 5321 §4.5.3.1.6).</summary>
+        /// <summary>buffer_size: bytes per pooled session buffer; at least 512 so that one command or reply
+        /// line fits (RFC 5321 §4.5.3.1.4-5). DATA is streamed, so a 1000-octet text line need
+        /// not fit; the SMTP listener advertises DSN only from 1012 (RFC 3461 §3).</summary>
         public int BufferSize { get; set; } = 1024;
 
         /// <summary>buffer_count: buffers in the pool, allocated once at start.</summary>

@@ -56,8 +56,9 @@ namespace NanoMailGateway.Core.Config
                 case "buffer_size":
                     n = ConfigValue.ParseSize(value);
                     if (n < 0) return BadSize(key, value);
-                    // RFC 5321 §4.5.3.1.6: a text line is up to 1000 octets and must fit one buffer.
-                    if (n < 1024 || n > 65536) return key + ": " + value + " is out of range 1024..64K (a 1000-octet text line must fit, RFC 5321 §4.5.3.1.6)";
+                    // One SMTP command or reply line (RFC 5321 §4.5.3.1.4-5: 512 octets) must fit a
+                    // buffer; DATA is streamed, so a text line need not (ARCHITECTURE.md, Memory).
+                    if (n < 512 || n > 65536) return key + ": " + value + " is out of range 512..64K (a 512-octet command line must fit, RFC 5321 §4.5.3.1.4)";
                     b.BufferSize = (int)n;
                     return null;
                 case "buffer_count":

@@ -17,8 +17,14 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>Buffers a session rents: input, replies, DATA chunk.</summary>
         public const int BuffersPerSession = 3;
 
-        /// <summary>Smallest pool buffer: one full command line (RFC 5321 §4.5.3.1.4, 512) and the EHLO reply must fit.</summary>
-        public const int MinBufferSize = 1024;
+        /// <summary>
+        /// Smallest pool buffer: one full command line (RFC 5321 §4.5.3.1.4, 512 octets with
+        /// CRLF). DSN is advertised only when the input buffer also holds the longer MAIL and
+        /// RCPT lines it allows (<see cref="SmtpLineLimits.DsnRcptLine"/>); a reply that does not
+        /// fit the reply buffer is sent on its own; DATA is streamed byte by byte (DotReader),
+        /// so a 1000-octet text line never has to fit a buffer.
+        /// </summary>
+        public const int MinBufferSize = SmtpLineLimits.CommandLine;
 
         /// <summary>Send deadline for the busy line to a refused connection, ms.</summary>
         public const int RefuseSendTimeoutMs = 2000;
@@ -51,7 +57,7 @@ namespace NanoMailGateway.Core.Smtp
         public SmtpServer(SmtpServerOptions options, IMessageStore store, BufferPool pool, ITlsProvider? tls,
             ITrustedNetworks trusted, AccountDirectory accounts, ILocalRecipients? localRecipients, IClock clock, ILog log)
         {
-            if (pool.BufferSize < MinBufferSize) throw new System.ArgumentException("SMTP session buffers must be at least 1024 bytes", "pool");
+            if (pool.BufferSize < MinBufferSize) throw new System.ArgumentException("SMTP session buffers must be at least 512 bytes", "pool");
             Options = options;
             Store = store;
             Pool = pool;

@@ -7,7 +7,11 @@
 //   empty, i.e. just before the session would block for more input, so a batch gets
 //   its replies in order and in one send.
 // - Command lines are at most 512 octets (RFC 5321 §4.5.3.1.4): a longer one is drained
-//   to its LF and answered 500 5.5.2. Every read has a deadline (§4.5.3.2).
+//   to its LF and answered 500 5.5.2. DSN is advertised only when the input buffer holds
+//   the longer lines it allows (RFC 3461 §3: MAIL 612, RCPT 1012 octets), and then only
+//   MAIL and RCPT may use them. Without DSN advertised, DSN parameters that fit 512
+//   octets are still taken and honoured (a 555 would cost a sloppy client its mail).
+//   Every read has a deadline (§4.5.3.2).
 // - STARTTLS (RFC 3207): after 220, buffered plaintext is discarded (CVE-2011-0411) and
 //   the session starts over at EHLO with no AUTH.
 // - DATA streams through DotReader and MessageSink into IMessageWriter; 250 only after
@@ -28,7 +32,7 @@ namespace NanoMailGateway.Core.Smtp
     public sealed partial class SmtpServerSession : ISession
     {
         /// <summary>RFC 5321 §4.5.3.1.4: command line including CRLF.</summary>
-        public const int MaxCommandLine = 512;
+        public const int MaxCommandLine = SmtpLineLimits.CommandLine;
 
         private enum After { Nothing, ReadData, StartTls, Close }
 
@@ -46,6 +50,8 @@ namespace NanoMailGateway.Core.Smtp
         private readonly DotReader _dot;
         private readonly SaslServer _sasl = new SaslServer();
         private readonly AuthThrottle _throttle;
+        private readonly bool _dsn;        // DSN advertised: the input buffer holds a 1012-octet RCPT line
+        private readonly int _lineLimit;   // longest line ReadLine reads whole
         private IConnection _conn;
         private int _inStart;
         private int _inEnd;
@@ -61,6 +67,7 @@ namespace NanoMailGateway.Core.Smtp
         private int _errors;
         private int _lineStart;
         private int _lineLength;
+        private int _lineOctets;           // the last line as sent, CRLF included
 
         internal SmtpServerSession(SmtpServer server, IConnection connection, int id, byte[][] buffers)
         {
@@ -74,6 +81,11 @@ namespace NanoMailGateway.Core.Smtp
             _sink = new MessageSink(buffers[2]);
             _dot = new DotReader(_sink);
             _throttle = new AuthThrottle(_options.AuthFailureDelayMs, _options.AuthFailureDelayMaxMs, _options.AuthFailureLimit);
+            // RFC 3461 §3: a server that advertises DSN must take MAIL lines of 612 and RCPT
+            // lines of 1012 octets; with a smaller buffer it does not advertise DSN and keeps
+            // the plain 512 of RFC 5321 §4.5.3.1.4.
+            _dsn = _in.Length >= SmtpLineLimits.DsnRcptLine;
+            _lineLimit = _dsn ? SmtpLineLimits.DsnRcptLine : MaxCommandLine;
         }
 
         /// <summary>The state, for tests and logs.</summary>
@@ -107,9 +119,7 @@ namespace NanoMailGateway.Core.Smtp
                         Log("timeout after " + SmtpStateTable.Name(_state));
                         break;
                     }
-                    string reply = r == LineResult.TooLong
-                        ? (_state == SmtpSessionState.WaitingForAuthResponse ? AuthAbandoned(SmtpReplies.AuthLineTooLong) : SmtpReplies.LineTooLong)
-                        : Step(_in, _lineStart, _lineLength);
+                    string reply = r == LineResult.TooLong ? TooLong() : Step(_in, _lineStart, _lineLength);
                     Write(reply);
                     if (_after == After.ReadData) ReadData();
                     else if (_after == After.StartTls) StartTls();
@@ -133,9 +143,13 @@ namespace NanoMailGateway.Core.Smtp
 
         private string Step(byte[] b, int offset, int count)
         {
-            if (_state == SmtpSessionState.WaitingForAuthResponse) return AuthResponse(b, offset, count);
+            if (_state == SmtpSessionState.WaitingForAuthResponse)
+            {
+                return _lineOctets > MaxCommandLine ? TooLong() : AuthResponse(b, offset, count);
+            }
             int arg;
             SmtpVerb verb = SmtpCommand.Parse(b, offset, count, out arg);
+            if (_lineOctets > LineLimit(verb)) return TooLong();
             int end = SmtpCommand.TrimEnd(b, offset, offset + count);
             if (!SmtpStateTable.IsAllowed(_state, verb)) return SmtpStateTable.Refusal(_state, verb);
             switch (verb)
@@ -161,6 +175,21 @@ namespace NanoMailGateway.Core.Smtp
             }
         }
 
+        // A line over its limit (RFC 5321 §4.5.3.1.4; RFC 4954 §6 500 5.5.6 for an AUTH
+        // response, which also ends the exchange).
+        private string TooLong()
+        {
+            return _state == SmtpSessionState.WaitingForAuthResponse ? AuthAbandoned(SmtpReplies.AuthLineTooLong) : SmtpReplies.LineTooLong;
+        }
+
+        // RFC 3461 §3: with DSN advertised, MAIL may be 100 and RCPT 500 octets longer.
+        private int LineLimit(SmtpVerb verb)
+        {
+            if (_dsn && verb == SmtpVerb.Mail) return SmtpLineLimits.DsnMailLine;
+            if (_dsn && verb == SmtpVerb.Rcpt) return SmtpLineLimits.DsnRcptLine;
+            return MaxCommandLine;
+        }
+
         private string Hello(byte[] b, int arg, int end, bool extended)
         {
             arg = SmtpCommand.SkipSpaces(b, arg, end);
@@ -175,7 +204,8 @@ namespace NanoMailGateway.Core.Smtp
             _state = SmtpSessionState.WaitingForMail;
             if (!extended) return "250 " + _options.HostName;
             string text = "250-" + _options.HostName + "\r\n250-PIPELINING\r\n250-SIZE " + _options.MessageSizeLimit.ToString()
-                + "\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-DSN\r\n";
+                + "\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n";
+            if (_dsn) text += "250-DSN\r\n";
             if (AuthOffered) text += "250-AUTH PLAIN LOGIN\r\n";
             if (_server.Tls != null && _server.Tls.CanServe && !_conn.IsSecure) text += "250-STARTTLS\r\n";
             return text + "250 HELP";
@@ -376,13 +406,14 @@ namespace NanoMailGateway.Core.Smtp
                 {
                     int start = _inStart;
                     _inStart = lf + 1;
-                    if (tooLong || lf + 1 - start > MaxCommandLine) return LineResult.TooLong; // RFC 5321 §4.5.3.1.4
+                    if (tooLong || lf + 1 - start > _lineLimit) return LineResult.TooLong; // RFC 5321 §4.5.3.1.4
                     int end = lf > start && _in[lf - 1] == Ascii.CR ? lf - 1 : lf;
+                    _lineOctets = lf + 1 - start;
                     _lineStart = start;
                     _lineLength = end - start;
                     return LineResult.Line;
                 }
-                if (tooLong || _inEnd - _inStart >= MaxCommandLine)
+                if (tooLong || _inEnd - _inStart >= _lineLimit)
                 {
                     // Over the limit and still no LF: drop what we have, keep draining.
                     tooLong = true;

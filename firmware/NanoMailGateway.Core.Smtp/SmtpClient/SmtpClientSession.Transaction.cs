@@ -4,7 +4,14 @@
 //   - SIZE (RFC 1870): a message over the server's limit is failed (5.3.4) without a
 //     single command; SIZE= is declared when the server offers SIZE.
 //   - BODY=8BITMIME (RFC 6152 §3) when the envelope says so and the server offers it.
-//   - DSN (RFC 3461 §4): RET, ENVID, NOTIFY, ORCPT only when the server offers DSN.
+//   - DSN (RFC 3461 §4): RET, ENVID, NOTIFY, ORCPT only when the server offers DSN, and
+//     only when every line of the transaction keeps the DSN limits (RFC 3461 §3: MAIL 612,
+//     RCPT 1012 octets) and fits the send buffer. Otherwise the message goes without any
+//     DSN parameter, as to a server without DSN (RFC 3461 §5.2.2: DsnPassedOn is false and
+//     a "relayed" notice goes to senders who asked for SUCCESS); dropping only some of them
+//     would break §5.2.1, which wants all of them passed on. The plain lines always fit:
+//     paths are at most 256 octets (RFC 5321 §4.5.3.1.3), so MAIL with SIZE and BODY stays
+//     under 512.
 //   - PIPELINING (RFC 2920 §3.1): MAIL, every RCPT and DATA go in one batch; the replies
 //     are read back in the same order.
 //   - A connection that breaks before the final reply defers everything still open;
@@ -14,6 +21,7 @@
 
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Core.SmtpClient
@@ -56,7 +64,13 @@ namespace NanoMailGateway.Core.SmtpClient
                 FillOpen(statuses, Failure ?? DeliveryStatus.LocalTransient("4.4.2", "no open session with " + ServerName));
                 return result;
             }
-            result.DsnPassedOn = _extensions.Has(SmtpCapabilities.Dsn);
+            bool dsn = _extensions.Has(SmtpCapabilities.Dsn);
+            if (dsn && !DsnFits(envelope, recipients, content.Length))
+            {
+                dsn = false;
+                _log.Write(Component, _sessionId, ServerName + "[" + RemoteAddress + "]: DSN parameters too long for the command lines, sending without them");
+            }
+            result.DsnPassedOn = dsn;
             if (recipients.Length == 0)
             {
                 result.ConnectionUsable = true;   // nothing to do: no transaction without a recipient
@@ -73,7 +87,7 @@ namespace NanoMailGateway.Core.SmtpClient
             }
             try
             {
-                Transact(envelope, recipients, content, statuses);
+                Transact(envelope, recipients, content, statuses, dsn);
             }
             catch (ConnectionException e)
             {
@@ -87,13 +101,13 @@ namespace NanoMailGateway.Core.SmtpClient
         }
 
         /// <summary>The transaction proper; statuses left null are still open.</summary>
-        private void Transact(Envelope envelope, EnvelopeRecipient[] recipients, IMessageContent content, DeliveryStatus[] statuses)
+        private void Transact(Envelope envelope, EnvelopeRecipient[] recipients, IMessageContent content, DeliveryStatus[] statuses, bool dsn)
         {
             bool pipelining = _extensions.Has(SmtpCapabilities.Pipelining);
             int accepted = 0;
             int code;
             _stage = "sending MAIL FROM";
-            AppendMail(envelope, content.Length);
+            AppendMail(envelope, content.Length, dsn);
             if (!pipelining)
             {
                 _writer.Flush(_options.MailTimeoutMs);
@@ -108,7 +122,7 @@ namespace NanoMailGateway.Core.SmtpClient
             _stage = "sending RCPT TO";
             for (int i = 0; i < recipients.Length; i++)
             {
-                AppendRcpt(recipients[i]);
+                AppendRcpt(recipients[i], dsn);
                 if (pipelining) continue;
                 _writer.Flush(_options.RcptTimeoutMs);
                 code = _reader.ReadReply(_options.RcptTimeoutMs, null);
@@ -124,6 +138,7 @@ namespace NanoMailGateway.Core.SmtpClient
             _stage = "sending DATA";
             if (pipelining)
             {
+                _writer.EnsureRoom(CmdData.Length + 2, _options.MailTimeoutMs);   // the last RCPT may have filled the buffer
                 _writer.Append(CmdData);
                 _writer.EndLine();
                 _writer.Flush(_options.MailTimeoutMs);
@@ -258,17 +273,27 @@ namespace NanoMailGateway.Core.SmtpClient
             return true;
         }
 
-        /// <summary>MAIL FROM:&lt;sender&gt; with SIZE, BODY, RET and ENVID as the server allows.</summary>
-        private void AppendMail(Envelope envelope, long size)
+        /// <summary>True when MAIL and every RCPT fit with their DSN parameters: within the longer
+        /// lines a DSN server must read (RFC 3461 §3) and within the send buffer.</summary>
+        private bool DsnFits(Envelope envelope, EnvelopeRecipient[] recipients, long size)
         {
-            bool dsn = _extensions.Has(SmtpCapabilities.Dsn);
-            string? envid = dsn && envelope.EnvelopeId != null ? XText.Encode(envelope.EnvelopeId) : null;
-            int needed = 64 + envelope.Sender.Length + (envid != null ? envid.Length : 0);
-            if (!_writer.EnsureRoom(needed, _options.MailTimeoutMs))
+            int buffer = _writer.Buffer.Length;
+            int mailLimit = buffer < SmtpLineLimits.DsnMailLine ? buffer : SmtpLineLimits.DsnMailLine;
+            int rcptLimit = buffer < SmtpLineLimits.DsnRcptLine ? buffer : SmtpLineLimits.DsnRcptLine;
+            if (MailLineLength(envelope, size) + MailDsnParameters(envelope).Length > mailLimit) return false;
+            for (int i = 0; i < recipients.Length; i++)
             {
-                envid = null;   // ENVID is advisory (RFC 3461 §4.4): drop it rather than the message.
-                _writer.EnsureRoom(64 + envelope.Sender.Length, _options.MailTimeoutMs);
+                if (RcptLineLength(recipients[i]) + RcptDsnParameters(recipients[i]).Length > rcptLimit) return false;
             }
+            return true;
+        }
+
+        /// <summary>MAIL FROM:&lt;sender&gt; with SIZE and BODY as the server allows, and RET and ENVID
+        /// when <paramref name="dsn"/>.</summary>
+        private void AppendMail(Envelope envelope, long size, bool dsn)
+        {
+            string? dsnParameters = dsn ? MailDsnParameters(envelope) : null;
+            _writer.EnsureRoom(MailLineLength(envelope, size) + (dsnParameters != null ? dsnParameters.Length : 0), _options.MailTimeoutMs);
             _writer.Append(CmdMailFrom);
             _writer.Append(envelope.Sender);
             _writer.Append(CloseBracket);
@@ -277,66 +302,77 @@ namespace NanoMailGateway.Core.SmtpClient
                 _writer.Append(ParamSize);              // RFC 1870 §6
                 _writer.AppendDecimal(size);
             }
-            if (envelope.EightBitMime && _extensions.Has(SmtpCapabilities.EightBitMime)) _writer.Append(ParamBody8Bit);
-            if (dsn)
-            {
-                if (envelope.Return == DsnReturn.Full) _writer.Append(ParamRetFull);
-                else if (envelope.Return == DsnReturn.Headers) _writer.Append(ParamRetHdrs);
-                if (envid != null)
-                {
-                    _writer.Append(ParamEnvid);
-                    _writer.Append(envid);
-                }
-            }
+            if (SendsEightBit(envelope)) _writer.Append(ParamBody8Bit);
+            if (dsnParameters != null) _writer.Append(dsnParameters);
             _writer.EndLine();
         }
 
-        /// <summary>RCPT TO:&lt;address&gt; with NOTIFY and ORCPT when the server offers DSN (RFC 3461 §4.1, §4.2).</summary>
-        private void AppendRcpt(EnvelopeRecipient recipient)
+        /// <summary>Octets of the MAIL line without DSN parameters, CRLF included (what AppendMail writes).</summary>
+        private int MailLineLength(Envelope envelope, long size)
         {
-            bool dsn = _extensions.Has(SmtpCapabilities.Dsn);
-            string? orcptType = null;
-            string? orcptValue = null;
-            if (dsn && recipient.OriginalRecipient != null)
-            {
-                // ORCPT = addr-type ";" xtext (RFC 3461 §4.2); the queue keeps it decoded.
-                string o = recipient.OriginalRecipient;
-                int semi = o.IndexOf(';');
-                orcptType = semi > 0 ? o.Substring(0, semi) : "rfc822";
-                orcptValue = XText.Encode(semi > 0 ? o.Substring(semi + 1) : o);
-            }
-            int needed = 64 + recipient.Address.Length + (orcptValue != null ? orcptValue.Length + orcptType!.Length : 0);
-            if (!_writer.EnsureRoom(needed, _options.RcptTimeoutMs))
-            {
-                orcptValue = null;   // ORCPT is advisory: drop it rather than the recipient.
-                _writer.EnsureRoom(64 + recipient.Address.Length, _options.RcptTimeoutMs);
-            }
+            int n = CmdMailFrom.Length + envelope.Sender.Length + CloseBracket.Length + 2;
+            if (_extensions.Has(SmtpCapabilities.Size)) n += ParamSize.Length + size.ToString().Length;
+            if (SendsEightBit(envelope)) n += ParamBody8Bit.Length;
+            return n;
+        }
+
+        private bool SendsEightBit(Envelope envelope)
+        {
+            return envelope.EightBitMime && _extensions.Has(SmtpCapabilities.EightBitMime);
+        }
+
+        /// <summary>" RET=... ENVID=..." of the envelope (RFC 3461 §4.3, §4.4), or "".</summary>
+        private static string MailDsnParameters(Envelope envelope)
+        {
+            string s = envelope.Return == DsnReturn.Full ? ParamRetFull : envelope.Return == DsnReturn.Headers ? ParamRetHdrs : "";
+            if (envelope.EnvelopeId != null) s += ParamEnvid + XText.Encode(envelope.EnvelopeId);
+            return s;
+        }
+
+        /// <summary>RCPT TO:&lt;address&gt;, with NOTIFY and ORCPT when <paramref name="dsn"/>.</summary>
+        private void AppendRcpt(EnvelopeRecipient recipient, bool dsn)
+        {
+            string? dsnParameters = dsn ? RcptDsnParameters(recipient) : null;
+            _writer.EnsureRoom(RcptLineLength(recipient) + (dsnParameters != null ? dsnParameters.Length : 0), _options.RcptTimeoutMs);
             _writer.Append(CmdRcptTo);
             _writer.Append(recipient.Address);
             _writer.Append(CloseBracket);
-            if (dsn && recipient.Notify != DsnNotify.Unspecified)
-            {
-                _writer.Append(ParamNotify);
-                if ((recipient.Notify & DsnNotify.Never) != 0)
-                {
-                    _writer.Append(NotifyNever);        // RFC 3461 §4.1: NEVER stands alone.
-                }
-                else
-                {
-                    bool first = true;
-                    if ((recipient.Notify & DsnNotify.Success) != 0) { _writer.Append(NotifySuccess); first = false; }
-                    if ((recipient.Notify & DsnNotify.Failure) != 0) { if (!first) _writer.Append(Comma); _writer.Append(NotifyFailure); first = false; }
-                    if ((recipient.Notify & DsnNotify.Delay) != 0) { if (!first) _writer.Append(Comma); _writer.Append(NotifyDelay); }
-                }
-            }
-            if (orcptValue != null)
-            {
-                _writer.Append(ParamOrcpt);
-                _writer.Append(orcptType!);
-                _writer.Append(";");
-                _writer.Append(orcptValue);
-            }
+            if (dsnParameters != null) _writer.Append(dsnParameters);
             _writer.EndLine();
+        }
+
+        /// <summary>Octets of the RCPT line without DSN parameters, CRLF included (what AppendRcpt writes).</summary>
+        private static int RcptLineLength(EnvelopeRecipient recipient)
+        {
+            return CmdRcptTo.Length + recipient.Address.Length + CloseBracket.Length + 2;
+        }
+
+        /// <summary>" NOTIFY=... ORCPT=..." of the recipient (RFC 3461 §4.1, §4.2), or "".</summary>
+        private static string RcptDsnParameters(EnvelopeRecipient recipient)
+        {
+            string s = "";
+            DsnNotify notify = recipient.Notify;
+            if ((notify & DsnNotify.Never) != 0)
+            {
+                s = ParamNotify + NotifyNever;          // RFC 3461 §4.1: NEVER stands alone.
+            }
+            else if (notify != DsnNotify.Unspecified)
+            {
+                string list = "";
+                if ((notify & DsnNotify.Success) != 0) list = NotifySuccess;
+                if ((notify & DsnNotify.Failure) != 0) list += (list.Length > 0 ? Comma : "") + NotifyFailure;
+                if ((notify & DsnNotify.Delay) != 0) list += (list.Length > 0 ? Comma : "") + NotifyDelay;
+                s = ParamNotify + list;
+            }
+            string? o = recipient.OriginalRecipient;
+            if (o != null)
+            {
+                // ORCPT = addr-type ";" xtext (RFC 3461 §4.2); the queue keeps it decoded.
+                int semi = o.IndexOf(';');
+                string type = semi > 0 ? o.Substring(0, semi) : "rfc822";
+                s += ParamOrcpt + type + ";" + XText.Encode(semi > 0 ? o.Substring(semi + 1) : o);
+            }
+            return s;
         }
 
         /// <summary>Sends one line now (the buffer is empty between non-pipelined commands).</summary>

@@ -10,7 +10,9 @@
 //     TlsHandshakeFailed so the caller retries that host in plaintext (Postfix "may").
 //   - AUTH PLAIN (RFC 4616, with initial response, RFC 4954 §4) or LOGIN, chosen from
 //     what EHLO offered; credentials only on a TLS connection; a failure is transient
-//     (a wrong password must never bounce mail).
+//     (a wrong password must never bounce mail). An initial response that would make the
+//     AUTH line longer than 512 octets answers the empty challenge instead (RFC 4954 §4);
+//     credentials whose response line does not fit the send buffer defer with 4.3.5.
 //   - 421 at any point (§3.8): everything still open is deferred and the connection closed.
 // Broken streams (reset, timeout, malformed or over-long replies) arrive as
 // ConnectionException from the seam and the reader and become transient values here.
@@ -20,6 +22,7 @@
 // mechanisms (CRAM-MD5 and SCRAM need no TLS but our credentials go only over TLS).
 
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Core.SmtpClient
@@ -38,6 +41,7 @@ namespace NanoMailGateway.Core.SmtpClient
         private const string CmdHelo = "HELO ";
         private const string CmdStartTls = "STARTTLS";
         private const string CmdAuthPlain = "AUTH PLAIN ";
+        private const string CmdAuthPlainAlone = "AUTH PLAIN";
         private const string CmdAuthLogin = "AUTH LOGIN";
         private const string CmdQuit = "QUIT";
 
@@ -60,8 +64,8 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <param name="tls">TLS provider, or null when TLS is impossible (then only TlsMode None/Opportunistic work).</param>
         /// <param name="serverName">The MX or smarthost name: TLS SNI and certificate name, logs, Remote-MTA.</param>
         /// <param name="options">Settings; not changed afterwards.</param>
-        /// <param name="replyBuffer">Receive buffer, at least 514 bytes.</param>
-        /// <param name="sendBuffer">Command and DATA output buffer, at least 1024 bytes.</param>
+        /// <param name="replyBuffer">Receive buffer, at least 512 bytes (one reply line, RFC 5321 §4.5.3.1.5).</param>
+        /// <param name="sendBuffer">Command and DATA output buffer, at least 512 bytes (one command line, RFC 5321 §4.5.3.1.4).</param>
         /// <param name="dataBuffer">Buffer for reading the message from the queue, any size (1 KB or more is sensible).</param>
         /// <param name="clock">Deadlines.</param>
         /// <param name="log">Event log.</param>
@@ -256,21 +260,41 @@ namespace NanoMailGateway.Core.SmtpClient
                 byte[] message = new byte[user.Length + password.Length + 2];
                 System.Array.Copy(user, 0, message, 1, user.Length);
                 System.Array.Copy(password, 0, message, user.Length + 2, password.Length);
-                SendCommand(CmdAuthPlain, System.Convert.ToBase64String(message));
-                code = _reader.ReadReply(_options.CommandTimeoutMs, null);
+                string response = System.Convert.ToBase64String(message);
+                if (!ResponseFits(response)) return CredentialsTooLong();
+                if (CmdAuthPlain.Length + response.Length + 2 <= SmtpLineLimits.CommandLine)
+                {
+                    SendCommand(CmdAuthPlain, response);
+                    code = _reader.ReadReply(_options.CommandTimeoutMs, null);
+                }
+                else
+                {
+                    // RFC 4954 §4: the AUTH line keeps the 512-octet limit, so the response
+                    // goes on its own line after the empty challenge.
+                    SendCommand(CmdAuthPlainAlone, null);
+                    code = _reader.ReadReply(_options.CommandTimeoutMs, null);
+                    if (code == 334)
+                    {
+                        SendCommand(null, response);
+                        code = _reader.ReadReply(_options.CommandTimeoutMs, null);
+                    }
+                }
             }
             else
             {
+                string userResponse = System.Convert.ToBase64String(user);
+                string passwordResponse = System.Convert.ToBase64String(password);
+                if (!ResponseFits(userResponse) || !ResponseFits(passwordResponse)) return CredentialsTooLong();
                 SendCommand(CmdAuthLogin, null);
                 code = _reader.ReadReply(_options.CommandTimeoutMs, null);
                 if (code == 334)
                 {
-                    SendCommand(null, System.Convert.ToBase64String(user));
+                    SendCommand(null, userResponse);
                     code = _reader.ReadReply(_options.CommandTimeoutMs, null);
                 }
                 if (code == 334)
                 {
-                    SendCommand(null, System.Convert.ToBase64String(password));
+                    SendCommand(null, passwordResponse);
                     code = _reader.ReadReply(_options.CommandTimeoutMs, null);
                 }
             }
@@ -284,6 +308,20 @@ namespace NanoMailGateway.Core.SmtpClient
             // Deferred, never bounced: the class becomes 4 (RFC 3463 §3.1) whatever the server said.
             // A 334 here is a challenge we cannot answer: closing cancels the exchange (RFC 4954 §4).
             return FailOpen(Deferred(reply, "SASL authentication failed: "), code != 421 && code != 334);
+        }
+
+        /// <summary>True when a SASL response line (with CRLF) fits the send buffer.</summary>
+        private bool ResponseFits(string response)
+        {
+            return response.Length + 2 <= _writer.Buffer.Length;
+        }
+
+        /// <summary>relay_user/relay_password too long for one response line: a configuration error
+        /// (RFC 3463 X.3.5), deferred like every AUTH failure.</summary>
+        private bool CredentialsTooLong()
+        {
+            return FailOpen(DeliveryStatus.LocalTransient("4.3.5", "relay credentials do not fit a " + _writer.Buffer.Length.ToString()
+                + "-octet SASL response line; not authenticating to " + ServerName), true);
         }
 
         /// <summary>Buffers and sends "verb[argument]CRLF".</summary>

@@ -6,6 +6,7 @@
 // on nanoCLR, ARCHITECTURE.md, Memory).
 
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Core.SmtpClient
@@ -17,10 +18,12 @@ namespace NanoMailGateway.Core.SmtpClient
         private IConnection _connection;
         private int _length;
 
-        /// <summary>Creates the writer; <paramref name="buffer"/> must hold the longest command (1024 bytes or more).</summary>
+        /// <summary>Creates the writer; <paramref name="buffer"/> must hold one command line of 512 octets
+        /// (RFC 5321 §4.5.3.1.4). Longer DSN lines (RFC 3461 §3) are sent only when they fit
+        /// (<see cref="SmtpClientSession"/> leaves the DSN parameters out otherwise).</summary>
         public SmtpCommandWriter(IConnection connection, byte[] buffer)
         {
-            if (buffer.Length < 1024) throw new System.ArgumentException("send buffer must hold 1024 bytes");
+            if (buffer.Length < SmtpLineLimits.CommandLine) throw new System.ArgumentException("send buffer must hold a 512-octet command line");
             _connection = connection;
             _buf = buffer;
         }

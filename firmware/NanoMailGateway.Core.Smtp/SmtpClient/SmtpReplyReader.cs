@@ -10,6 +10,7 @@
 // stream is treated as broken).
 
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Core.SmtpClient
@@ -35,11 +36,11 @@ namespace NanoMailGateway.Core.SmtpClient
         private int _enhancedSubject;
         private int _enhancedDetail;
 
-        /// <summary>Creates a reader. <paramref name="buffer"/> (at least 514 bytes: one 512-octet reply
-        /// line with CRLF, RFC 5321 §4.5.3.1.5) stays owned by the caller.</summary>
+        /// <summary>Creates a reader. <paramref name="buffer"/> (at least 512 bytes: one reply line of
+        /// 512 octets including its CRLF, RFC 5321 §4.5.3.1.5) stays owned by the caller.</summary>
         public SmtpReplyReader(IConnection connection, byte[] buffer, IClock clock, int maxReplyBytes, int maxLines)
         {
-            if (buffer.Length < 514) throw new System.ArgumentException("reply buffer must hold a 512-octet line");
+            if (buffer.Length < SmtpLineLimits.ReplyLine) throw new System.ArgumentException("reply buffer must hold a 512-octet line");
             _connection = connection;
             _buf = buffer;
             _clock = clock;

@@ -2,7 +2,9 @@
 //   sensor --SMTP--> nmg (listener -> queue -> DNS MX from dnsmasq -> SMTP) --> smtp-sink
 // One recipient's MX (ok.test) takes the message; another's (fail.test) rejects RCPT
 // with 5xx, so delivery writes an RFC 3464 report into the local sender's mailbox, which
-// the test then reads over POP3. Afterwards the queue holds only that report.
+// the test then reads over POP3. Afterwards the queue holds only that report. It runs with
+// the board's 2 KB pool buffers and again with buffer_size = 512, the smallest allowed:
+// the content has 1000-octet lines (RFC 5321 §4.5.3.1.6), streamed, never held whole.
 
 using System;
 using System.IO;
@@ -30,8 +32,10 @@ namespace NanoMailGateway.Tests.EndToEnd
             try { Directory.Delete(_dir, true); } catch (IOException) { }
         }
 
-        [SkippableFact]
-        public void SensorMailReachesTheMxAndA5xxBouncesIntoTheSendersMailbox()
+        [SkippableTheory]
+        [InlineData("")]
+        [InlineData("buffer_size = 512\n")]
+        public void SensorMailReachesTheMxAndA5xxBouncesIntoTheSendersMailbox(string buffers)
         {
             string dns = _zone.Dns();
             using var ok = new SmtpSinkPeer("127.0.0.3", _zone.SmtpPort);
@@ -41,13 +45,14 @@ namespace NanoMailGateway.Tests.EndToEnd
                 "hostname = gw.example\nlocal_domains = plant.example\n" +
                 "smtp_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\n" +
                 "dns_servers = " + dns + "\nsmtp_port = " + _zone.SmtpPort + "\n" +
-                "user.postmaster = pm\nuser.alerts = al-secret\n");
+                "user.postmaster = pm\nuser.alerts = al-secret\n" + buffers);
             string data = Path.Combine(_dir, "data");
             using var nmg = NmgProcess.Start(cfg, data, "esp32-s3");
+            Assert.Contains("session pool 64 x " + (buffers.Length == 0 ? "2048" : "512") + " bytes", nmg.Output);
 
             string content = "From: alerts@plant.example\r\nTo: ops@ok.test, ops@fail.test\r\nSubject: chain\r\n"
                 + "Date: Sat, 28 Nov 2026 12:00:00 +0000\r\nMessage-ID: <chain-1@plant.example>\r\n\r\n"
-                + ".dot line\r\nboiler 3.1 bar\r\n";
+                + ".dot line\r\nboiler 3.1 bar\r\n" + new string('t', 998) + "\r\n." + new string('u', 997) + "\r\n";
             using (var c = new LineClient(nmg.Smtp))
             {
                 Assert.StartsWith("220", c.ReadReply());

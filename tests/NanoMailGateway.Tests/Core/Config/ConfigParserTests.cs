@@ -125,7 +125,7 @@ namespace NanoMailGateway.Tests.Core.Config
         [InlineData("smtp_port = 65536", "main.cf:1: smtp_port: bad number '65536' (1..65535)")]
         [InlineData("max_recipients = ten", "main.cf:1: max_recipients: bad number 'ten' (1..1000)")]
         [InlineData("smtp_sessions = 0", "main.cf:1: smtp_sessions: bad number '0' (1..64)")]
-        [InlineData("buffer_size = 512", "main.cf:1: buffer_size: 512 is out of range 1024..64K (a 1000-octet text line must fit, RFC 5321 §4.5.3.1.6)")]
+        [InlineData("buffer_size = 511", "main.cf:1: buffer_size: 511 is out of range 512..64K (a 512-octet command line must fit, RFC 5321 §4.5.3.1.4)")]
         [InlineData("hostname = bad_name", "main.cf:1: hostname: bad host name 'bad_name'")]
         [InlineData("hostname = -a.example", "main.cf:1: hostname: bad host name '-a.example'")]
         [InlineData("local_domains = a.example, b..example", "main.cf:1: local_domains: bad domain 'b..example'")]

@@ -29,6 +29,7 @@ namespace NanoMailGateway.Tests.Core.Config
         [InlineData("mailbox_quota = 256K", "main.cf:1: mailbox_quota: exceeds storage_capacity 196608 of board test")]
         [InlineData("buffer_count = 23", "main.cf:1: buffer_count: 23 x 1024 bytes is more than a quarter of heap_bytes 92160 of board test")]
         [InlineData("buffer_count = 4", "main.cf:1: buffer_count: 4 is fewer than the 5 sessions")]
+        [InlineData("buffer_size = 512\nbuffer_count = 46", "main.cf:2: buffer_count: 46 x 512 bytes is more than a quarter of heap_bytes 92160 of board test")]
         [InlineData("smtp_sessions = 12\nbuffer_count = 16", "main.cf:1: smtp_sessions: listeners, sessions and DNS need 17 sockets; board test has 16")]
         [InlineData("pop3_sessions = 0", "defaults: pop3_listen: set but pop3_sessions = 0")]
         public void InconsistentSettingsAreNamed(string config, string expected)
@@ -42,6 +43,8 @@ namespace NanoMailGateway.Tests.Core.Config
         [InlineData("relayhost = [r.example]:587\nrelay_security = starttls\nrelay_user = u\nrelay_password = p")]
         [InlineData("delay_warning = 0")]
         [InlineData("buffer_count = 22")]
+        [InlineData("buffer_size = 512")]                       // every component works with 512-octet buffers
+        [InlineData("buffer_size = 512\nbuffer_count = 45")]
         public void ConsistentSettingsPass(string config)
         {
             Assert.Null(Check(config, "message_size_limit = 64K"));

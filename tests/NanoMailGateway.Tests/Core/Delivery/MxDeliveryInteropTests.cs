@@ -20,7 +20,10 @@ namespace NanoMailGateway.Tests.Core.Delivery
 
         public MxDeliveryInteropTests(DeliveryZone zone) { _zone = zone; }
 
-        private DeliveryRig Rig(Action<NanoMailGateway.Core.Delivery.DeliveryAgentOptions>? tune = null) => new DeliveryRig(_zone.Dns(), _zone.SmtpPort, tune);
+        /// <summary>Bytes per pool buffer of the rigs (SmallBufferDeliveryTests runs the class again with 512).</summary>
+        protected virtual int BufferSize => DefaultBufferSize;
+
+        private DeliveryRig Rig(Action<NanoMailGateway.Core.Delivery.DeliveryAgentOptions>? tune = null) => new DeliveryRig(_zone.Dns(), _zone.SmtpPort, tune, bufferSize: BufferSize);
 
         private SmtpSinkPeer Sink(string address, params string[] faults) => new SmtpSinkPeer(address, _zone.SmtpPort, faults);
 
@@ -159,7 +162,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
         public void A_dead_DNS_server_defers()
         {
             _zone.Dns();
-            var rig = new DeliveryRig("127.0.0.1:" + Support.FreePort.Udp(), _zone.SmtpPort);
+            var rig = new DeliveryRig("127.0.0.1:" + Support.FreePort.Udp(), _zone.SmtpPort, bufferSize: BufferSize);
             QueuedMessage m = rig.Put("alerts@gw.test", Simple("nodns"), "ops@ok.test");
             QueuedMessage m2 = rig.Put("alerts@gw.test", Simple("nodns2"), "ops@ok.test");
             rig.Agent.RunOnce();

@@ -8,11 +8,11 @@ using Xunit;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
-    public class SmtpAuthTlsTests
+    public class SmtpAuthTlsTests : SmtpTranscriptTests
     {
         private static string B64(string s) => Convert.ToBase64String(Encoding.Latin1.GetBytes(s));
 
-        private static SmtpClientEnd Secured(SmtpHarness h)
+        private SmtpClientEnd Secured(SmtpHarness h)
         {
             var c = h.Connect();
             Assert.StartsWith("220 ", c.ReadReply());
@@ -24,7 +24,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void StartTlsDiscardsPlaintextSentWithIt()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             using var c = h.Connect();
             c.ReadReply();
             c.Command("EHLO x");
@@ -43,7 +43,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void StartTlsRequiresANewEhloAndForgetsAuth()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             using var c = h.Connect(SmtpHarness.TrustedAddress);
             c.ReadReply();
             c.Command("EHLO x");
@@ -58,7 +58,8 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void StartTlsUnavailableOrFailing()
         {
-            var h = new SmtpHarness { Tls = null };
+            var h = NewHarness();
+            h.Tls = null;
             Assert.Equal("220 250 502", SmtpHarness.CodeString(h.Transcript("EHLO x\r\nSTARTTLS\r\n")));
             h.Tls = new MemoryTlsProvider(false, false);
             Assert.Equal("220 250 502", SmtpHarness.CodeString(h.Transcript("EHLO x\r\nSTARTTLS\r\n")));
@@ -71,7 +72,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void PlainAndLoginOverTls()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             using (var c = Secured(h))
             {
                 Assert.Contains("250-AUTH PLAIN LOGIN", c.Command("EHLO x"));
@@ -111,7 +112,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [InlineData("AUTH", "504 5.5.4 Unrecognized authentication mechanism")]
         public void BadAuthExchanges(string command, string reply)
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             using var c = Secured(h);
             c.Command("EHLO x");
             Assert.Equal(reply, c.Command(command));
@@ -121,7 +122,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void AuthIsRefusedInPlaintextFromUntrustedNetworks()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             Assert.Contains("538 5.7.11 ", h.Transcript("EHLO x\r\nAUTH PLAIN " + B64("\0alice\0s3cret") + "\r\n"));
             Assert.Contains("235 2.7.0 ", h.Transcript("EHLO x\r\nAUTH PLAIN " + B64("\0alice\0s3cret") + "\r\n", SmtpHarness.TrustedAddress));
             h.Options.AllowPlaintextAuth = true;
@@ -131,7 +132,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void FailedAuthIsDelayedCountedAndEndsTheSession()
         {
-            var h = new SmtpHarness(); // base delay 10 ms, cap 40 ms, limit 3
+            var h = NewHarness(); // base delay 10 ms, cap 40 ms, limit 3
             using var c = Secured(h);
             c.Command("EHLO x");
             var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -149,7 +150,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void UserNamesCannotForgeLogLines()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             using var c = Secured(h);
             c.Command("EHLO x");
             Assert.StartsWith("535 ", c.Command("AUTH PLAIN " + B64("\0eve\r\nsmtpd[9]: authenticated as root\0pw")));
@@ -160,7 +161,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void NoAccountsNoAuth()
         {
-            var h = new SmtpHarness(withAccount: false);
+            var h = NewHarness(withAccount: false);
             string t = h.Transcript("EHLO x\r\nAUTH PLAIN\r\n", SmtpHarness.TrustedAddress);
             Assert.DoesNotContain("AUTH PLAIN LOGIN", t);
             Assert.Contains("503 5.5.1 Error: authentication not enabled", t);

@@ -8,13 +8,13 @@ using Xunit;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
-    public class SmtpDataTests
+    public class SmtpDataTests : SmtpTranscriptTests
     {
         private const string Start = "EHLO x\r\nMAIL FROM:<dev@sensor.example>\r\nRCPT TO:<alerts@gw.example.net>\r\nDATA\r\n";
 
-        private static (string transcript, SmtpHarness h) Send(string data, Action<SmtpHarness>? setup = null)
+        private (string transcript, SmtpHarness h) Send(string data, Action<SmtpHarness>? setup = null)
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             setup?.Invoke(h);
             string t = h.Transcript(Start + data + "NOOP\r\nQUIT\r\n");
             return (t, h);
@@ -67,7 +67,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void ReceivedNamesProtocolAndRecipients()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             h.Transcript("HELO old\r\nMAIL FROM:<>\r\nRCPT TO:<a@gw.example.net>\r\nRCPT TO:<b@gw.example.net>\r\nDATA\r\n.\r\n");
             string m = h.Store.Committed[0].Text;
             Assert.StartsWith("Received: from old ([198.51.100.7])\r\n\tby gw.example.net (NanoMailGateway) with SMTP id ", m);
@@ -128,7 +128,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var (t, h) = Send(".\r\n", hh => hh.Store.Full = true);
             Assert.Equal("220 250 452 503 503 502 250 221", SmtpHarness.CodeString(t)); // ".": a command now
             Assert.Contains("452 4.3.1 Insufficient system storage", t);
-            var h2 = new SmtpHarness();
+            var h2 = NewHarness();
             h2.Store.RoomFor = 500;
             string t2 = h2.Transcript("EHLO x\r\nMAIL FROM:<a@b.example> SIZE=501\r\nMAIL FROM:<a@b.example> SIZE=500\r\n");
             Assert.Equal("220 250 452 250", SmtpHarness.CodeString(t2));
@@ -170,7 +170,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void SecondTransactionOnTheSameSessionAndPipelinedQuit()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string t = h.Transcript(Start + "one\r\n.\r\nMAIL FROM:<b@sensor.example>\r\nRCPT TO:<c@local.example>\r\nDATA\r\ntwo\r\n.\r\nQUIT\r\n");
             Assert.Equal("220 250 250 250 354 250 250 250 354 250 221", SmtpHarness.CodeString(t));
             Assert.Equal(2, h.Store.Committed.Length);
@@ -182,7 +182,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void LargeMessageStreamsInChunks()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             h.Options.MessageSizeLimit = 2_000_000;
             var sb = new StringBuilder("Subject: big\r\nDate: x\r\nMessage-ID: <a@b>\r\n\r\n");
             for (int i = 0; i < 12000; i++) sb.Append(i % 7 == 0 ? ".stuffed line " : "line ").Append(i).Append("\r\n");

@@ -22,9 +22,23 @@ namespace NanoMailGateway.Tests.Core.Smtp
         public bool Contains(string ipAddress) => _addresses.Contains(ipAddress);
     }
 
+    /// <summary>
+    /// Base of the SMTP server transcript test classes: they build their harness here, so
+    /// each class runs with the default pool and again, as a subclass (SmallBufferSmtpTests),
+    /// with 512-octet pool buffers, the smallest buffer_size.
+    /// </summary>
+    public abstract class SmtpTranscriptTests
+    {
+        /// <summary>Bytes per pool buffer of the harnesses this class builds.</summary>
+        protected virtual int BufferSize => SmtpHarness.DefaultBufferSize;
+
+        protected SmtpHarness NewHarness(bool withAccount = true) => new SmtpHarness(withAccount, BufferSize);
+    }
+
     public sealed class SmtpHarness
     {
         public const string Untrusted = "198.51.100.7";
+        public const int DefaultBufferSize = 2048;
         public const string TrustedAddress = "192.168.1.20";
 
         public SmtpServerOptions Options { get; } = new SmtpServerOptions
@@ -41,14 +55,15 @@ namespace NanoMailGateway.Tests.Core.Smtp
         };
 
         public RecordingMessageStore Store { get; } = new RecordingMessageStore();
-        public BufferPool Pool { get; set; } = new BufferPool("smtp", 2048, 12);
+        public BufferPool Pool { get; set; }
         public ListLog Log { get; } = new ListLog();
         public AccountDirectory Accounts { get; } = new AccountDirectory();
         public ITlsProvider? Tls { get; set; } = new MemoryTlsProvider(true, false);
         public TestClock Clock { get; } = new TestClock();
 
-        public SmtpHarness(bool withAccount = true)
+        public SmtpHarness(bool withAccount = true, int bufferSize = DefaultBufferSize)
         {
+            Pool = new BufferPool("smtp", bufferSize, 12);
             if (withAccount) Accounts.Add("alice", "s3cret");
         }
 

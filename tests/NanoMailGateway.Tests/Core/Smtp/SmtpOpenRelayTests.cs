@@ -9,7 +9,7 @@ using Xunit;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
-    public class SmtpOpenRelayTests
+    public class SmtpOpenRelayTests : SmtpTranscriptTests
     {
         public static readonly string[] Tricks =
         {
@@ -49,7 +49,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [InlineData("<alerts@gw.example.net>")]
         public void NoTrickRelays(string sender)
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             var script = new StringBuilder("EHLO relay-tester\r\n");
             foreach (string trick in Tricks)
             {
@@ -78,7 +78,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void TrustedClientsRelay()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string t = h.Transcript("EHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<victim@remote.example>\r\nRCPT TO:<v@[192.0.2.99]>\r\nDATA\r\n.\r\n", SmtpHarness.TrustedAddress);
             Assert.Equal("220 250 250 250 250 354 250", SmtpHarness.CodeString(t));
             var e = h.Store.Committed[0].Envelope;
@@ -89,7 +89,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void RelayDenialIsLogged()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             h.Transcript("EHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<victim@remote.example>\r\n");
             Assert.Contains(h.Log.Lines, l => l.Contains("reject: RCPT from [198.51.100.7]: 554 5.7.1 <victim@remote.example>", StringComparison.Ordinal));
         }

@@ -10,7 +10,7 @@ using Xunit;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
-    public class SmtpPipeliningTests
+    public class SmtpPipeliningTests : SmtpTranscriptTests
     {
         private const string Batch = "EHLO p\r\nMAIL FROM:<a@sensor.example>\r\nRCPT TO:<x@gw.example.net>\r\nRCPT TO:<y@remote.example>\r\n"
             + "RCPT TO:<z@local.example>\r\nDATA\r\nSubject: p\r\n\r\n..dot\r\nbody\r\n.\r\nMAIL FROM:<>\r\nRCPT TO:<postmaster>\r\nDATA\r\n.\r\nRSET\r\nQUIT\r\n";
@@ -48,9 +48,9 @@ namespace NanoMailGateway.Tests.Core.Smtp
             public void Close() { }
         }
 
-        private static (string replies, int sends, SmtpHarness h) Run(int split)
+        private (string replies, int sends, SmtpHarness h) Run(int split)
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             byte[] input = Encoding.Latin1.GetBytes(Batch);
             var c = new SplitConnection(input, split);
             SmtpServerSession s = h.CreateServer().CreateSession(c, 1)!;
@@ -63,7 +63,8 @@ namespace NanoMailGateway.Tests.Core.Smtp
         {
             var (whole, sends, h0) = Run(0);
             Assert.Equal("220 250 250 250 554 250 354 250 250 250 354 250 250 221", SmtpHarness.CodeString(whole));
-            Assert.Equal(2, sends); // greeting, then the whole batch's replies in one send
+            if (whole.Length - Greeting(whole).Length <= BufferSize) Assert.Equal(2, sends); // greeting, then the whole batch's replies in one send
+            AssertPackedInOrder(whole);
             Assert.Equal(2, h0.Store.Committed.Length);
             for (int split = 1; split < Batch.Length; split++)
             {
@@ -76,10 +77,40 @@ namespace NanoMailGateway.Tests.Core.Smtp
             }
         }
 
+        private static string Greeting(string transcript) => transcript.Substring(0, transcript.IndexOf("\r\n", StringComparison.Ordinal) + 2);
+
+        // The first whole reply (all its lines) at the start of a send.
+        private static string FirstReply(string send)
+        {
+            int start = 0;
+            while (true)
+            {
+                int eol = send.IndexOf("\r\n", start, StringComparison.Ordinal);
+                bool last = send[start + 3] != '-';
+                start = eol + 2;
+                if (last) return send.Substring(0, start);
+            }
+        }
+
+        // The batch (read whole) sends the greeting alone, then its replies in as few sends as
+        // the reply buffer allows: each send is full up to the next reply, which did not fit.
+        private void AssertPackedInOrder(string whole)
+        {
+            var c = new SplitConnection(Encoding.Latin1.GetBytes(Batch), 0);
+            NewHarness().CreateServer().CreateSession(c, 1)!.Run();
+            Assert.Equal(whole, string.Concat(c.Sends));
+            Assert.Equal(Greeting(whole), c.Sends[0]);
+            for (int i = 1; i < c.Sends.Count; i++)
+            {
+                Assert.True(c.Sends[i].Length <= BufferSize, "send " + i + " is longer than the reply buffer");
+                if (i + 1 < c.Sends.Count) Assert.True(c.Sends[i].Length + FirstReply(c.Sends[i + 1]).Length > BufferSize, "send " + i + " left early");
+            }
+        }
+
         [Fact]
         public void RepliesOfABatchLeaveInOneSend()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             var c = new SplitConnection(Encoding.Latin1.GetBytes("EHLO a\r\nNOOP\r\nNOOP\r\nNOOP\r\nQUIT\r\n"), 0);
             h.CreateServer().CreateSession(c, 1)!.Run();
             Assert.Equal(2, c.Sends.Count);

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
-    public class SmtpServerSessionTests
+    public class SmtpServerSessionTests : SmtpTranscriptTests
     {
         private const string Mail = "MAIL FROM:<dev@sensor.example>\r\n";
         private const string Rcpt = "RCPT TO:<alerts@gw.example.net>\r\n";
@@ -19,7 +19,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void SimpleTransaction()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string t = h.Transcript("EHLO sensor1\r\n" + Mail + Rcpt + "DATA\r\nSubject: hi\r\n\r\nbody\r\n.\r\nQUIT\r\n");
             Assert.Equal("220 250 250 250 354 250 221", SmtpHarness.CodeString(t));
             Assert.StartsWith("220 gw.example.net ESMTP", t);
@@ -42,9 +42,11 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void EhloAdvertisesWhatIsEnforced()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string t = h.Transcript("EHLO x\r\nQUIT\r\n");
-            Assert.Contains("250-gw.example.net\r\n250-PIPELINING\r\n250-SIZE 10000\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-DSN\r\n250-STARTTLS\r\n250 HELP\r\n", t);
+            // RFC 3461 §3: DSN only when a 1012-octet RCPT line fits the input buffer.
+            string dsn = BufferSize >= SmtpLineLimits.DsnRcptLine ? "250-DSN\r\n" : "";
+            Assert.Contains("250-gw.example.net\r\n250-PIPELINING\r\n250-SIZE 10000\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n" + dsn + "250-STARTTLS\r\n250 HELP\r\n", t);
             Assert.DoesNotContain("AUTH", t); // plaintext from an untrusted network
             t = h.Transcript("EHLO x\r\nQUIT\r\n", SmtpHarness.TrustedAddress);
             Assert.Contains("250-AUTH PLAIN LOGIN\r\n", t);
@@ -89,14 +91,14 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [InlineData("ehlo x\r\nmail from:<a@b.example>\r\nrcpt to:<a@gw.example.net>\r\ndata\r\n.\r\nquit\r\n", "220 250 250 250 354 250 221")]
         public void CommandsInEveryState(string script, string codes)
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             Assert.Equal(codes, SmtpHarness.CodeString(h.Transcript(script)));
         }
 
         [Fact]
         public void EnhancedStatusCodeOnEveryReply()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string t = h.Transcript("NOOP\r\nMAIL FROM:<a@b>\r\nEHLO x\r\n" + Mail + "RCPT TO:<v@remote.example>\r\n" + Rcpt
                 + "DATA\r\n.\r\nVRFY x\r\nHELP\r\nFOO\r\nRSET\r\nQUIT\r\n");
             foreach (string line in t.Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
@@ -109,7 +111,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void TooManyRecipients()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             var sb = new StringBuilder("EHLO x\r\n" + Mail);
             for (int i = 0; i < 7; i++) sb.Append("RCPT TO:<r" + i + "@gw.example.net>\r\n");
             sb.Append("DATA\r\n.\r\n");
@@ -122,7 +124,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void DuplicateRecipientIsKeptOnce()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             h.Transcript("EHLO x\r\n" + Mail + Rcpt + Rcpt + "DATA\r\n.\r\n");
             Assert.Equal(1, h.Store.Committed[0].Envelope.RecipientCount);
         }
@@ -130,7 +132,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void DsnParametersGoIntoTheEnvelope()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string t = h.Transcript("EHLO x\r\nMAIL FROM:<a@b.example> RET=HDRS ENVID=id+2B1 SIZE=300 BODY=8BITMIME\r\n"
                 + "RCPT TO:<x@local.example> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;x+40y.example\r\nDATA\r\n.\r\n");
             Assert.Equal("220 250 250 250 354 250", SmtpHarness.CodeString(t));
@@ -147,7 +149,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void OverlongCommandLineIsDrainedThenRefused()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string longLine = "NOOP " + new string('x', 600) + "\r\n";
             string t = h.Transcript("EHLO x\r\n" + longLine + "NOOP\r\n" + "NOOP " + new string('y', 505) + "\r\n" + "NOOP " + new string('y', 506) + "\r\n");
             Assert.Equal("220 250 500 250 250 500", SmtpHarness.CodeString(t));
@@ -160,7 +162,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void ErrorLimitHangsUp()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string t = h.Transcript(string.Concat(Enumerable.Repeat("BOGUS\r\n", 20)));
             Assert.Equal("220 " + string.Join(" ", Enumerable.Repeat("502", 10)) + " 421", SmtpHarness.CodeString(t));
             Assert.EndsWith("421 4.7.0 Too many errors, closing connection\r\n", t);
@@ -169,7 +171,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void BinaryGarbageEndsInA421AndStoresNothing()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             var rnd = new Random(4711);
             byte[] junk = new byte[20000];
             rnd.NextBytes(junk);
@@ -183,7 +185,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void DisconnectMidDataStoresNothing()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string t = h.Transcript("EHLO x\r\n" + Mail + Rcpt + "DATA\r\nSubject: cut\r\n\r\nhalf a mess");
             Assert.Equal("220 250 250 250 354", SmtpHarness.CodeString(t));
             Assert.Empty(h.Store.Committed);
@@ -194,7 +196,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void SlowClientHitsTheCommandTimeout()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             h.Options.CommandTimeoutMs = 150;
             using var c = h.Connect();
             Assert.StartsWith("220 ", c.ReadReply());
@@ -208,7 +210,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void SlowClientHitsTheDataTimeoutAndNothingIsStored()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             h.Options.DataTimeoutMs = 150;
             using var c = h.Connect();
             c.ReadReply();
@@ -226,7 +228,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void ATrickleOfBytesIsNotAnError()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string t = h.Transcript("EHLO x\r\n" + Mail + Rcpt + "DATA\r\nSubject: t\r\n\r\nbody\r\n.\r\nQUIT\r\n", chunk: 1);
             Assert.Equal("220 250 250 250 354 250 221", SmtpHarness.CodeString(t));
             Assert.Single(h.Store.Committed);
@@ -235,7 +237,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void BareLfCommandsAreAccepted()
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string t = h.Transcript("EHLO x\n" + Mail.Replace("\r\n", "\n") + Rcpt.Replace("\r\n", "\n") + "DATA\n.\r\n");
             // "DATA\n" then ".\r\n": the data starts after the LF, and ".\r\n" at data start ends it.
             Assert.Equal("220 250 250 250 354 250", SmtpHarness.CodeString(t));
@@ -244,9 +246,9 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void RepliesLongerThanTheReplyBufferGoOutWholeAndInOrder()
         {
-            // A host name longer than the 1024-octet reply buffer: the greeting and the EHLO
+            // A host name longer than the smallest (512-octet) reply buffer: the greeting and the EHLO
             // reply cannot be collected in the buffer and are sent on their own.
-            var h = new SmtpHarness();
+            var h = NewHarness();
             h.Pool = new BufferPool("smtp", SmtpServer.MinBufferSize, SmtpServer.BuffersPerSession);
             h.Options.HostName = new string('h', 1100) + ".example";
             string t = h.Transcript("DATA\r\nEHLO x\r\nNOOP\r\nQUIT\r\n");

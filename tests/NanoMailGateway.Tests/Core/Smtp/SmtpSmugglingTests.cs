@@ -7,7 +7,7 @@ using Xunit;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
-    public class SmtpSmugglingTests
+    public class SmtpSmugglingTests : SmtpTranscriptTests
     {
         public static readonly TheoryData<string, string> Sequences = new TheoryData<string, string>
         {
@@ -32,7 +32,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [MemberData(nameof(Sequences))]
         public void SmuggledTransactionStaysContent(string name, string sequence)
         {
-            var h = new SmtpHarness();
+            var h = NewHarness();
             string smuggled = "MAIL FROM:<ceo@gw.example.net>\r\nRCPT TO:<victim@local.example>\r\nDATA\r\nSubject: smuggled\r\n\r\nSMUGGLED-BODY\r\n";
             string script = "EHLO attacker\r\nMAIL FROM:<a@attacker.example>\r\nRCPT TO:<alerts@gw.example.net>\r\nDATA\r\n"
                 + "Subject: carrier\r\n\r\nfirst" + sequence + smuggled + ".\r\nQUIT\r\n";

@@ -275,6 +275,23 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         public DateTime UtcNow => DateTime.UtcNow;
     }
 
+    /// <summary>
+    /// Base of the SMTP client test classes: their sessions are made here, so each class runs
+    /// with the default buffers and again, as a subclass (SmallBufferSmtpClientTests), with the
+    /// three buffers a board rents from a pool of 512-octet buffers.
+    /// </summary>
+    public abstract class SmtpClientTests
+    {
+        /// <summary>Size of the reply, send and data buffers; 0 for the harness defaults.</summary>
+        protected virtual int BufferSize => 0;
+
+        internal SmtpClientSession Session(IConnection connection, SmtpClientOptions? options = null, ITlsProvider? tls = null,
+            int dataBufferSize = 1024, ILog? log = null)
+        {
+            return ClientHarness.Session(connection, options, tls, dataBufferSize, log, BufferSize);
+        }
+    }
+
     internal static class ClientHarness
     {
         public static SmtpClientOptions FastOptions() => new SmtpClientOptions
@@ -290,11 +307,14 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             TlsHandshakeTimeoutMs = 3000,
         };
 
+        /// <summary>A session; <paramref name="bufferSize"/> &gt; 0 makes every buffer that size at most, as pool buffers.</summary>
         public static SmtpClientSession Session(IConnection connection, SmtpClientOptions? options = null, ITlsProvider? tls = null,
-            int dataBufferSize = 1024, ILog? log = null)
+            int dataBufferSize = 1024, ILog? log = null, int bufferSize = 0)
         {
+            int data = bufferSize > 0 && dataBufferSize > bufferSize ? bufferSize : dataBufferSize;
             return new SmtpClientSession(connection, tls, "mx.test", options ?? FastOptions(),
-                new byte[1024], new byte[2048], new byte[dataBufferSize], new StopwatchClock(), log ?? new Support.ListLog(), 1);
+                new byte[bufferSize > 0 ? bufferSize : 1024], new byte[bufferSize > 0 ? bufferSize : 2048], new byte[data],
+                new StopwatchClock(), log ?? new Support.ListLog(), 1);
         }
 
         public static NanoMailGateway.Core.Queue.EnvelopeRecipient[] Rcpts(params string[] addresses)

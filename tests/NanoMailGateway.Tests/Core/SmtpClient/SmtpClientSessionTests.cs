@@ -11,7 +11,7 @@ using static NanoMailGateway.Tests.Core.SmtpClient.ClientHarness;
 
 namespace NanoMailGateway.Tests.Core.SmtpClient
 {
-    public class SmtpClientSessionTests
+    public class SmtpClientSessionTests : SmtpClientTests
     {
         private const string Body = "Subject: test\r\n\r\nhello\r\n";
 

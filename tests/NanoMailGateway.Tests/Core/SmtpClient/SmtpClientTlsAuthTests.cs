@@ -10,7 +10,7 @@ using static NanoMailGateway.Tests.Core.SmtpClient.ClientHarness;
 
 namespace NanoMailGateway.Tests.Core.SmtpClient
 {
-    public class SmtpClientTlsAuthTests
+    public class SmtpClientTlsAuthTests : SmtpClientTests
     {
         private const string TlsEhlo = "250-mx.test\r\n250-PIPELINING\r\n250 STARTTLS";
         private const string SecureEhlo = "250-mx.test\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME";
