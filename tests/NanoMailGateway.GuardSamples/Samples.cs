@@ -178,6 +178,36 @@ namespace NanoMailGateway.GuardSamples
         public static byte Narrow(int x) => checked((byte)x);
     }
 
+    /// <summary>A keyword table built at boot: the array and its bytes hold heap for the whole run on the device.</summary>
+    public static class BadStaticTable
+    {
+        public static readonly byte[] Keyword = Bytes("HELO");
+
+        public static int Length() => Keyword.Length;
+
+        private static byte[] Bytes(string s)
+        {
+            byte[] b = new byte[s.Length];
+            for (int i = 0; i < s.Length; i++) b[i] = (byte)s[i];
+            return b;
+        }
+    }
+
+    /// <summary>A static object made at boot.</summary>
+    public sealed class BadStaticInstance
+    {
+        public static readonly BadStaticInstance Shared = new BadStaticInstance();
+    }
+
+    /// <summary>Constants and a static primitive: nothing is made at boot (a static constructor that only stores a number is fine).</summary>
+    public static class CleanStaticConstants
+    {
+        public const string Keyword = "HELO";
+        public static int Counter = 3;
+
+        public static int Length() => Keyword.Length + Counter;
+    }
+
     /// <summary>A thread whose method catches nothing: on the device it would die silently.</summary>
     public sealed class BadThreadEntry
     {
@@ -276,7 +306,7 @@ namespace NanoMailGateway.GuardSamples
             _ => "many " + code.ToString(),
         };
 
-        private static readonly byte[] Literal = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+        private readonly byte[] Literal = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 
         public int Lowered(string? word, ArrayList list)
         {
@@ -296,10 +326,9 @@ namespace NanoMailGateway.GuardSamples
     /// the compiler passes to String.Concat as an array.</summary>
     public static class CleanStringArrays
     {
-        private static readonly string[] Days = { "Sun", "Mon", "Tue" };
-
         public static string Pick(string? word, int n, CleanPoint p)
         {
+            string[] Days = { "Sun", "Mon", "Tue" };
             string[] local = { word ?? "none", n > 0 ? "positive" : "other", Days[n & 1], n.ToString() };
             string[] expression = [word ?? "", Describe(p, local), local[0]];
             string[] nested = { string.Concat(new string[] { "a", word ?? "", "b", local[1], "c" }), Join(Days[0], Days[1]) };

@@ -18,6 +18,8 @@ namespace NanoMailGateway.Tests.Guard
         OverflowCheck,
         /// <summary>A thread or timer entry point without a catch of System.Exception (ThreadEntryRule).</summary>
         UnguardedThreadEntry,
+        /// <summary>A static constructor that makes objects: heap held from boot on the device.</summary>
+        StaticDataAtBoot,
     }
 
     /// <summary>One forbidden construct and the type or member that uses it.</summary>

@@ -16,7 +16,9 @@
 //     ignores the check (checked((byte)256) is 0, no OverflowException), so code that
 //     relies on it is unguarded on the device; ranges are checked explicitly instead,
 //   - thread and timer entry points that catch no System.Exception: there an exception
-//     that leaves them ends the thread silently (ThreadEntryRule).
+//     that leaves them ends the thread silently (ThreadEntryRule),
+//   - static constructors that make objects: nanoCLR runs them all when the assembly
+//     loads, so their objects hold the board's heap from boot to the end (StaticDataAtBoot).
 // Compiler-generated code counts as much as ours: closures, display classes, embedded
 // attributes and state machines are scanned like any other type, and every method body
 // is walked for the tokens its IL uses, so a finding names the method that caused it.
@@ -155,12 +157,34 @@ namespace NanoMailGateway.Tests.Guard
                 }
             }
             _threadEntries.Note(body);
+            CheckStaticConstructor(mh, body);
             if (_stringArrays.IsHelper(mh)) return;
             foreach (int offset in _stringArrays.Unfilled(body, block))
             {
                 Report(GuardConstruct.StringArrayWithoutNullSlots, "new string array at IL_" + offset.ToString("X4")
                     + " whose slots are not all stored at once: on the device an unstored slot is not null (make it with "
                     + StringArrayRule.HelperType + "." + StringArrayRule.HelperMethod + ")");
+            }
+        }
+
+        /// <summary>
+        /// A static constructor that makes objects (newobj, newarr, or a call, which may
+        /// allocate) builds static data: nanoCLR runs every static constructor when the
+        /// assembly loads, and what it makes holds managed heap for the whole run, on a board
+        /// with 54-90 KB of it (ARCHITECTURE.md, Memory). Constants stay in the assembly.
+        /// </summary>
+        private void CheckStaticConstructor(MethodDefinitionHandle mh, List<IlInstruction> body)
+        {
+            if (_md.GetString(_md.GetMethodDefinition(mh).Name) != ".cctor") return;
+            foreach (IlInstruction ins in body)
+            {
+                if (ins.Is(OpCodes.Newobj) || ins.Is(OpCodes.Newarr) || ins.Is(OpCodes.Call) || ins.Is(OpCodes.Callvirt))
+                {
+                    Report(GuardConstruct.StaticDataAtBoot, ins.OpCode.Name + " at IL_" + ins.Offset.ToString("X4")
+                        + ": a static constructor runs when the assembly loads on the device and what it makes holds heap"
+                        + " for the whole run; use const, or build it where it is used");
+                    return;
+                }
             }
         }
 

@@ -44,6 +44,8 @@ namespace NanoMailGateway.Tests.Guard
         [InlineData("BadCheckedArithmetic.Narrow", GuardConstruct.OverflowCheck)]
         [InlineData("BadThreadEntry.Loop", GuardConstruct.UnguardedThreadEntry)]
         [InlineData("BadTimerEntry.Tick", GuardConstruct.UnguardedThreadEntry)]
+        [InlineData("BadStaticTable..cctor", GuardConstruct.StaticDataAtBoot)]
+        [InlineData("BadStaticInstance..cctor", GuardConstruct.StaticDataAtBoot)]
         public void ReportsEachConstructUnderTheNameOfItsOwner(string member, GuardConstruct construct)
         {
             string expected = member.StartsWith("attribute on ", StringComparison.Ordinal) ? member : Ns + member;
