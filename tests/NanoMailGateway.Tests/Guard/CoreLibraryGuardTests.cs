@@ -25,6 +25,20 @@ namespace NanoMailGateway.Tests.Guard
             GuardAssert.Clean(BuildOutput.CoreLibrary(library));
         }
 
+        [Fact]
+        public void EveryAllowedSharedStaticIsStillThere()
+        {
+            var found = BuildOutput.CoreLibraries
+                .SelectMany(name => RuntimeGuard.Scan(BuildOutput.CoreLibrary(name)))
+                .Where(f => f.Construct == GuardConstruct.StaticDataAtBoot)
+                .Select(f => f.Member)
+                .ToHashSet();
+            foreach (string member in GuardAssert.SharedStatics.Keys)
+            {
+                Assert.True(found.Contains(member), member + " is allowed to make static data but no longer does: drop it from GuardAssert.SharedStatics");
+            }
+        }
+
         [Theory]
         [MemberData(nameof(Libraries))]
         public void CoreLibraryIsReallyScannedAndReferencesOnlyMscorlibAndCore(string library)
