@@ -260,6 +260,9 @@ namespace NanoMailGateway.Core.Delivery
         /// <summary>One worker thread (a class, because nanoFramework has no closures over generic delegates).</summary>
         private sealed class Worker
         {
+            // How long a worker rests when even its error handling failed (no heap), ms.
+            private const int RestMs = 1000;
+
             private readonly DeliveryAgent _agent;
             private readonly int _session;
 
@@ -272,29 +275,56 @@ namespace NanoMailGateway.Core.Delivery
             public void Run()
             {
                 DeliveryAgent a = _agent;
+                // Each round in its own try: on a board even the wait (its due-time scan) or
+                // a catch block can run out of heap, and an exception that leaves Run ends
+                // delivery silently on the interpreter (ARCHITECTURE.md, Device rules).
                 while (!a._stopping)
                 {
                     try
                     {
-                        a.Pass(_session);
+                        Round(a);
                     }
-                    catch (StorageException e)
+                    catch (Exception)
                     {
-                        // Flags first: the log line allocates, and on a board that can fail.
-                        a.StorageFailed = true;
-                        a._stopping = true;
-                        LogQuietly("fatal: queue storage failed: ", e, "; delivery stopped");
-                        return;
+                        // Even the error handling found no heap: rest, then try again.
+                        Rest(a);
                     }
-                    catch (Exception e)
-                    {
-                        // A bug, or the heap ran out (OutOfMemoryException on a board): the
-                        // batch's recipients keep their last recorded status and come back
-                        // later; this thread must not end (ARCHITECTURE.md, Device rules).
-                        LogQuietly("error: delivery pass failed: ", e, "");
-                    }
-                    if (a._stopping) return;
-                    a._store.WaitForWork(a.WaitMs());
+                }
+            }
+
+            private void Round(DeliveryAgent a)
+            {
+                try
+                {
+                    a.Pass(_session);
+                }
+                catch (StorageException e)
+                {
+                    // Flags first: the log line allocates, and on a board that can fail.
+                    a.StorageFailed = true;
+                    a._stopping = true;
+                    LogQuietly("fatal: queue storage failed: ", e, "; delivery stopped");
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // A bug, or the heap ran out (OutOfMemoryException on a board): the
+                    // batch's recipients keep their last recorded status and come back later.
+                    LogQuietly("error: delivery pass failed: ", e, "");
+                }
+                if (a._stopping) return;
+                a._store.WaitForWork(a.WaitMs());
+            }
+
+            private static void Rest(DeliveryAgent a)
+            {
+                try
+                {
+                    a._store.WaitForWork(RestMs);
+                }
+                catch (Exception)
+                {
+                    // Not even that: the loop tries again at once.
                 }
             }
 

@@ -138,44 +138,71 @@ namespace NanoMailGateway.Core.Listener
         {
             try
             {
+                // Each round in its own try: on a board even a catch block can run out of
+                // heap (a log line, a lock's bookkeeping), and an exception that leaves this
+                // method ends the thread silently on the interpreter, a gateway that stops
+                // answering without a word (ARCHITECTURE.md, Device rules).
                 while (true)
                 {
-                    IConnection? c;
                     try
                     {
-                        c = _listener.Accept();
+                        if (!AcceptOne()) return;
                     }
-                    catch (Exception e)
+                    catch (Exception)
                     {
-                        // A ConnectionException, or on a board an OutOfMemoryException while
-                        // the socket layer builds the connection: this thread must outlive
-                        // both (ARCHITECTURE.md, Device rules).
-                        lock (_gate) { if (_stopping) return; }
-                        LogQuietly("accept failed", "", e);
-                        Thread.Sleep(100); // do not spin on a persistent accept error
-                        continue;
-                    }
-                    if (c == null) return;
-                    try
-                    {
-                        Dispatch(c);
-                    }
-                    catch (Exception e)
-                    {
-                        // On the nanoFramework interpreter an exception that leaves a thread's
-                        // method ends that thread silently while the program lives on, so an
-                        // escape here would be a gateway that stops answering without a word
-                        // (ARCHITECTURE.md, Device rules). On a board Dispatch can fail when the
-                        // heap cannot hold one more thread: drop this connection, keep listening.
-                        c.Close();
-                        LogQuietly("connect from ", c.RemoteAddress, e);
-                        Thread.Sleep(100);
+                        PauseQuietly();
                     }
                 }
             }
             finally
             {
                 _acceptDone.Set();
+            }
+        }
+
+        /// <summary>Accepts and dispatches one connection; false once the listener is closed.</summary>
+        private bool AcceptOne()
+        {
+            IConnection? c;
+            try
+            {
+                c = _listener.Accept();
+            }
+            catch (Exception e)
+            {
+                // A ConnectionException, or on a board an OutOfMemoryException while the
+                // socket layer builds the connection.
+                lock (_gate) { if (_stopping) return false; }
+                LogQuietly("accept failed", "", e);
+                PauseQuietly(); // do not spin on a persistent accept error
+                return true;
+            }
+            if (c == null) return false;
+            try
+            {
+                Dispatch(c);
+            }
+            catch (Exception e)
+            {
+                // On a board Dispatch fails when the heap cannot hold one more session or
+                // thread: drop this connection, keep listening.
+                c.Close();
+                LogQuietly("connect from ", c.RemoteAddress, e);
+                PauseQuietly();
+            }
+            return true;
+        }
+
+        // A short pause after a failure, so that a persistent one does not spin.
+        private static void PauseQuietly()
+        {
+            try
+            {
+                Thread.Sleep(100);
+            }
+            catch (Exception)
+            {
+                // Nothing to do: the next round tries again.
             }
         }
 
@@ -290,7 +317,14 @@ namespace NanoMailGateway.Core.Listener
                     // A bug in a session (or the heap running out) must not take the gateway
                     // down. Abort first, so that its connection and buffers go back even when
                     // the log line cannot be built.
-                    _session.Abort();
+                    try
+                    {
+                        _session.Abort();
+                    }
+                    catch (Exception)
+                    {
+                        // Its connection is gone or half-closed; the slot is released below either way.
+                    }
                     _owner.LogQuietly("session crashed", "", e);
                 }
                 finally
