@@ -52,7 +52,7 @@ namespace NanoMailGateway.Core.Delivery
 
         /// <summary>Creates the agent; nothing runs until <see cref="Start"/> or <see cref="RunOnce"/>.</summary>
         /// <param name="tls">Client TLS, made with relay_ca_file as its CA; null = no TLS (plaintext MX only).</param>
-        /// <param name="pool">Session buffers: three per session, each at least 1024 bytes.</param>
+        /// <param name="pool">Session buffers: two per session (SmtpClientSession.BuffersPerSession), each at least 1024 bytes.</param>
         public DeliveryAgent(MessageStore store, MailboxStore mailboxes, LocalRecipientMap local, DeliveryAgentOptions options,
             INetwork network, ITlsProvider? tls, MxResolver resolver, BufferPool pool, IClock clock, IRandom random, ILog log)
         {

@@ -57,7 +57,8 @@ namespace NanoMailGateway.Tests.Core.Delivery
 
     internal sealed class DeliveryRig
     {
-        public DeliveryRig(string? dnsEndpoint, int smtpPort, Action<DeliveryAgentOptions>? tune = null, ITlsProvider? tls = null, long capacity = 1024 * 1024)
+        public DeliveryRig(string? dnsEndpoint, int smtpPort, Action<DeliveryAgentOptions>? tune = null, ITlsProvider? tls = null, long capacity = 1024 * 1024,
+            BufferPool? pool = null)
         {
             Config = new GatewayConfig { Hostname = "gw.test", LocalDomains = new[] { "gw.test" } };
             Config.SetAccount("alerts", "pw");
@@ -81,7 +82,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
             var dns = new DnsOptions { Servers = dnsEndpoint == null ? new string[0] : new[] { dnsEndpoint }, TryTimeoutMs = 500, TotalTimeoutMs = 1500, CacheEntries = 0 };
             var network = Network;
             Resolver = new MxResolver(network, Clock, new SeededRandom(3), dns, Log);
-            Pool = new BufferPool("delivery", 4096, 6);
+            Pool = pool ?? new BufferPool("delivery", 4096, 6);
             Agent = new DeliveryAgent(Store, Mailboxes, Local, Options, network, tls, Resolver, Pool, Clock, new SeededRandom(5), Log);
         }
 

@@ -291,10 +291,10 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         };
 
         public static SmtpClientSession Session(IConnection connection, SmtpClientOptions? options = null, ITlsProvider? tls = null,
-            int dataBufferSize = 1024, ILog? log = null)
+            int sendBufferSize = 2048, ILog? log = null)
         {
             return new SmtpClientSession(connection, tls, "mx.test", options ?? FastOptions(),
-                new byte[1024], new byte[2048], new byte[dataBufferSize], new StopwatchClock(), log ?? new Support.ListLog(), 1);
+                new byte[1024], new byte[sendBufferSize], new StopwatchClock(), log ?? new Support.ListLog(), 1);
         }
 
         public static NanoMailGateway.Core.Queue.EnvelopeRecipient[] Rcpts(params string[] addresses)
