@@ -53,9 +53,9 @@ namespace NanoMailGateway.Core.Delivery
 
         /// <summary>Creates the agent; nothing runs until <see cref="Start"/> or <see cref="RunOnce"/>.</summary>
         /// <param name="tls">Client TLS, made with relay_ca_file as its CA; null = no TLS (plaintext MX only).</param>
-        /// <param name="pool">Session buffers: three per session (replies, commands and DATA out, queue
-        /// reads), each at least 512 bytes: one reply line and one command line (RFC 5321
-        /// §4.5.3.1.4-5). The client sends DSN parameters only when its lines fit.</param>
+        /// <param name="pool">Session buffers: two per session (SmtpClientSession.BuffersPerSession: replies in;
+        /// commands, DATA out and queue reads), each at least 512 bytes: one reply line and one
+        /// command line (RFC 5321 §4.5.3.1.4-5). The client sends DSN parameters only when its lines fit.</param>
         public DeliveryAgent(MessageStore store, MailboxStore mailboxes, LocalRecipientMap local, DeliveryAgentOptions options,
             INetwork network, ITlsProvider? tls, MxResolver resolver, BufferPool pool, IClock clock, IRandom random, ILog log)
         {

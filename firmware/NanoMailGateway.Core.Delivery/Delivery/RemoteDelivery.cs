@@ -99,7 +99,7 @@ namespace NanoMailGateway.Core.Delivery
                 }
                 hosts = r.Hosts;
             }
-            byte[][]? buffers = _pool.TryRentSet(3);
+            byte[][]? buffers = _pool.TryRentSet(SmtpClientSession.BuffersPerSession);
             if (buffers == null)
             {
                 _log.Write("smtp", session, "no buffers free for a session to " + target + "; trying later");
@@ -194,7 +194,7 @@ namespace NanoMailGateway.Core.Delivery
                 _log.Write("smtp", session, at.LastFailure.Text);
                 return null;
             }
-            SmtpClientSession s = new SmtpClientSession(c, _tls, name, options, buffers[0], buffers[1], buffers[2], _clock, _log, session);
+            SmtpClientSession s = new SmtpClientSession(c, _tls, name, options, buffers[0], buffers[1], _clock, _log, session);
             if (s.Open()) return s;
             at.LastFailure = s.Failure;
             at.RetryPlain = s.TlsHandshakeFailed;

@@ -10,8 +10,9 @@
 //   dns        MxResolver (dns_servers, dns_cache_entries)
 //   delivery   the delivery agent (queue runner, local delivery, bounces)
 // Memory (ARCHITECTURE.md, Memory): one session pool of buffer_count x buffer_size buffers, allocated
-// here once and shared by every kind of session: an SMTP session rents 3, a POP3 session
-// 2, a delivery session 3. Sharing lets a quiet POP3 side leave
+// here once and shared by every kind of session: an SMTP session rents 2 (DATA goes into the
+// queue writer's own buffer), a POP3 session 2, a delivery session 2 (the message is read
+// from flash into its send buffer). Sharing lets a quiet POP3 side leave
 // its buffers to SMTP bursts; the slot counts per protocol keep any one side from taking
 // everything, and a session that finds the pool empty is refused (421 4.3.2 /
 // -ERR [SYS/TEMP]), never given more memory. The queue (writer buffers) and the
@@ -31,6 +32,7 @@ using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Pop3;
 using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Smtp;
+using NanoMailGateway.Core.SmtpClient;
 
 namespace NanoMailGateway.Core.Gateway
 {
@@ -52,8 +54,8 @@ namespace NanoMailGateway.Core.Gateway
         /// <summary>Buffers a POP3 session rents (Pop3Server.Serve: input and output).</summary>
         public const int Pop3BuffersPerSession = 2;
 
-        /// <summary>Buffers a delivery session rents (DeliveryAgent: three per session).</summary>
-        public const int DeliveryBuffersPerSession = 3;
+        /// <summary>Buffers a delivery session rents (RemoteDelivery: replies in, commands and message data out).</summary>
+        public const int DeliveryBuffersPerSession = SmtpClientSession.BuffersPerSession;
 
         private const string Component = "master";
 
@@ -172,8 +174,10 @@ namespace NanoMailGateway.Core.Gateway
                 int demand = b.SmtpSessions * SmtpServer.BuffersPerSession + b.Pop3Sessions * Pop3BuffersPerSession
                     + b.DeliverySessions * DeliveryBuffersPerSession;
                 _log.Write(Component, 0, "session pool " + Pool.Capacity.ToString() + " x " + Pool.BufferSize.ToString()
-                    + " bytes, shared: smtp " + b.SmtpSessions.ToString() + " x 3, pop3 " + b.Pop3Sessions.ToString()
-                    + " x 2, delivery " + b.DeliverySessions.ToString() + " x 3 = " + demand.ToString() + " at full load"
+                    + " bytes, shared: smtp " + b.SmtpSessions.ToString() + " x " + SmtpServer.BuffersPerSession.ToString()
+                    + ", pop3 " + b.Pop3Sessions.ToString() + " x " + Pop3BuffersPerSession.ToString()
+                    + ", delivery " + b.DeliverySessions.ToString() + " x " + DeliveryBuffersPerSession.ToString()
+                    + " = " + demand.ToString() + " at full load"
                     + (demand > Pool.Capacity ? " (more than the pool: the last session at full load is refused busy)" : ""));
 
                 SmtpEndpoints = Text.StringArray.New(_config.SmtpListen.Length);

@@ -1,5 +1,8 @@
 // Streams one message into the queue chunk by chunk while DATA arrives, then commits or
 // aborts it. A message that was not committed is invisible after any crash.
+// Two ways in: Write copies from the caller's buffer; GetBuffer/Advance let the caller
+// put bytes straight into the writer's own write unit, so the SMTP listener needs no
+// DATA buffer of its own (ARCHITECTURE.md, Memory).
 
 namespace NanoMailGateway.Core.Queue
 {
@@ -19,6 +22,20 @@ namespace NanoMailGateway.Core.Queue
         /// </summary>
         /// <exception cref="NanoMailGateway.Core.Platform.StorageException">the medium failed.</exception>
         bool Write(byte[] buffer, int offset, int count);
+
+        /// <summary>
+        /// The writer's own buffer for the next bytes: the caller puts up to
+        /// <paramref name="count"/> (at least 1) bytes at <paramref name="offset"/>, then calls
+        /// <see cref="Advance"/> with how many. Valid until the next Advance, Write, Commit or Abort.
+        /// </summary>
+        byte[] GetBuffer(out int offset, out int count);
+
+        /// <summary>
+        /// Appends the <paramref name="count"/> bytes put into <see cref="GetBuffer"/>'s buffer;
+        /// returns false as <see cref="Write"/> does.
+        /// </summary>
+        /// <exception cref="NanoMailGateway.Core.Platform.StorageException">the medium failed.</exception>
+        bool Advance(int count);
 
         /// <summary>
         /// Makes the message and its envelope durable (written and flushed, ARCHITECTURE.md, Flash format) and

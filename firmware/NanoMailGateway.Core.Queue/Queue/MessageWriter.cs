@@ -1,7 +1,8 @@
 // Streams one message into the queue for a listener session (IMessageWriter): bytes are
 // gathered in one write-unit buffer from the store's pool and appended as Data records
 // each time it fills, so DATA never holds more than one write unit of the message in
-// RAM (ARCHITECTURE.md, Memory). Commit appends the rest and the Commit record and flushes;
+// RAM (ARCHITECTURE.md, Memory). The listener puts content straight into that buffer
+// (GetBuffer/Advance); Write copies into it for everyone else. Commit appends the rest and the Commit record and flushes;
 // Abort just forgets: pieces without a Commit are dead and compaction reclaims them.
 
 using NanoMailGateway.Core.Platform;
@@ -50,29 +51,50 @@ namespace NanoMailGateway.Core.Queue
         public bool Write(byte[] buffer, int offset, int count)
         {
             if (_failed) return false;
-            byte[]? b = _buffer;
-            if (b == null) throw new System.InvalidOperationException("message " + QueueId + " is already committed or aborted");
+            byte[] b = Unit();
             while (count > 0)
             {
                 int n = b.Length - _count;
                 if (n > count) n = count;
                 System.Array.Copy(buffer, offset, b, _count, n);
-                _count += n;
                 offset += n;
                 count -= n;
-                if (_count == b.Length)
-                {
-                    if (!Spill(b)) return false;
-                }
+                if (!Advance(n)) return false;
             }
             return true;
         }
 
         /// <inheritdoc/>
-        public void Commit()
+        public byte[] GetBuffer(out int offset, out int count)
+        {
+            byte[] b = Unit();
+            offset = _count;
+            count = b.Length - _count;
+            return b;
+        }
+
+        /// <inheritdoc/>
+        public bool Advance(int count)
+        {
+            if (_failed) return false;
+            byte[] b = Unit();
+            if (count < 0 || count > b.Length - _count) throw new System.ArgumentOutOfRangeException("count");
+            _count += count;
+            // A full unit goes to the log at once: the Data records are the same whichever way the bytes came.
+            return _count < b.Length || Spill(b);
+        }
+
+        private byte[] Unit()
         {
             byte[]? b = _buffer;
             if (b == null) throw new System.InvalidOperationException("message " + QueueId + " is already committed or aborted");
+            return b;
+        }
+
+        /// <inheritdoc/>
+        public void Commit()
+        {
+            byte[] b = Unit();
             if (_failed) throw new StorageException("queue store full: message " + QueueId + " cannot be committed");
             bool committed = false;
             try

@@ -1,6 +1,8 @@
-// Where decoded DATA content goes on its way to the queue: a fixed chunk buffer that is
-// written to IMessageWriter whenever it fills (no per-line allocation, ARCHITECTURE.md, Memory), with
-// the checks that must see every content octet and the header edits made in passing:
+// Where decoded DATA content goes on its way to the queue: straight into the writer's own
+// write unit (IMessageWriter.GetBuffer), handed over with Advance whenever it fills, so the
+// session holds no DATA buffer and nothing is copied twice (no per-line allocation either,
+// ARCHITECTURE.md, Memory), with the checks that must see every content octet and the
+// header edits made in passing:
 // - message_size_limit on content octets: over it, writing stops and the session,
 //   after the final dot, answers 552 5.3.4 (reading on to the end: an early answer
 //   would let the rest of the mail be read as commands).
@@ -43,9 +45,11 @@ namespace NanoMailGateway.Core.Smtp
         private const string NameDate = "DATE";
         private const string NameMessageId = "MESSAGE-ID";
 
-        private readonly byte[] _chunk;
         private readonly byte[] _name = new byte[MaxFieldName + 8];
-        private int _chunkCount;
+        private byte[]? _unit;     // the writer's buffer; bytes go at _unitAt up to _unitEnd
+        private int _unitStart;
+        private int _unitAt;
+        private int _unitEnd;
         private int _nameCount;
         private int _nameLength;   // the name without trailing white space
         private IMessageWriter? _writer;
@@ -60,12 +64,6 @@ namespace NanoMailGateway.Core.Smtp
         private byte[]? _dateField;
         private byte[]? _messageIdField;
 
-        /// <summary>Creates the sink over a chunk buffer rented by the session (the sink does not return it).</summary>
-        public MessageSink(byte[] chunk)
-        {
-            _chunk = chunk;
-        }
-
         /// <summary>Content octets was over the size limit; nothing more was written.</summary>
         public bool TooBig { get; private set; }
 
@@ -75,10 +73,10 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>Received: fields counted in the header section.</summary>
         public int ReceivedCount => _receivedCount;
 
-        /// <summary>IMessageWriter.Write returned false: the store is full.</summary>
+        /// <summary>IMessageWriter.Advance returned false: the store is full.</summary>
         public bool StoreFull { get; private set; }
 
-        /// <summary>IMessageWriter.Write threw StorageException.</summary>
+        /// <summary>IMessageWriter.Advance threw StorageException.</summary>
         public bool StorageFailed { get; private set; }
 
         /// <summary>Content octets received (after unstuffing, before our added fields).</summary>
@@ -95,7 +93,7 @@ namespace NanoMailGateway.Core.Smtp
             _writer = writer;
             _writing = true;
             _limit = sizeLimit;
-            _chunkCount = 0;
+            NextUnit();
             _contentLength = 0;
             _lineLength = 0;
             _receivedCount = 0;
@@ -118,7 +116,7 @@ namespace NanoMailGateway.Core.Smtp
             _header = HeaderState.LineStart;
         }
 
-        /// <summary>Ends the content: adds missing fields to a header-only message and writes the last chunk.</summary>
+        /// <summary>Ends the content: adds missing fields to a header-only message and hands the writer the last bytes.</summary>
         public void Finish()
         {
             if (_header == HeaderState.Name || _header == HeaderState.NameSpace)
@@ -136,7 +134,10 @@ namespace NanoMailGateway.Core.Smtp
                 EndOfHeaders(false);
             }
             _header = HeaderState.Body;
-            FlushChunk();
+            if (_writing && _unitAt > _unitStart) Pass();
+            _writing = false; // the writer's buffer is its own again (Commit or Abort come next)
+            _unit = null;
+            _writer = null;
         }
 
         /// <summary>Appends a CRLF line end.</summary>
@@ -261,8 +262,8 @@ namespace NanoMailGateway.Core.Smtp
                 _writing = false;
             }
             if (!_writing) return;
-            _chunk[_chunkCount++] = b;
-            if (_chunkCount == _chunk.Length) FlushChunk();
+            _unit![_unitAt++] = b;
+            if (_unitAt == _unitEnd) Pass();
         }
 
         private void PutRaw(byte[] b, int offset, int count)
@@ -280,20 +281,16 @@ namespace NanoMailGateway.Core.Smtp
         private void PutRaw(byte b)
         {
             if (!_writing) return;
-            _chunk[_chunkCount++] = b;
-            if (_chunkCount == _chunk.Length) FlushChunk();
+            _unit![_unitAt++] = b;
+            if (_unitAt == _unitEnd) Pass();
         }
 
-        private void FlushChunk()
+        // Hands the bytes put into the writer's buffer to it and asks for the next space.
+        private void Pass()
         {
-            if (_chunkCount == 0 || !_writing || _writer == null)
-            {
-                _chunkCount = 0;
-                return;
-            }
             try
             {
-                if (!_writer.Write(_chunk, 0, _chunkCount))
+                if (!_writer!.Advance(_unitAt - _unitStart))
                 {
                     StoreFull = true;
                     _writing = false;
@@ -304,7 +301,15 @@ namespace NanoMailGateway.Core.Smtp
                 StorageFailed = true;
                 _writing = false;
             }
-            _chunkCount = 0;
+            if (_writing) NextUnit();
+        }
+
+        private void NextUnit()
+        {
+            int count;
+            _unit = _writer!.GetBuffer(out _unitStart, out count);
+            _unitAt = _unitStart;
+            _unitEnd = _unitStart + count;
         }
     }
 }

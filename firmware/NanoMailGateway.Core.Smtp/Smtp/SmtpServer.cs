@@ -1,7 +1,7 @@
 // The SMTP listener's shared part: settings, the queue, the buffer pool and the seams,
 // and the ISessionFactory that the reusable ConnectionListener calls. A session rents
-// all its buffers at once (input, replies, DATA chunk) or is refused with 421 4.3.2
-// (ARCHITECTURE.md, Memory).
+// all its buffers at once (input and replies; DATA goes straight into the queue writer's
+// own buffer) or is refused with 421 4.3.2 (ARCHITECTURE.md, Memory).
 
 using NanoMailGateway.Core.Auth;
 using NanoMailGateway.Core.Buffers;
@@ -14,8 +14,8 @@ namespace NanoMailGateway.Core.Smtp
     /// <summary>Creates SMTP server sessions. Thread-safe.</summary>
     public sealed class SmtpServer : ISessionFactory
     {
-        /// <summary>Buffers a session rents: input, replies, DATA chunk.</summary>
-        public const int BuffersPerSession = 3;
+        /// <summary>Buffers a session rents: input and replies (MessageSink puts DATA into the queue writer's buffer).</summary>
+        public const int BuffersPerSession = 2;
 
         /// <summary>
         /// Smallest pool buffer: one full command line (RFC 5321 §4.5.3.1.4, 512 octets with

@@ -1,5 +1,5 @@
 // DATA for SmtpServerSession (RFC 5321 §4.1.1.4): the content streams through
-// DotReader and MessageSink into the queue's IMessageWriter chunk by chunk; every limit
+// DotReader and MessageSink into the queue's IMessageWriter unit by unit; every limit
 // is answered only after the final <CRLF>.<CRLF> (an early answer would turn the rest
 // of the data into commands); 250 only after Commit returned, anything else aborts the
 // writer so that nothing of the message is kept.

@@ -46,7 +46,7 @@ namespace NanoMailGateway.Core.Smtp
         private readonly byte[] _out;
         private readonly SmtpPath _path = new SmtpPath();
         private readonly SmtpParameters _parameters = new SmtpParameters();
-        private readonly MessageSink _sink;
+        private readonly MessageSink _sink;   // DATA goes straight into the queue writer's buffer: no third pool buffer
         private readonly DotReader _dot;
         private readonly SaslServer _sasl = new SaslServer();
         private readonly AuthThrottle _throttle;
@@ -78,7 +78,7 @@ namespace NanoMailGateway.Core.Smtp
             _buffers = buffers;
             _in = buffers[0];
             _out = buffers[1];
-            _sink = new MessageSink(buffers[2]);
+            _sink = new MessageSink();
             _dot = new DotReader(_sink);
             _throttle = new AuthThrottle(_options.AuthFailureDelayMs, _options.AuthFailureDelayMaxMs, _options.AuthFailureLimit);
             // RFC 3461 §3: a server that advertises DSN must take MAIL lines of 612 and RCPT

@@ -9,9 +9,14 @@
 //  - RFC 5321 §4.1.1.4: the content ends with CRLF before the final ".CRLF"; a
 //    message that does not is given one.
 // Bytes >= 0x80 pass untouched (8BITMIME, RFC 6152).
-// Not shared with Pop3/Pop3DotStuffer on purpose: that one stuffs in place in one buffer
+// Input and output may be one array, the output in front of the input: the delivery
+// session reads the message from flash into the tail of its send buffer and encodes it
+// forward into the same buffer, so it needs no buffer of its own for the message
+// (ARCHITECTURE.md, Memory).
+// Not shared with Pop3/Pop3DotStuffer on purpose: that one stuffs a whole buffer in place
 // (no line-end repair, so output <= 2x input) and counts TOP lines; this one repairs line
-// ends (up to 3x) into a second buffer. Only the one-line RFC 5321 §4.5.2 rule is common.
+// ends (up to 3x) and streams, stopping where the output would overrun. Only the
+// one-line RFC 5321 §4.5.2 rule is common.
 
 using NanoMailGateway.Core.Text;
 
@@ -39,7 +44,10 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>
         /// Encodes input into output until either is used up. Stops when fewer than
         /// <see cref="MaxExpansion"/> output bytes remain. Returns the output bytes written;
-        /// <paramref name="consumed"/> tells how much input was used.
+        /// <paramref name="consumed"/> tells how much input was used. When
+        /// <paramref name="output"/> is <paramref name="input"/> with <paramref name="outOffset"/>
+        /// at or before <paramref name="inOffset"/>, it also stops before the output could
+        /// reach input not yet read (the output never passes the input position).
         /// </summary>
         public int Encode(byte[] input, int inOffset, int inCount, byte[] output, int outOffset, int outCount, out int consumed)
         {
@@ -47,7 +55,9 @@ namespace NanoMailGateway.Core.SmtpClient
             int inEnd = inOffset + inCount;
             int o = outOffset;
             int outLimit = outOffset + outCount - MaxExpansion;
-            while (i < inEnd && o <= outLimit)
+            bool inPlace = input == output;
+            // In place, the byte at i is read before up to MaxExpansion bytes go to o..o+2, so o + 2 <= i keeps i+1.. intact.
+            while (i < inEnd && o <= outLimit && (!inPlace || o + MaxExpansion - 1 <= i))
             {
                 byte b = input[i++];
                 if (_afterCr)

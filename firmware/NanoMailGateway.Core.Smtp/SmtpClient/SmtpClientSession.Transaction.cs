@@ -230,42 +230,57 @@ namespace NanoMailGateway.Core.SmtpClient
             }
         }
 
-        /// <summary>Streams the message through the dot-stuffer and sends ".CRLF". False when the queue could not be read.</summary>
+        /// <summary>
+        /// Streams the message through the dot-stuffer and sends ".CRLF". False when the queue could not be read.
+        /// The message is read from flash into the tail of the send buffer and stuffed forward into
+        /// the same buffer (RFC 5321 §4.5.2): no third buffer (ARCHITECTURE.md, Memory).
+        /// </summary>
         private bool SendBody(IMessageContent content)
         {
             _stuffer.Reset();
             byte[] output = _writer.Buffer;
             long length = content.Length;
             long position = 0;
-            while (position < length)
+            int inStart = 0;   // message bytes read into output[inStart, inEnd), not yet encoded
+            int inEnd = 0;
+            while (position < length || inStart < inEnd)
             {
-                long left = length - position;
-                int want = left < _data.Length ? (int)left : _data.Length;
-                int n;
-                try
+                if (inStart == inEnd)
                 {
-                    n = content.Read(position, _data, 0, want);
+                    // Room behind what waits to be sent, less what one byte may grow to; a small room
+                    // is sent first so that reads (and so sends) stay large.
+                    int room = output.Length - _writer.Length - DotStuffer.MaxExpansion;
+                    if (room < output.Length / 4)
+                    {
+                        _writer.Flush(_options.DataBlockTimeoutMs);
+                        room = output.Length - DotStuffer.MaxExpansion;
+                    }
+                    long left = length - position;
+                    int want = left < room ? (int)left : room;
+                    inStart = output.Length - want;
+                    int n;
+                    try
+                    {
+                        n = content.Read(position, output, inStart, want);
+                    }
+                    catch (StorageException e)
+                    {
+                        _log.Write(Component, _sessionId, "queue read failed at offset " + position.ToString() + ": " + e.Message);
+                        return false;
+                    }
+                    if (n <= 0)
+                    {
+                        _log.Write(Component, _sessionId, "queued message ended at " + position.ToString() + " of " + length.ToString() + " bytes");
+                        return false;
+                    }
+                    position += n;
+                    inEnd = inStart + n;
                 }
-                catch (StorageException e)
-                {
-                    _log.Write(Component, _sessionId, "queue read failed at offset " + position.ToString() + ": " + e.Message);
-                    return false;
-                }
-                if (n <= 0)
-                {
-                    _log.Write(Component, _sessionId, "queued message ended at " + position.ToString() + " of " + length.ToString() + " bytes");
-                    return false;
-                }
-                position += n;
-                int offset = 0;
-                while (offset < n)
-                {
-                    if (_writer.Room <= DotStuffer.MaxExpansion) _writer.Flush(_options.DataBlockTimeoutMs);
-                    int consumed;
-                    int written = _stuffer.Encode(_data, offset, n - offset, output, _writer.Length, _writer.Room, out consumed);
-                    _writer.Advance(written);
-                    offset += consumed;
-                }
+                int consumed;
+                _writer.Advance(_stuffer.Encode(output, inStart, inEnd - inStart, output, _writer.Length, _writer.Room, out consumed));
+                inStart += consumed;
+                // The output caught up with the input still to encode: send it; the input stays where it is.
+                if (inStart < inEnd) _writer.Flush(_options.DataBlockTimeoutMs);
             }
             if (_writer.Room < DotStuffer.MaxFinishBytes) _writer.Flush(_options.DataBlockTimeoutMs);
             _writer.Advance(_stuffer.Finish(output, _writer.Length));

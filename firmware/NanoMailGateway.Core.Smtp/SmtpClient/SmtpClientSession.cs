@@ -29,12 +29,15 @@ namespace NanoMailGateway.Core.SmtpClient
 {
     /// <summary>
     /// One outbound SMTP connection. Usage: Open once; while <see cref="IsReady"/>, Deliver
-    /// any number of messages; then Quit (or Close). Used by one thread. The three buffers
+    /// any number of messages; then Quit (or Close). Used by one thread. The two buffers
     /// stay owned by the caller (rent them from the pool) and must not be shared while the
     /// session lives.
     /// </summary>
     public sealed partial class SmtpClientSession
     {
+        /// <summary>Buffers a session needs: replies in, commands and DATA out (the message is read from flash into the latter).</summary>
+        public const int BuffersPerSession = 2;
+
         private const string Component = "smtp";
 
         private const string CmdEhlo = "EHLO ";
@@ -52,7 +55,6 @@ namespace NanoMailGateway.Core.SmtpClient
         private readonly int _sessionId;
         private readonly SmtpReplyReader _reader;
         private readonly SmtpCommandWriter _writer;
-        private readonly byte[] _data;
         private readonly DotStuffer _stuffer = new DotStuffer();
         private readonly EhloExtensions _extensions = new EhloExtensions();
         private IConnection _connection;
@@ -65,13 +67,12 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <param name="serverName">The MX or smarthost name: TLS SNI and certificate name, logs, Remote-MTA.</param>
         /// <param name="options">Settings; not changed afterwards.</param>
         /// <param name="replyBuffer">Receive buffer, at least 512 bytes (one reply line, RFC 5321 §4.5.3.1.5).</param>
-        /// <param name="sendBuffer">Command and DATA output buffer, at least 512 bytes (one command line, RFC 5321 §4.5.3.1.4).</param>
-        /// <param name="dataBuffer">Buffer for reading the message from the queue, any size (1 KB or more is sensible).</param>
+        /// <param name="sendBuffer">Command and DATA output buffer, at least 512 bytes (one command line, RFC 5321 §4.5.3.1.4); the message is read from the queue into it too.</param>
         /// <param name="clock">Deadlines.</param>
         /// <param name="log">Event log.</param>
         /// <param name="sessionId">Number for log lines.</param>
         public SmtpClientSession(IConnection connection, ITlsProvider? tls, string serverName, SmtpClientOptions options,
-            byte[] replyBuffer, byte[] sendBuffer, byte[] dataBuffer, IClock clock, ILog log, int sessionId)
+            byte[] replyBuffer, byte[] sendBuffer, IClock clock, ILog log, int sessionId)
         {
             _connection = connection;
             _tls = tls;
@@ -82,7 +83,6 @@ namespace NanoMailGateway.Core.SmtpClient
             _sessionId = sessionId;
             _reader = new SmtpReplyReader(connection, replyBuffer, clock, options.MaxReplyBytes, options.MaxReplyLines);
             _writer = new SmtpCommandWriter(connection, sendBuffer);
-            _data = dataBuffer;
         }
 
         /// <summary>The server's name as given.</summary>

@@ -87,7 +87,7 @@ namespace NanoMailGateway.SelfTest
             SmtpClientOptions o = new SmtpClientOptions();
             o.HeloName = "gw.example.org";
             o.TlsMode = SmtpTlsMode.None;
-            return new SmtpClientSession(peer.Client, null, "mx.example.net", o, new byte[600], new byte[1024], new byte[256], new StepClock(), new QuietLog(), 1);
+            return new SmtpClientSession(peer.Client, null, "mx.example.net", o, new byte[600], new byte[1024], new StepClock(), new QuietLog(), 1);
         }
 
         private static EnvelopeRecipient[] RecipientsOf(QueuedMessage m)

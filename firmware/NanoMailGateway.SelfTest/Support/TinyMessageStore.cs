@@ -115,14 +115,37 @@ namespace NanoMailGateway.SelfTest
                 }
                 while (count > 0)
                 {
-                    int at = _length % PageSize;
-                    if (at == 0) _pages.Add(new byte[PageSize]);
-                    int n = PageSize - at < count ? PageSize - at : count;
-                    System.Array.Copy(buffer, offset, (byte[])_pages[_pages.Count - 1]!, at, n);
-                    _length += n;
+                    int room;
+                    int at;
+                    byte[] page = GetBuffer(out at, out room);
+                    int n = room < count ? room : count;
+                    System.Array.Copy(buffer, offset, page, at, n);
+                    Advance(n);
                     offset += n;
                     count -= n;
                 }
+                return true;
+            }
+
+            // The listener puts DATA straight into the last page (IMessageWriter.GetBuffer).
+            public byte[] GetBuffer(out int offset, out int count)
+            {
+                if (_done) throw new System.InvalidOperationException("write after commit or abort");
+                offset = _length % PageSize;
+                if (_pages.Count * PageSize == _length) _pages.Add(new byte[PageSize]);
+                count = PageSize - offset;
+                return (byte[])_pages[_pages.Count - 1]!;
+            }
+
+            public bool Advance(int count)
+            {
+                if (_done) throw new System.InvalidOperationException("write after commit or abort");
+                if (_full || _length + count > _capacity)
+                {
+                    _full = true;
+                    return false;
+                }
+                _length += count;
                 return true;
             }
 
@@ -130,7 +153,7 @@ namespace NanoMailGateway.SelfTest
             public string Text()
             {
                 byte[] all = new byte[_length];
-                for (int p = 0; p < _pages.Count; p++)
+                for (int p = 0; p * PageSize < _length; p++)
                 {
                     int n = _length - p * PageSize < PageSize ? _length - p * PageSize : PageSize;
                     System.Array.Copy((byte[])_pages[p]!, 0, all, p * PageSize, n);

@@ -62,6 +62,9 @@ namespace NanoMailGateway.Tests.Support
         /// <summary>Write returns false once a message would pass this many bytes (0 = no limit).</summary>
         public long WriteLimit { get; set; }
 
+        /// <summary>Size of each writer's own buffer that the listener fills (IMessageWriter.GetBuffer), like the queue's write unit.</summary>
+        public int UnitSize { get; set; } = 2048;
+
         /// <summary>Largest size HasRoomFor accepts (0 = any).</summary>
         public long RoomFor { get; set; }
 
@@ -101,6 +104,7 @@ namespace NanoMailGateway.Tests.Support
             private readonly Envelope _envelope;
             private readonly MemoryStream _data = new MemoryStream();
             private bool _done;
+            private byte[]? _unit;
 
             public Writer(RecordingMessageStore store, string id, Envelope envelope)
             {
@@ -119,6 +123,17 @@ namespace NanoMailGateway.Tests.Support
                 _data.Write(buffer, offset, count);
                 return true;
             }
+
+            public byte[] GetBuffer(out int offset, out int count)
+            {
+                if (_done) throw new InvalidOperationException("write after commit/abort");
+                _unit ??= new byte[_store.UnitSize];
+                offset = 0;
+                count = _unit.Length;
+                return _unit;
+            }
+
+            public bool Advance(int count) => Write(_unit!, 0, count);
 
             public void Commit()
             {

@@ -140,6 +140,7 @@ namespace NanoMailGateway.Bench
         {
             private int _count;
             private int _next;
+            private readonly byte[] _unit = new byte[2048];   // shared by every session: what lands in it is discarded
             public int Count => _count;
             public bool HasRoomFor(long size) => true;
             public IMessageWriter? BeginMessage(Envelope envelope) => new Writer(this, "B" + System.Threading.Interlocked.Increment(ref _next));
@@ -151,6 +152,14 @@ namespace NanoMailGateway.Bench
                 public string QueueId { get; }
                 public long Length { get; private set; }
                 public bool Write(byte[] buffer, int offset, int count) { Length += count; return true; }
+                public byte[] GetBuffer(out int offset, out int count)
+                {
+                    // Like the queue's writer: its own write unit, not a fresh array per message.
+                    offset = 0;
+                    count = _store._unit.Length;
+                    return _store._unit;
+                }
+                public bool Advance(int count) { Length += count; return true; }
                 public void Commit() { System.Threading.Interlocked.Increment(ref _store._count); }
                 public void Abort() { }
             }

@@ -60,7 +60,7 @@ namespace NanoMailGateway.Bench
             var clock = new SystemClock();
             var log = new BenchKit.NullLog();
             var network = new HostSocketNetwork();
-            byte[] reply = new byte[1024], send = new byte[4096], data = new byte[4096];
+            byte[] reply = new byte[1024], send = new byte[4096];
             var envelope = new Envelope("bench@gw.test");
             var rcpts = new[] { new EnvelopeRecipient("sink@x.test", false, DsnNotify.Unspecified, null) };
             SmtpClientSession? session = null;
@@ -71,7 +71,7 @@ namespace NanoMailGateway.Bench
             {
                 if (session == null || !session.IsReady)
                 {
-                    session = new SmtpClientSession(network.Connect("127.0.0.1", port, 3000), null, "sink", options, reply, send, data, clock, log, 1);
+                    session = new SmtpClientSession(network.Connect("127.0.0.1", port, 3000), null, "sink", options, reply, send, clock, log, 1);
                     if (!session.Open()) throw new InvalidOperationException("open failed: " + session.Failure!.Describe());
                 }
                 DeliveryResult r = session.Deliver(envelope, rcpts, content);

@@ -31,6 +31,14 @@ namespace NanoMailGateway.Tests.Core.Bounce
                 Data.Write(buffer, offset, count);
                 return true;
             }
+            private readonly byte[] _unit = new byte[512];
+            public byte[] GetBuffer(out int offset, out int count)
+            {
+                offset = 0;
+                count = _unit.Length;
+                return _unit;
+            }
+            public bool Advance(int count) => Write(_unit, 0, count);
             public void Commit() { }
             public void Abort() { }
         }

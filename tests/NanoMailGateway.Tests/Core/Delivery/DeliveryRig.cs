@@ -60,7 +60,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
         public const int DefaultBufferSize = 4096;
 
         public DeliveryRig(string? dnsEndpoint, int smtpPort, Action<DeliveryAgentOptions>? tune = null, ITlsProvider? tls = null, long capacity = 1024 * 1024,
-            IRandom? random = null, int bufferSize = DefaultBufferSize)
+            IRandom? random = null, int bufferSize = DefaultBufferSize, BufferPool? pool = null)
         {
             Config = new GatewayConfig { Hostname = "gw.test", LocalDomains = new[] { "gw.test" } };
             Config.SetAccount("alerts", "pw");
@@ -84,7 +84,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
             var dns = new DnsOptions { Servers = dnsEndpoint == null ? new string[0] : new[] { dnsEndpoint }, TryTimeoutMs = 500, TotalTimeoutMs = 1500, CacheEntries = 0 };
             var network = Network;
             Resolver = new MxResolver(network, Clock, new SeededRandom(3), dns, Log);
-            Pool = new BufferPool("delivery", bufferSize, 6);
+            Pool = pool ?? new BufferPool("delivery", bufferSize, 6);
             _tls = tls;
             Agent = NewAgent(Store, Mailboxes, random ?? new SeededRandom(5));
         }

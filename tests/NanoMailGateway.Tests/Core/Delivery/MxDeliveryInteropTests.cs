@@ -52,6 +52,28 @@ namespace NanoMailGateway.Tests.Core.Delivery
         }
 
         [SkippableFact]
+        public void A_session_of_two_1024_byte_buffers_sends_long_and_dotted_messages_byte_exact()
+        {
+            // The message is read from flash into the send buffer itself (no third buffer):
+            // a pool of exactly one session's two smallest buffers must do.
+            var pool = new NanoMailGateway.Core.Buffers.BufferPool("delivery", 1024, 2);
+            var rig = new DeliveryRig(_zone.Dns(), _zone.SmtpPort, pool: pool);
+            using var sink = Sink("127.0.0.3");
+            var sb = new StringBuilder("Subject: dots\r\n\r\n");
+            for (int i = 0; i < 3000; i++) sb.Append(i % 3 == 0 ? "." : "").Append(i % 5 == 0 ? "..\r\n" : "line " + i + ", caf\u00e9\r\n");
+            byte[] dots = Latin1(sb.ToString());
+            byte[] big = Latin1("Subject: big\r\n\r\n" + new string('x', 998) + "\r\n" + string.Concat(Enumerable.Repeat(".\r\n" + new string('y', 997) + "\r\n", 60)));
+            foreach (byte[] m in new[] { dots, big }) rig.Put("alerts@gw.test", m, "ops@ok.test");
+            Assert.Equal(2, rig.Agent.RunOnce());
+            var got = sink.Messages(2);
+            foreach (byte[] m in new[] { dots, big }) Assert.Contains(got, g => g.SequenceEqual(Lf(m)));
+            Assert.Equal(0, rig.Store.Count);
+            Assert.Equal(2, pool.HighWaterMark);
+            Assert.Equal(0, pool.Refusals);
+            Assert.Equal(0, pool.InUse);
+        }
+
+        [SkippableFact]
         public void The_first_MX_down_means_the_second_is_used()
         {
             var rig = Rig();

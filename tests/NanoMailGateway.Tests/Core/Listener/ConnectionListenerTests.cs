@@ -9,6 +9,7 @@ using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Simulation;
+using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Tests.Core.Smtp;
 using NanoMailGateway.Tests.Support;
 using Xunit;
@@ -216,7 +217,7 @@ namespace NanoMailGateway.Tests.Core.Listener
         [Fact]
         public void SessionWithoutBuffersIsRefused()
         {
-            var h = new SmtpHarness { Pool = new BufferPool("smtp", 1024, 4) }; // one session's worth
+            var h = new SmtpHarness { Pool = new BufferPool("smtp", 1024, SmtpServer.BuffersPerSession + 1) }; // one session's worth
             var l = new QueueListener();
             var listener = new ConnectionListener(l, h.CreateServer(), 4, h.Log);
             listener.Start();
@@ -226,7 +227,7 @@ namespace NanoMailGateway.Tests.Core.Listener
             Assert.Equal("421 4.3.2 Too many connections, try again later\r\n", Read(b));
             Assert.True(ClosedSoon(b));
             Assert.True(h.Log.Contains("refused, no buffers"));
-            Assert.Equal(3, h.Pool.InUse);
+            Assert.Equal(SmtpServer.BuffersPerSession, h.Pool.InUse);
             Assert.True(listener.Stop(300));
             Assert.Equal(0, h.Pool.InUse);
         }

@@ -13,10 +13,10 @@ namespace NanoMailGateway.Tests.Core.Smtp
     {
         private static (string content, bool done, int consumed) Decode(string input, int split = 0)
         {
-            var store = new RecordingMessageStore();
+            var store = new RecordingMessageStore { UnitSize = 7 }; // tiny writer buffer: many hand-overs
             var env = new NanoMailGateway.Core.Queue.Envelope("a@b");
             var writer = store.BeginMessage(env)!;
-            var sink = new MessageSink(new byte[7]); // tiny chunk: many flushes
+            var sink = new MessageSink();
             var reader = new DotReader(sink);
             sink.Begin(writer, null, null, null, 1_000_000);
             reader.Reset();

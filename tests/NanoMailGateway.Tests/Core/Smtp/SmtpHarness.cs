@@ -9,6 +9,7 @@ using System.Threading;
 using NanoMailGateway.Core.Auth;
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Tests.Support;
@@ -55,6 +56,9 @@ namespace NanoMailGateway.Tests.Core.Smtp
         };
 
         public RecordingMessageStore Store { get; } = new RecordingMessageStore();
+
+        /// <summary>The queue the server writes to when not <see cref="Store"/> (e.g. a real MessageStore).</summary>
+        public IMessageStore? Queue { get; set; }
         public BufferPool Pool { get; set; }
         public ListLog Log { get; } = new ListLog();
         public AccountDirectory Accounts { get; } = new AccountDirectory();
@@ -67,7 +71,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             if (withAccount) Accounts.Add("alice", "s3cret");
         }
 
-        public SmtpServer CreateServer() => new SmtpServer(Options, Store, Pool, Tls, new SetTrustedNetworks(TrustedAddress), Accounts, Clock, Log);
+        public SmtpServer CreateServer() => new SmtpServer(Options, Queue ?? Store, Pool, Tls, new SetTrustedNetworks(TrustedAddress), Accounts, Clock, Log);
 
         /// <summary>Sends <paramref name="input"/> in pieces of <paramref name="chunk"/> bytes (0 = all at once),
         /// ends the input, and returns everything the server wrote until it closed.</summary>

@@ -309,11 +309,10 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
 
         /// <summary>A session; <paramref name="bufferSize"/> &gt; 0 makes every buffer that size at most, as pool buffers.</summary>
         public static SmtpClientSession Session(IConnection connection, SmtpClientOptions? options = null, ITlsProvider? tls = null,
-            int dataBufferSize = 1024, ILog? log = null, int bufferSize = 0)
+            int sendBufferSize = 2048, ILog? log = null, int bufferSize = 0)
         {
-            int data = bufferSize > 0 && dataBufferSize > bufferSize ? bufferSize : dataBufferSize;
             return new SmtpClientSession(connection, tls, "mx.test", options ?? FastOptions(),
-                new byte[bufferSize > 0 ? bufferSize : 1024], new byte[bufferSize > 0 ? bufferSize : 2048], new byte[data],
+                new byte[bufferSize > 0 ? bufferSize : 1024], new byte[bufferSize > 0 && sendBufferSize > bufferSize ? bufferSize : sendBufferSize],
                 new StopwatchClock(), log ?? new Support.ListLog(), 1);
         }
 
