@@ -9,7 +9,9 @@
 //  - a segment that is left (full, or at restart) is flushed first and never appended
 //    to again, so garbage after a torn write is never followed by good records;
 //  - any StorageException breaks the log: later calls throw until the store is
-//    reopened (recovered), because the state of a half-done append is unknown.
+//    reopened (recovered), because the state of a half-done append is unknown; so does
+//    any other exception half way through an append (OutOfMemoryException on a board)
+//    and a record left open by one.
 // Not thread-safe: MessageStore calls it under its lock.
 
 using System;
@@ -162,7 +164,10 @@ namespace NanoMailGateway.Core.Queue
         public long Begin(byte type, int payloadLength)
         {
             CheckUsable();
-            if (_recordLeft >= 0) throw new InvalidOperationException("record already open");
+            // A record still open means an earlier append stopped half way (an exception
+            // between Begin and End, e.g. OutOfMemoryException on a board): what is on the
+            // medium is unknown, so the log is broken like after a failed write.
+            if (_recordLeft >= 0) throw Fail("a record was left open by a failed append; reopen the store");
             if (payloadLength < 0 || payloadLength > MaxRecordPayload) throw new ArgumentOutOfRangeException("payloadLength");
             if (_activeInfo == null || _activeInfo.Length + RecordFormat.Overhead + payloadLength > _segmentSize) Roll();
             return BeginHere(type, payloadLength);
@@ -243,7 +248,7 @@ namespace NanoMailGateway.Core.Queue
                 Spill();
                 _active.Flush();
             }
-            catch (StorageException)
+            catch (Exception)
             {
                 _broken = true;
                 throw;
@@ -371,7 +376,7 @@ namespace NanoMailGateway.Core.Queue
                 _activeInfo = new SegmentInfo(number, 0);
                 _segments.Add(_activeInfo);
             }
-            catch (StorageException)
+            catch (Exception)
             {
                 _broken = true;
                 throw;
@@ -400,7 +405,7 @@ namespace NanoMailGateway.Core.Queue
                     {
                         Spill();
                     }
-                    catch (StorageException)
+                    catch (Exception)
                     {
                         _broken = true;
                         throw;
