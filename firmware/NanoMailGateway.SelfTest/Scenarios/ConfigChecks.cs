@@ -39,7 +39,8 @@ namespace NanoMailGateway.SelfTest
             Expect.Null(ConfigParser.Parse(MainCf, "main.cf", c, false), "main.cf error");
             Expect.Null(ConfigValidator.Validate(c), "validator error");
             Expect.Equal(54 * 1024, c.Board.HeapBytes, "heap_bytes");
-            Expect.Equal(8, c.Board.BufferCount, "buffer_count");
+            Expect.Equal(512, c.Board.BufferSize, "buffer_size");
+            Expect.Equal(6, c.Board.BufferCount, "buffer_count");
             Expect.Equal(32 * 1024, c.MessageSizeLimit, "message_size_limit");
             Expect.Equal("gw.example.org", c.Hostname, "hostname (lower-cased)");
             Expect.Equal(20, c.MaxRecipients, "max_recipients (blanks trimmed)");

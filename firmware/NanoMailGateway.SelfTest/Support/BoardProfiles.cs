@@ -9,17 +9,6 @@ namespace NanoMailGateway.SelfTest
     /// <summary>Board profile texts (README, Supported boards).</summary>
     public static class BoardProfiles
     {
-        /// <summary>
-        /// The pool and sessions of both boards without PSRAM: one session of each kind and the
-        /// buffers they rent at once, the most the measured heap holds (README, Supported boards).
-        /// </summary>
-        private const string SmallestGateway =
-            "buffer_size = 1K\r\n" +
-            "buffer_count = 8\r\n" +
-            "smtp_sessions = 1\r\n" +
-            "pop3_sessions = 1\r\n" +
-            "delivery_sessions = 1\r\n";
-
         /// <summary>boards/esp32-c3.conf: the smallest heap (54,472 bytes measured on a C3).</summary>
         public const string C3 =
             "# Board profile: ESP32-C3\r\n" +
@@ -28,7 +17,11 @@ namespace NanoMailGateway.SelfTest
             "storage_block_size = 4096\r\n" +
             "max_sockets = 8\r\n" +
             "\r\n" +
-            SmallestGateway +
+            "buffer_size = 512\r\n" +
+            "buffer_count = 6\r\n" +
+            "smtp_sessions = 1\r\n" +
+            "pop3_sessions = 1\r\n" +
+            "delivery_sessions = 1\r\n" +
             "dns_cache_entries = 8\r\n" +
             "queue_max_messages = 16\r\n" +
             "mailbox_quota = 32K\r\n" +
@@ -44,7 +37,11 @@ namespace NanoMailGateway.SelfTest
             "storage_block_size = 4096\r\n" +
             "max_sockets = 16\r\n" +
             "\r\n" +
-            SmallestGateway +
+            "buffer_size = 1K\r\n" +
+            "buffer_count = 8\r\n" +
+            "smtp_sessions = 2\r\n" +
+            "pop3_sessions = 1\r\n" +
+            "delivery_sessions = 1\r\n" +
             "dns_cache_entries = 16\r\n" +
             "queue_max_messages = 32\r\n" +
             "mailbox_quota = 64K\r\n" +

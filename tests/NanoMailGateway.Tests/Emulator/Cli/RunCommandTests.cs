@@ -66,8 +66,8 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             {
                 Assert.Single(g.SmtpEndpoints);
                 Assert.DoesNotContain(":0", g.SmtpEndpoints[0][^2..]);
-                Assert.Equal(8, g.Pool.Capacity); // boards/esp32-c3.conf buffer_count
-                Assert.Equal(1024, g.Pool.BufferSize);
+                Assert.Equal(6, g.Pool.Capacity); // boards/esp32-c3.conf buffer_count
+                Assert.Equal(512, g.Pool.BufferSize);
                 smtpGreeting = ReadGreeting(g.SmtpEndpoints[0]);
                 pop3Greeting = ReadGreeting(g.Pop3Endpoints[0]);
             });
@@ -77,7 +77,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             Assert.Equal("+OK", pop3Greeting.Substring(0, 3));
             Assert.Contains("nmg: queue: 0 messages recovered", stdout);
             Assert.Contains("nmg: board esp32-c3: heap 54K, storage 192K in 4096-byte blocks, 8 sockets", stdout);
-            Assert.Contains("buffers 8 x 1024 bytes (8K), sessions smtp 1 pop3 1 delivery 1, message_size_limit 32K", stdout);
+            Assert.Contains("buffers 6 x 512 bytes (3K), sessions smtp 1 pop3 1 delivery 1, message_size_limit 32K", stdout);
             Assert.Matches(@"nmg: smtp listening on 127\.0\.0\.1:[1-9]\d*", stdout);
             Assert.Matches(@"nmg: pop3 listening on 127\.0\.0\.1:[1-9]\d*", stdout);
             Assert.Contains("nmg: data in " + data, stdout);
