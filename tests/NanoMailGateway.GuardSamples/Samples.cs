@@ -199,6 +199,28 @@ namespace NanoMailGateway.GuardSamples
         public static readonly BadStaticInstance Shared = new BadStaticInstance();
     }
 
+    /// <summary>A static method group passed as a delegate: the compiler caches the delegate for the whole run.</summary>
+    public static class BadCachedDelegate
+    {
+        public static System.Threading.Timer Start() => new System.Threading.Timer(Tick, null, 1000, 1000);
+
+        private static void Tick(object? state)
+        {
+            try { } catch (System.Exception) { }
+        }
+    }
+
+    /// <summary>The same delegate made where it is used: garbage once the timer is gone.</summary>
+    public static class CleanExplicitDelegate
+    {
+        public static System.Threading.Timer Start() => new System.Threading.Timer(new System.Threading.TimerCallback(Tick), null, 1000, 1000);
+
+        private static void Tick(object? state)
+        {
+            try { } catch (System.Exception) { }
+        }
+    }
+
     /// <summary>Constants and a static primitive: nothing is made at boot (a static constructor that only stores a number is fine).</summary>
     public static class CleanStaticConstants
     {

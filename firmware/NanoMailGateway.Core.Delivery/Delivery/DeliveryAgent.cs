@@ -277,12 +277,32 @@ namespace NanoMailGateway.Core.Delivery
                 DeliveryAgent a = _agent;
                 // Each round in its own try: on a board even the wait (its due-time scan) or
                 // a catch block can run out of heap, and an exception that leaves Run ends
-                // delivery silently on the interpreter (ARCHITECTURE.md, Device rules).
+                // delivery silently on the interpreter (ARCHITECTURE.md, Device rules). One
+                // method: every stack frame of a waiting thread is heap on nanoCLR.
                 while (!a._stopping)
                 {
                     try
                     {
-                        Round(a);
+                        try
+                        {
+                            a.Pass(_session);
+                        }
+                        catch (StorageException e)
+                        {
+                            // Flags first: the log line allocates, and on a board that can fail.
+                            a.StorageFailed = true;
+                            a._stopping = true;
+                            LogQuietly("fatal: queue storage failed: ", e, "; delivery stopped");
+                            return;
+                        }
+                        catch (Exception e)
+                        {
+                            // A bug, or the heap ran out (OutOfMemoryException on a board): the
+                            // batch's recipients keep their last recorded status and come back later.
+                            LogQuietly("error: delivery pass failed: ", e, "");
+                        }
+                        if (a._stopping) return;
+                        a._store.WaitForWork(a.WaitMs());
                     }
                     catch (Exception)
                     {
@@ -290,30 +310,6 @@ namespace NanoMailGateway.Core.Delivery
                         Rest(a);
                     }
                 }
-            }
-
-            private void Round(DeliveryAgent a)
-            {
-                try
-                {
-                    a.Pass(_session);
-                }
-                catch (StorageException e)
-                {
-                    // Flags first: the log line allocates, and on a board that can fail.
-                    a.StorageFailed = true;
-                    a._stopping = true;
-                    LogQuietly("fatal: queue storage failed: ", e, "; delivery stopped");
-                    return;
-                }
-                catch (Exception e)
-                {
-                    // A bug, or the heap ran out (OutOfMemoryException on a board): the
-                    // batch's recipients keep their last recorded status and come back later.
-                    LogQuietly("error: delivery pass failed: ", e, "");
-                }
-                if (a._stopping) return;
-                a._store.WaitForWork(a.WaitMs());
             }
 
             private static void Rest(DeliveryAgent a)

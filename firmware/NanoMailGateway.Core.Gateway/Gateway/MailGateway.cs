@@ -263,6 +263,11 @@ namespace NanoMailGateway.Core.Gateway
             o.Servers = servers;
             o.CacheEntries = c.Board.DnsCacheEntries;
             o.PacketBuffers = c.Board.DeliverySessions < 1 ? 1 : c.Board.DeliverySessions;
+            // A packet buffer is also the cap on an answer over TCP (after TC, RFC 1035
+            // §4.2.2). Boards with session buffers under 1 KB (the smallest heap) keep it at
+            // the UDP size, 512: an MX answer too long for that fails as a temporary DNS
+            // error (the message is deferred), which a smarthost setup never meets.
+            if (c.Board.BufferSize < o.PacketBufferSize) o.PacketBufferSize = c.Board.BufferSize;
             return o;
         }
 

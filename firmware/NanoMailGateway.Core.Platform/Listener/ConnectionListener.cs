@@ -141,12 +141,40 @@ namespace NanoMailGateway.Core.Listener
                 // Each round in its own try: on a board even a catch block can run out of
                 // heap (a log line, a lock's bookkeeping), and an exception that leaves this
                 // method ends the thread silently on the interpreter, a gateway that stops
-                // answering without a word (ARCHITECTURE.md, Device rules).
+                // answering without a word (ARCHITECTURE.md, Device rules). All in this one
+                // method: on nanoCLR every stack frame of a waiting thread is heap (204
+                // bytes and up), and this thread waits here for its whole life.
                 while (true)
                 {
                     try
                     {
-                        if (!AcceptOne()) return;
+                        IConnection? c;
+                        try
+                        {
+                            c = _listener.Accept();
+                        }
+                        catch (Exception e)
+                        {
+                            // A ConnectionException, or on a board an OutOfMemoryException
+                            // while the socket layer builds the connection.
+                            lock (_gate) { if (_stopping) return; }
+                            LogQuietly("accept failed", "", e);
+                            PauseQuietly(); // do not spin on a persistent accept error
+                            continue;
+                        }
+                        if (c == null) return;
+                        try
+                        {
+                            Dispatch(c);
+                        }
+                        catch (Exception e)
+                        {
+                            // On a board Dispatch fails when the heap cannot hold one more
+                            // session or thread: drop this connection, keep listening.
+                            c.Close();
+                            LogQuietly("connect from ", c.RemoteAddress, e);
+                            PauseQuietly();
+                        }
                     }
                     catch (Exception)
                     {
@@ -158,39 +186,6 @@ namespace NanoMailGateway.Core.Listener
             {
                 _acceptDone.Set();
             }
-        }
-
-        /// <summary>Accepts and dispatches one connection; false once the listener is closed.</summary>
-        private bool AcceptOne()
-        {
-            IConnection? c;
-            try
-            {
-                c = _listener.Accept();
-            }
-            catch (Exception e)
-            {
-                // A ConnectionException, or on a board an OutOfMemoryException while the
-                // socket layer builds the connection.
-                lock (_gate) { if (_stopping) return false; }
-                LogQuietly("accept failed", "", e);
-                PauseQuietly(); // do not spin on a persistent accept error
-                return true;
-            }
-            if (c == null) return false;
-            try
-            {
-                Dispatch(c);
-            }
-            catch (Exception e)
-            {
-                // On a board Dispatch fails when the heap cannot hold one more session or
-                // thread: drop this connection, keep listening.
-                c.Close();
-                LogQuietly("connect from ", c.RemoteAddress, e);
-                PauseQuietly();
-            }
-            return true;
         }
 
         // A short pause after a failure, so that a persistent one does not spin.

@@ -30,10 +30,10 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("agent.local-to-mailbox", LocalToMailbox);
-            r.Run("agent.remote-sent-and-removed", RemoteSentAndRemoved);
-            r.Run("agent.remote-550-bounce-to-sender-mailbox", Remote550Bounce);
-            r.Run("agent.remote-451-deferred", Remote451Deferred);
+            r.Run("agent.local-to-mailbox", new Check(LocalToMailbox));
+            r.Run("agent.remote-sent-and-removed", new Check(RemoteSentAndRemoved));
+            r.Run("agent.remote-550-bounce-to-sender-mailbox", new Check(Remote550Bounce));
+            r.Run("agent.remote-451-deferred", new Check(Remote451Deferred));
         }
 
         private sealed class Rig

@@ -23,8 +23,8 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("bounce.rfc3464-shape", Rfc3464Shape);
-            r.Run("bounce.never-bounce-a-bounce", NeverBounceABounce);
+            r.Run("bounce.rfc3464-shape", new Check(Rfc3464Shape));
+            r.Run("bounce.never-bounce-a-bounce", new Check(NeverBounceABounce));
         }
 
         private static void Rfc3464Shape()

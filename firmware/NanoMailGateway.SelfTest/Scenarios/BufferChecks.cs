@@ -12,9 +12,9 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("buffers.pool-never-grows", PoolNeverGrows);
-            r.Run("buffers.set-all-or-nothing", SetAllOrNothing);
-            r.Run("buffers.foreign-and-double-return", ForeignAndDoubleReturn);
+            r.Run("buffers.pool-never-grows", new Check(PoolNeverGrows));
+            r.Run("buffers.set-all-or-nothing", new Check(SetAllOrNothing));
+            r.Run("buffers.foreign-and-double-return", new Check(ForeignAndDoubleReturn));
         }
 
         private static void PoolNeverGrows()

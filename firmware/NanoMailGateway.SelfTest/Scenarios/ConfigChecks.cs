@@ -22,14 +22,14 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("config.good", Good);
-            r.Run("config.unknown-key-line", UnknownKeyLine);
-            r.Run("config.missing-equals-line", MissingEqualsLine);
-            r.Run("config.duplicate-key", DuplicateKey);
-            r.Run("config.hardware-key-outside-profile", HardwareKeyOutsideProfile);
-            r.Run("config.bad-size", BadSize);
-            r.Run("config.validator-pool-over-heap", ValidatorPoolOverHeap);
-            r.Run("config.local-recipients", LocalRecipients);
+            r.Run("config.good", new Check(Good));
+            r.Run("config.unknown-key-line", new Check(UnknownKeyLine));
+            r.Run("config.missing-equals-line", new Check(MissingEqualsLine));
+            r.Run("config.duplicate-key", new Check(DuplicateKey));
+            r.Run("config.hardware-key-outside-profile", new Check(HardwareKeyOutsideProfile));
+            r.Run("config.bad-size", new Check(BadSize));
+            r.Run("config.validator-pool-over-heap", new Check(ValidatorPoolOverHeap));
+            r.Run("config.local-recipients", new Check(LocalRecipients));
         }
 
         private static void Good()

@@ -17,9 +17,9 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("delivery.retry-backoff", RetryBackoff);
-            r.Run("delivery.expiry-4.4.7", Expiry);
-            r.Run("delivery.delay-warning-once", DelayWarningOnce);
+            r.Run("delivery.retry-backoff", new Check(RetryBackoff));
+            r.Run("delivery.expiry-4.4.7", new Check(Expiry));
+            r.Run("delivery.delay-warning-once", new Check(DelayWarningOnce));
         }
 
         private static void RetryBackoff()

@@ -27,19 +27,19 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("dns.mx-compression", MxWithCompression);
-            r.Run("dns.pointer-loop", PointerLoop);
-            r.Run("dns.pointer-self-forward-header", PointerSelfForwardHeader);
-            r.Run("dns.record-cut-short", RecordCutShort);
-            r.Run("dns.truncation-flag", TruncationFlag);
-            r.Run("dns.null-mx", NullMx);
-            r.Run("dns.question-mismatch", QuestionMismatch);
-            r.Run("dns.resolver.null-mx", ResolverNullMx);
-            r.Run("dns.resolver.tc-retries-over-tcp", ResolverTruncatedUsesTcp);
-            r.Run("dns.resolver.nxdomain", ResolverNxDomain);
-            r.Run("dns.resolver.pointer-loop-dropped", ResolverPointerLoop);
-            r.Run("dns.resolver.preference-order", ResolverPreferenceOrder);
-            r.Run("dns.resolver.implicit-mx", ResolverImplicitMx);
+            r.Run("dns.mx-compression", new Check(MxWithCompression));
+            r.Run("dns.pointer-loop", new Check(PointerLoop));
+            r.Run("dns.pointer-self-forward-header", new Check(PointerSelfForwardHeader));
+            r.Run("dns.record-cut-short", new Check(RecordCutShort));
+            r.Run("dns.truncation-flag", new Check(TruncationFlag));
+            r.Run("dns.null-mx", new Check(NullMx));
+            r.Run("dns.question-mismatch", new Check(QuestionMismatch));
+            r.Run("dns.resolver.null-mx", new Check(ResolverNullMx));
+            r.Run("dns.resolver.tc-retries-over-tcp", new Check(ResolverTruncatedUsesTcp));
+            r.Run("dns.resolver.nxdomain", new Check(ResolverNxDomain));
+            r.Run("dns.resolver.pointer-loop-dropped", new Check(ResolverPointerLoop));
+            r.Run("dns.resolver.preference-order", new Check(ResolverPreferenceOrder));
+            r.Run("dns.resolver.implicit-mx", new Check(ResolverImplicitMx));
         }
 
         private static void MxWithCompression()

@@ -33,8 +33,10 @@ namespace NanoMailGateway.SelfTest
         private const string LastLine = "end of load report";
         private const int SmtpPort = 25;
         private const int Pop3Port = 110;
-        // A pipe holds a command batch or a few replies; writers wait for readers beyond that.
-        private const int PipeCapacity = 256;
+        // A pipe holds a command batch or a reply or two; writers wait for readers beyond
+        // that. Small, because here the network's buffers are managed heap (on a board they
+        // are lwIP's).
+        private const int PipeCapacity = 128;
         // Delivery runs on its own thread; the interpreter under emulation is slow.
         private const int DeliveryWaitMs = 120000;
         private const int PollMs = 50;
@@ -50,8 +52,8 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("gateway.full-load-esp32-wroom-32", Wroom32);
-            r.Run("gateway.full-load-esp32-c3", C3);
+            r.Run("gateway.full-load-esp32-wroom-32", new Check(Wroom32));
+            r.Run("gateway.full-load-esp32-c3", new Check(C3));
         }
 
         private static void Wroom32()

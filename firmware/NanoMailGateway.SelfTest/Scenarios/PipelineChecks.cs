@@ -37,9 +37,9 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("pipeline.smtp-250-survives-power-cut", SmtpSurvivesPowerCut);
-            r.Run("pipeline.queue-to-mx-then-removed", QueueToMxThenRemoved);
-            r.Run("pipeline.bounce-to-mailbox-via-pop3", BounceToMailboxViaPop3);
+            r.Run("pipeline.smtp-250-survives-power-cut", new Check(SmtpSurvivesPowerCut));
+            r.Run("pipeline.queue-to-mx-then-removed", new Check(QueueToMxThenRemoved));
+            r.Run("pipeline.bounce-to-mailbox-via-pop3", new Check(BounceToMailboxViaPop3));
         }
 
         private static QueueOptions Options()

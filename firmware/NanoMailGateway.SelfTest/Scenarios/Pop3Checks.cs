@@ -27,13 +27,13 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("pop3.list-equals-retr", ListEqualsRetr);
-            r.Run("pop3.uidl-stable", UidlStable);
-            r.Run("pop3.dele-at-quit-only", DeleAtQuitOnly);
-            r.Run("pop3.rset-undeletes", RsetUndeletes);
-            r.Run("pop3.bad-password", BadPassword);
-            r.Run("pop3.no-buffers-refused", NoBuffersRefused);
-            r.Run("pop3.stls-discards-plaintext", StlsDiscardsPlaintext);
+            r.Run("pop3.list-equals-retr", new Check(ListEqualsRetr));
+            r.Run("pop3.uidl-stable", new Check(UidlStable));
+            r.Run("pop3.dele-at-quit-only", new Check(DeleAtQuitOnly));
+            r.Run("pop3.rset-undeletes", new Check(RsetUndeletes));
+            r.Run("pop3.bad-password", new Check(BadPassword));
+            r.Run("pop3.no-buffers-refused", new Check(NoBuffersRefused));
+            r.Run("pop3.stls-discards-plaintext", new Check(StlsDiscardsPlaintext));
         }
 
         private sealed class Fixture

@@ -31,12 +31,12 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("queue.write-commit-recover", WriteCommitRecover);
-            r.Run("queue.abort-invisible", AbortInvisible);
-            r.Run("queue.refuses-when-full", RefusesWhenFull);
-            r.Run("queue.power-cut-clean", PowerCutClean);
-            r.Run("queue.power-cut-torn", PowerCutTorn);
-            r.Run("queue.power-cut-garbage", PowerCutGarbage);
+            r.Run("queue.write-commit-recover", new Check(WriteCommitRecover));
+            r.Run("queue.abort-invisible", new Check(AbortInvisible));
+            r.Run("queue.refuses-when-full", new Check(RefusesWhenFull));
+            r.Run("queue.power-cut-clean", new Check(PowerCutClean));
+            r.Run("queue.power-cut-torn", new Check(PowerCutTorn));
+            r.Run("queue.power-cut-garbage", new Check(PowerCutGarbage));
         }
 
         private static QueueOptions Options()

@@ -23,10 +23,10 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("smtpclient.delivery-transcript", DeliveryTranscript);
-            r.Run("smtpclient.greeting-421-defers", Greeting421Defers);
-            r.Run("smtpclient.all-recipients-refused", AllRecipientsRefused);
-            r.Run("smtpclient.final-4xx-transient", Final4xxTransient);
+            r.Run("smtpclient.delivery-transcript", new Check(DeliveryTranscript));
+            r.Run("smtpclient.greeting-421-defers", new Check(Greeting421Defers));
+            r.Run("smtpclient.all-recipients-refused", new Check(AllRecipientsRefused));
+            r.Run("smtpclient.final-4xx-transient", new Check(Final4xxTransient));
         }
 
         private static SmtpClientSession Session(ScriptedPeer peer)

@@ -39,23 +39,23 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("smtp.transaction-dot-stuffing", TransactionWithDotStuffing);
-            r.Run("smtp.pipelining", Pipelining);
-            r.Run("smtp.end-of-data.lf-dot-lf", EndLfDotLf);
-            r.Run("smtp.end-of-data.lf-dot-crlf", EndLfDotCrLf);
-            r.Run("smtp.end-of-data.cr-dot-cr", EndCrDotCr);
-            r.Run("smtp.end-of-data.crlf-dot-lf", EndCrLfDotLf);
-            r.Run("smtp.end-of-data.cr-dot-crlf", EndCrDotCrLf);
-            r.Run("smtp.end-of-data.crlf-dot-cr", EndCrLfDotCr);
-            r.Run("smtp.long-command-line", LongCommandLine);
-            r.Run("smtp.long-text-line", LongTextLine);
-            r.Run("smtp.bad-syntax", BadSyntax);
-            r.Run("smtp.error-limit", ErrorLimit);
-            r.Run("smtp.no-open-relay", NoOpenRelay);
-            r.Run("smtp.no-buffers-421", NoBuffers421);
-            r.Run("smtp.starttls-discards-plaintext", StartTlsDiscardsPlaintext);
-            r.Run("smtp.auth-only-over-tls", AuthOnlyOverTls);
-            r.Run("smtp.auth-wrong-password", AuthWrongPassword);
+            r.Run("smtp.transaction-dot-stuffing", new Check(TransactionWithDotStuffing));
+            r.Run("smtp.pipelining", new Check(Pipelining));
+            r.Run("smtp.end-of-data.lf-dot-lf", new Check(EndLfDotLf));
+            r.Run("smtp.end-of-data.lf-dot-crlf", new Check(EndLfDotCrLf));
+            r.Run("smtp.end-of-data.cr-dot-cr", new Check(EndCrDotCr));
+            r.Run("smtp.end-of-data.crlf-dot-lf", new Check(EndCrLfDotLf));
+            r.Run("smtp.end-of-data.cr-dot-crlf", new Check(EndCrDotCrLf));
+            r.Run("smtp.end-of-data.crlf-dot-cr", new Check(EndCrLfDotCr));
+            r.Run("smtp.long-command-line", new Check(LongCommandLine));
+            r.Run("smtp.long-text-line", new Check(LongTextLine));
+            r.Run("smtp.bad-syntax", new Check(BadSyntax));
+            r.Run("smtp.error-limit", new Check(ErrorLimit));
+            r.Run("smtp.no-open-relay", new Check(NoOpenRelay));
+            r.Run("smtp.no-buffers-421", new Check(NoBuffers421));
+            r.Run("smtp.starttls-discards-plaintext", new Check(StartTlsDiscardsPlaintext));
+            r.Run("smtp.auth-only-over-tls", new Check(AuthOnlyOverTls));
+            r.Run("smtp.auth-wrong-password", new Check(AuthWrongPassword));
         }
 
         private sealed class Fixture

@@ -15,12 +15,12 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
-            r.Run("text.string-array-slots-null", SlotsNull);
-            r.Run("text.string-array-compare-null-slot", CompareNullSlot);
-            r.Run("text.string-array-clear-and-reuse", ClearAndReuse);
-            r.Run("text.string-array-clear-range-checked", ClearRangeChecked);
-            r.Run("text.string-array-key-table", KeyTable);
-            r.Run("text.string-array-initializer", Initializer);
+            r.Run("text.string-array-slots-null", new Check(SlotsNull));
+            r.Run("text.string-array-compare-null-slot", new Check(CompareNullSlot));
+            r.Run("text.string-array-clear-and-reuse", new Check(ClearAndReuse));
+            r.Run("text.string-array-clear-range-checked", new Check(ClearRangeChecked));
+            r.Run("text.string-array-key-table", new Check(KeyTable));
+            r.Run("text.string-array-initializer", new Check(Initializer));
         }
 
         private static void SlotsNull()

@@ -60,7 +60,7 @@ namespace NanoMailGateway.Board.Adapters
             string peer = address + ":" + port.ToString();
             var s = new Socket(FamilyOf(address), SocketType.Stream, ProtocolType.Tcp);
             var deadline = new ConnectDeadline(s);
-            Timer? timer = timeoutMs > 0 ? new Timer(ConnectDeadline.Expire, deadline, timeoutMs, Timeout.Infinite) : null;
+            Timer? timer = timeoutMs > 0 ? new Timer(new TimerCallback(ConnectDeadline.Expire), deadline, timeoutMs, Timeout.Infinite) : null;
             try
             {
                 s.Connect(new IPEndPoint(ip, port));

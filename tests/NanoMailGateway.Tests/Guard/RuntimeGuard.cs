@@ -104,6 +104,7 @@ namespace NanoMailGateway.Tests.Guard
                 FieldDefinition f = _md.GetFieldDefinition(fh);
                 _where = typeName + "." + _md.GetString(f.Name);
                 f.DecodeSignature(_namer, null);
+                CheckCachedDelegate(t, f);
             }
             foreach (PropertyDefinitionHandle ph in t.GetProperties())
             {
@@ -185,6 +186,24 @@ namespace NanoMailGateway.Tests.Guard
                         + " for the whole run; use const, or build it where it is used");
                     return;
                 }
+            }
+        }
+
+        /// <summary>
+        /// A delegate the compiler caches in a static field: a static method group turned into
+        /// a delegate implicitly (the nested class "&lt;&gt;O", C# 11 and later) or a lambda that
+        /// captures nothing ("&lt;&gt;9__" fields of "&lt;&gt;c"). The first use fills the field and the
+        /// delegate then holds heap for the rest of the run, like static data at boot.
+        /// </summary>
+        private void CheckCachedDelegate(TypeDefinition t, FieldDefinition f)
+        {
+            if ((f.Attributes & System.Reflection.FieldAttributes.Static) == 0) return;
+            string type = _md.GetString(t.Name);
+            string field = _md.GetString(f.Name);
+            if (type == "<>O" || field.StartsWith("<>9__", StringComparison.Ordinal))
+            {
+                Report(GuardConstruct.StaticDataAtBoot, "a delegate the compiler caches for the whole run (" + field
+                    + "); write new TheDelegate(Method) where it is used");
             }
         }
 

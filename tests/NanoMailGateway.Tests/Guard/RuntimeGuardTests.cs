@@ -46,6 +46,7 @@ namespace NanoMailGateway.Tests.Guard
         [InlineData("BadTimerEntry.Tick", GuardConstruct.UnguardedThreadEntry)]
         [InlineData("BadStaticTable..cctor", GuardConstruct.StaticDataAtBoot)]
         [InlineData("BadStaticInstance..cctor", GuardConstruct.StaticDataAtBoot)]
+        [InlineData("BadCachedDelegate+<>O.<0>__Tick", GuardConstruct.StaticDataAtBoot)]
         public void ReportsEachConstructUnderTheNameOfItsOwner(string member, GuardConstruct construct)
         {
             string expected = member.StartsWith("attribute on ", StringComparison.Ordinal) ? member : Ns + member;
