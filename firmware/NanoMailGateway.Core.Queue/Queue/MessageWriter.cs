@@ -2,8 +2,9 @@
 // gathered in one write-unit buffer from the store's pool and appended as Data records
 // each time it fills, so DATA never holds more than one write unit of the message in
 // RAM (ARCHITECTURE.md, Memory). The listener puts content straight into that buffer
-// (GetBuffer/Advance); Write copies into it for everyone else. Commit appends the rest and the Commit record and flushes;
-// Abort just forgets: pieces without a Commit are dead and compaction reclaims them.
+// (GetBuffer/Advance); Write copies into it for everyone else. Commit appends the rest
+// and the Commit record and flushes; Abort just forgets: pieces without a Commit are dead
+// and compaction reclaims them.
 
 using NanoMailGateway.Core.Platform;
 
