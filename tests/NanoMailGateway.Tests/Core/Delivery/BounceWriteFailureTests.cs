@@ -12,6 +12,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using MimeKit;
+using NanoMailGateway.Core.Delivery;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Tests.Support;
@@ -182,6 +183,51 @@ namespace NanoMailGateway.Tests.Core.Delivery
             {
                 rig.Agent.Stop(5000);
             }
+            AssertOneBounceFor(Assert.Single(rig.MailboxMessages("alerts")), "nobody@gw.test", "5.1.1");
+            AssertWritersIdle(rig.Store);
+        }
+
+        // A log whose first line about a failure throws, as building it can on a board with
+        // no heap left: the handlers that write those lines must not take the thread down.
+        private sealed class OutOfHeapOnFailureLog : ILog
+        {
+            public readonly ListLog Inner = new ListLog();
+            public int Throws;
+            public void Write(string component, int session, string text)
+            {
+                if ((text.Contains("cannot queue", StringComparison.Ordinal) || text.Contains("delivery pass failed", StringComparison.Ordinal))
+                    && Interlocked.Increment(ref Throws) <= 2)
+                {
+                    throw new OutOfMemoryException("no heap for a log line");
+                }
+                Inner.Write(component, session, text);
+            }
+        }
+
+        [Fact]
+        public void The_delivery_thread_survives_when_even_the_error_handling_runs_out_of_heap()
+        {
+            var random = new FaultyRandom();
+            var rig = new DeliveryRig(null, 25, random: random);
+            var log = new OutOfHeapOnFailureLog();
+            var agent = new DeliveryAgent(rig.Store, rig.Mailboxes, rig.Local, rig.Options, rig.Network, null, rig.Resolver, rig.Pool,
+                rig.Clock, random, log);
+            random.ThrowOnce();
+            agent.Start();
+            try
+            {
+                QueuedMessage m = rig.Put("alerts@gw.test", Body("original"), "nobody@gw.test");
+                Assert.True(WaitUntil(() => log.Throws >= 1 && m.GetStatus(0).State != RecipientState.Queued), string.Join("\n", log.Inner.Lines));
+                QueuedMessage next = rig.Put("sensor@lan.test", Body("next"), "postmaster@gw.test");
+                Assert.True(WaitUntil(() => next.GetStatus(0).State == RecipientState.InMailbox), string.Join("\n", log.Inner.Lines));
+                // The bounce owed is written on a later pass (the fault was one-off), once.
+                Assert.True(WaitUntil(() => m.IsRemoved), string.Join("\n", log.Inner.Lines));
+            }
+            finally
+            {
+                agent.Stop(5000);
+            }
+            Assert.Equal(2, log.Throws);
             AssertOneBounceFor(Assert.Single(rig.MailboxMessages("alerts")), "nobody@gw.test", "5.1.1");
             AssertWritersIdle(rig.Store);
         }
