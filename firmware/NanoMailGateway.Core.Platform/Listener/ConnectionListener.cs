@@ -188,6 +188,24 @@ namespace NanoMailGateway.Core.Listener
             }
         }
 
+        /// <summary>
+        /// Sends a protocol's busy line (the octets of a whole reply, CRLF included) within
+        /// <paramref name="timeoutMs"/> and closes the connection; a client already gone is
+        /// not an error. For ISessionFactory.Refuse and a session refused for want of buffers.
+        /// </summary>
+        public static void SendBusyLine(IConnection connection, byte[] line, int timeoutMs)
+        {
+            try
+            {
+                connection.Send(line, 0, line.Length, timeoutMs);
+            }
+            catch (ConnectionException)
+            {
+                // The client is gone already; nothing to tell it.
+            }
+            connection.Close();
+        }
+
         // A short pause after a failure, so that a persistent one does not spin.
         private static void PauseQuietly()
         {

@@ -11,6 +11,7 @@
 
 using System.Threading;
 using NanoMailGateway.Core.Buffers;
+using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Text;
 using NanoMailGateway.Core.Auth;
@@ -93,10 +94,7 @@ namespace NanoMailGateway.Core.Pop3
                 // ARCHITECTURE.md, Memory: refuse rather than allocate.
                 Log.Write("pop3d", id, "refused " + connection.RemoteAddress + ": no buffers (" + Pool.Describe() + ")");
                 // The reply's bytes are made here, per refusal, not kept from boot (ARCHITECTURE.md, Memory).
-                byte[] reply = Ascii.GetBytes(Pop3Replies.OutOfBuffers);
-                try { connection.Send(reply, 0, reply.Length, Options.SendTimeoutMs); }
-                catch (ConnectionException) { }
-                connection.Close();
+                ConnectionListener.SendBusyLine(connection, Ascii.GetBytes(Pop3Replies.OutOfBuffers), Options.SendTimeoutMs);
                 return;
             }
             try

@@ -39,17 +39,8 @@ namespace NanoMailGateway.Core.Pop3
         /// <inheritdoc/>
         public void Refuse(IConnection connection)
         {
-            try
-            {
-                // Made per refusal (a static byte[] would be heap from boot; ARCHITECTURE.md, Memory).
-                byte[] line = Ascii.GetBytes(Pop3Replies.TooManySessions);
-                connection.Send(line, 0, line.Length, RefuseSendTimeoutMs);
-            }
-            catch (ConnectionException)
-            {
-                // The client is gone already.
-            }
-            connection.Close();
+            // Made per refusal (a static byte[] would be heap from boot; ARCHITECTURE.md, Memory).
+            ConnectionListener.SendBusyLine(connection, Ascii.GetBytes(Pop3Replies.TooManySessions), RefuseSendTimeoutMs);
         }
 
         /// <summary>One connection's POP3 session on a listener slot.</summary>

@@ -103,16 +103,8 @@ namespace NanoMailGateway.Core.Smtp
         /// <inheritdoc/>
         public void Refuse(IConnection connection)
         {
-            try
-            {
-                byte[] line = SmtpReply.GetBytes(SmtpReplies.TooBusy); // no reply buffer here: a short-lived array
-                connection.Send(line, 0, line.Length, RefuseSendTimeoutMs); // RFC 5321 §3.1: 421 instead of 220
-            }
-            catch (ConnectionException)
-            {
-                // The client is gone already; nothing to tell it.
-            }
-            connection.Close();
+            // RFC 5321 §3.1: 421 instead of 220. No reply buffer here: a short-lived array.
+            ConnectionListener.SendBusyLine(connection, SmtpReply.GetBytes(SmtpReplies.TooBusy), RefuseSendTimeoutMs);
         }
     }
 }
