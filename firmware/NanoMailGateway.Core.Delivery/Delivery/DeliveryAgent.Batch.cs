@@ -111,9 +111,13 @@ namespace NanoMailGateway.Core.Delivery
                 lock (_warned) _warned.Add(m.Id);
             }
             _recorder.SettleBounces(w, queued, now);
-            if (w.Dirty) _store.Flush();
+            // One sync for the statuses and the removal where it can (a sync costs a flash
+            // block on the board, ARCHITECTURE.md, Flash format): Remove's own sync covers the
+            // status records before it.
+            bool removed = m.AllFinal && _store.Remove(m);
+            if (!removed && w.Dirty) _store.Flush();
             w.Dirty = false;
-            if (m.AllFinal && _store.Remove(m))
+            if (removed)
             {
                 _log.Write(Component, session, m.QueueId + ": removed");
                 lock (_warned) _warned.Remove(m.Id);

@@ -1,7 +1,11 @@
-// One open file of an IFileStore. Appends may sit in the adapter's or the operating
-// system's cache until Flush returns; only then are they durable. A power cut may keep
-// any prefix of unflushed appends, and the last of them may be torn (partly written or
-// followed by garbage): the queue's record CRCs exist for that.
+// One open file of an IFileStore. Appends are durable only once Sync returns: before that
+// they may sit in the adapter's, the driver's or the operating system's cache. What a power
+// cut leaves of appends made since the last Sync depends on the medium: on the board's
+// LittleFS (I:) none of them (a file's new data reaches flash when the file is closed or
+// synced, and the driver's own flush is only fflush); on the host and on FAT any prefix,
+// the last append possibly torn (partly written or followed by garbage). The queue's
+// record CRCs exist for the second case, and it never relies on more than Sync
+// (ARCHITECTURE.md, Flash format).
 
 namespace NanoMailGateway.Core.Platform
 {
@@ -20,9 +24,12 @@ namespace NanoMailGateway.Core.Platform
         /// <exception cref="StorageException">the medium failed or is full.</exception>
         void Append(byte[] buffer, int offset, int count);
 
-        /// <summary>Makes every append so far durable (fsync on the host).</summary>
+        /// <summary>Makes every append so far durable before it returns, by the medium's rule:
+        /// fsync on the host, close and reopen on the board's LittleFS. It may cost a flash block
+        /// (LittleFS copies the partial last block on the next append), so callers group records
+        /// under one Sync where their protocol allows.</summary>
         /// <exception cref="StorageException">the medium failed.</exception>
-        void Flush();
+        void Sync();
 
         /// <summary>Closes the file. Safe to call twice.</summary>
         void Close();

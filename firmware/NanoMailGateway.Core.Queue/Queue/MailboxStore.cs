@@ -5,9 +5,10 @@
 //  - UniqueId is the UID in the queue-id alphabet: taken from the store's sequence
 //    counter when the message was put in the mailbox, so stable across restarts and
 //    never reused (RFC 1939 §7, UIDL).
-//  - Commit (DELE then QUIT, RFC 1939 §6) appends an Expunged status per message, each
-//    flushed on its own: after a power cut every message is wholly present with its old
-//    UID or gone. A message whose recipients are then all final leaves the queue.
+//  - Commit (DELE then QUIT, RFC 1939 §6) appends an Expunged status per message and syncs
+//    them together (each record has its CRC): after a power cut every message is wholly
+//    present with its old UID or gone. A message whose recipients are then all final
+//    leaves the queue.
 // Which mailboxes exist is the configuration's business: Open never returns null here,
 // an unknown or empty mailbox is an empty maildrop.
 // Left out on purpose: the one-session-per-mailbox lock (the POP3 server holds it).
@@ -116,7 +117,10 @@ namespace NanoMailGateway.Core.Queue
 
             public bool Commit(bool[] deleted)
             {
+                // The Expunged records of one UPDATE share a sync (a sync costs a flash block on
+                // the board): a power cut leaves each deletion whole or absent, never half.
                 bool all = true;
+                bool unsynced = false;
                 for (int i = 0; i < _messages.Length; i++)
                 {
                     if (!deleted[i]) continue;
@@ -127,9 +131,11 @@ namespace NanoMailGateway.Core.Queue
                         all = false;
                         continue;
                     }
-                    _store.SetStatus(m, _recipients[i], new RecipientStatus(RecipientState.Expunged, s.Attempts, s.NextAttemptUtc, s.Code, s.Text, s.Mailbox, s.Uid));
-                    if (m.AllFinal) _store.Remove(m);
+                    _store.SetStatus(m, _recipients[i], new RecipientStatus(RecipientState.Expunged, s.Attempts, s.NextAttemptUtc, s.Code, s.Text, s.Mailbox, s.Uid), false);
+                    unsynced = true;
+                    if (m.AllFinal && _store.Remove(m)) unsynced = false;   // Remove syncs what is before it
                 }
+                if (unsynced) _store.Flush();
                 return all;
             }
 

@@ -5,8 +5,10 @@
 // Rules that make recovery provable (ARCHITECTURE.md, Flash format):
 //  - records are only appended, never rewritten; a record never spans segments;
 //  - appends are gathered into full write units (the ESP32 driver flushes on every
-//    Write); Commit() pushes the partial unit and flushes: the only durability points;
-//  - a segment that is left (full, or at restart) is flushed first and never appended
+//    Write); Commit() pushes the partial unit and calls IStoredFile.Sync: the only
+//    durability point (on the board's LittleFS a Sync closes and reopens the file and
+//    costs a block copy, so callers put several records under one Commit where they can);
+//  - a segment that is left (full, or at restart) is synced first and never appended
 //    to again, so garbage after a torn write is never followed by good records;
 //  - any StorageException breaks the log: later calls throw until the store is
 //    reopened (recovered), because the state of a half-done append is unknown; so does
@@ -238,7 +240,7 @@ namespace NanoMailGateway.Core.Queue
             Raw(_small, 0, 4);
         }
 
-        /// <summary>Makes every record so far durable: pushes the partial write unit and flushes.</summary>
+        /// <summary>Makes every record so far durable: pushes the partial write unit and syncs the file.</summary>
         public void Commit()
         {
             CheckUsable();
@@ -246,7 +248,7 @@ namespace NanoMailGateway.Core.Queue
             try
             {
                 Spill();
-                _active.Flush();
+                _active.Sync();
             }
             catch (Exception)
             {
@@ -356,7 +358,7 @@ namespace NanoMailGateway.Core.Queue
             return location;
         }
 
-        /// <summary>Leaves the active segment (flushed, never appended again) and starts a new one with its header.</summary>
+        /// <summary>Leaves the active segment (synced, never appended again) and starts a new one with its header.</summary>
         private void Roll()
         {
             try
@@ -364,7 +366,7 @@ namespace NanoMailGateway.Core.Queue
                 if (_active != null)
                 {
                     Spill();
-                    _active.Flush();
+                    _active.Sync();
                     _active.Close();
                     _active = null;
                     _activeInfo = null;

@@ -5,16 +5,20 @@
 //    that would need a block beyond the capacity throws StorageException and changes
 //    nothing.
 //  - It counts appends (one Append = one write to the medium, as the ESP32 driver
-//    flushes on every Write), bytes appended and flushes.
+//    flushes on every Write), bytes appended and syncs, and what the syncs cost on
+//    LittleFS: the first append after a Sync copies the file's partial last block into a
+//    freshly erased one (copy-on-write), and every block an append starts is erased.
 //  - CutPowerAt(n, mode) cuts the power during the n-th append from now: Clean (that
 //    append never reaches the medium), Torn (a prefix of it does) or Garbage (a prefix,
-//    then random bytes up to the full length). Appends not yet flushed, in every file,
-//    survive only as a prefix chosen by the UnflushedLoss policy; flushed bytes always
-//    survive; create and delete are durable when they return (LittleFS commits its
-//    metadata at once). After a cut every call throws until Reboot(), which yields the
-//    durable state and invalidates every handle opened before.
-// Left out on purpose: bit rot, wear, block-level copy-on-write (the queue never
-// rewrites, so it cannot tell), read errors.
+//    then random bytes up to the full length). What survives of appends made since a
+//    file's last Sync is the UnflushedLoss policy: by default none (DropAll), the board's
+//    rule on I: (LittleFS commits a file's data at close or sync; the driver's Write and
+//    Flush only fflush); RandomPrefix is the host (page cache, fsync) and KeepAll an SD
+//    card (the FAT driver syncs on every Write). Synced bytes always survive; create and
+//    delete are durable when they return (LittleFS commits its metadata at once). After a
+//    cut every call throws until Reboot(), which yields the durable state and invalidates
+//    every handle opened before.
+// Left out on purpose: bit rot, wear, metadata compaction, read errors.
 
 using System;
 using System.Collections;
@@ -35,16 +39,16 @@ namespace NanoMailGateway.Core.Simulation
         Garbage = 2,
     }
 
-    /// <summary>What a power cut does to appends that were not flushed.</summary>
+    /// <summary>What a power cut does to appends made since a file's last Sync.</summary>
     public enum UnflushedLoss
     {
-        /// <summary>They all survive (the cache happened to be written).</summary>
+        /// <summary>They all survive (an SD card: the FAT driver syncs on every Write).</summary>
         KeepAll = 0,
 
-        /// <summary>A random prefix of each file's unflushed bytes survives.</summary>
+        /// <summary>A random prefix of each file's unsynced bytes survives (the host's page cache).</summary>
         RandomPrefix = 1,
 
-        /// <summary>They are all lost.</summary>
+        /// <summary>They are all lost (the board's LittleFS on I:, the default).</summary>
         DropAll = 2,
     }
 
@@ -62,7 +66,7 @@ namespace NanoMailGateway.Core.Simulation
         private bool _poweredOff;
         private long _cutCountdown;       // appends left before the cut; 0 = no cut armed
         private CutMode _cutMode;
-        private UnflushedLoss _loss = UnflushedLoss.KeepAll;
+        private UnflushedLoss _loss = UnflushedLoss.DropAll;
 
         /// <summary>Creates an empty store of <paramref name="capacityBytes"/> (rounded down to whole blocks).</summary>
         /// <param name="capacityBytes">Size of the partition share, bytes.</param>
@@ -82,8 +86,15 @@ namespace NanoMailGateway.Core.Simulation
         /// <summary>Bytes appended so far.</summary>
         public long BytesWritten { get; private set; }
 
-        /// <summary>Flush calls so far.</summary>
-        public long FlushCount { get; private set; }
+        /// <summary>Sync calls so far (on LittleFS each is a close: one metadata commit).</summary>
+        public long SyncCount { get; private set; }
+
+        /// <summary>Blocks LittleFS would have erased for the appends so far: one per block an
+        /// append starts, one more for the first append after a Sync into a partial block.</summary>
+        public long BlocksErased { get; private set; }
+
+        /// <summary>Bytes LittleFS would have copied: the partial last block, at the first append after a Sync.</summary>
+        public long BytesCopied { get; private set; }
 
         /// <summary>Bytes the simulator itself allocated to hold file contents (benchmarks subtract it).</summary>
         public long AllocatedBytes { get; private set; }
@@ -100,7 +111,7 @@ namespace NanoMailGateway.Core.Simulation
             get { lock (_gate) { return UsedBlocksLocked() * BlockSize; } }
         }
 
-        /// <summary>What happens to unflushed appends at the next cut.</summary>
+        /// <summary>What happens to appends made since a file's last Sync at the next cut (default DropAll, the board's rule).</summary>
         public UnflushedLoss Loss
         {
             get { lock (_gate) { return _loss; } }
@@ -220,6 +231,7 @@ namespace NanoMailGateway.Core.Simulation
                 {
                     throw new StorageException("no space left on the simulated flash");
                 }
+                CountBlocksLocked(c, count);
                 if (_cutCountdown > 0 && --_cutCountdown == 0)
                 {
                     int kept = 0;
@@ -243,19 +255,32 @@ namespace NanoMailGateway.Core.Simulation
             }
         }
 
-        internal void Flush(SimulatedFile.Content c, int generation)
+        internal void Sync(SimulatedFile.Content c, int generation)
         {
             lock (_gate)
             {
                 CheckHandleLocked(c, generation);
                 c.DurableLength = c.Length;
-                FlushCount++;
+                SyncCount++;
             }
         }
 
         internal void CheckHandle(SimulatedFile.Content c, int generation)
         {
             lock (_gate) { CheckHandleLocked(c, generation); }
+        }
+
+        /// <summary>LittleFS copy-on-write: a file synced with a partial last block gets that block
+        /// copied to a fresh one at its next append; every further block is erased when started.</summary>
+        private void CountBlocksLocked(SimulatedFile.Content c, int count)
+        {
+            long partial = c.Length % BlockSize;
+            if (c.Length == c.DurableLength && partial != 0)
+            {
+                BlocksErased++;
+                BytesCopied += partial;
+            }
+            BlocksErased += Blocks(c.Length + count) - Blocks(c.Length);
         }
 
         private void PowerOffLocked()

@@ -47,10 +47,10 @@ namespace NanoMailGateway.Core.Simulation
         }
 
         /// <inheritdoc/>
-        public void Flush()
+        public void Sync()
         {
             CheckOpen();
-            _owner.Flush(_content, _generation);
+            _owner.Sync(_content, _generation);
         }
 
         /// <inheritdoc/>

@@ -103,7 +103,7 @@ namespace NanoMailGateway.SelfTest
             MessageStore store = MessageStore.Open(flash, Options(), clock);
             string id = Put(store, "sensor@example.org", 1, SizeA);
             Expect.NotNull(store.Find(id), "visible after commit");
-            Expect.True(flash.FlushCount > 0, "commit flushed");
+            Expect.True(flash.SyncCount > 0, "commit synced");
             store.Close();
             flash.Reboot();
 

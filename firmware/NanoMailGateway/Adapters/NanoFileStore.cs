@@ -4,10 +4,12 @@
 // System.IO.FileSystem and .NET both have are used, so the host tests run it on a temp dir.
 // Names are flat and plain (letters, digits, '.', '-', '_'): a name can never leave the
 // folder, and LittleFS' name limit is never near.
+// Durability: IStoredFile.Sync closes and reopens the file (NanoStoredFile), because the
+// board's LittleFS commits a file at close and nanoFramework offers no fsync.
 // Left out on purpose: free-space queries (GetSizeInfo returns -1 on ESP32: the queue
-// counts its own bytes), fsync beyond Stream.Flush (the ESP32 driver writes through on
-// every Write; on the host Flush reaches the OS only, which is why the emulator keeps its
-// own HostFileStore with fsync), rename (File.Move cannot replace on the board).
+// counts its own bytes), fsync (nanoFramework has none; on the host close reaches the OS
+// only, which is why the emulator keeps its own HostFileStore with fsync), rename
+// (File.Move cannot replace on the board).
 
 using System;
 using System.IO;
@@ -56,10 +58,7 @@ namespace NanoMailGateway.Board.Adapters
             try
             {
                 if (!File.Exists(path) && !create) return null;
-                // The three-argument constructor is the widest both runtimes share (nanoFramework's
-                // FileStream has no FileShare parameter).
-                var stream = new FileStream(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite);
-                return new NanoStoredFile(name, stream);
+                return new NanoStoredFile(name, path, OpenStream(path, create));
             }
             catch (Exception e)
             {
@@ -105,6 +104,14 @@ namespace NanoMailGateway.Board.Adapters
             string[] trimmed = StringArray.New(n);
             Array.Copy(names, trimmed, n);
             return trimmed;
+        }
+
+        /// <summary>Opens <paramref name="path"/> for reading and appending (creating it when asked).</summary>
+        internal static FileStream OpenStream(string path, bool create)
+        {
+            // (path, mode, access) is the constructor both runtimes have; its sharing (read by
+            // others) is the default on both.
+            return new FileStream(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite);
         }
 
         /// <summary>True for names the store accepts: 1..64 of letters, digits, '.', '-', '_', not starting with '.'.</summary>

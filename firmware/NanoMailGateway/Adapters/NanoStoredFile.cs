@@ -1,10 +1,15 @@
 // One open file of NanoFileStore (shared board/host source). One FileStream opened for
 // reading and writing: appends seek to the end first, reads seek to their position, so a
-// read never moves the append point. The ESP32 driver writes through on every Write
-// (ARCHITECTURE.md, Platform facts), so one Append is one write to flash; Flush makes the
-// host's buffered bytes reach the OS. On the board's LittleFS only closing (or syncing)
-// a file commits what was written to it, and this adapter keeps the file open, so there
-// Flush is not yet a commit (an open issue; ARCHITECTURE.md, Flash format).
+// read never moves the append point. The ESP32 driver calls fflush on every Write
+// (ARCHITECTURE.md, Platform facts), so one Append is one write into LittleFS.
+// Sync closes the FileStream and opens the file again: on the board's LittleFS (I:) a
+// file's new data is committed to flash only when the file is closed (the driver never
+// calls fsync, and its Flush is fflush only), so closing is the one way to make an append
+// durable; the next append then continues the reopened file. On an SD card (FAT) the
+// driver already syncs on every Write and close is harmless; on the host close hands the
+// data to the OS (the emulator's own HostFileStore adds fsync).
+// Cost on LittleFS: each Sync is one metadata commit, and the next append copies the
+// file's partial last block into a fresh one (ARCHITECTURE.md, Flash format).
 
 using System;
 using System.IO;
@@ -17,14 +22,19 @@ namespace NanoMailGateway.Board.Adapters
     internal sealed class NanoStoredFile : IStoredFile
     {
         private readonly string _name;
-        private readonly FileStream _stream;
+        private readonly string _path;
+        private FileStream _stream;
         private int _closed;
 
-        public NanoStoredFile(string name, FileStream stream)
+        public NanoStoredFile(string name, string path, FileStream stream)
         {
             _name = name;
+            _path = path;
             _stream = stream;
         }
+
+        /// <summary>Times Sync closed and reopened the file (tests).</summary>
+        internal int Reopens { get; private set; }
 
         public long Length
         {
@@ -70,15 +80,20 @@ namespace NanoMailGateway.Board.Adapters
             }
         }
 
-        public void Flush()
+        public void Sync()
         {
             try
             {
-                _stream.Flush();
+                // Dispose flushes and closes: LittleFS commits the file here. A failed reopen
+                // leaves a closed stream, so every later call fails too (the queue then breaks
+                // the log until it is reopened, ARCHITECTURE.md, Device rules).
+                _stream.Dispose();
+                _stream = NanoFileStore.OpenStream(_path, false);
+                Reopens++;
             }
             catch (Exception e)
             {
-                throw NanoFileStore.Wrap("cannot flush " + _name, e);
+                throw NanoFileStore.Wrap("cannot sync " + _name, e);
             }
         }
 

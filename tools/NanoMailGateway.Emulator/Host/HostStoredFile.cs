@@ -1,8 +1,13 @@
-// One open file of HostFileStore. Reads and appends are positional (RandomAccess), so a
-// read never moves the append point and the length always comes from the OS: a reader
-// in another process sees the gateway's appends as soon as they are written.
-// Flush is fsync (FileStream.Flush(flushToDisk: true)): only after it returns is an
-// append durable (IStoredFile contract).
+// One open file of HostFileStore. Reads and writes are positional (RandomAccess), so a
+// read never moves the append point.
+// The board's rule, kept on the host: appends reach the file only at Sync, as on the
+// board's LittleFS, where a file's new data is committed at close and lost at a power cut
+// before it (ARCHITECTURE.md, Flash format). Until then they wait here, in the process
+// (at most a segment: the queue syncs a segment before it leaves it), and reads see them;
+// Sync writes them and fsyncs (FileStream.Flush(flushToDisk: true)). So killing the
+// emulator loses exactly what a power cut loses on the board, and `nmg mailq` beside a
+// running gateway sees only synced records. Close writes what is waiting without fsync
+// (LittleFS commits at close too; the queue syncs before it closes anyway).
 
 using System;
 using System.IO;
@@ -17,6 +22,8 @@ namespace NanoMailGateway.Emulator.Host
         private readonly string _name;
         private readonly FileStream _stream;
         private readonly bool _writable;
+        private byte[] _pending = Array.Empty<byte>();   // appended since the last Sync
+        private int _pendingCount;
         private int _closed;
 
         public HostStoredFile(string name, FileStream stream, bool writable)
@@ -32,7 +39,7 @@ namespace NanoMailGateway.Emulator.Host
             {
                 try
                 {
-                    return RandomAccess.GetLength(_stream.SafeFileHandle);
+                    return RandomAccess.GetLength(_stream.SafeFileHandle) + _pendingCount;
                 }
                 catch (IOException e)
                 {
@@ -45,7 +52,17 @@ namespace NanoMailGateway.Emulator.Host
         {
             try
             {
-                return RandomAccess.Read(_stream.SafeFileHandle, new Span<byte>(buffer, offset, count), position);
+                long onFile = RandomAccess.GetLength(_stream.SafeFileHandle);
+                if (position < onFile)
+                {
+                    int n = (int)Math.Min(count, onFile - position);
+                    return RandomAccess.Read(_stream.SafeFileHandle, new Span<byte>(buffer, offset, n), position);
+                }
+                long at = position - onFile;
+                if (at >= _pendingCount) return 0;
+                int m = (int)Math.Min(count, _pendingCount - at);
+                Array.Copy(_pending, at, buffer, offset, m);
+                return m;
             }
             catch (IOException e)
             {
@@ -56,36 +73,58 @@ namespace NanoMailGateway.Emulator.Host
         public void Append(byte[] buffer, int offset, int count)
         {
             if (!_writable) throw new StorageException("cannot append to " + _name + ": the store is read-only");
-            try
-            {
-                // One writer per file (IFileStore contract), so the end cannot move under us.
-                long end = RandomAccess.GetLength(_stream.SafeFileHandle);
-                RandomAccess.Write(_stream.SafeFileHandle, new ReadOnlySpan<byte>(buffer, offset, count), end);
-            }
-            catch (IOException e)
-            {
-                // ENOSPC lands here too: the queue turns it into 452 4.3.1.
-                throw new StorageException("cannot append to " + _name + ": " + e.Message, e);
-            }
+            if (_pendingCount + count > _pending.Length) Array.Resize(ref _pending, Math.Max(_pendingCount + count, 2 * _pending.Length));
+            Array.Copy(buffer, offset, _pending, _pendingCount, count);
+            _pendingCount += count;
         }
 
-        public void Flush()
+        public void Sync()
         {
             if (!_writable) return; // nothing of ours to make durable
+            WritePending("sync");
             try
             {
                 _stream.Flush(flushToDisk: true);
             }
             catch (IOException e)
             {
-                throw new StorageException("cannot flush " + _name + ": " + e.Message, e);
+                throw new StorageException("cannot sync " + _name + ": " + e.Message, e);
             }
         }
 
         public void Close()
         {
             if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-            _stream.Dispose();
+            try
+            {
+                if (_writable) WritePending("close");
+            }
+            catch (StorageException)
+            {
+                // Closing after a failed write: the failure was reported by that call.
+            }
+            finally
+            {
+                _stream.Dispose();
+            }
+        }
+
+        /// <summary>Writes the appends waiting since the last Sync at the end of the file.</summary>
+        private void WritePending(string what)
+        {
+            if (_pendingCount == 0) return;
+            try
+            {
+                // One writer per file (IFileStore contract), so the end cannot move under us.
+                long end = RandomAccess.GetLength(_stream.SafeFileHandle);
+                RandomAccess.Write(_stream.SafeFileHandle, new ReadOnlySpan<byte>(_pending, 0, _pendingCount), end);
+                _pendingCount = 0;
+            }
+            catch (IOException e)
+            {
+                // ENOSPC lands here too: the queue turns it into 452 4.3.1.
+                throw new StorageException("cannot " + what + " " + _name + ": " + e.Message, e);
+            }
         }
     }
 }

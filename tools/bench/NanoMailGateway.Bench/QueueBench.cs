@@ -3,7 +3,11 @@
 //   WA        flash bytes appended / message bytes accepted, including data record
 //             headers, commit and status records, removals, and compaction copies
 //   writes    appends (each one write to the medium; the ESP32 driver flushes on every
-//             Write) per message, and flushes per message
+//             Write) per message, and syncs per message (on the board's LittleFS each is a
+//             close of the segment file)
+//   LittleFS  what the syncs cost there (FlashSimulator's model of its copy-on-write):
+//             blocks erased per message, and WA with the partial blocks LittleFS copies at
+//             the first append after each sync
 //   alloc     managed bytes allocated per message: accept (Begin, Write, Commit) and
 //             delivery (read it all through a 1 KB buffer, status, remove)
 //   recovery  time to open (recover) the store when it is full to the fill level
@@ -28,8 +32,8 @@ namespace NanoMailGateway.Bench
         {
             Console.WriteLine("Queue on the flash simulator (segment 16 KB, write unit 2 KB, reserve 48 KB; fill = share of capacity - reserve)");
             Console.WriteLine();
-            Console.WriteLine("| message | store  | fill | msgs | WA    | writes/msg | flushes/msg | relocated/msg | alloc accept B/msg | alloc deliver B/msg | recovery ms |");
-            Console.WriteLine("|---------|--------|------|------|-------|------------|-------------|---------------|--------------------|---------------------|-------------|");
+            Console.WriteLine("| message | store  | fill | msgs | WA    | writes/msg | syncs/msg | erased blocks/msg | WA with copies | relocated/msg | alloc accept B/msg | alloc deliver B/msg | recovery ms |");
+            Console.WriteLine("|---------|--------|------|------|-------|------------|-----------|-------------------|----------------|---------------|--------------------|---------------------|-------------|");
             foreach (int size in new[] { 1024, 16 * 1024, 256 * 1024 })
             {
                 long capacity = size > 64 * 1024 ? 2048 * 1024 : 192 * 1024;
@@ -61,7 +65,7 @@ namespace NanoMailGateway.Bench
             // Fill to the level, then run long enough to turn the store over several times.
             for (int i = 0; i < target; i++) live.Add(Accept(store, body));
             int steps = (int)Math.Max(40, 4 * capacity / size);
-            long bytes0 = sim.BytesWritten, writes0 = sim.WriteCount, flushes0 = sim.FlushCount, reloc0 = store.Relocations;
+            long bytes0 = sim.BytesWritten, writes0 = sim.WriteCount, syncs0 = sim.SyncCount, erased0 = sim.BlocksErased, copied0 = sim.BytesCopied, reloc0 = store.Relocations;
             long allocAccept = 0, allocDeliver = 0;
             int accepted = 0;
             for (int i = 0; i < steps; i++)
@@ -77,7 +81,8 @@ namespace NanoMailGateway.Bench
                     pos += n;
                 }
                 if (i % 10 == 0) store.Defer(m, 0, clock.UtcNow.AddMinutes(30), "4.4.1", "connection timed out");
-                store.MarkDelivered(m, 0, "2.0.0", "250 2.0.0 Ok");
+                // As the delivery agent does it: the status is buffered and the removal's sync covers it.
+                store.SetStatus(m, 0, new RecipientStatus(RecipientState.Delivered, 1, DateTime.MinValue, "2.0.0", "250 2.0.0 Ok", "", 0), false);
                 if (!store.Remove(m)) throw new InvalidOperationException("remove refused");
                 live.RemoveAt(victim);
                 long a1 = GC.GetAllocatedBytesForCurrentThread() - sim.AllocatedBytes;
@@ -89,7 +94,9 @@ namespace NanoMailGateway.Bench
             }
             double wa = (double)(sim.BytesWritten - bytes0) / ((long)accepted * size);
             double writes = (double)(sim.WriteCount - writes0) / accepted;
-            double flushes = (double)(sim.FlushCount - flushes0) / accepted;
+            double syncs = (double)(sim.SyncCount - syncs0) / accepted;
+            double erased = (double)(sim.BlocksErased - erased0) / accepted;
+            double waCopies = (double)(sim.BytesWritten - bytes0 + sim.BytesCopied - copied0) / ((long)accepted * size);
             double reloc = (double)(store.Relocations - reloc0) / accepted;
 
             // Recovery of the store as it stands (full to the level).
@@ -107,7 +114,8 @@ namespace NanoMailGateway.Bench
             }
             Console.WriteLine("| " + Kb(size).PadRight(7) + " | " + Kb(capacity).PadRight(6) + " | " + (fillPercent + "%").PadLeft(4)
                 + " | " + live.Count.ToString().PadLeft(4) + " | " + wa.ToString("F3").PadLeft(5) + " | " + writes.ToString("F2").PadLeft(10)
-                + " | " + flushes.ToString("F2").PadLeft(11) + " | " + reloc.ToString("F2").PadLeft(13)
+                + " | " + syncs.ToString("F2").PadLeft(9) + " | " + erased.ToString("F2").PadLeft(17) + " | " + waCopies.ToString("F3").PadLeft(14)
+                + " | " + reloc.ToString("F2").PadLeft(13)
                 + " | " + (allocAccept / accepted).ToString().PadLeft(18) + " | " + (allocDeliver / accepted).ToString().PadLeft(19)
                 + " | " + best.ToString("F2").PadLeft(11) + " |");
         }

@@ -48,7 +48,7 @@ namespace NanoMailGateway.Tests.Board.Adapters
             f.Append(Bytes("!"), 0, 1);
             Assert.Equal(12, f.Length);
             Assert.Equal(0, f.Read(12, buf, 0, 4));
-            f.Flush();
+            f.Sync();
             f.Close();
             f.Close(); // twice is fine
 
@@ -59,6 +59,43 @@ namespace NanoMailGateway.Tests.Board.Adapters
             again.Append(Bytes("?"), 0, 1);
             again.Close();
             Assert.Equal("hello world!?", File.ReadAllText(Path.Combine(_dir, "q000001.seg")));
+        }
+
+        [Fact]
+        public void SyncClosesTheFileAndOpensItAgainByPath()
+        {
+            // On the board's LittleFS only a close commits a file's new data, so Sync must
+            // really close the stream. Seen from outside: the file is moved away and another
+            // put at its path between the append and the Sync; after Sync the handle is on
+            // the new file (a reopen by path), and the moved one holds the append (a close).
+            var store = new NanoFileStore(_dir);
+            IStoredFile f = store.Open("q000001.seg", create: true)!;
+            f.Append(Bytes("appended"), 0, 8);
+            string path = Path.Combine(_dir, "q000001.seg");
+            string moved = Path.Combine(_dir, "moved.seg");
+            File.Move(path, moved);
+            File.WriteAllText(path, "new");
+            Assert.Equal(8, f.Length);                     // still the old file
+            f.Sync();
+            Assert.Equal(1, ((NanoStoredFile)f).Reopens);
+            Assert.Equal(3, f.Length);                     // the file now at the path
+            Assert.Equal("appended", File.ReadAllText(moved));
+            f.Append(Bytes("+more"), 0, 5);                // appends go on at the end
+            f.Sync();
+            f.Close();
+            Assert.Equal("new+more", File.ReadAllText(path));
+        }
+
+        [Fact]
+        public void AFailedReopenFailsTheSyncAndEveryCallAfter()
+        {
+            var store = new NanoFileStore(_dir);
+            IStoredFile f = store.Open("q000001.seg", create: true)!;
+            f.Append(Bytes("x"), 0, 1);
+            File.Delete(Path.Combine(_dir, "q000001.seg"));  // reopen finds nothing
+            Assert.Throws<StorageException>(() => f.Sync());
+            Assert.Throws<StorageException>(() => f.Append(Bytes("y"), 0, 1));
+            f.Close();
         }
 
         [Fact]

@@ -49,7 +49,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                     if (++_owner.Appends == _owner.FailAt) throw new OutOfMemoryException("no heap for the write");
                     _f.Append(buffer, offset, count);
                 }
-                public void Flush() => _f.Flush();
+                public void Sync() => _f.Sync();
                 public void Close() => _f.Close();
             }
         }

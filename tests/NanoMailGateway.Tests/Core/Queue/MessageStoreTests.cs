@@ -125,9 +125,9 @@ namespace NanoMailGateway.Tests.Core.Queue
         {
             var sim = new FlashSimulator(Capacity, 1);
             var s = MessageStore.Open(sim, Options(), new TestClock());
-            long w0 = sim.WriteCount, f0 = sim.FlushCount;
+            long w0 = sim.WriteCount, f0 = sim.SyncCount;
             Put(s, Body(10_000), chunk: 100);
-            Assert.Equal(1, sim.FlushCount - f0);
+            Assert.Equal(1, sim.SyncCount - f0);
             // 10,000 bytes + 5 data records + commit + segment header in 2048-byte units.
             Assert.InRange(sim.WriteCount - w0, 5, 6);
         }
@@ -256,7 +256,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             string seg = sim.List().Single();
             var f = sim.Open(seg, false)!;
             f.Append(new byte[] { 0x51, 3, 0xFF, 0x00, 1, 2, 3 }, 0, 7);     // a torn record header
-            f.Flush();
+            f.Sync();
             long tornLength = sim.LengthOf(seg);
             sim.Reboot();
             s = MessageStore.Open(sim, Options(), new TestClock());
@@ -284,7 +284,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             BitConverter.GetBytes(crc).CopyTo(r, 17);
             var f = sim.Open(sim.List().Single(), false)!;
             f.Append(r, 0, r.Length);
-            f.Flush();
+            f.Sync();
             sim.Reboot();
             s = MessageStore.Open(sim, Options(), new TestClock());
             Assert.Equal(m.QueueId, s.GetMessages().Single().QueueId);
@@ -382,9 +382,9 @@ namespace NanoMailGateway.Tests.Core.Queue
             var sim = new FlashSimulator(Capacity, 1) { Loss = UnflushedLoss.DropAll };
             var s = MessageStore.Open(sim, Options(), new TestClock());
             var m = Put(s, Body(100), Env(rcpts: 3));
-            long f0 = sim.FlushCount;
+            long f0 = sim.SyncCount;
             for (int r = 0; r < 3; r++) s.SetStatus(m, r, new RecipientStatus(RecipientState.Delivered, 1, DateTime.MinValue, "2.0.0", "ok", "", 0), false);
-            Assert.Equal(f0, sim.FlushCount);
+            Assert.Equal(f0, sim.SyncCount);
             Assert.True(m.AllFinal);
             sim.CutPowerNow();                                   // unflushed: forgotten, the message stays queued
             sim.Reboot();
@@ -393,7 +393,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.Equal(RecipientState.Queued, m.GetStatus(2).State);
             for (int r = 0; r < 3; r++) s.SetStatus(m, r, new RecipientStatus(RecipientState.Delivered, 1, DateTime.MinValue, "2.0.0", "ok", "", 0), false);
             s.Flush();
-            Assert.Equal(1, sim.FlushCount - f0);
+            Assert.Equal(1, sim.SyncCount - f0);
             sim.CutPowerNow();
             sim.Reboot();
             s = MessageStore.Open(sim, Options(), new TestClock());

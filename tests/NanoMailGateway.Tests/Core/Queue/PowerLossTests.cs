@@ -1,8 +1,9 @@
 // The queue's promise under power loss (issue 3, ARCHITECTURE.md, Flash format): a scripted
 // workload (messages accepted, some aborted mid-DATA, two writers interleaved, status
 // changes, deliveries, removals, compaction that relocates a long-deferred message) is
-// cut at every single write, each time with a clean cut, a torn write and a garbage
-// tail. After each recovery: every committed message is there byte for byte with its
+// cut at every single write: under the board's LittleFS rule (everything since a file's
+// last Sync lost), and under the host's and an SD card's (a clean cut with a random
+// prefix of the unsynced appends, a torn write, a garbage tail). After each recovery: every committed message is there byte for byte with its
 // latest committed status, nothing uncommitted is visible, ids are not reused, and the
 // store still accepts, delivers and removes a message (and recovers that too).
 
@@ -45,7 +46,27 @@ namespace NanoMailGateway.Tests.Core.Queue
         }
 
         [Fact]
+        public void Every_cut_point_under_the_boards_littlefs_rule_recovers_every_committed_message()
+        {
+            // The board's I: (LittleFS): a file's appends since its last Sync (a close there)
+            // are all lost at a cut, whatever the driver had written, so a torn or garbage
+            // tail never appears; what is left is each file as of its last Sync.
+            int runs = Sweep(new[] { CutMode.Clean }, mode => UnflushedLoss.DropAll);
+            _out.WriteLine("board rule (LittleFS): " + runs + " recoveries checked");
+        }
+
+        [Fact]
         public void Every_cut_point_recovers_every_committed_message_and_nothing_else()
+        {
+            // The host and an SD card: unsynced appends survive as a random prefix (clean
+            // cut) or all of them (torn and garbage cuts, the FAT driver syncing each Write).
+            int runs = Sweep(new[] { CutMode.Clean, CutMode.Torn, CutMode.Garbage },
+                mode => mode == CutMode.Clean ? UnflushedLoss.RandomPrefix : UnflushedLoss.KeepAll);
+            _out.WriteLine("power-loss cut points x 3 modes = " + runs + " recoveries checked");
+        }
+
+        /// <summary>Cuts the workload at every write in each mode; returns the recoveries checked.</summary>
+        private static int Sweep(CutMode[] modes, Func<CutMode, UnflushedLoss> loss)
         {
             // Count the appends of an uncut run: those are the cut points.
             var probe = new FlashSimulator(Capacity, 1);
@@ -54,14 +75,13 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.True(writes > 150, "workload too small: " + writes + " writes");
 
             int runs = 0;
-            CutMode[] modes = { CutMode.Clean, CutMode.Torn, CutMode.Garbage };
             for (long k = 1; k <= writes; k++)
             {
                 foreach (CutMode mode in modes)
                 {
                     int seed = (int)(k * 3 + (int)mode);
                     var sim = new FlashSimulator(Capacity, seed);
-                    sim.Loss = mode == CutMode.Clean ? UnflushedLoss.RandomPrefix : UnflushedLoss.KeepAll;
+                    sim.Loss = loss(mode);
                     sim.CutPowerAt(k, mode);
                     var model = new Model();
                     var clock = new TestClock();
@@ -81,17 +101,19 @@ namespace NanoMailGateway.Tests.Core.Queue
                     }
                     catch (Exception e)
                     {
-                        throw new Exception("cut at write " + k + " mode " + mode + ": " + e.Message, e);
+                        throw new Exception("cut at write " + k + " mode " + mode + " loss " + sim.Loss + ": " + e.Message, e);
                     }
                     runs++;
                 }
             }
-            _out.WriteLine("power-loss cut points: " + writes + " writes x 3 modes = " + runs + " recoveries checked");
-            Assert.Equal(writes * 3, runs);
+            Assert.Equal(writes * modes.Length, runs);
+            return runs;
         }
 
-        [Fact]
-        public void A_second_cut_while_recovering_and_going_on_loses_nothing_either()
+        [Theory]
+        [InlineData(UnflushedLoss.RandomPrefix)]
+        [InlineData(UnflushedLoss.DropAll)]
+        public void A_second_cut_while_recovering_and_going_on_loses_nothing_either(UnflushedLoss loss)
         {
             var probe = new FlashSimulator(Capacity, 1);
             Workload.Run(MessageStore.Open(probe, SmallOptions(), new TestClock()), new TestClock(), new Model());
@@ -102,7 +124,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                 for (long j = 1; ; j++)
                 {
                     var sim = new FlashSimulator(Capacity, (int)(k * 131 + j));
-                    sim.Loss = UnflushedLoss.RandomPrefix;
+                    sim.Loss = loss;
                     sim.CutPowerAt(k, CutMode.Torn);
                     var model = new Model();
                     var clock = new TestClock();

@@ -25,16 +25,16 @@ namespace NanoMailGateway.Tests.Core.Simulation
         }
 
         [Fact]
-        public void Counts_appends_bytes_and_flushes()
+        public void Counts_appends_bytes_and_syncs()
         {
             var sim = new FlashSimulator(65536, 1);
             var f = sim.Open("x", true)!;
             f.Append(Ten, 0, 10);
             f.Append(Ten, 0, 4);
-            f.Flush();
+            f.Sync();
             Assert.Equal(2, sim.WriteCount);
             Assert.Equal(14, sim.BytesWritten);
-            Assert.Equal(1, sim.FlushCount);
+            Assert.Equal(1, sim.SyncCount);
         }
 
         [Theory]
@@ -43,10 +43,11 @@ namespace NanoMailGateway.Tests.Core.Simulation
         [InlineData(CutMode.Garbage)]
         public void A_cut_tears_the_nth_append_as_asked(CutMode mode)
         {
-            var sim = new FlashSimulator(65536, 7);
+            // KeepAll (an SD card: every Write synced) shows the tear itself.
+            var sim = new FlashSimulator(65536, 7) { Loss = UnflushedLoss.KeepAll };
             var f = sim.Open("x", true)!;
             f.Append(Ten, 0, 10);
-            f.Flush();
+            f.Sync();
             sim.CutPowerAt(2, mode);
             f.Append(Ten, 0, 10);                               // 1st after arming: fine (unflushed)
             Assert.Throws<StorageException>(() => f.Append(Ten, 0, 10));
@@ -66,12 +67,12 @@ namespace NanoMailGateway.Tests.Core.Simulation
         }
 
         [Fact]
-        public void Unflushed_appends_may_be_lost_flushed_ones_never()
+        public void Unsynced_appends_may_be_lost_synced_ones_never()
         {
             var sim = new FlashSimulator(65536, 3) { Loss = UnflushedLoss.DropAll };
             var f = sim.Open("x", true)!;
             f.Append(Ten, 0, 10);
-            f.Flush();
+            f.Sync();
             f.Append(Ten, 0, 10);
             sim.CutPowerNow();
             sim.Reboot();
@@ -83,6 +84,59 @@ namespace NanoMailGateway.Tests.Core.Simulation
             sim.CutPowerNow();
             sim.Reboot();
             Assert.InRange(sim.LengthOf("x"), 10, 20);
+        }
+
+        [Theory]
+        [InlineData(CutMode.Clean)]
+        [InlineData(CutMode.Garbage)]
+        public void By_default_a_cut_keeps_each_file_as_it_was_at_its_last_sync(CutMode mode)
+        {
+            // The board's rule on I: (LittleFS commits a file at close; the driver's Write
+            // and Flush only fflush): whatever was appended since a Sync is gone, torn or not,
+            // even when other files were synced or deleted after it.
+            var sim = new FlashSimulator(65536, 5);
+            Assert.Equal(UnflushedLoss.DropAll, sim.Loss);
+            var a = sim.Open("a", true)!;
+            var b = sim.Open("b", true)!;
+            a.Append(Ten, 0, 10);
+            a.Sync();
+            a.Append(Ten, 0, 10);                               // never synced
+            b.Append(Ten, 0, 3);
+            b.Sync();
+            sim.Open("c", true)!.Append(Ten, 0, 1);
+            sim.Delete("c");
+            sim.CutPowerAt(1, mode);
+            Assert.Throws<StorageException>(() => b.Append(Ten, 0, 10));
+            sim.Reboot();
+            Assert.Equal(10, sim.LengthOf("a"));
+            Assert.Equal(3, sim.LengthOf("b"));
+            Assert.Equal(-1, sim.LengthOf("c"));
+        }
+
+        [Fact]
+        public void Counts_what_littlefs_copy_on_write_costs_per_sync()
+        {
+            var sim = new FlashSimulator(65536, 1);
+            var f = sim.Open("x", true)!;
+            var unit = new byte[2048];
+            f.Append(unit, 0, 2048);                            // starts block 1
+            Assert.Equal(1, sim.BlocksErased);
+            f.Append(unit, 0, 2048);                            // fills it
+            f.Append(unit, 0, 100);                             // starts block 2
+            Assert.Equal(2, sim.BlocksErased);
+            Assert.Equal(0, sim.BytesCopied);
+            f.Sync();
+            f.Append(unit, 0, 10);                              // the partial block is copied to a fresh one
+            Assert.Equal(3, sim.BlocksErased);
+            Assert.Equal(100, sim.BytesCopied);
+            f.Append(unit, 0, 10);                              // no sync between: no copy
+            Assert.Equal(3, sim.BlocksErased);
+            Assert.Equal(100, sim.BytesCopied);
+            f.Sync();
+            f.Sync();                                           // nothing appended between: one copy at the next append
+            f.Append(unit, 0, 1);
+            Assert.Equal(4, sim.BlocksErased);
+            Assert.Equal(220, sim.BytesCopied);
         }
 
         [Fact]

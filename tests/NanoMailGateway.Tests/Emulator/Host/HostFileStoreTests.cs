@@ -51,10 +51,34 @@ namespace NanoMailGateway.Tests.Emulator.Host
             // A read does not move the append point.
             f.Append(Bytes("!"), 0, 1);
             Assert.Equal("HELLO WORLD!", ReadAll(f));
-            f.Flush();
+            f.Sync();
             f.Close();
             f.Close();
             Assert.Equal(12, new FileInfo(Path.Combine(_dir, "q000001.seg")).Length);
+        }
+
+        [Fact]
+        public void AppendsReachTheFileOnlyAtSyncAsOnTheBoardsLittleFs()
+        {
+            var store = new HostFileStore(_dir, readOnly: false);
+            IStoredFile f = store.Open("q000001.seg", create: true)!;
+            string path = Path.Combine(_dir, "q000001.seg");
+            f.Append(Bytes("synced|"), 0, 7);
+            f.Sync();
+            f.Append(Bytes("waiting"), 0, 7);
+            // What a kill leaves: the synced bytes only; the writer itself reads both.
+            Assert.Equal(7, new FileInfo(path).Length);
+            Assert.Equal(14, f.Length);
+            Assert.Equal("synced|waiting", ReadAll(f));
+            var buf = new byte[8];
+            Assert.Equal(2, f.Read(5, buf, 0, 8));              // a read stops at the synced end...
+            Assert.Equal(5, f.Read(9, buf, 0, 8));              // ...and goes on from what waits
+            Assert.Equal("iting", System.Text.Encoding.ASCII.GetString(buf, 0, 5));
+            f.Sync();
+            Assert.Equal("synced|waiting", File.ReadAllText(path));
+            f.Append(Bytes("+closed"), 0, 7);
+            f.Close();                                          // close writes what waits (LittleFS commits at close)
+            Assert.Equal("synced|waiting+closed", File.ReadAllText(path));
         }
 
         [Fact]
@@ -63,7 +87,7 @@ namespace NanoMailGateway.Tests.Emulator.Host
             var store = new HostFileStore(_dir, readOnly: false);
             IStoredFile f = store.Open("mbox.postmaster", create: true)!;
             f.Append(Bytes("one\r\n"), 0, 5);
-            f.Flush();
+            f.Sync();
             f.Close();
             IStoredFile again = new HostFileStore(_dir, readOnly: false).Open("mbox.postmaster", create: false)!;
             Assert.Equal("one\r\n", ReadAll(again));
@@ -149,19 +173,22 @@ namespace NanoMailGateway.Tests.Emulator.Host
             var writer = new HostFileStore(_dir, readOnly: false);
             IStoredFile w = writer.Open("q000001.seg", true)!;
             w.Append(Bytes("first"), 0, 5);
-            w.Flush();
+            w.Sync();
 
             var reader = new HostFileStore(_dir, readOnly: true);
             Assert.True(reader.ReadOnly);
             IStoredFile r = reader.Open("q000001.seg", create: false)!;
             Assert.Equal("first", ReadAll(r));
-            // The writer keeps appending while the reader has the file open.
+            // The writer keeps appending while the reader has the file open; the reader sees
+            // what was synced (the board's rule: appends reach the file at Sync).
             w.Append(Bytes("+more"), 0, 5);
+            Assert.Equal(5, r.Length);
+            w.Sync();
             Assert.Equal(10, r.Length);
             Assert.Equal("first+more", ReadAll(r));
 
             Assert.Throws<StorageException>(() => r.Append(Bytes("x"), 0, 1));
-            r.Flush(); // nothing to make durable; must not throw
+            r.Sync(); // nothing to make durable; must not throw
             Assert.Throws<StorageException>(() => reader.Open("new.seg", create: true));
             Assert.Throws<StorageException>(() => reader.Delete("q000001.seg"));
             Assert.Null(reader.Open("new.seg", create: false));
