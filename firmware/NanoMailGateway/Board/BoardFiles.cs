@@ -2,11 +2,14 @@
 // the board profile, PEM certificates and keys), with a size cap so that a wrong file
 // cannot take the heap, and loading certificates for the TLS adapter.
 // Board-only (X509Certificate(byte[]) and X509Certificate2(byte[], key, password) are
-// nanoFramework's constructors).
+// nanoFramework's constructors). Certificate bytes go through CertificateBytes.ForMbedTls:
+// mbedTLS parses PEM only from a NUL-terminated buffer, and the byte[] constructors pass
+// the file's bytes unchanged. A CA file may hold several roots.
 
 using System;
 using System.IO;
 using System.Security.Cryptography.X509Certificates;
+using NanoMailGateway.Board.Adapters;
 using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Board.Device
@@ -43,14 +46,14 @@ namespace NanoMailGateway.Board.Device
             }
         }
 
-        /// <summary>A CA certificate (PEM or DER) from <paramref name="path"/>; null with <paramref name="error"/> set on failure.</summary>
+        /// <summary>The CA certificates (PEM, one or more roots, or DER) from <paramref name="path"/>; null with <paramref name="error"/> set on failure.</summary>
         public static X509Certificate? LoadCertificate(string path, out string error)
         {
             byte[]? pem = Read(path, out error);
             if (pem == null) return null;
             try
             {
-                return new X509Certificate(pem);
+                return new X509Certificate(CertificateBytes.ForMbedTls(pem));
             }
             catch (Exception e)
             {
@@ -68,8 +71,9 @@ namespace NanoMailGateway.Board.Device
             if (key == null) return null;
             try
             {
-                // The key goes in as text: PEM is ASCII, so no Encoding package is needed.
-                return new X509Certificate2(cert, Ascii.GetString(key, 0, key.Length), "");
+                // The key goes in as text (that constructor adds the key's NUL itself): PEM is
+                // ASCII, so no Encoding package is needed.
+                return new X509Certificate2(CertificateBytes.ForMbedTls(cert), Ascii.GetString(key, 0, key.Length), "");
             }
             catch (Exception e)
             {
