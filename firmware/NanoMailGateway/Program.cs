@@ -3,7 +3,7 @@
 //   1. read I:\board.conf (Wi-Fi, storage place) and the gateway config from I:
 //   2. join Wi-Fi with DHCP and wait for SNTP time (TLS and Date: need it)
 //   3. take the DNS servers from DHCP unless the config names some
-//   4. open the store (I:\nmg, or D:\nmg on an SD card), load the TLS certificates
+//   4. open the store (I:\nmg), load the TLS certificates
 //   5. start the gateway: recover the queue, start the listeners and delivery
 //   6. every minute: log free heap and queue state; reboot when Wi-Fi has been down too
 //      long or the storage fails (there is no managed watchdog on the ESP32)

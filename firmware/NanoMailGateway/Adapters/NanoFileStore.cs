@@ -1,5 +1,5 @@
 // IFileStore on a folder of the board's file system: LittleFS on the internal flash
-// (I:\nmg) or FAT on an SD card (D:\nmg), as the board profile says. Shared board/host
+// (I:\nmg; SD cards are not mounted yet, README, Configuration files on I:). Shared board/host
 // source: only FileStream, File and Directory members that nanoFramework's
 // System.IO.FileSystem and .NET both have are used, so the host tests run it on a temp dir.
 // Names are flat and plain (letters, digits, '.', '-', '_'): a name can never leave the

@@ -4,10 +4,13 @@
 // Same syntax as nmg.conf: "key = value" lines, '#' comment lines, blank lines, LF or CRLF.
 //   wifi_ssid     = Workshop        (empty or absent: the network stored on the device)
 //   wifi_password = secret
-//   storage       = internal        (internal: LittleFS on I:; sd: FAT on the SD card D:)
+//   storage       = internal        (LittleFS on I:, the only storage for now)
 //   board         = esp32-c3        (the name of the profile copied to I:\profile.conf, for logs and errors)
 // Shared board/host source (pure logic): the host tests parse it too.
-// Left out on purpose: static IP settings (DHCP only; reserve the address on the router).
+// Left out on purpose: static IP settings (DHCP only; reserve the address on the router);
+// storage = sd: nanoFramework mounts no SD card by itself (the app would call SDCard.Mount
+// with the board's bus and pins), and that path cannot be tested without the hardware, so
+// it is refused until it is (README, Configuration files on I:).
 
 using NanoMailGateway.Core.Text;
 
@@ -28,11 +31,8 @@ namespace NanoMailGateway.Board.Settings
         /// <summary>board: the profile's name (boards/NAME.conf); "" = the profile's default name.</summary>
         public string Board { get; private set; } = "";
 
-        /// <summary>storage = sd: the queue lives on the SD card (D:) instead of the internal flash (I:).</summary>
-        public bool UseSdCard { get; private set; }
-
-        /// <summary>The store's folder: I:\nmg, or D:\nmg with storage = sd.</summary>
-        public string StorageFolder => UseSdCard ? "D:\\nmg" : "I:\\nmg";
+        /// <summary>The store's folder: I:\nmg on the internal flash (LittleFS).</summary>
+        public string StorageFolder => "I:\\nmg";
 
         /// <summary>
         /// Parses board.conf. Returns null on success with <paramref name="settings"/> set, or
@@ -92,10 +92,9 @@ namespace NanoMailGateway.Board.Settings
                     Board = value;
                     return null;
                 case "storage":
-                    if (value == "internal") UseSdCard = false;
-                    else if (value == "sd") UseSdCard = true;
-                    else return "storage: bad value '" + value + "' (use internal or sd)";
-                    return null;
+                    if (value == "internal") return null;
+                    if (value == "sd") return "storage: sd is not supported yet (the app does not mount SD cards); use internal";
+                    return "storage: bad value '" + value + "' (use internal)";
             }
             return "unknown key '" + key + "'";
         }

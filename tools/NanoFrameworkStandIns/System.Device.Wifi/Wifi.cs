@@ -1,4 +1,4 @@
-// COMPILE-ONLY STAND-IN for nanoFramework.System.Device.Wifi 1.5.146 (assembly
+// COMPILE-ONLY STAND-IN for nanoFramework.System.Device.Wifi 1.5.147 (assembly
 // System.Device.Wifi). Declares the members the board app uses, with the real package's
 // signatures (from the package's public sources: WifiNetworkHelper and
 // WifiReconnectionKind; ARCHITECTURE.md, Platform facts); every body throws. Never deployed.

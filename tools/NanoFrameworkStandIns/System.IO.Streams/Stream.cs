@@ -27,6 +27,8 @@ namespace System.IO
 
         public abstract void Flush();
 
+        public abstract int Read(SpanByte buffer);
+
         public abstract int Read(byte[] buffer, int offset, int count);
 
         public abstract long Seek(long offset, SeekOrigin origin);

@@ -1,4 +1,4 @@
-// COMPILE-ONLY STAND-IN for nanoFramework.System.Net 1.11.60 (assembly System.Net).
+// COMPILE-ONLY STAND-IN for nanoFramework.System.Net 1.11.54 (assembly System.Net).
 // Declares the members the board app uses, with the real package's signatures
 // (ARCHITECTURE.md, Platform facts; the package's own public sources for Socket,
 // SocketException, IPAddress, IPEndPoint, NetworkInterface and NetworkHelperStatus);
@@ -98,10 +98,20 @@ namespace System.Net.Sockets
         ReceiveTimeout = 0x1006,
     }
 
+    /// <summary>Stand-in: System.Net.Sockets.SocketError (the values the board app may meet; WSA numbering).</summary>
+    public enum SocketError
+    {
+        SocketError = -1,
+        Success = 0,
+        ConnectionReset = 10054,
+        TimedOut = 10060,
+        ConnectionRefused = 10061,
+    }
+
     /// <summary>Stand-in: System.Net.Sockets.SocketException (ErrorCode only, WSA values).</summary>
     public class SocketException : Exception
     {
-        public SocketException(int errorCode) => throw new NotImplementedException();
+        public SocketException(SocketError errorCode) => throw new NotImplementedException();
 
         public int ErrorCode => throw new NotImplementedException();
     }
@@ -172,6 +182,8 @@ namespace System.Net.Sockets
         }
 
         public override void Flush() => throw new NotImplementedException();
+
+        public override int Read(SpanByte buffer) => throw new NotImplementedException();
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotImplementedException();
 
@@ -277,6 +289,8 @@ namespace nanoFramework.Networking
         FailedNoNetworkInterface,
         TokenExpiredWaitingIPAddress,
         TokenExpiredWaitingDateTime,
+        ErrorConnetingToWiFiWhileScanning,
         ExceptionOccurred,
+        Reconnecting,
     }
 }

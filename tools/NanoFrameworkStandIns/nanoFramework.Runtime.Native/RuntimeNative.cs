@@ -12,10 +12,22 @@ namespace nanoFramework.Runtime.Native
         public static uint Run(bool compactHeap) => throw new System.NotImplementedException();
     }
 
+    /// <summary>Stand-in: nanoFramework.Runtime.Native.RebootOption.</summary>
+    [System.Flags]
+    public enum RebootOption
+    {
+        NormalReboot = 0,
+        EnterNanoBooter = 1,
+        ClrOnly = 2,
+        EnterProprietaryBooter = 8,
+    }
+
     /// <summary>Stand-in: nanoFramework.Runtime.Native.Power.</summary>
     public class Power
     {
-        public static void RebootDevice() => throw new System.NotImplementedException();
+        public static void RebootDevice(RebootOption rebootOption = RebootOption.NormalReboot) => throw new System.NotImplementedException();
+
+        public static void RebootDevice(int exeConstraintTimeout, RebootOption rebootOption = RebootOption.NormalReboot) => throw new System.NotImplementedException();
     }
 }
 

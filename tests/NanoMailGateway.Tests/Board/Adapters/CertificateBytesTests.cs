@@ -16,13 +16,10 @@ using Xunit;
 
 namespace NanoMailGateway.Tests.Board.Adapters
 {
-    public sealed class CertificateBytesTests : IDisposable
+    public sealed class CertificateBytesTests
     {
-        private readonly string _dir = Path.Combine(Path.GetTempPath(), "nmg-pem-" + Guid.NewGuid().ToString("N"));
-
-        public CertificateBytesTests() { Directory.CreateDirectory(_dir); }
-
-        public void Dispose() { Directory.Delete(_dir, true); }
+        // The C program and the buffers it parses live in one temp directory per run.
+        private readonly string _dir = Directory.CreateTempSubdirectory("nmg-pem-").FullName;
 
         [Fact]
         public void PemGetsOneTerminatingNulAndNothingElseChanges()
@@ -41,19 +38,26 @@ namespace NanoMailGateway.Tests.Board.Adapters
         [SkippableFact]
         public void RealMbedTlsParsesEveryRootOfATerminatedCaFileAndNoneOfTheRawOne()
         {
-            string parser = CompileParser();
-            byte[] file = Encoding.ASCII.GetBytes(Roots(3));                  // what File.ReadAllBytes gives the board
+            try
+            {
+                string parser = CompileParser();
+                byte[] file = Encoding.ASCII.GetBytes(Roots(3));              // what File.ReadAllBytes gives the board
 
-            (int ret, int count) raw = Parse(parser, file);
-            Assert.True(raw.ret < 0, "mbedTLS parsed an unterminated PEM buffer (ret " + raw.ret + ")");
+                (int ret, int count) raw = Parse(parser, file);
+                Assert.True(raw.ret < 0, "mbedTLS parsed an unterminated PEM buffer (ret " + raw.ret + ")");
 
-            (int ret, int count) ready = Parse(parser, CertificateBytes.ForMbedTls(file));
-            Assert.Equal(0, ready.ret);
-            Assert.Equal(3, ready.count);
+                (int ret, int count) ready = Parse(parser, CertificateBytes.ForMbedTls(file));
+                Assert.Equal(0, ready.ret);
+                Assert.Equal(3, ready.count);
 
-            (int ret, int count) der = Parse(parser, CertificateBytes.ForMbedTls(MakeRoot("der").RawData));
-            Assert.Equal(0, der.ret);
-            Assert.Equal(1, der.count);
+                (int ret, int count) der = Parse(parser, CertificateBytes.ForMbedTls(MakeRoot("der").RawData));
+                Assert.Equal(0, der.ret);
+                Assert.Equal(1, der.count);
+            }
+            finally
+            {
+                Directory.Delete(_dir, true);
+            }
         }
 
         private (int ret, int count) Parse(string parser, byte[] buffer)

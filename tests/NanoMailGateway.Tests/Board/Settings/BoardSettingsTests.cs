@@ -21,19 +21,17 @@ namespace NanoMailGateway.Tests.Board.Settings
             Assert.Null(Parse("", out BoardSettings s));
             Assert.Equal("", s.WifiSsid);
             Assert.Equal("", s.WifiPassword);
-            Assert.False(s.UseSdCard);
             Assert.Equal("I:\\nmg", s.StorageFolder);
         }
 
         [Fact]
         public void ReadsEveryKeyWithCommentsBlanksAndCrlf()
         {
-            string text = "# board settings\r\n\r\n  wifi_ssid = Work shop \r\nwifi_password=pa#ss word1\r\n\tstorage = sd\nboard = esp32-c3\n";
+            string text = "# board settings\r\n\r\n  wifi_ssid = Work shop \r\nwifi_password=pa#ss word1\r\n\tstorage = internal\nboard = esp32-c3\n";
             Assert.Null(Parse(text, out BoardSettings s));
             Assert.Equal("Work shop", s.WifiSsid);
             Assert.Equal("pa#ss word1", s.WifiPassword);
-            Assert.True(s.UseSdCard);
-            Assert.Equal("D:\\nmg", s.StorageFolder);
+            Assert.Equal("I:\\nmg", s.StorageFolder);
             Assert.Equal("esp32-c3", s.Board);
         }
 
@@ -41,7 +39,8 @@ namespace NanoMailGateway.Tests.Board.Settings
         [InlineData("wifi = x", "board.conf:1: unknown key 'wifi'")]
         [InlineData("# c\nwifi_ssid", "board.conf:2: expected key = value")]
         [InlineData("board = ../esp32", "board.conf:1: board: bad name '../esp32' (letters, digits and '-', like esp32-c3)")]
-        [InlineData("storage = flash", "board.conf:1: storage: bad value 'flash' (use internal or sd)")]
+        [InlineData("storage = flash", "board.conf:1: storage: bad value 'flash' (use internal)")]
+        [InlineData("storage = sd", "board.conf:1: storage: sd is not supported yet (the app does not mount SD cards); use internal")]
         [InlineData("wifi_password = short", "board.conf:1: wifi_password: a WPA2 passphrase has 8 to 63 characters")]
         [InlineData("wifi_ssid = 123456789012345678901234567890123", "board.conf:1: wifi_ssid: longer than 32 characters")]
         [InlineData("wifi_ssid = caf\u00e9", "board.conf:1: bad character (only printable ASCII is allowed)")]
