@@ -160,6 +160,12 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                         Thread.Sleep(GreetingDripMs);
                     }
                 }
+                else if (Greeting.EndsWith(Hangup, StringComparison.Ordinal))
+                {
+                    Send(Greeting[..^Hangup.Length]);
+                    CloseCurrent();
+                    return;
+                }
                 else
                 {
                     Send(Greeting);
