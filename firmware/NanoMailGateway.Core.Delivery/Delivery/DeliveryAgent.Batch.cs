@@ -51,15 +51,17 @@ namespace NanoMailGateway.Core.Delivery
                     if (!keys.Contains(key)) keys.Add(key);
                 }
             }
+            OtherMail others = new OtherMail(this, keys, _options.DestinationTurnMs);
             for (int k = 0; k < keys.Count && !(_stopping && session != 0); k++)
             {
-                attempts += DeliverTo((string)keys[k]!, batch, now, session);
+                others.Current = k;
+                attempts += DeliverTo((string)keys[k]!, batch, now, session, others);
             }
             for (int b = 0; b < batch.Length; b++) Finish(batch[b], now, session);
             return attempts;
         }
 
-        private int DeliverTo(string key, MessageWork[] batch, DateTime now, int session)
+        private int DeliverTo(string key, MessageWork[] batch, DateTime now, int session, WaitLimit limit)
         {
             int n = 0;
             for (int b = 0; b < batch.Length; b++) if (CountFor(batch[b], key, now) > 0) n++;
@@ -81,7 +83,45 @@ namespace NanoMailGateway.Core.Delivery
                 rcpts[n] = idx;
                 n++;
             }
-            return _remote.Deliver(key, works, rcpts, session);
+            return _remote.Deliver(key, works, rcpts, session, limit);
+        }
+
+        /// <summary>True when mail for another destination is due: a later destination of this batch,
+        /// or a due message no worker holds (head-of-line, WaitLimit).</summary>
+        private bool OthersDue(ArrayList keys, int current)
+        {
+            if (current + 1 < keys.Count) return true;
+            QueuedMessage[] due = _store.GetDue(_clock.UtcNow);
+            lock (_claimed)
+            {
+                for (int i = 0; i < due.Length; i++)
+                {
+                    if (!_claimed.Contains(due[i].Id)) return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>The batch's answer to "is other mail waiting?" for the destination being served.</summary>
+        private sealed class OtherMail : WaitLimit
+        {
+            private readonly DeliveryAgent _agent;
+            private readonly ArrayList _keys;
+
+            public OtherMail(DeliveryAgent agent, ArrayList keys, int limitMs)
+                : base(agent._clock, limitMs)
+            {
+                _agent = agent;
+                _keys = keys;
+            }
+
+            /// <summary>Index in the batch's destination list of the one being served.</summary>
+            public int Current;
+
+            protected override bool AskOthersWaiting()
+            {
+                return _agent.OthersDue(_keys, Current);
+            }
         }
 
         private int CountFor(MessageWork w, string key, DateTime now)

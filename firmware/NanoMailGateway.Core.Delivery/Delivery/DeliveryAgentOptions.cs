@@ -40,6 +40,12 @@ namespace NanoMailGateway.Core.Delivery
         /// <summary>TCP connect deadline, ms (Postfix smtp_connect_timeout: 30 s).</summary>
         public int ConnectTimeoutMs { get; set; } = 30 * 1000;
 
+        /// <summary>Longest single wait (a reply, a send, a connect) of a delivery session, and the
+        /// longest one destination starts new messages or addresses, while mail for other
+        /// destinations is due, ms (head-of-line, README "Delivery"; WaitLimit). Default 10 s: a
+        /// healthy server answers each step in well under a second.</summary>
+        public int DestinationTurnMs { get; set; } = 10 * 1000;
+
         /// <summary>Outbound sessions running at once (board delivery_sessions). 1..8.</summary>
         public int Sessions { get; set; } = 1;
 

@@ -15,9 +15,16 @@ namespace NanoMailGateway.Core.Delivery
         /// </summary>
         public static string Format(string queueId, string recipient, string relay, long delaySeconds, DeliveryStatus status)
         {
-            string reason = status.IsRemoteReply ? "host " + relay + " said: " + status.Describe() : status.Text;
+            string reason = Reason(relay, status);
             return queueId + ": to=<" + recipient + ">, relay=" + relay + ", delay=" + delaySeconds.ToString()
                 + ", dsn=" + status.EnhancedCode + ", status=" + status.StatusWord + " (" + reason + ")";
+        }
+
+        /// <summary>The part in parentheses: "host X[ip]:port said: 550 5.1.1 ..." for a remote reply
+        /// (every line about a server names it), else the local reason, which names the host itself.</summary>
+        public static string Reason(string relay, DeliveryStatus status)
+        {
+            return status.IsRemoteReply ? "host " + relay + " said: " + status.Describe() : status.Text;
         }
     }
 }

@@ -12,6 +12,10 @@
 //     a temporary DNS failure defers them.
 //   - A destination that no address answered is remembered as dead for a while: its
 //     other messages are deferred without a new connection each (bounded table).
+//   - Head-of-line (README "Delivery"): while mail for other destinations is due, each
+//     wait of the session is cut at DestinationTurnMs (WaitLimit), and after that long the
+//     destination starts no new address and no new message: the messages not started
+//     stay due, untouched, and come after the others.
 // Left out on purpose: IPv6 (the board has none), DANE/MTA-STS, per-host TLS policies.
 
 using NanoMailGateway.Core.Buffers;
@@ -68,13 +72,13 @@ namespace NanoMailGateway.Core.Delivery
         /// <paramref name="key"/> (a domain or <see cref="RelayKey"/>). Records every outcome.
         /// Returns the recipient attempts made (0 when none could start: no buffer free).
         /// </summary>
-        public int Deliver(string key, MessageWork[] works, int[][] rcpts, int session)
+        public int Deliver(string key, MessageWork[] works, int[][] rcpts, int session, WaitLimit? limit)
         {
             bool relay = key == RelayKey;
             DeliveryStatus? dead = _dead.Get(key, _clock.MonotonicMilliseconds);
             if (dead != null)
             {
-                return RecordAll(works, rcpts, 0, DeliveryStatus.LocalTransient(dead.EnhancedCode, "delivery temporarily suspended: " + dead.Text), session);
+                return RecordAll(works, rcpts, 0, DeliveryStatus.LocalTransient(dead.EnhancedCode, "delivery temporarily suspended: " + dead.Text), OutcomeRecorder.RelayNone, session);
             }
             MxHost[] hosts;
             string target = relay ? _options.RelayHost! : key;
@@ -95,7 +99,7 @@ namespace NanoMailGateway.Core.Delivery
                         ? DeliveryStatus.LocalTransient(r.EnhancedCode, "Host or domain name not found. Name service error for name=" + target + ": " + r.Text)
                         : DeliveryStatus.LocalPermanent(r.EnhancedCode, r.Text);
                     if (r.IsTemporary) _dead.Mark(key, _clock.MonotonicMilliseconds + _options.DeadDestinationMs, why);
-                    return RecordAll(works, rcpts, 0, why, session);
+                    return RecordAll(works, rcpts, 0, why, OutcomeRecorder.RelayNone, session);
                 }
                 hosts = r.Hosts;
             }
@@ -107,7 +111,7 @@ namespace NanoMailGateway.Core.Delivery
             }
             try
             {
-                return Run(key, relay, hosts, works, rcpts, buffers, session);
+                return Run(key, relay, hosts, works, rcpts, buffers, session, limit);
             }
             finally
             {
@@ -115,14 +119,24 @@ namespace NanoMailGateway.Core.Delivery
             }
         }
 
-        private int Run(string key, bool relay, MxHost[] hosts, MessageWork[] works, int[][] rcpts, byte[][] buffers, int session)
+        private int Run(string key, bool relay, MxHost[] hosts, MessageWork[] works, int[][] rcpts, byte[][] buffers, int session, WaitLimit? limit)
         {
             Cursor at = new Cursor();
+            at.Limit = limit;
+            at.Started = _clock.MonotonicMilliseconds;
             SmtpClientSession? s = null;
             int attempts = 0;
             int next = 0;
             while (next < works.Length)
             {
+                if (next > 0 && TurnOver(at))
+                {
+                    // The rest stay due, untouched: they come again after the other destinations.
+                    _log.Write("smtp", session, key + ": turn over with mail for other destinations waiting; "
+                        + (works.Length - next).ToString() + " message(s) left for later");
+                    if (s != null) s.Quit();
+                    return attempts;
+                }
                 if (s == null || !s.IsReady)
                 {
                     s = OpenNext(relay, hosts, at, buffers, session);
@@ -149,8 +163,13 @@ namespace NanoMailGateway.Core.Delivery
             // No address took a connection: the last failure speaks for the rest (5xx only
             // when the last exchanger refused with 5xx, RFC 5321 §3.1 greeting).
             DeliveryStatus why = at.LastFailure ?? DeliveryStatus.LocalTransient("4.4.1", "no mail exchanger of " + key + " could be reached");
-            if (why.Outcome != DeliveryOutcome.Permanent) _dead.Mark(key, _clock.MonotonicMilliseconds + _options.DeadDestinationMs, why);
-            return attempts + RecordAll(works, rcpts, next, why, session);
+            if (why.Outcome != DeliveryOutcome.Permanent)
+            {
+                // The table keeps who said it: the suspended messages' lines name the host too.
+                _dead.Mark(key, _clock.MonotonicMilliseconds + _options.DeadDestinationMs,
+                    DeliveryStatus.LocalTransient(why.EnhancedCode, DeliveryLogLine.Reason(at.LastRelay, why)));
+            }
+            return attempts + RecordAll(works, rcpts, next, why, at.LastRelay, session);
         }
 
         /// <summary>Opens a session with the next address that answers, from the cursor on.</summary>
@@ -164,6 +183,7 @@ namespace NanoMailGateway.Core.Delivery
                 string name = relay ? _options.RelayHost! : host.Name;
                 while (at.Address < host.Addresses.Length)
                 {
+                    if ((at.Host > 0 || at.Address > 0) && TurnOver(at)) return null;
                     string address = host.Addresses[at.Address];
                     SmtpClientSession? s = TryOpen(name, address, port, relay ? _relay : _mx, at, buffers, session);
                     if (s == null && at.RetryPlain)
@@ -183,10 +203,11 @@ namespace NanoMailGateway.Core.Delivery
         private SmtpClientSession? TryOpen(string name, string address, int port, SmtpClientOptions options, Cursor at, byte[][] buffers, int session)
         {
             at.RetryPlain = false;
+            at.LastRelay = OutcomeRecorder.RelayNone;   // no server spoke: the line names it in its text
             IConnection c;
             try
             {
-                c = _network.Connect(address, port, _options.ConnectTimeoutMs);
+                c = _network.Connect(address, port, at.Limit == null ? _options.ConnectTimeoutMs : at.Limit.Cap(_options.ConnectTimeoutMs));
             }
             catch (ConnectionException e)
             {
@@ -195,25 +216,33 @@ namespace NanoMailGateway.Core.Delivery
                 return null;
             }
             SmtpClientSession s = new SmtpClientSession(c, _tls, name, options, buffers[0], buffers[1], _clock, _log, session);
+            s.Limit = at.Limit;
             if (s.Open()) return s;
             at.LastFailure = s.Failure;
+            at.LastRelay = name + "[" + address + "]:" + port.ToString();
             at.RetryPlain = s.TlsHandshakeFailed;
             if (s.Failure != null) _log.Write("smtp", session, name + "[" + address + "]:" + port.ToString() + ": " + s.Failure.Describe());
             return null;
         }
 
-        private int RecordAll(MessageWork[] works, int[][] rcpts, int from, DeliveryStatus status, int session)
+        private int RecordAll(MessageWork[] works, int[][] rcpts, int from, DeliveryStatus status, string relay, int session)
         {
             int n = 0;
             for (int w = from; w < works.Length; w++)
             {
                 for (int i = 0; i < rcpts[w].Length; i++)
                 {
-                    _recorder.Apply(works[w], rcpts[w][i], status, OutcomeRecorder.RelayNone, null, false, session);
+                    _recorder.Apply(works[w], rcpts[w][i], status, relay, null, false, session);
                     n++;
                 }
             }
             return n;
+        }
+
+        /// <summary>True when the destination has had its turn and other mail is due.</summary>
+        private bool TurnOver(Cursor at)
+        {
+            return at.Limit != null && _clock.MonotonicMilliseconds - at.Started >= at.Limit.LimitMs && at.Limit.OthersWaiting();
         }
 
         private static SmtpClientOptions Copy(SmtpClientOptions o, SmtpTlsMode mode, bool verify, string? user, string? password)
@@ -228,6 +257,7 @@ namespace NanoMailGateway.Core.Delivery
             c.DataBlockTimeoutMs = o.DataBlockTimeoutMs;
             c.DataTerminationTimeoutMs = o.DataTerminationTimeoutMs;
             c.TlsHandshakeTimeoutMs = o.TlsHandshakeTimeoutMs;
+            c.EndTimeoutMs = o.EndTimeoutMs;
             c.MaxReplyBytes = o.MaxReplyBytes;
             c.MaxReplyLines = o.MaxReplyLines;
             c.TlsMode = mode;
@@ -244,6 +274,9 @@ namespace NanoMailGateway.Core.Delivery
             public int Address;
             public bool RetryPlain;
             public DeliveryStatus? LastFailure;
+            public string LastRelay = OutcomeRecorder.RelayNone;   // "host[ip]:port" of the server that gave LastFailure
+            public WaitLimit? Limit;                                // head-of-line limit, or null
+            public long Started;                                    // when the destination's turn began, monotonic ms
         }
     }
 }

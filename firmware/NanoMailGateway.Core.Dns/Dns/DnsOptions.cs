@@ -22,7 +22,8 @@ namespace NanoMailGateway.Core.Dns
         /// <summary>Ceiling on one whole Resolve (MX query, CNAMEs and address queries), ms. Default 10000.</summary>
         public int TotalTimeoutMs { get; set; } = 10000;
 
-        /// <summary>Octets per packet buffer; also the cap on a TCP answer. Default 1024 (UDP answers are at most 512).</summary>
+        /// <summary>Octets per packet buffer: a UDP answer (at most 512) and what is kept of a TCP answer
+        /// (up to 65535, cut at the last whole record that fits). Default 1024.</summary>
         public int PacketBufferSize { get; set; } = 1024;
 
         /// <summary>Packet buffers in the resolver's pool = concurrent lookups. Default 2.</summary>

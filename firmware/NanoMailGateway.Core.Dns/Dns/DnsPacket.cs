@@ -69,6 +69,39 @@ namespace NanoMailGateway.Core.Dns
             return true;
         }
 
+        /// <summary>
+        /// Makes the first <paramref name="len"/> octets of a longer message (a TCP answer over the
+        /// packet buffer) a message of their own: each section count becomes the number of its
+        /// records that lie wholly inside, the sections after a cut one become empty, and the
+        /// length becomes the end of the last whole record. Compression pointers only point
+        /// backwards, so every kept name still resolves. Returns the new length, or -1 when not
+        /// even the question fits.
+        /// </summary>
+        public static int KeepWholeRecords(byte[] p, int len)
+        {
+            if (len < DnsWire.HeaderLength || DnsWire.QdCount(p) != 1) return -1;
+            int end = FirstRecord(p, len);
+            if (end < 0 || end > len) return -1;
+            bool cut = false;
+            for (int offset = 6; offset <= 10; offset += 2)   // ANCOUNT, NSCOUNT, ARCOUNT (RFC 1035 §4.1.1)
+            {
+                int count = DnsWire.ReadUInt16(p, offset);
+                int kept = 0;
+                while (!cut && kept < count)
+                {
+                    int next = SkipRecord(p, len, end);
+                    if (next < 0) cut = true;
+                    else
+                    {
+                        end = next;
+                        kept++;
+                    }
+                }
+                DnsWire.WriteUInt16(p, offset, kept);
+            }
+            return end;
+        }
+
         /// <summary>Offset of the fixed part (TYPE) of the record at <paramref name="pos"/>; the message must be validated.</summary>
         public static int FixedPart(byte[] p, int len, int pos)
         {

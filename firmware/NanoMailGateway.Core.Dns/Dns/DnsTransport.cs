@@ -3,8 +3,11 @@
 // exactly our question, and every record in bounds. Anything else is dropped and the
 // wait goes on until the try's deadline. Each try uses a fresh id and a fresh random
 // source port (RFC 5452 §9.2). A truncated answer (TC) is asked again over TCP to the
-// same server with a two-octet length prefix (RFC 1035 §4.2.2, RFC 7766 §5), capped at
-// the packet buffer. SERVFAIL, REFUSED, FORMERR, NOTIMP, timeouts and network errors
+// same server with a two-octet length prefix (RFC 1035 §4.2.2, RFC 7766 §5). A TCP answer
+// may have up to 65535 octets; the first packet buffer's worth is kept, cut at the last
+// whole record (DnsPacket.KeepWholeRecords), and the rest is never read: closing the
+// connection drops it. The MX records come first (answer section), so what is cut is
+// mostly the additional addresses, which the resolver then asks for itself. SERVFAIL, REFUSED, FORMERR, NOTIMP, timeouts and network errors
 // move on to the next server; Attempts rounds over all servers, all within a deadline.
 // Left out on purpose: parallel queries to several servers, TCP connection reuse.
 
@@ -167,14 +170,12 @@ namespace NanoMailGateway.Core.Dns
                 conn.Send(buf, 0, qlen + 2, (int)left);
                 if (!ReadExactly(conn, buf, 0, 2, deadline)) return NoAnswer;
                 int n = DnsWire.ReadUInt16(buf, 0);
-                if (n > buf.Length)
-                {
-                    reason = "TCP answer from " + server.ToString() + " longer than " + buf.Length.ToString() + " octets";
-                    return NoAnswer;
-                }
+                bool cut = n > buf.Length;
+                if (cut) n = buf.Length;   // keep what fits; the rest stays unread
                 if (!ReadExactly(conn, buf, 0, n, deadline)) return NoAnswer;
+                if (cut) n = DnsPacket.KeepWholeRecords(buf, n);
                 int pos = -1;
-                if (DnsPacket.HeaderMatches(buf, n, id)) pos = DnsPacket.MatchQuestion(buf, n, name, qtype);
+                if (n > 0 && DnsPacket.HeaderMatches(buf, n, id)) pos = DnsPacket.MatchQuestion(buf, n, name, qtype);
                 if (pos < 0 || !DnsPacket.ValidateRecords(buf, n, pos, _options.MaxRecords))
                 {
                     reason = "unusable TCP answer from " + server.ToString();

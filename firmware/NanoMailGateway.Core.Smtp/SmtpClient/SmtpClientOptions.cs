@@ -32,6 +32,11 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>Wait for the reply to the final dot, ms. RFC 5321 §4.5.3.2.6: 10 minutes.</summary>
         public int DataTerminationTimeoutMs { get; set; } = 10 * 60 * 1000;
 
+        /// <summary>Wait for the replies to RSET and QUIT, ms. Both are sent once the outcome is known,
+        /// so a slow answer costs nothing but the session: 3 s, not RFC 5321's minutes (a server
+        /// answering slowly must not hold the only delivery session of a small board).</summary>
+        public int EndTimeoutMs { get; set; } = 3 * 1000;
+
         /// <summary>Time allowed for the TLS handshake, ms.</summary>
         public int TlsHandshakeTimeoutMs { get; set; } = 60 * 1000;
 
@@ -48,11 +53,14 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>AUTH password (relay_password).</summary>
         public string? Password { get; set; }
 
-        /// <summary>Byte cap for one whole reply, all lines (a hostile server cannot make us read
-        /// forever). At least one reply line of 512 octets (RFC 5321 §4.5.3.1.5).</summary>
-        public int MaxReplyBytes { get; set; } = 8192;
+        /// <summary>Byte cap for one whole reply, all lines: only a bound on an endless reply, since
+        /// a reply is read line by line in the reply buffer and at most SmtpReplyReader.TextCap of it
+        /// is kept, so the cap costs no memory. RFC 5321 §4.2 sets no limit on lines. The longest
+        /// replies are EHLO's; those of large MTAs are 10 to 25 lines and under 1 KB: 64 KB is
+        /// far beyond any real one (README, "Delivery").</summary>
+        public int MaxReplyBytes { get; set; } = 64 * 1024;
 
-        /// <summary>Maximum lines of one reply (EHLO replies are the longest, about 15 lines).</summary>
-        public int MaxReplyLines { get; set; } = 64;
+        /// <summary>Maximum lines of one reply (see MaxReplyBytes): 1000.</summary>
+        public int MaxReplyLines { get; set; } = 1000;
     }
 }

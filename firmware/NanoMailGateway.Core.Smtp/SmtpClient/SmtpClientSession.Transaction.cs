@@ -13,7 +13,11 @@
 //     paths are at most 256 octets (RFC 5321 §4.5.3.1.3), so MAIL with SIZE and BODY stays
 //     under 512.
 //   - PIPELINING (RFC 2920 §3.1): MAIL, every RCPT and DATA go in one batch; the replies
-//     are read back in the same order.
+//     are read back in the same order, one per command: one too many or too few shows as a
+//     code out of place, a protocol error that defers (SmtpReplyTable).
+//   - Delivered only from a 2xx to the final dot; a reply that arrives before the client
+//     sent what it answers (354 and 250 in one packet, a reply during the body) is a
+//     protocol error that defers.
 //   - A connection that breaks before the final reply defers everything still open;
 //     the server may have the message already (a duplicate is acceptable, RFC 1047).
 // Left out on purpose: downgrading 8-bit content for servers without 8BITMIME (the
@@ -46,6 +50,9 @@ namespace NanoMailGateway.Core.SmtpClient
         private const string NotifyFailure = "FAILURE";
         private const string NotifyDelay = "DELAY";
         private const string Comma = ",";
+        private const string StageMail = "sending MAIL FROM";
+        private const string StageRcpt = "sending RCPT TO";
+        private const string StageData = "sending DATA";
 
         /// <summary>
         /// Delivers one message to <paramref name="recipients"/> over this session and returns a
@@ -100,81 +107,84 @@ namespace NanoMailGateway.Core.SmtpClient
             return result;
         }
 
-        /// <summary>The transaction proper; statuses left null are still open.</summary>
+        /// <summary>The transaction proper; statuses left null are still open. Every reply is judged
+        /// by SmtpReplyTable; only the reply to the final dot can deliver.</summary>
         private void Transact(Envelope envelope, EnvelopeRecipient[] recipients, IMessageContent content, DeliveryStatus[] statuses, bool dsn)
         {
             bool pipelining = _extensions.Has(SmtpCapabilities.Pipelining);
             int accepted = 0;
-            int code;
-            _stage = "sending MAIL FROM";
+            ReplyVerdict v;
+            _stage = StageMail;
+            _reader.ExpectNothing(false);   // a reply left over from before answers nothing we sent
             AppendMail(envelope, content.Length, dsn);
             if (!pipelining)
             {
                 _writer.Flush(_options.MailTimeoutMs);
-                code = _reader.ReadReply(_options.MailTimeoutMs, null);
-                if (code / 100 != 2)
+                v = Read(SmtpStage.Mail, _options.MailTimeoutMs, null);
+                if (v != ReplyVerdict.Proceed)
                 {
-                    FillOpen(statuses, FromReply());
-                    EndWithoutData(code);
+                    Stop(statuses, v);
                     return;
                 }
             }
-            _stage = "sending RCPT TO";
+            _stage = StageRcpt;
             for (int i = 0; i < recipients.Length; i++)
             {
                 AppendRcpt(recipients[i], dsn);
                 if (pipelining) continue;
                 _writer.Flush(_options.RcptTimeoutMs);
-                code = _reader.ReadReply(_options.RcptTimeoutMs, null);
-                if (code == 421)
+                v = Read(SmtpStage.Rcpt, _options.RcptTimeoutMs, null);
+                if (v == ReplyVerdict.Proceed) accepted++;
+                else if (Refusal(v)) statuses[i] = Judged(v);
+                else
                 {
-                    FillOpen(statuses, FromReply());
-                    EndWithoutData(code);
+                    Stop(statuses, v);
                     return;
                 }
-                if (code / 100 == 2) accepted++;
-                else statuses[i] = FromReply();
             }
-            _stage = "sending DATA";
+            _stage = StageData;
             if (pipelining)
             {
                 _writer.EnsureRoom(CmdData.Length + 2, _options.MailTimeoutMs);   // the last RCPT may have filled the buffer
                 _writer.Append(CmdData);
                 _writer.EndLine();
                 _writer.Flush(_options.MailTimeoutMs);
-                // RFC 2920 §3.1: the replies come in the order of the commands.
-                _stage = "sending MAIL FROM";
-                code = _reader.ReadReply(_options.MailTimeoutMs, null);
-                DeliveryStatus? mailRefused = code / 100 == 2 ? null : FromReply();
-                if (code == 421)
+                // RFC 2920 §3.1: one reply per command, in the order of the commands; a reply
+                // too many or too few shows as a code out of place (SmtpReplyTable).
+                _stage = StageMail;
+                v = Read(SmtpStage.Mail, _options.MailTimeoutMs, null);
+                DeliveryStatus? mailRefused = null;
+                if (Refusal(v)) mailRefused = Judged(v);
+                else if (v != ReplyVerdict.Proceed)
                 {
-                    FillOpen(statuses, mailRefused!);
-                    EndWithoutData(code);
+                    Stop(statuses, v);
                     return;
                 }
-                _stage = "sending RCPT TO";
+                _stage = StageRcpt;
                 for (int i = 0; i < recipients.Length; i++)
                 {
-                    code = _reader.ReadReply(_options.RcptTimeoutMs, null);
-                    if (code == 421)
+                    v = Read(SmtpStage.Rcpt, _options.RcptTimeoutMs, null);
+                    if (v != ReplyVerdict.Proceed && !Refusal(v))
                     {
-                        FillOpen(statuses, FromReply());
-                        EndWithoutData(code);
+                        Stop(statuses, v);
                         return;
                     }
                     if (mailRefused != null) continue;
-                    if (code / 100 == 2) accepted++;
-                    else statuses[i] = FromReply();
+                    if (v == ReplyVerdict.Proceed) accepted++;
+                    else statuses[i] = Judged(v);
                 }
                 if (mailRefused != null) FillOpen(statuses, mailRefused);
-                _stage = "sending DATA";
-                code = _reader.ReadReply(_options.DataInitTimeoutMs, null);
-                if (code == 354 && accepted == 0)
+                _stage = StageData;
+                v = Read(SmtpStage.Data, _options.DataInitTimeoutMs, null);
+                if (v == ReplyVerdict.Proceed && accepted == 0)
                 {
                     // RFC 2920 §3.1: DATA accepted with no valid recipient: end the empty message.
+                    _reader.ExpectNothing(false);
                     SendLine(EndDataAlone, _options.DataBlockTimeoutMs);
-                    code = _reader.ReadReply(_options.DataTerminationTimeoutMs, null);
-                    EndWithoutData(code);
+                    // Its reply concerns no recipient (each has its refusal already); judged like RSET's.
+                    v = Read(SmtpStage.Rset, _options.DataTerminationTimeoutMs, null);
+                    if (v == ReplyVerdict.Proceed || Refusal(v)) Reset();
+                    else Stop(statuses, v);
                     return;
                 }
             }
@@ -182,18 +192,20 @@ namespace NanoMailGateway.Core.SmtpClient
             {
                 if (accepted == 0)
                 {
-                    EndWithoutData(0);
+                    Reset();
                     return;
                 }
                 SendLine(CmdData, _options.DataInitTimeoutMs);
-                code = _reader.ReadReply(_options.DataInitTimeoutMs, null);
+                v = Read(SmtpStage.Data, _options.DataInitTimeoutMs, null);
             }
-            if (code != 354)
+            if (v != ReplyVerdict.Proceed)
             {
-                if (accepted > 0) FillOpen(statuses, FromReply());
-                EndWithoutData(code);
+                // A 2xx to DATA is a protocol error here, never a delivery (SmtpReplyTable).
+                Stop(statuses, v);
                 return;
             }
+            // 354 and more in one packet: the server answered a body it has not seen.
+            _reader.ExpectNothing(false);
             _stage = "sending message body";
             if (!SendBody(content))
             {
@@ -204,30 +216,44 @@ namespace NanoMailGateway.Core.SmtpClient
                 return;
             }
             _stage = "sending end of data -- message may be sent more than once";
-            code = _reader.ReadReply(_options.DataTerminationTimeoutMs, null);
-            FillOpen(statuses, FromReply());
-            if (code == 421) EndWithoutData(code);
+            v = Read(SmtpStage.EndOfData, _options.DataTerminationTimeoutMs, null);
+            DeliveryStatus final = Judged(v);
+            FillOpen(statuses, final);
             // After the final reply the transaction is over either way (RFC 5321 §4.1.1.4): no RSET.
+            if (!Refusal(v) && v != ReplyVerdict.Delivered)
+            {
+                Failure = final;
+                CloseConnection();
+            }
         }
 
-        /// <summary>Ends a transaction that did not complete: close on 421 (RFC 5321 §3.8), else RSET
-        /// (§4.1.1.5) so that the next message starts clean; a refused RSET closes the session.</summary>
-        private void EndWithoutData(int code)
+        /// <summary>Ends a transaction that stopped before the body: every open recipient gets the
+        /// verdict's status; a refusal is followed by RSET (§4.1.1.5) so the session can carry the
+        /// next message, a 421 or a protocol error closes (RFC 5321 §3.8; SmtpReplyTable).</summary>
+        private void Stop(DeliveryStatus[] statuses, ReplyVerdict v)
         {
-            if (code == 421)
+            DeliveryStatus status = Judged(v);
+            FillOpen(statuses, status);
+            if (Refusal(v))
             {
-                Failure = FromReply();
-                CloseConnection();
+                Reset();
                 return;
             }
+            Failure = status;
+            CloseConnection();
+        }
+
+        /// <summary>RSET once the outcome is known, waiting EndTimeoutMs at most; a refused or slow
+        /// RSET ends the session (the next message opens a new one).</summary>
+        private void Reset()
+        {
             _stage = "sending RSET";
-            SendLine(CmdRset, _options.CommandTimeoutMs);
-            int rset = _reader.ReadReply(_options.CommandTimeoutMs, null);
-            if (rset / 100 != 2)
-            {
-                Failure = FromReply();
-                Quit();
-            }
+            SendLine(CmdRset, _options.EndTimeoutMs);
+            ReplyVerdict v = Read(SmtpStage.Rset, _options.EndTimeoutMs, null);
+            if (v == ReplyVerdict.Proceed) return;
+            Failure = DeliveryStatus.LocalTransient("4.4.2", "RSET refused by " + ServerName + "[" + RemoteAddress + "]");
+            if (Refusal(v)) Quit();
+            CloseConnection();
         }
 
         /// <summary>
@@ -283,6 +309,8 @@ namespace NanoMailGateway.Core.SmtpClient
                 if (inStart < inEnd) _writer.Flush(_options.DataBlockTimeoutMs);
             }
             if (_writer.Room < DotStuffer.MaxFinishBytes) _writer.Flush(_options.DataBlockTimeoutMs);
+            // A reply before the final dot answers content the server has not all seen: never a delivery.
+            _reader.ExpectNothing(true);
             _writer.Advance(_stuffer.Finish(output, _writer.Length));
             _writer.Flush(_options.DataBlockTimeoutMs);
             return true;

@@ -14,6 +14,10 @@
 //     AUTH line longer than 512 octets answers the empty challenge instead (RFC 4954 §4);
 //     credentials whose response line does not fit the send buffer defer with 4.3.5.
 //   - 421 at any point (§3.8): everything still open is deferred and the connection closed.
+//   - What each reply means at each stage is SmtpReplyTable's (the outcome table); a reply
+//     out of place is a protocol error that defers and closes.
+//   - RSET and QUIT are sent once the outcome is known: their replies get EndTimeoutMs, not
+//     minutes (a slow server must not hold the only delivery session, README "Delivery").
 // Broken streams (reset, timeout, malformed or over-long replies) arrive as
 // ConnectionException from the seam and the reader and become transient values here.
 // Commands are string constants that SmtpCommandWriter copies into the send buffer: a
@@ -85,6 +89,20 @@ namespace NanoMailGateway.Core.SmtpClient
             _writer = new SmtpCommandWriter(connection, sendBuffer);
         }
 
+        /// <summary>
+        /// The limit on each wait while mail for other destinations waits (head-of-line, README
+        /// "Delivery"), or null for the RFC 5321 timeouts alone. Set before Open.
+        /// </summary>
+        public WaitLimit? Limit
+        {
+            get { return _reader.Limit; }
+            set
+            {
+                _reader.Limit = value;
+                _writer.Limit = value;
+            }
+        }
+
         /// <summary>The server's name as given.</summary>
         public string ServerName { get; }
 
@@ -127,12 +145,9 @@ namespace NanoMailGateway.Core.SmtpClient
                     if (!Handshake()) return false;
                 }
                 _stage = "receiving the initial server greeting";
-                int code = _reader.ReadReply(_options.GreetingTimeoutMs, null);
-                if (code != 220)
-                {
-                    // RFC 5321 §3.1: a 554 greeting still expects QUIT; a 421 closes at once.
-                    return FailOpen(FromReply(), code != 421);
-                }
+                ReplyVerdict v = Read(SmtpStage.Greeting, _options.GreetingTimeoutMs, null);
+                // RFC 5321 §3.1: a 554 greeting still expects QUIT; a 421 closes at once.
+                if (v != ReplyVerdict.Proceed) return FailOpen(Judged(v), Refusal(v));
                 if (!Hello()) return false;
                 if (!StartTlsIfWanted()) return false;
                 if (_options.User != null && !Authenticate()) return false;
@@ -156,8 +171,8 @@ namespace NanoMailGateway.Core.SmtpClient
                 _stage = "sending QUIT";
                 _writer.Append(CmdQuit);
                 _writer.EndLine();
-                _writer.Flush(_options.CommandTimeoutMs);
-                _reader.ReadReply(_options.CommandTimeoutMs, null);
+                _writer.Flush(_options.EndTimeoutMs);
+                _reader.ReadReply(_options.EndTimeoutMs, null);
             }
             catch (ConnectionException)
             {
@@ -178,15 +193,15 @@ namespace NanoMailGateway.Core.SmtpClient
             _stage = "performing the EHLO handshake";
             _extensions.Clear();
             SendCommand(CmdEhlo, _options.HeloName);
-            int code = _reader.ReadReply(_options.CommandTimeoutMs, _extensions);
-            if (code / 100 == 2) return true;
+            ReplyVerdict v = Read(SmtpStage.Ehlo, _options.CommandTimeoutMs, _extensions);
+            if (v == ReplyVerdict.Proceed) return true;
             _extensions.Clear();
-            if (code / 100 != 5) return FailOpen(FromReply(), code != 421);
+            if (v != ReplyVerdict.Failed) return FailOpen(Judged(v), Refusal(v));
             _stage = "performing the HELO handshake";
             SendCommand(CmdHelo, _options.HeloName);
-            code = _reader.ReadReply(_options.CommandTimeoutMs, null);
-            if (code / 100 == 2) return true;
-            return FailOpen(FromReply(), code != 421);
+            v = Read(SmtpStage.Helo, _options.CommandTimeoutMs, null);
+            if (v == ReplyVerdict.Proceed) return true;
+            return FailOpen(Judged(v), Refusal(v));
         }
 
         /// <summary>STARTTLS per the TLS mode (RFC 3207). Returns false when the attempt must stop.</summary>
@@ -200,14 +215,11 @@ namespace NanoMailGateway.Core.SmtpClient
             if (_tls == null) return FailOpen(DeliveryStatus.LocalTransient("4.7.5", "TLS is required, but no TLS provider is configured"), true);
             _stage = "sending STARTTLS";
             SendCommand(CmdStartTls, null);
-            int code = _reader.ReadReply(_options.CommandTimeoutMs, null);
-            if (code != 220)
+            ReplyVerdict v = Read(SmtpStage.StartTls, _options.CommandTimeoutMs, null);
+            if (v != ReplyVerdict.Proceed)
             {
-                if (code == 421 || mode == SmtpTlsMode.StartTlsRequired)
-                {
-                    return FailOpen(Deferred(FromReply(), ""), code != 421);
-                }
-                _log.Write(Component, _sessionId, ServerName + "[" + RemoteAddress + "]: STARTTLS refused (" + code.ToString() + "), continuing in plaintext");
+                if (v != ReplyVerdict.Deferred || mode == SmtpTlsMode.StartTlsRequired) return FailOpen(Judged(v), Refusal(v));
+                _log.Write(Component, _sessionId, ServerName + "[" + RemoteAddress + "]: STARTTLS refused (" + _reader.Code.ToString() + "), continuing in plaintext");
                 return true;
             }
             _stage = "performing the TLS handshake";
@@ -222,7 +234,8 @@ namespace NanoMailGateway.Core.SmtpClient
             IConnection secured;
             try
             {
-                secured = _tls.AuthenticateAsClient(_connection, ServerName, _options.VerifyCertificate, _options.TlsHandshakeTimeoutMs);
+                int timeoutMs = Limit == null ? _options.TlsHandshakeTimeoutMs : Limit.Cap(_options.TlsHandshakeTimeoutMs);
+                secured = _tls.AuthenticateAsClient(_connection, ServerName, _options.VerifyCertificate, timeoutMs);
             }
             catch (ConnectionException e)
             {
@@ -303,11 +316,13 @@ namespace NanoMailGateway.Core.SmtpClient
                 Authenticated = true;
                 return true;
             }
-            DeliveryStatus reply = FromReply();
+            ReplyVerdict v = SmtpReplyTable.Judge(SmtpStage.Auth, code);
+            if (v == ReplyVerdict.ProtocolError || v == ReplyVerdict.Closing) return FailOpen(Judged(v), false);
+            DeliveryStatus reply = Judged(ReplyVerdict.Deferred);
             _log.Write(Component, _sessionId, "SASL authentication failed; server " + ServerName + "[" + RemoteAddress + "] said: " + reply.Describe());
             // Deferred, never bounced: the class becomes 4 (RFC 3463 §3.1) whatever the server said.
             // A 334 here is a challenge we cannot answer: closing cancels the exchange (RFC 4954 §4).
-            return FailOpen(Deferred(reply, "SASL authentication failed: "), code != 421 && code != 334);
+            return FailOpen(new DeliveryStatus(DeliveryOutcome.Transient, reply.ReplyCode, reply.EnhancedCode, "SASL authentication failed: " + reply.Text), code != 334);
         }
 
         /// <summary>True when a SASL response line (with CRLF) fits the send buffer.</summary>
@@ -350,28 +365,51 @@ namespace NanoMailGateway.Core.SmtpClient
             return false;
         }
 
-        /// <summary>A status from the last reply read: 2xx sent, 4xx transient, 5xx permanent,
-        /// anything else (a 3xx out of place) transient.</summary>
-        private DeliveryStatus FromReply()
+        /// <summary>Reads one reply and judges it by the outcome table (SmtpReplyTable).</summary>
+        private ReplyVerdict Read(SmtpStage stage, int timeoutMs, EhloExtensions? extensions)
         {
-            int code = _reader.Code;
-            DeliveryOutcome outcome = code / 100 == 2 ? DeliveryOutcome.Sent
-                : code / 100 == 5 ? DeliveryOutcome.Permanent : DeliveryOutcome.Transient;
+            return SmtpReplyTable.Judge(stage, _reader.ReadReply(timeoutMs, extensions));
+        }
+
+        /// <summary>True for a refusal after which the server still listens (QUIT is polite); false
+        /// for 421 and protocol errors (nothing more is said).</summary>
+        private static bool Refusal(ReplyVerdict v)
+        {
+            return v == ReplyVerdict.Deferred || v == ReplyVerdict.Failed;
+        }
+
+        /// <summary>
+        /// The status of the last reply read under verdict <paramref name="v"/> (never Proceed):
+        /// Delivered is the only way to Sent; a deferral carries class 4 whatever the server said
+        /// (RFC 3463 §3.1: a refused STARTTLS or AUTH defers); a protocol error is logged and
+        /// becomes 4.5.0 naming the host.
+        /// </summary>
+        private DeliveryStatus Judged(ReplyVerdict v)
+        {
+            if (v == ReplyVerdict.ProtocolError)
+            {
+                return ProtocolError("unexpected reply " + _reader.Code.ToString() + " " + _reader.Text);
+            }
+            DeliveryOutcome outcome = v == ReplyVerdict.Delivered ? DeliveryOutcome.Sent
+                : v == ReplyVerdict.Failed ? DeliveryOutcome.Permanent : DeliveryOutcome.Transient;
             string enhanced = _reader.EnhancedCode;
-            if (code / 100 == 3) enhanced = "4.5.0";   // RFC 3463: X.5.0 other protocol status
-            return new DeliveryStatus(outcome, code, enhanced, _reader.Text);
+            if (outcome == DeliveryOutcome.Transient && enhanced[0] != '4') enhanced = "4" + enhanced.Substring(1);
+            return new DeliveryStatus(outcome, _reader.Code, enhanced, _reader.Text);
         }
 
-        /// <summary>The same reply as a transient status with class 4 (RFC 3463 §3.1): for refusals
-        /// that must defer, never bounce (a required STARTTLS, AUTH).</summary>
-        private static DeliveryStatus Deferred(DeliveryStatus reply, string prefix)
+        /// <summary>The transient status of a protocol error (RFC 3463 X.5.0), logged with the host.</summary>
+        private DeliveryStatus ProtocolError(string what)
         {
-            return new DeliveryStatus(DeliveryOutcome.Transient, reply.ReplyCode, "4" + reply.EnhancedCode.Substring(1), prefix + reply.Text);
+            string text = "protocol error with " + ServerName + "[" + RemoteAddress + "] while " + _stage + ": " + what;
+            _log.Write(Component, _sessionId, text);
+            return DeliveryStatus.LocalTransient("4.5.0", text);
         }
 
-        /// <summary>The transient status for a broken or timed-out connection (RFC 3463 4.4.2).</summary>
+        /// <summary>The transient status for a broken or timed-out connection (RFC 3463 4.4.2), or for
+        /// a reply that broke the protocol (4.5.0).</summary>
         private DeliveryStatus Lost(ConnectionException e)
         {
+            if (e is SmtpProtocolException) return ProtocolError(e.Message);
             // Postfix's wording: "lost connection with host[ip] while ..." / "conversation with host[ip] timed out while ...".
             string text = e.ErrorCode == ConnectionException.TimedOut
                 ? "conversation with " + ServerName + "[" + RemoteAddress + "] timed out while " + _stage

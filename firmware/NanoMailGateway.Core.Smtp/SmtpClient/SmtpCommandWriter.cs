@@ -28,6 +28,9 @@ namespace NanoMailGateway.Core.SmtpClient
             _buf = buffer;
         }
 
+        /// <summary>The limit on a send while other mail waits (head-of-line), or null for none.</summary>
+        public WaitLimit? Limit { get; set; }
+
         /// <summary>The buffer, also used to stage DATA output.</summary>
         public byte[] Buffer => _buf;
 
@@ -85,7 +88,7 @@ namespace NanoMailGateway.Core.SmtpClient
             if (_length == 0) return;
             int n = _length;
             _length = 0;
-            _connection.Send(_buf, 0, n, timeoutMs);
+            _connection.Send(_buf, 0, n, Limit == null ? timeoutMs : Limit.Cap(timeoutMs));
         }
     }
 }

@@ -6,6 +6,9 @@
 // What is kept of a reply: its code, its enhanced code and up to TextCap bytes of
 // its text (lines joined by a space, non-ASCII and control bytes replaced), enough
 // for a log line and an RFC 3464 Diagnostic-Code.
+// Every line of a multi-line reply must carry the same code (RFC 5321 §4.2.1: "250-"
+// then "550 " is no reply at all), and nothing may arrive before the client has sent
+// what it answers (ExpectNothing): both throw SmtpProtocolException (SmtpReplyTable).
 // Left out on purpose: replies without the 3-digit code (a protocol violation: the
 // stream is treated as broken).
 
@@ -35,6 +38,7 @@ namespace NanoMailGateway.Core.SmtpClient
         private int _enhancedClass;
         private int _enhancedSubject;
         private int _enhancedDetail;
+        private long _yieldAt;   // when the current wait asks the WaitLimit whether to give up
 
         /// <summary>Creates a reader. <paramref name="buffer"/> (at least 512 bytes: one reply line of
         /// 512 octets including its CRLF, RFC 5321 §4.5.3.1.5) stays owned by the caller.</summary>
@@ -69,8 +73,34 @@ namespace NanoMailGateway.Core.SmtpClient
             _end = 0;
         }
 
+        /// <summary>The limit on a wait while other mail waits (head-of-line), or null for none.</summary>
+        public WaitLimit? Limit { get; set; }
+
         /// <summary>True when bytes beyond the last reply are already buffered.</summary>
         public bool HasBufferedBytes => _end > _start;
+
+        /// <summary>
+        /// Checks that the server has said nothing since its last reply: every command sent so far
+        /// is answered, so anything more answers a command not yet sent (RFC 2920 §3.1: one reply
+        /// per command, in order). With <paramref name="poll"/> the connection is asked too, for 1 ms
+        /// (before the final dot: a reply during the body).
+        /// </summary>
+        /// <exception cref="SmtpProtocolException">bytes arrived early.</exception>
+        /// <exception cref="ConnectionException">the server closed or the stream broke.</exception>
+        public void ExpectNothing(bool poll)
+        {
+            if (_end > _start) throw new SmtpProtocolException("reply before the command it answers was sent");
+            if (!poll) return;
+            _start = 0;
+            _end = 0;
+            int got = _connection.Receive(_buf, 0, _buf.Length, 1);
+            if (got == ConnectionResult.Closed) throw new ConnectionException("connection closed by server", ConnectionException.Reset);
+            if (got > 0)
+            {
+                _end = got;
+                throw new SmtpProtocolException("reply before the command it answers was sent");
+            }
+        }
 
         /// <summary>
         /// Reads one whole reply within <paramref name="timeoutMs"/>. Lines after the first are
@@ -80,6 +110,7 @@ namespace NanoMailGateway.Core.SmtpClient
         public int ReadReply(int timeoutMs, EhloExtensions? extensions)
         {
             long deadline = _clock.MonotonicMilliseconds + timeoutMs;
+            _yieldAt = Limit == null ? deadline : _clock.MonotonicMilliseconds + Limit.LimitMs;
             int total = 0;
             _textLength = 0;
             Code = 0;
@@ -151,7 +182,14 @@ namespace NanoMailGateway.Core.SmtpClient
                     throw new ConnectionException("reply line longer than " + _buf.Length.ToString() + " bytes", 0);
                 }
                 scanFrom = _end;
-                long remaining = deadline - _clock.MonotonicMilliseconds;
+                long now = _clock.MonotonicMilliseconds;
+                if (now >= _yieldAt && now < deadline)
+                {
+                    // A drip or a silence past the WaitLimit: give way when other mail waits.
+                    if (Limit!.OthersWaiting()) throw new ConnectionException("gave up after " + Limit.LimitMs.ToString() + " ms: mail for other destinations is waiting", ConnectionException.TimedOut);
+                    _yieldAt = now + WaitLimit.RecheckMs;
+                }
+                long remaining = (_yieldAt < deadline ? _yieldAt : deadline) - now;
                 if (remaining <= 0) throw new ConnectionException("timed out waiting for a reply", ConnectionException.TimedOut);
                 int got = _connection.Receive(_buf, _end, _buf.Length - _end, (int)remaining);
                 if (got == ConnectionResult.Closed) throw new ConnectionException("connection closed by server", ConnectionException.Reset);
@@ -170,6 +208,7 @@ namespace NanoMailGateway.Core.SmtpClient
             }
             int code = (int)Ascii.ParseDecimal(_buf, offset, 3, 999);
             if (LineCount == 0) Code = code;
+            else if (code != Code) throw new SmtpProtocolException("multi-line reply with codes " + Code.ToString() + " and " + code.ToString());
             bool last = length == 3 || _buf[offset + 3] != (byte)'-';
             _lineTextOffset = offset + (length > 3 ? 4 : 3);
             _lineTextLength = length > 3 ? length - 4 : 0;

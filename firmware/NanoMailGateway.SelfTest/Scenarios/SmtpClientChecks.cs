@@ -4,7 +4,8 @@
 //   statuses say Sent and Permanent with the peer's codes;
 // - a 421 greeting defers the attempt (§3.8) and nothing else is sent;
 // - every recipient refused: no DATA is sent;
-// - a 4xx after the final dot makes every accepted recipient transient.
+// - a 4xx after the final dot makes every accepted recipient transient;
+// - a 2xx to DATA is a protocol error that defers (SmtpReplyTable): never "sent".
 // Left out on purpose: STARTTLS and AUTH (the host's xunit tests run them with TLS).
 
 using NanoMailGateway.Core.Delivery;
@@ -27,6 +28,7 @@ namespace NanoMailGateway.SelfTest
             r.Run("smtpclient.greeting-421-defers", new Check(Greeting421Defers));
             r.Run("smtpclient.all-recipients-refused", new Check(AllRecipientsRefused));
             r.Run("smtpclient.final-4xx-transient", new Check(Final4xxTransient));
+            r.Run("smtpclient.data-2xx-defers", new Check(Data2xxDefers));
         }
 
         private static SmtpClientSession Session(ScriptedPeer peer)
@@ -105,6 +107,20 @@ namespace NanoMailGateway.SelfTest
             Expect.True(r.Statuses[1].Outcome == DeliveryOutcome.Transient, "450: transient");
             Transcript t = peer.Sent();
             Expect.Equal(-1, t.Find("Subject:", 0), "no message content sent without an accepted recipient");
+        }
+
+        private static void Data2xxDefers()
+        {
+            ScriptedPeer peer = new ScriptedPeer(Greeting + Ehlo + "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n250 2.1.5 Ok\r\n250 2.0.0 Ok\r\n", 1024);
+            SmtpClientSession s = Session(peer);
+            Expect.True(s.Open(), "open");
+            DeliveryResult r = s.Deliver(new Envelope("alerts@gw.example.org"), Recipients("a@example.net", "b@example.net"), new BytesContent(Body));
+            for (int i = 0; i < 2; i++)
+            {
+                Expect.True(r.Statuses[i].Outcome == DeliveryOutcome.Transient, "recipient " + i.ToString() + ": deferred, got " + r.Statuses[i].Describe());
+                Expect.Equal("4.5.0", r.Statuses[i].EnhancedCode, "protocol error");
+            }
+            Expect.Equal(-1, peer.Sent().Find("Subject:", 0), "no content after a 2xx to DATA");
         }
 
         private static void Final4xxTransient()

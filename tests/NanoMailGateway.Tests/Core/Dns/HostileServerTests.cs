@@ -199,6 +199,56 @@ namespace NanoMailGateway.Tests.Core.Dns
             Assert.True(sw.ElapsedMilliseconds < 3500, "took " + sw.ElapsedMilliseconds);
         }
 
+        /// <summary>An MX answer whose additional section makes it <paramref name="size"/> octets or more: many
+        /// addresses for other names, as a big zone's server may add.</summary>
+        private static byte[] LongMx(DnsQuery q, int size)
+        {
+            var r = DnsReply.For(q).MxRecord(q.Name, 20, "mx2." + q.Name).MxRecord(q.Name, 10, "mx." + q.Name)
+                .ARecord("mx." + q.Name, "192.0.2.25", additional: true);
+            for (int i = 0; r.Build().Length < size; i++) r.ARecord("host" + i + ".filler." + q.Name, "198.51.100." + (i % 250), additional: true);
+            return r.Build();
+        }
+
+        [Theory]
+        [InlineData(1024, 3000)]
+        [InlineData(1024, 65000)]
+        [InlineData(512, 3000)]      // the esp32-c3's packet buffer
+        public void A_tcp_answer_longer_than_the_packet_buffer_keeps_the_whole_records_that_fit(int bufferSize, int answerSize)
+        {
+            using var s = new DnsTestServer();
+            s.OnUdp = (q, o) =>
+            {
+                var tc = DnsReply.For(q);
+                tc.Truncated = true;
+                return new[] { tc.Build() };
+            };
+            s.OnTcp = q => q.Type == DnsReply.Mx ? DnsTestServer.Frame(LongMx(q, answerSize))
+                : DnsTestServer.Frame(DnsReply.For(q).ARecord(q.Name, "192.0.2.26").Build());
+            var options = DnsTestKit.Options(s);
+            options.PacketBufferSize = bufferSize;
+            MxResult r = DnsTestKit.Resolver(options).Resolve("example.com");
+            Assert.Equal(DnsStatus.Ok, r.Status);
+            Assert.Equal(new[] { "mx.example.com", "mx2.example.com" }, r.Hosts.Select(h => h.Name));
+            Assert.Equal(new[] { "192.0.2.25" }, r.Hosts[0].Addresses);
+            Assert.Equal(new[] { "192.0.2.26" }, r.Hosts[1].Addresses);   // cut from the answer: asked for
+        }
+
+        [Fact]
+        public void Keeping_whole_records_sets_the_counts_and_the_length()
+        {
+            var q = new DnsQuery { Id = 7, Name = "example.com", Type = DnsReply.Mx };
+            byte[] full = DnsReply.For(q).MxRecord("example.com", 10, "mx.example.com")
+                .ARecord("a.example.com", "192.0.2.1", additional: true).ARecord("b.example.com", "192.0.2.2", additional: true).Build();
+            const int ARecord = 15 + 10 + 4;                  // name, fixed part, address
+            int firstA = full.Length - 2 * ARecord;
+            byte[] p = full.Take(firstA + ARecord + 20).ToArray();   // the second A record cut off, the first whole
+            Assert.Equal(firstA + ARecord, DnsPacket.KeepWholeRecords(p, p.Length));
+            Assert.Equal(1, DnsWire.AnCount(p));
+            Assert.Equal(0, DnsWire.NsCount(p));
+            Assert.Equal(1, DnsWire.ArCount(p));
+            Assert.Equal(-1, DnsPacket.KeepWholeRecords(full.Take(14).ToArray(), 14));
+        }
+
         [Fact]
         public void Huge_answer_count_with_few_records_is_dropped()
         {

@@ -4,6 +4,10 @@
 // the client's batching: BatchUntilData holds the replies to MAIL/RCPT until DATA
 // arrives (a client that does not pipeline then stalls), CheckLockstep notes any
 // command that arrives before the previous one was answered.
+// The same script runs on a real loopback socket too (the constructor with an address):
+// it then serves one connection after another until disposed, so a delivery agent can
+// connect to it as to an MX. Hostile timing: GreetingDripMs sends the greeting one byte
+// at a time; a reply ending in Hangup is sent and the connection closed at once.
 
 using System;
 using System.Collections.Generic;
@@ -15,6 +19,7 @@ using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.SmtpClient;
 using NanoMailGateway.Core.Queue;
+using NanoMailGateway.Emulator.Host;
 
 namespace NanoMailGateway.Tests.Core.SmtpClient
 {
@@ -26,8 +31,12 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         /// <summary>Reply that makes the server say nothing (the client must time out).</summary>
         public const string Silence = "<silence>";
 
-        private readonly MemoryConnection _server;
-        private IConnection _current;
+        private readonly MemoryConnection? _server;
+        private readonly MemoryConnection? _client;
+        private readonly ITcpListener? _listener;
+        private readonly string _address = "";
+        private volatile bool _disposed;
+        private IConnection _current = null!;
         private readonly Thread _thread;
         private readonly byte[] _buf = new byte[256 * 1024];
         private int _start, _end;
@@ -37,14 +46,36 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         public ScriptedSmtpServer()
         {
             MemoryConnection.CreatePair("192.0.2.10", "192.0.2.25", out MemoryConnection client, out MemoryConnection server);
-            Client = client;
+            _client = client;
             _server = server;
             _current = server;
             _thread = new Thread(Run) { IsBackground = true, Name = "scripted-smtp" };
             _thread.Start();
         }
 
-        public MemoryConnection Client { get; }
+        /// <summary>The script on a real socket at <paramref name="address"/>:<paramref name="port"/> (0: any free port).</summary>
+        public ScriptedSmtpServer(string address, int port = 0)
+        {
+            _address = address;
+            _listener = new HostSocketNetwork().Listen(address, port, 8);
+            _thread = new Thread(Run) { IsBackground = true, Name = "scripted-smtp-loopback" };
+            _thread.Start();
+        }
+
+        /// <summary>The client end of the in-memory pair (the in-memory server only).</summary>
+        public MemoryConnection Client => _client ?? throw new InvalidOperationException("a loopback server: use Connect()");
+
+        /// <summary>The port of the loopback server.</summary>
+        public int Port => _listener!.LocalPort;
+
+        /// <summary>A real TCP connection to the loopback server.</summary>
+        public IConnection Connect() => new HostSocketNetwork().Connect(_address, Port, 2000);
+
+        /// <summary>Connections served so far (loopback).</summary>
+        public int Connections { get; private set; }
+
+        /// <summary>When &gt; 0, the greeting goes out one byte per this many ms.</summary>
+        public int GreetingDripMs { get; set; }
 
         public string Greeting { get; set; } = "220 mx.test ESMTP";
 
@@ -83,11 +114,63 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
 
         private void Run()
         {
+            _go.Wait(10000);
+            if (_listener == null)
+            {
+                Serve();
+                return;
+            }
+            while (!_disposed)
+            {
+                IConnection? c;
+                try
+                {
+                    c = _listener.Accept();
+                }
+                catch (ConnectionException)
+                {
+                    return;
+                }
+                if (c == null) return;
+                _current = c;
+                _start = _end = 0;
+                _pending.Clear();
+                Connections++;
+                Serve();
+                c.Close();
+            }
+        }
+
+        private void CloseCurrent()
+        {
+            _current.Close();
+            _server?.Close();
+        }
+
+        private void Serve()
+        {
             try
             {
-                _go.Wait(10000);
-                Send(Greeting);
-                if (!Greeting.StartsWith("2", StringComparison.Ordinal) && Greeting.StartsWith("421", StringComparison.Ordinal)) { _server.Close(); return; }
+                if (GreetingDripMs > 0)
+                {
+                    foreach (byte b in Encoding.Latin1.GetBytes(Greeting + "\r\n"))
+                    {
+                        if (_disposed) return;
+                        _current.Send(new[] { b }, 0, 1, 5000);
+                        Thread.Sleep(GreetingDripMs);
+                    }
+                }
+                else if (Greeting.EndsWith(Hangup, StringComparison.Ordinal))
+                {
+                    Send(Greeting[..^Hangup.Length]);
+                    CloseCurrent();
+                    return;
+                }
+                else
+                {
+                    Send(Greeting);
+                }
+                if (!Greeting.StartsWith("2", StringComparison.Ordinal) && Greeting.StartsWith("421", StringComparison.Ordinal)) { CloseCurrent(); return; }
                 bool inData = false;
                 while (true)
                 {
@@ -97,7 +180,8 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                         if (body == null) return;
                         lock (Lines) Messages.Add(body);
                         string r = OnMessage(body);
-                        if (r == Hangup) { _server.Close(); return; }
+                        if (r == Hangup) { CloseCurrent(); return; }
+                        if (r.EndsWith(Hangup, StringComparison.Ordinal)) { Send(r[..^Hangup.Length]); CloseCurrent(); return; }
                         Send(r);
                         inData = false;
                         continue;
@@ -115,7 +199,8 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                     }
                     string verb = line.Split(' ')[0].ToUpperInvariant();
                     string reply = OnCommand?.Invoke(line) ?? Default(verb, line);
-                    if (reply == Hangup) { _server.Close(); return; }
+                    if (reply == Hangup) { CloseCurrent(); return; }
+                    if (reply.EndsWith(Hangup, StringComparison.Ordinal)) { Send(reply[..^Hangup.Length]); CloseCurrent(); return; }
                     if (reply == Silence) continue;
                     if (BatchUntilData && (verb == "MAIL" || verb == "RCPT"))
                     {
@@ -131,10 +216,10 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                     if (verb == "DATA" && LastLineCode(reply) == 354) inData = true;
                     if (verb == "STARTTLS" && reply.StartsWith("220", StringComparison.Ordinal))
                     {
-                        _current = _server.Secured();
+                        _current = _server!.Secured();
                         _start = _end = 0;   // the server side, too, forgets plaintext
                     }
-                    if (verb == "QUIT" || LastLineCode(reply) == 421) { _server.Close(); return; }
+                    if (verb == "QUIT" || LastLineCode(reply) == 421) { CloseCurrent(); return; }
                 }
             }
             catch (ConnectionException)
@@ -232,9 +317,18 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
 
         public void Dispose()
         {
+            _disposed = true;
             _go.Set();
-            _server.Close();
-            Client.Close();
+            _listener?.Close();
+            _server?.Close();
+            _client?.Close();
+            try
+            {
+                _current?.Close();
+            }
+            catch (ConnectionException)
+            {
+            }
             _thread.Join(5000);
         }
     }

@@ -389,7 +389,8 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         [Fact]
         public void ReplyOverTheByteCapBreaksTheSession()
         {
-            string many = string.Concat(Enumerable.Repeat("250-EXTENSION-WITH-A-LONG-NAME\r\n", 400)) + "250 DSN";
+            // Past the default caps (64 KB, 1000 lines), far beyond any real server's reply.
+            string many = string.Concat(Enumerable.Repeat("250-EXTENSION-WITH-A-LONG-NAME\r\n", 2500)) + "250 DSN";
             using var srv = new ScriptedSmtpServer { EhloReply = many };
             srv.Start();
             var s = Session(srv.Client);
