@@ -26,6 +26,12 @@ namespace NanoMailGateway.Core.Dns
 
         /// <summary>No server gave a usable answer before the deadline.</summary>
         Failed = 2,
+
+        /// <summary>
+        /// NOERROR over TCP, but longer than the packet buffer: the buffer holds its first whole
+        /// records only, and the reason says so. What is missing may be what mattered.
+        /// </summary>
+        PartialAnswer = 3,
     }
 
     /// <summary>Query/answer exchange with the servers. Thread-safe (no state besides settings).</summary>
@@ -72,12 +78,13 @@ namespace NanoMailGateway.Core.Dns
                     }
                     long tryDeadline = Earlier(now + _options.TryTimeoutMs, deadline);
                     int rcode = TryUdp(server, buf, name, qtype, tryDeadline, out length, out reason);
+                    bool cut = false;
                     if (rcode == Truncated)
                     {
                         now = _clock.MonotonicMilliseconds;
-                        rcode = TryTcp(server, buf, name, qtype, Earlier(now + _options.TcpTimeoutMs, deadline), out length, out reason);
+                        rcode = TryTcp(server, buf, name, qtype, Earlier(now + _options.TcpTimeoutMs, deadline), out length, out reason, out cut);
                     }
-                    if (rcode == DnsWire.RcodeNoError) return DnsExchange.Answer;
+                    if (rcode == DnsWire.RcodeNoError) return cut ? DnsExchange.PartialAnswer : DnsExchange.Answer;
                     if (rcode == DnsWire.RcodeNxDomain) return DnsExchange.NameError;
                     if (rcode > 0) reason = RcodeName(rcode) + " from " + server.ToString();
                 }
@@ -140,10 +147,11 @@ namespace NanoMailGateway.Core.Dns
             }
         }
 
-        /// <summary>One TCP exchange with the same server (RFC 1035 §4.2.2); an rcode or NoAnswer.</summary>
-        private int TryTcp(DnsServer server, byte[] buf, string name, int qtype, long deadline, out int length, out string reason)
+        /// <summary>One TCP exchange with the same server (RFC 1035 §4.2.2); an rcode or NoAnswer. <paramref name="cut"/>: only the first whole records were kept.</summary>
+        private int TryTcp(DnsServer server, byte[] buf, string name, int qtype, long deadline, out int length, out string reason, out bool cut)
         {
             length = 0;
+            cut = false;
             reason = "TCP answer from " + server.ToString() + " missing or cut short before the deadline";
             int id = _random.Next(65536);
             int qlen = DnsWire.WriteQuery(buf, 2, id, name, qtype);
@@ -170,7 +178,8 @@ namespace NanoMailGateway.Core.Dns
                 conn.Send(buf, 0, qlen + 2, (int)left);
                 if (!ReadExactly(conn, buf, 0, 2, deadline)) return NoAnswer;
                 int n = DnsWire.ReadUInt16(buf, 0);
-                bool cut = n > buf.Length;
+                int whole = n;
+                cut = n > buf.Length;
                 if (cut) n = buf.Length;   // keep what fits; the rest stays unread
                 if (!ReadExactly(conn, buf, 0, n, deadline)) return NoAnswer;
                 if (cut) n = DnsPacket.KeepWholeRecords(buf, n);
@@ -182,6 +191,7 @@ namespace NanoMailGateway.Core.Dns
                     return NoAnswer;
                 }
                 length = n;
+                if (cut) reason = "TCP answer from " + server.ToString() + " has " + whole.ToString() + " octets, only the first " + buf.Length.ToString() + " kept";
                 return DnsWire.Rcode(buf);
             }
             catch (ConnectionException e)

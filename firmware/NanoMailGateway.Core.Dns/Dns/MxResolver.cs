@@ -149,6 +149,8 @@ namespace NanoMailGateway.Core.Dns
             if (n == 0 && rootSeen) return MxResult.NullMx(name, MinTtl(buf, len)); // RFC 7505 §3
             // MX records exist but none is usable: never fall back to the domain's A record.
             if (n == 0 && malformed > 0) return MxResult.TempFail("malformed MX records for " + name);
+            // No MX among the records that fit a cut answer: the domain has records, so no implicit MX.
+            if (n == 0 && ex == DnsExchange.PartialAnswer) return MxResult.TempFail("MX lookup for " + name + ": " + reason);
             if (n == 0) return ImplicitMx(name, buf, deadline);                       // RFC 5321 §5.1
 
             SortAndShuffle(prefs, names, ttls, n);
@@ -185,6 +187,8 @@ namespace NanoMailGateway.Core.Dns
             if (kept == 0)
             {
                 if (tempReason.Length > 0) return MxResult.TempFail("no address for the MX hosts of " + name + ": " + tempReason);
+                // The exchangers that were cut off may have addresses: not knowing is temporary.
+                if (ex == DnsExchange.PartialAnswer) return MxResult.TempFail("no address for the MX hosts of " + name + " that fit: " + reason);
                 return MxResult.NoData("the MX hosts of " + name + " have no address records");
             }
             if (kept < n)
