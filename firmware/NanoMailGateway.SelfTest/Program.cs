@@ -17,9 +17,11 @@ namespace NanoMailGateway.SelfTest
             runner.Header();
             // Free heap before and after the checks (README, On-device self-test): what the
             // loaded assemblies leave to the checks, and what the checks left behind.
-            runner.Note(HeapProbe.Describe("start"));
+            int free = HeapProbe.FreeBytes();
+            runner.FreeHeapAtStart = free;
+            runner.Note(HeapProbe.Describe("start", free));
             Scenarios.RunAll(runner);
-            runner.Note(HeapProbe.Describe("end"));
+            runner.Note(HeapProbe.Describe("end", HeapProbe.FreeBytes()));
             runner.Finish();
         }
 

@@ -8,7 +8,9 @@
 //   records exist the domain's A record is never used;
 // - a single MX "0 ." is a null MX: permanent 5.1.10 (RFC 7505 §3);
 // - NXDOMAIN: permanent 5.1.2; SERVFAIL/REFUSED/timeouts on every server: 4.4.3.
-// One packet buffer per lookup comes from the resolver's own pool; when the pool is
+// One packet buffer per lookup comes from a pool, the resolver's own or one it is given
+// (the gateway lends its session pool: a delivery session resolves before it rents its
+// own buffers, so the lookup's buffer costs no heap of its own); when the pool is
 // empty the lookup fails temporarily instead of allocating. Answers are cached
 // (DnsCache); a cached answer keeps the order it was shuffled into until it expires.
 // Left out on purpose: dropping exchangers of lower preference than the gateway
@@ -34,6 +36,17 @@ namespace NanoMailGateway.Core.Dns
         /// <summary>Creates the resolver and allocates its packet buffers and cache now.</summary>
         /// <exception cref="System.ArgumentException">a server in <see cref="DnsOptions.Servers"/> is not "ip" or "ip:port".</exception>
         public MxResolver(INetwork network, IClock clock, IRandom random, DnsOptions options, ILog? log)
+            : this(network, clock, random, options, log, null)
+        {
+        }
+
+        /// <summary>
+        /// Creates the resolver and its cache; packet buffers come from <paramref name="packetBuffers"/>
+        /// (shared; each buffer holds at least a UDP message, 512 octets, RFC 1035 §4.2.1, and is the
+        /// cap on what is kept of a TCP answer), or from a pool of its own sized by the options when null.
+        /// </summary>
+        /// <exception cref="System.ArgumentException">a server in <see cref="DnsOptions.Servers"/> is not "ip" or "ip:port", or the shared buffers are under 512 octets.</exception>
+        public MxResolver(INetwork network, IClock clock, IRandom random, DnsOptions options, ILog? log, BufferPool? packetBuffers)
         {
             _clock = clock;
             _random = random;
@@ -46,13 +59,17 @@ namespace NanoMailGateway.Core.Dns
                 if (s == null) throw new System.ArgumentException("bad DNS server address: " + options.Servers[i]);
                 servers[i] = s;
             }
+            if (packetBuffers != null && packetBuffers.BufferSize < DnsWire.MaxUdpMessage)
+            {
+                throw new System.ArgumentException("DNS packet buffers need " + DnsWire.MaxUdpMessage.ToString() + " octets, the pool has " + packetBuffers.BufferSize.ToString());
+            }
             int size = options.PacketBufferSize < DnsWire.MaxUdpMessage ? DnsWire.MaxUdpMessage : options.PacketBufferSize;
-            Pool = new BufferPool("dns", size, options.PacketBuffers);
+            Pool = packetBuffers ?? new BufferPool("dns", size, options.PacketBuffers);
             _transport = new DnsTransport(network, clock, random, servers, options);
             _cache = new DnsCache(options.CacheEntries);
         }
 
-        /// <summary>The packet buffer pool (for counters and tests).</summary>
+        /// <summary>The packet buffer pool, its own or the shared one (for counters and tests).</summary>
         public BufferPool Pool { get; }
 
         /// <summary>Lookups answered from the cache since start.</summary>

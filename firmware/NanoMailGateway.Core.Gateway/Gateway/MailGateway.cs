@@ -15,8 +15,9 @@
 // from flash into its send buffer). Sharing lets a quiet POP3 side leave
 // its buffers to SMTP bursts; the slot counts per protocol keep any one side from taking
 // everything, and a session that finds the pool empty is refused (421 4.3.2 /
-// -ERR [SYS/TEMP]), never given more memory. The queue (writer buffers) and the
-// resolver (packet buffers) keep their own small fixed pools.
+// -ERR [SYS/TEMP]), never given more memory. The resolver borrows one buffer of it per
+// lookup, which a delivery session makes before it rents its own two. The queue keeps its
+// own small fixed pool of writer buffers.
 // Stop: listeners first (no new mail; sessions get a bounded time, then are cut),
 // then delivery, then the queue is closed.
 // Left out on purpose: reloading the config while running (restart instead).
@@ -169,7 +170,9 @@ namespace NanoMailGateway.Core.Gateway
                     _platform.ServerTls, SmtpServerSetup.TrustedFrom(_config), accounts,
                     new MailboxRecipients(local, mailboxes, b.MailboxQuota), clock, _log);
                 Pop3 = new Pop3Server(Pop3OptionsFrom(_config), mailboxes, accounts, _platform.ServerTls, Pool, clock, _log);
-                Resolver = new MxResolver(_platform.Network, clock, _platform.Random, DnsOptionsFrom(_config), _log);
+                // Packet buffers from the session pool: a delivery session resolves before it
+                // rents its two buffers, so a lookup needs no buffer of its own (ARCHITECTURE.md, Memory).
+                Resolver = new MxResolver(_platform.Network, clock, _platform.Random, DnsOptionsFrom(_config), _log, Pool);
 
                 int demand = b.SmtpSessions * SmtpServer.BuffersPerSession + b.Pop3Sessions * Pop3BuffersPerSession
                     + b.DeliverySessions * DeliveryBuffersPerSession;
@@ -252,8 +255,8 @@ namespace NanoMailGateway.Core.Gateway
 
         /// <summary>
         /// Resolver settings: dns_servers (filled from DHCP or resolv.conf by the platform when
-        /// empty), dns_cache_entries, and one packet buffer per delivery session: only the
-        /// delivery workers resolve, one lookup at a time each, so more buffers would never be used.
+        /// empty), dns_cache_entries, and packets of at most a session buffer (the gateway lends
+        /// the resolver its session pool; PacketBuffers only sizes a resolver built without one).
         /// </summary>
         public static DnsOptions DnsOptionsFrom(GatewayConfig c)
         {
@@ -262,7 +265,6 @@ namespace NanoMailGateway.Core.Gateway
             for (int i = 0; i < servers.Length; i++) servers[i] = c.DnsServers[i].ToString();
             o.Servers = servers;
             o.CacheEntries = c.Board.DnsCacheEntries;
-            o.PacketBuffers = c.Board.DeliverySessions < 1 ? 1 : c.Board.DeliverySessions;
             // A packet buffer is also the cap on an answer over TCP (after TC, RFC 1035
             // §4.2.2). Boards with session buffers under 1 KB (the smallest heap) keep it at
             // the UDP size, 512: an MX answer too long for that fails as a temporary DNS

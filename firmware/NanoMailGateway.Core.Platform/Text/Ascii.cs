@@ -79,7 +79,11 @@ namespace NanoMailGateway.Core.Text
             if (count < n) return false;
             for (int i = 0; i < n; i++)
             {
-                if (ToUpper(buffer[offset + i]) != upperLiteral[i]) return false;
+                // ToUpper in place: a call per octet is one more heap frame on nanoCLR at the
+                // bottom of the deepest paths (header parsing in DATA, command dispatch).
+                int c = buffer[offset + i];
+                if (c >= 'a' && c <= 'z') c -= 'a' - 'A';
+                if (c != upperLiteral[i]) return false;
             }
             return true;
         }

@@ -60,7 +60,11 @@ namespace NanoMailGateway.Core.Queue
                 System.Array.Copy(buffer, offset, b, _count, n);
                 offset += n;
                 count -= n;
-                if (!Advance(n)) return false;
+                _count += n;
+                // Spill here, not through Advance: on nanoCLR each nested call is a heap
+                // frame of 204 bytes or more, and a bounce is written at the delivery
+                // thread's deepest point (README, On-device self-test).
+                if (_count == b.Length && !Spill(b)) return false;
             }
             return true;
         }

@@ -403,15 +403,20 @@ namespace NanoMailGateway.Core.Queue
                 count -= n;
                 if (_bufCount == _buf.Length)
                 {
+                    // Spill's work in place: one heap frame less at the bottom of every
+                    // append on nanoCLR (204 bytes or more each).
+                    _bufCount = 0;
                     try
                     {
-                        Spill();
+                        _active!.Append(_buf, 0, _buf.Length);
                     }
                     catch (Exception)
                     {
                         _broken = true;
                         throw;
                     }
+                    AppendCount++;
+                    BytesAppended += _buf.Length;
                 }
             }
         }

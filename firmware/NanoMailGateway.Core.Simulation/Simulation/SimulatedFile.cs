@@ -73,7 +73,7 @@ namespace NanoMailGateway.Core.Simulation
         internal sealed class Content
         {
             /// <summary>Bytes per page.</summary>
-            internal const int PageSize = 512;
+            internal const int PageSize = 256;
 
             private readonly System.Collections.ArrayList _pages = new System.Collections.ArrayList();   // byte[PageSize]
 

@@ -4,8 +4,9 @@
 //   heap free at start: <N> bytes
 //   ok   <name>
 //   FAIL <name>: <why>
+//   skip <name>: <why>      (a check for a bigger board than this one)
 //   heap free at end: <N> bytes
-//   <N> passed, <N> failed
+//   <N> passed, <N> failed[, <N> skipped]
 //   SELFTEST PASS | SELFTEST FAIL
 // The verdict is printed, not returned as an exit code: nanoCLR does not report one.
 // Left out on purpose: timing per check (no stopwatch worth trusting on the interpreter),
@@ -21,6 +22,7 @@ namespace NanoMailGateway.SelfTest
         private readonly ILineOutput _out;
         private int _passed;
         private int _failed;
+        private int _skipped;
 
         /// <summary>Makes a runner printing to <paramref name="output"/>.</summary>
         public SelfTestRunner(ILineOutput output)
@@ -33,6 +35,22 @@ namespace NanoMailGateway.SelfTest
 
         /// <summary>Checks that failed so far.</summary>
         public int Failed => _failed;
+
+        /// <summary>Checks not run on this board (printed as skip, never counted as passed).</summary>
+        public int Skipped => _skipped;
+
+        /// <summary>
+        /// Free heap when the run started (HeapProbe), for checks that need a board's whole
+        /// heap; int.MaxValue when unknown (the host), so that every check runs.
+        /// </summary>
+        public int FreeHeapAtStart { get; set; } = int.MaxValue;
+
+        /// <summary>Reports a check that does not apply to this board, with the reason.</summary>
+        public void Skip(string name, string why)
+        {
+            _skipped++;
+            _out.WriteLine("skip " + name + ": " + why);
+        }
 
         /// <summary>First line of the output, so that a serial log shows where the run starts.</summary>
         public void Header()
@@ -78,7 +96,8 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Prints the counts and the verdict; returns true when nothing failed.</summary>
         public bool Finish()
         {
-            _out.WriteLine(_passed.ToString() + " passed, " + _failed.ToString() + " failed");
+            _out.WriteLine(_passed.ToString() + " passed, " + _failed.ToString() + " failed"
+                + (_skipped > 0 ? ", " + _skipped.ToString() + " skipped" : ""));
             bool pass = _failed == 0 && _passed > 0;
             _out.WriteLine(pass ? "SELFTEST PASS" : "SELFTEST FAIL");
             return pass;

@@ -61,9 +61,8 @@ namespace NanoMailGateway.SelfTest
         }
 
         /// <summary>The line the runner prints: "heap free at NAME: N bytes" (or "over N" at the ceiling).</summary>
-        public static string Describe(string when)
+        public static string Describe(string when, int free)
         {
-            int free = FreeBytes();
             return "heap free at " + when + ": " + (free >= Ceiling ? "over " : "") + free.ToString() + " bytes";
         }
     }

@@ -72,14 +72,15 @@ namespace NanoMailGateway.SelfTest
 
         /// <summary>
         /// Writes the answer to the query at <paramref name="query"/>[<paramref name="offset"/>..]
-        /// into <paramref name="into"/> from <paramref name="at"/>; returns its length.
+        /// into <paramref name="into"/> from offset 0; returns its length. Straight into the
+        /// socket's own buffer: a scratch packet would be one more 512-octet allocation in the
+        /// middle of a delivery, which a fragmented 54 KB heap cannot always place.
         /// </summary>
-        private int Answer(byte[] query, int offset, int count, bool overTcp, byte[] into, int at)
+        private int Answer(byte[] query, int offset, int count, bool overTcp, byte[] into)
         {
             int id = (query[offset] << 8) | query[offset + 1];
             string name = ReadQueryName(query, offset + 12, offset + count, out int qtype);
-            byte[] packet = new byte[512];
-            DnsPacketBuilder b = new DnsPacketBuilder(packet);
+            DnsPacketBuilder b = new DnsPacketBuilder(into);
             int flags = DnsPacketBuilder.FlagResponse | DnsPacketBuilder.FlagRecursion;
             if (name == "nullmx.example" && qtype == DnsPacketBuilder.TypeMx)
             {
@@ -158,7 +159,6 @@ namespace NanoMailGateway.SelfTest
                 b.Header(id, flags | 3, 1, 0, 0, 0); // RCODE 3, NXDOMAIN
                 b.Question(name, qtype);
             }
-            System.Array.Copy(packet, 0, into, at, b.Length);
             return b.Length;
         }
 
@@ -179,8 +179,7 @@ namespace NanoMailGateway.SelfTest
         private sealed class Udp : IUdpSocket
         {
             private readonly ScriptedDnsNetwork _net;
-            private readonly byte[] _pending = new byte[512];
-            private int _pendingLength;
+            private byte[]? _query;   // the last query sent, answered when it is received: no answer buffer of its own
 
             public Udp(ScriptedDnsNetwork net, int port)
             {
@@ -193,19 +192,22 @@ namespace NanoMailGateway.SelfTest
             public void SendTo(byte[] buffer, int offset, int count, string address, int port)
             {
                 if (address != ServerAddress || port != Port) return; // nobody there: the resolver times out
-                _pendingLength = _net.Answer(buffer, offset, count, false, _pending, 0);
-                _net.UdpAnswers++;
+                byte[] q = new byte[count];
+                System.Array.Copy(buffer, offset, q, 0, count);
+                _query = q;
             }
 
             public int ReceiveFrom(byte[] buffer, int offset, int count, int timeoutMs, out string fromAddress, out int fromPort)
             {
                 fromAddress = ServerAddress;
                 fromPort = Port;
-                if (_pendingLength == 0) return ConnectionResult.TimedOut;
-                int n = _pendingLength < count ? _pendingLength : count;
-                System.Array.Copy(_pending, 0, buffer, offset, n);
-                _pendingLength = 0;
-                return n;
+                byte[]? q = _query;
+                if (q == null) return ConnectionResult.TimedOut;
+                // The resolver receives into a whole packet buffer (at least 512 octets, RFC 1035 §4.2.1).
+                if (offset != 0 || count < 512) throw new System.ArgumentException("scripted DNS answers need a whole packet buffer");
+                _query = null;
+                _net.UdpAnswers++;
+                return _net.Answer(q, 0, q.Length, false, buffer);
             }
 
             public void Close()
@@ -217,10 +219,10 @@ namespace NanoMailGateway.SelfTest
         {
             private readonly ScriptedDnsNetwork _net;
             private readonly byte[] _query = new byte[300];
-            private readonly byte[] _reply = new byte[514];
+            private readonly byte[] _reply = new byte[512];   // the answer; its two-octet length prefix is sent from _replyLength
             private int _queryLength;
-            private int _replyStart;
-            private int _replyEnd;
+            private int _replyLength;
+            private int _sent = -1;                            // octets of prefix and answer handed out; -1: no answer yet
 
             public Tcp(ScriptedDnsNetwork net)
             {
@@ -243,22 +245,24 @@ namespace NanoMailGateway.SelfTest
                 if (_queryLength < 2) return;
                 int want = (_query[0] << 8) | _query[1];
                 if (_queryLength < want + 2) return;
-                int n = _net.Answer(_query, 2, want, true, _reply, 2);
-                _reply[0] = (byte)(n >> 8);
-                _reply[1] = (byte)n;
-                _replyStart = 0;
-                _replyEnd = n + 2;
+                _replyLength = _net.Answer(_query, 2, want, true, _reply);
+                _sent = 0;
             }
 
             public int Receive(byte[] buffer, int offset, int count, int timeoutMs)
             {
-                int n = _replyEnd - _replyStart;
-                if (n <= 0) return 0;
+                if (_sent < 0 || _sent >= _replyLength + 2 || count <= 0) return 0;
+                if (_sent < 2)
+                {
+                    // The length prefix alone, one octet per read: the resolver must reassemble TCP reads.
+                    buffer[offset] = (byte)(_sent == 0 ? _replyLength >> 8 : _replyLength);
+                    _sent++;
+                    return 1;
+                }
+                int n = _replyLength + 2 - _sent;
                 if (n > count) n = count;
-                // Two octets at a time at most: the resolver must reassemble TCP reads.
-                if (n > 2 && _replyStart == 0) n = 2;
-                System.Array.Copy(_reply, _replyStart, buffer, offset, n);
-                _replyStart += n;
+                System.Array.Copy(_reply, _sent - 2, buffer, offset, n);
+                _sent += n;
                 return n;
             }
 

@@ -102,11 +102,16 @@ namespace NanoMailGateway.Tests.Core.Gateway
                 Assert.Equal(2, q.RecipientCount);
                 Assert.Equal(2, g.QueueCount);              // the fill message and this one
                 Assert.True(_log.Contains("550 5.1.1 <nobody@plant.example>"));
+                Assert.Same(g.Pool, g.Resolver!.Pool);      // lookups borrow session buffers: no DNS buffers of its own
             }
             finally
             {
                 Assert.True(g.Stop(2000));
             }
+            // A DNS lookup still running when Stop gave up on the delivery thread holds the
+            // session buffer it borrowed until its own deadline (DnsOptions.TotalTimeoutMs).
+            DateTime free = DateTime.UtcNow.AddSeconds(15);
+            while (g.Pool.InUse != 0 && DateTime.UtcNow < free) System.Threading.Thread.Sleep(20);
             Assert.Equal(0, g.Pool.InUse);
         }
 
@@ -200,7 +205,9 @@ namespace NanoMailGateway.Tests.Core.Gateway
             var d = MailGateway.DnsOptionsFrom(c);
             Assert.Equal(new[] { "127.0.0.1:9" }, d.Servers);
             Assert.Equal(5, d.CacheEntries);
-            Assert.Equal(2, d.PacketBuffers);                                      // one lookup per delivery session
+            Assert.Equal(1024, d.PacketBufferSize);                                // a session buffer (buffer_size 1K) holds a packet
+            c.Board.BufferSize = 512;
+            Assert.Equal(512, MailGateway.DnsOptionsFrom(c).PacketBufferSize);     // what a TCP answer keeps is capped at a session buffer
         }
     }
 }
