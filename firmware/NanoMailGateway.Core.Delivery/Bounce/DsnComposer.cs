@@ -11,7 +11,11 @@
 // Date/Message-ID (RFC 5322). One report per message lists every recipient given.
 // The report's own envelope has the null reverse-path (RFC 5321 §4.5.5): the caller
 // queues it with Envelope("") and never calls this for a message from "".
-// Output goes through one fixed buffer; the original is copied chunk by chunk.
+// No buffer of its own (ARCHITECTURE.md, Memory): the text is put straight into the
+// queue writer's write unit (IMessageWriter.GetBuffer/Advance) and the original is read
+// from the queue into that same unit, chunk by chunk. Few nested calls on purpose: the
+// report is written at the deepest point of the delivery thread, and on nanoCLR every
+// frame is heap.
 // Left out on purpose: localised texts, X-Postfix-* fields, Received-From-MTA.
 
 using System;
@@ -32,19 +36,15 @@ namespace NanoMailGateway.Core.Bounce
         private readonly DsnComposerOptions _options;
         private readonly IClock _clock;
         private readonly IRandom _random;
-        private readonly byte[] _buf;
         private IMessageWriter? _writer;
-        private int _length;
         private bool _full;
 
-        /// <summary>Creates a composer writing through <paramref name="buffer"/> (caller-owned, 256 bytes or more).</summary>
-        public DsnComposer(DsnComposerOptions options, IClock clock, IRandom random, byte[] buffer)
+        /// <summary>Creates a composer; it writes into each report's writer's own buffer.</summary>
+        public DsnComposer(DsnComposerOptions options, IClock clock, IRandom random)
         {
-            if (buffer.Length < 256) throw new ArgumentException("buffer must hold 256 bytes");
             _options = options;
             _clock = clock;
             _random = random;
-            _buf = buffer;
         }
 
         /// <summary>The Message-ID of the last report written (with angle brackets).</summary>
@@ -59,7 +59,6 @@ namespace NanoMailGateway.Core.Bounce
         public bool Compose(IMessageWriter writer, Envelope original, DsnRecipient[] recipients, IMessageContent content)
         {
             _writer = writer;
-            _length = 0;
             _full = false;
             DateTime now = _clock.UtcNow;
             string host = _options.HostName;
@@ -105,7 +104,6 @@ namespace NanoMailGateway.Core.Bounce
                 CopyOriginal(content, _options.MaxHeaderBytes, true);
             }
             Put(Crlf + "--" + boundary + "--" + Crlf);
-            Flush();
             _writer = null;
             return !_full;
         }
@@ -203,30 +201,35 @@ namespace NanoMailGateway.Core.Bounce
         /// <summary>
         /// Copies the original: the header section only (up to and including the CRLF before the
         /// blank line) when <paramref name="headersOnly"/>, never more than <paramref name="cap"/>
-        /// bytes; always ends with CRLF.
+        /// bytes; always ends with CRLF. Each chunk is read straight into the writer's buffer
+        /// and handed over with Advance, so only the bytes that belong to the copy are kept.
         /// </summary>
         private void CopyOriginal(IMessageContent content, long cap, bool headersOnly)
         {
-            Flush();
+            IMessageWriter w = _writer!;
             long position = 0;
             long length = content.Length < cap ? content.Length : cap;
             int matched = 0;           // bytes of CR LF CR LF seen in a row
             bool heldCr = false;       // a CR at a chunk's end that may start the blank line
             byte last = Ascii.LF;
-            while (position < length)
+            while (position < length && !_full)
             {
+                int at;
+                int room;
+                byte[] b = w.GetBuffer(out at, out room);
                 long left = length - position;
-                int n = content.Read(position, _buf, 0, left < _buf.Length ? (int)left : _buf.Length);
+                int n = content.Read(position, b, at, left < room ? (int)left : room);
                 if (n <= 0) break;
+                int before = matched;
                 int take = n;
                 bool done = false;
                 if (headersOnly)
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        byte b = _buf[i];
-                        if (b == Ascii.CR) matched = (matched == 0 || matched == 2) ? matched + 1 : 1;
-                        else if (b == Ascii.LF) matched = (matched == 1 || matched == 3) ? matched + 1 : 0;
+                        byte c = b[at + i];
+                        if (c == Ascii.CR) matched = (matched == 0 || matched == 2) ? matched + 1 : 1;
+                        else if (c == Ascii.LF) matched = (matched == 1 || matched == 3) ? matched + 1 : 0;
                         else matched = 0;
                         // The header section ends at the first empty line (RFC 5322 §2.1); a message
                         // that starts with one has an empty header section.
@@ -240,13 +243,18 @@ namespace NanoMailGateway.Core.Bounce
                         }
                     }
                 }
-                if (heldCr && !(done && take == 0))
+                if (heldCr)
                 {
-                    Put("\r");
-                    Flush();
+                    heldCr = false;
+                    if (done && take == 0) break;   // the held CR began the blank line: it is not copied
+                    // The held CR is text: it goes first, in place of this chunk, which is read
+                    // again (from the state after the CR) into the space after it.
+                    b[at] = Ascii.CR;
                     last = Ascii.CR;
+                    matched = before;
+                    if (!w.Advance(1)) _full = true;
+                    continue;
                 }
-                heldCr = false;
                 if (!done && headersOnly && (matched == 3 || (matched == 1 && position + n == 1)))
                 {
                     heldCr = true;   // hold the CR back until the next chunk says what it is
@@ -254,8 +262,8 @@ namespace NanoMailGateway.Core.Bounce
                 }
                 if (take > 0)
                 {
-                    Emit(_buf, 0, take);
-                    last = _buf[take - 1];
+                    last = b[at + take - 1];
+                    if (!w.Advance(take)) _full = true;
                 }
                 position += n;
                 if (done) break;
@@ -286,36 +294,24 @@ namespace NanoMailGateway.Core.Bounce
             return new string(c);
         }
 
-        /// <summary>Buffers a string's bytes (chars below U+0100).</summary>
+        /// <summary>Puts a string's bytes (chars below U+0100) into the writer's buffer.</summary>
         private void Put(string s)
         {
             int i = 0;
-            while (i < s.Length)
+            while (i < s.Length && !_full)
             {
-                if (_length == _buf.Length) Flush();
-                int n = s.Length - i;
-                if (n > _buf.Length - _length) n = _buf.Length - _length;
+                int at;
+                int n;
+                byte[] b = _writer!.GetBuffer(out at, out n);
+                if (n > s.Length - i) n = s.Length - i;
                 for (int k = 0; k < n; k++)
                 {
                     char ch = s[i + k];
-                    _buf[_length + k] = ch < (char)256 ? (byte)ch : (byte)'?';
+                    b[at + k] = ch < (char)256 ? (byte)ch : (byte)'?';
                 }
-                _length += n;
                 i += n;
+                if (!_writer.Advance(n)) _full = true;
             }
-        }
-
-        private void Flush()
-        {
-            if (_length == 0) return;
-            Emit(_buf, 0, _length);
-            _length = 0;
-        }
-
-        private void Emit(byte[] b, int offset, int count)
-        {
-            if (_full) return;
-            if (!_writer!.Write(b, offset, count)) _full = true;
         }
     }
 }

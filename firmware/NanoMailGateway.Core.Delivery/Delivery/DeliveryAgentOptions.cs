@@ -68,8 +68,9 @@ namespace NanoMailGateway.Core.Delivery
         /// <summary>Backoff, expiry and delay warning.</summary>
         public RetryOptions Retry { get; set; } = new RetryOptions();
 
-        /// <summary>Client timeouts and limits; TlsMode, VerifyCertificate, User and Password are
-        /// set per destination by the agent from the fields above.</summary>
+        /// <summary>Client timeouts and limits, the one SmtpClientOptions of the run, shared by every
+        /// delivery session; its TlsMode, VerifyCertificate, User and Password are not used: the
+        /// agent sets them on each session from the fields above (RemoteDelivery).</summary>
         public SmtpClientOptions Client { get; set; } = new SmtpClientOptions();
 
         /// <summary>Bounce composer settings.</summary>

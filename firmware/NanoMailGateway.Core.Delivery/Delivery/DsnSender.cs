@@ -4,7 +4,8 @@
 // BeginLocalMessage so that it may use the queue's reserve. The new message is ordinary
 // queue work: a local sender gets it in the mailbox, a remote one by SMTP; being from
 // <> it is never bounced itself (OutcomeRecorder sends it to the postmaster instead).
-// One composer and one 512-byte buffer for the agent, under a lock: reports are rare.
+// One composer for the agent, under a lock: reports are rare. It has no buffer of its own:
+// it writes into the queue writer's write unit (the one kept for local mail).
 // A report that cannot be queued now (queue full, or an exception other than the queue's
 // StorageException, such as OutOfMemoryException on a 54-90 KB heap) returns false with
 // a log line and its writer aborted: the caller keeps the failed recipients Bouncing so
@@ -31,7 +32,7 @@ namespace NanoMailGateway.Core.Delivery
             _store = store;
             _local = local;
             _log = log;
-            _composer = new DsnComposer(options, clock, random, new byte[512]);
+            _composer = new DsnComposer(options, clock, random);
         }
 
         /// <summary>

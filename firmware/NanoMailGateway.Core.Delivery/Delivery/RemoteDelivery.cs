@@ -8,6 +8,10 @@
 //     name: looked up like a domain, as Postfix does),
 //     relay_security starttls or tls with the certificate checked against relay_ca_file
 //     and the host name, AUTH with relay_user/relay_password (SmtpClientSession).
+//   - One SmtpClientOptions for every connection (DeliveryAgentOptions.Client): the TLS
+//     mode, certificate check and credentials, the only settings that differ between MX,
+//     plaintext retry and smarthost, are set on each session as it is made, so no copy
+//     of the options per kind of server stays on the heap for the run.
 //   - DNS: NXDOMAIN, null MX, no address fail the recipients (5.1.2, 5.1.10, 5.4.4);
 //     a temporary DNS failure defers them.
 //   - A destination that no address answered is remembered as dead for a while: its
@@ -43,9 +47,6 @@ namespace NanoMailGateway.Core.Delivery
         private readonly ILog _log;
         private readonly OutcomeRecorder _recorder;
         private readonly DeadDestinations _dead;
-        private readonly SmtpClientOptions _mx;
-        private readonly SmtpClientOptions _plain;
-        private readonly SmtpClientOptions _relay;
 
         public RemoteDelivery(MessageStore store, DeliveryAgentOptions options, INetwork network, ITlsProvider? tls, MxResolver resolver,
             BufferPool pool, IClock clock, ILog log, OutcomeRecorder recorder)
@@ -60,11 +61,6 @@ namespace NanoMailGateway.Core.Delivery
             _log = log;
             _recorder = recorder;
             _dead = new DeadDestinations(options.DeadDestinationEntries);
-            _mx = Copy(options.Client, tls == null ? SmtpTlsMode.None : SmtpTlsMode.Opportunistic, false, null, null);
-            _plain = Copy(options.Client, SmtpTlsMode.None, false, null, null);
-            SmtpTlsMode relayMode = options.RelaySecurity == RelaySecurity.Tls ? SmtpTlsMode.Implicit
-                : options.RelaySecurity == RelaySecurity.StartTls ? SmtpTlsMode.StartTlsRequired : SmtpTlsMode.None;
-            _relay = Copy(options.Client, relayMode, relayMode != SmtpTlsMode.None, options.RelayUser, options.RelayPassword);
         }
 
         /// <summary>
@@ -176,6 +172,10 @@ namespace NanoMailGateway.Core.Delivery
         private SmtpClientSession? OpenNext(bool relay, MxHost[] hosts, Cursor at, byte[][] buffers, int session)
         {
             int port = relay ? _options.RelayPort : _options.SmtpPort;
+            // MX: STARTTLS when offered, certificate unchecked (RFC 7435); smarthost: relay_security.
+            SmtpTlsMode mode = !relay ? (_tls == null ? SmtpTlsMode.None : SmtpTlsMode.Opportunistic)
+                : _options.RelaySecurity == RelaySecurity.Tls ? SmtpTlsMode.Implicit
+                : _options.RelaySecurity == RelaySecurity.StartTls ? SmtpTlsMode.StartTlsRequired : SmtpTlsMode.None;
             while (at.Host < hosts.Length)
             {
                 MxHost host = hosts[at.Host];
@@ -185,11 +185,11 @@ namespace NanoMailGateway.Core.Delivery
                 {
                     if ((at.Host > 0 || at.Address > 0) && TurnOver(at)) return null;
                     string address = host.Addresses[at.Address];
-                    SmtpClientSession? s = TryOpen(name, address, port, relay ? _relay : _mx, at, buffers, session);
+                    SmtpClientSession? s = TryOpen(name, address, port, relay, mode, at, buffers, session);
                     if (s == null && at.RetryPlain)
                     {
                         _log.Write("smtp", session, name + "[" + address + "]:" + port.ToString() + ": TLS failed, trying plaintext");
-                        s = TryOpen(name, address, port, _plain, at, buffers, session);
+                        s = TryOpen(name, address, port, relay, SmtpTlsMode.None, at, buffers, session);
                     }
                     if (s != null) return s;
                     at.Address++;
@@ -200,7 +200,9 @@ namespace NanoMailGateway.Core.Delivery
             return null;
         }
 
-        private SmtpClientSession? TryOpen(string name, string address, int port, SmtpClientOptions options, Cursor at, byte[][] buffers, int session)
+        /// <summary>Connects and opens a session with TLS mode <paramref name="mode"/>; for the smarthost
+        /// with its certificate checked (under TLS) and relay_user's credentials.</summary>
+        private SmtpClientSession? TryOpen(string name, string address, int port, bool relay, SmtpTlsMode mode, Cursor at, byte[][] buffers, int session)
         {
             at.RetryPlain = false;
             at.LastRelay = OutcomeRecorder.RelayNone;   // no server spoke: the line names it in its text
@@ -215,8 +217,12 @@ namespace NanoMailGateway.Core.Delivery
                 _log.Write("smtp", session, at.LastFailure.Text);
                 return null;
             }
-            SmtpClientSession s = new SmtpClientSession(c, _tls, name, options, buffers[0], buffers[1], _clock, _log, session);
+            SmtpClientSession s = new SmtpClientSession(c, _tls, name, _options.Client, buffers[0], buffers[1], _clock, _log, session);
             s.Limit = at.Limit;
+            s.TlsMode = mode;
+            s.VerifyCertificate = relay && mode != SmtpTlsMode.None;
+            if (relay) s.SetCredentials(_options.RelayUser, _options.RelayPassword);
+            else s.SetCredentials(null, null);
             if (s.Open()) return s;
             at.LastFailure = s.Failure;
             at.LastRelay = name + "[" + address + "]:" + port.ToString();
@@ -243,28 +249,6 @@ namespace NanoMailGateway.Core.Delivery
         private bool TurnOver(Cursor at)
         {
             return at.Limit != null && _clock.MonotonicMilliseconds - at.Started >= at.Limit.LimitMs && at.Limit.OthersWaiting();
-        }
-
-        private static SmtpClientOptions Copy(SmtpClientOptions o, SmtpTlsMode mode, bool verify, string? user, string? password)
-        {
-            SmtpClientOptions c = new SmtpClientOptions();
-            c.HeloName = o.HeloName;
-            c.GreetingTimeoutMs = o.GreetingTimeoutMs;
-            c.CommandTimeoutMs = o.CommandTimeoutMs;
-            c.MailTimeoutMs = o.MailTimeoutMs;
-            c.RcptTimeoutMs = o.RcptTimeoutMs;
-            c.DataInitTimeoutMs = o.DataInitTimeoutMs;
-            c.DataBlockTimeoutMs = o.DataBlockTimeoutMs;
-            c.DataTerminationTimeoutMs = o.DataTerminationTimeoutMs;
-            c.TlsHandshakeTimeoutMs = o.TlsHandshakeTimeoutMs;
-            c.EndTimeoutMs = o.EndTimeoutMs;
-            c.MaxReplyBytes = o.MaxReplyBytes;
-            c.MaxReplyLines = o.MaxReplyLines;
-            c.TlsMode = mode;
-            c.VerifyCertificate = verify;
-            c.User = user;
-            c.Password = password;
-            return c;
         }
 
         /// <summary>Where the walk over exchangers and addresses stands, and why the last one failed.</summary>

@@ -1,10 +1,14 @@
-// Settings of one outbound SMTP session. Defaults are the client timeouts of
+// Settings of outbound SMTP sessions. Defaults are the client timeouts of
 // RFC 5321 §4.5.3.2; tests set them small. Passed to the session's constructor
-// (no mutable statics).
+// (no mutable statics). One object serves every session of a run: the TLS mode,
+// certificate check and credentials here are only each session's starting values,
+// which a caller that talks to different kinds of server sets on the session per
+// connection (SmtpClientSession.TlsMode, VerifyCertificate, SetCredentials), as the
+// delivery agent does, instead of keeping a copy of these settings per kind.
 
 namespace NanoMailGateway.Core.SmtpClient
 {
-    /// <summary>Settings of an SMTP client session. Set before the session is made.</summary>
+    /// <summary>Settings of SMTP client sessions. Set before a session is made.</summary>
     public sealed class SmtpClientOptions
     {
         /// <summary>Our host name for EHLO/HELO (RFC 5321 §4.1.1.1: the client's FQDN). Required.</summary>
@@ -40,14 +44,15 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>Time allowed for the TLS handshake, ms.</summary>
         public int TlsHandshakeTimeoutMs { get; set; } = 60 * 1000;
 
-        /// <summary>TLS policy.</summary>
+        /// <summary>TLS policy a session starts with (SmtpClientSession.TlsMode).</summary>
         public SmtpTlsMode TlsMode { get; set; } = SmtpTlsMode.Opportunistic;
 
         /// <summary>Verify the server certificate (CA and host name) when TLS is used. Opportunistic
         /// MX delivery leaves it off (RFC 7435); a smarthost turns it on.</summary>
         public bool VerifyCertificate { get; set; }
 
-        /// <summary>AUTH user (relay_user), or null for no AUTH. Sent only over TLS.</summary>
+        /// <summary>AUTH user a session starts with, or null for no AUTH (SmtpClientSession.SetCredentials).
+        /// Sent only over TLS.</summary>
         public string? User { get; set; }
 
         /// <summary>AUTH password (relay_password).</summary>

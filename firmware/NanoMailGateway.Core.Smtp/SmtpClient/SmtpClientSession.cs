@@ -62,6 +62,8 @@ namespace NanoMailGateway.Core.SmtpClient
         private readonly DotStuffer _stuffer = new DotStuffer();
         private readonly EhloExtensions _extensions = new EhloExtensions();
         private IConnection _connection;
+        private string? _user;
+        private string? _password;
         private bool _closed;
         private string _stage = "connecting";
 
@@ -69,7 +71,9 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <param name="connection">A fresh TCP connection; the session owns it from now on.</param>
         /// <param name="tls">TLS provider, or null when TLS is impossible (then only TlsMode None/Opportunistic work).</param>
         /// <param name="serverName">The MX or smarthost name: TLS SNI and certificate name, logs, Remote-MTA.</param>
-        /// <param name="options">Settings; not changed afterwards.</param>
+        /// <param name="options">Settings, shared by every session of a run and not changed afterwards;
+        /// the session takes its <see cref="TlsMode"/>, <see cref="VerifyCertificate"/> and credentials
+        /// from them unless the caller sets its own before Open.</param>
         /// <param name="replyBuffer">Receive buffer, at least 512 bytes (one reply line, RFC 5321 §4.5.3.1.5).</param>
         /// <param name="sendBuffer">Command and DATA output buffer, at least 512 bytes (one command line, RFC 5321 §4.5.3.1.4); the message is read from the queue into it too.</param>
         /// <param name="clock">Deadlines.</param>
@@ -85,6 +89,10 @@ namespace NanoMailGateway.Core.SmtpClient
             _clock = clock;
             _log = log;
             _sessionId = sessionId;
+            TlsMode = options.TlsMode;
+            VerifyCertificate = options.VerifyCertificate;
+            _user = options.User;
+            _password = options.Password;
             _reader = new SmtpReplyReader(connection, replyBuffer, clock, options.MaxReplyBytes, options.MaxReplyLines);
             _writer = new SmtpCommandWriter(connection, sendBuffer);
         }
@@ -101,6 +109,23 @@ namespace NanoMailGateway.Core.SmtpClient
                 _reader.Limit = value;
                 _writer.Limit = value;
             }
+        }
+
+        /// <summary>TLS policy of this connection (from the options unless set). Set before Open.</summary>
+        public SmtpTlsMode TlsMode { get; set; }
+
+        /// <summary>Verify the server certificate (CA and host name) when TLS is used (from the
+        /// options unless set). Set before Open.</summary>
+        public bool VerifyCertificate { get; set; }
+
+        /// <summary>
+        /// AUTH credentials of this connection: <paramref name="user"/> null for no AUTH (they
+        /// are sent only over TLS). Replaces the options' User and Password. Call before Open.
+        /// </summary>
+        public void SetCredentials(string? user, string? password)
+        {
+            _user = user;
+            _password = password;
         }
 
         /// <summary>The server's name as given.</summary>
@@ -139,7 +164,7 @@ namespace NanoMailGateway.Core.SmtpClient
         {
             try
             {
-                if (_options.TlsMode == SmtpTlsMode.Implicit)
+                if (TlsMode == SmtpTlsMode.Implicit)
                 {
                     _stage = "performing the TLS handshake";
                     if (!Handshake()) return false;
@@ -150,7 +175,7 @@ namespace NanoMailGateway.Core.SmtpClient
                 if (v != ReplyVerdict.Proceed) return FailOpen(Judged(v), Refusal(v));
                 if (!Hello()) return false;
                 if (!StartTlsIfWanted()) return false;
-                if (_options.User != null && !Authenticate()) return false;
+                if (_user != null && !Authenticate()) return false;
                 IsReady = true;
                 return true;
             }
@@ -207,7 +232,7 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>STARTTLS per the TLS mode (RFC 3207). Returns false when the attempt must stop.</summary>
         private bool StartTlsIfWanted()
         {
-            SmtpTlsMode mode = _options.TlsMode;
+            SmtpTlsMode mode = TlsMode;
             if (mode == SmtpTlsMode.None || mode == SmtpTlsMode.Implicit) return true;
             bool offered = _extensions.Has(SmtpCapabilities.StartTls);
             if (mode == SmtpTlsMode.Opportunistic && (!offered || _tls == null)) return true;
@@ -235,11 +260,11 @@ namespace NanoMailGateway.Core.SmtpClient
             try
             {
                 int timeoutMs = Limit == null ? _options.TlsHandshakeTimeoutMs : Limit.Cap(_options.TlsHandshakeTimeoutMs);
-                secured = _tls.AuthenticateAsClient(_connection, ServerName, _options.VerifyCertificate, timeoutMs);
+                secured = _tls.AuthenticateAsClient(_connection, ServerName, VerifyCertificate, timeoutMs);
             }
             catch (ConnectionException e)
             {
-                TlsHandshakeFailed = _options.TlsMode == SmtpTlsMode.Opportunistic;
+                TlsHandshakeFailed = TlsMode == SmtpTlsMode.Opportunistic;
                 _log.Write(Component, _sessionId, ServerName + "[" + RemoteAddress + "]: TLS handshake failed: " + e.Message);
                 return FailOpen(DeliveryStatus.LocalTransient("4.7.5", "TLS handshake with " + ServerName + " failed: " + e.Message), false);
             }
@@ -264,8 +289,8 @@ namespace NanoMailGateway.Core.SmtpClient
             {
                 return FailOpen(DeliveryStatus.LocalTransient("4.7.0", "host " + ServerName + " offers no AUTH PLAIN or LOGIN"), true);
             }
-            byte[] user = Utf8.GetBytes(_options.User ?? "");
-            byte[] password = Utf8.GetBytes(_options.Password ?? "");
+            byte[] user = Utf8.GetBytes(_user ?? "");
+            byte[] password = Utf8.GetBytes(_password ?? "");
             int code;
             if (plain)
             {

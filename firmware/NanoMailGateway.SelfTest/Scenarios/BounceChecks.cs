@@ -40,7 +40,7 @@ namespace NanoMailGateway.SelfTest
             };
             DsnComposerOptions o = new DsnComposerOptions();
             o.HostName = "gw.example.org";
-            DsnComposer composer = new DsnComposer(o, clock, new CountingRandom(), new byte[256]);
+            DsnComposer composer = new DsnComposer(o, clock, new CountingRandom());
             TinyMessageStore store = new TinyMessageStore(4096);
             IMessageWriter w = store.BeginMessage(new Envelope(""))!;
             Expect.True(composer.Compose(w, original, report, new BytesContent(Original)), "compose");

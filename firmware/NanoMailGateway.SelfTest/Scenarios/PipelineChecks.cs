@@ -187,7 +187,7 @@ namespace NanoMailGateway.SelfTest
             DsnComposerOptions dsn = new DsnComposerOptions();
             dsn.HostName = "gw.example.org";
             DsnRecipient[] report = new DsnRecipient[] { new DsnRecipient(m.Envelope.GetRecipient(0), DsnAction.Failed, st, "mx.example.net", clock.UtcNow, clock.UtcNow) };
-            Expect.True(new DsnComposer(dsn, clock, new CountingRandom(), new byte[256]).Compose(w!, m.Envelope, report, store.OpenReader(m)), "compose");
+            Expect.True(new DsnComposer(dsn, clock, new CountingRandom()).Compose(w!, m.Envelope, report, store.OpenReader(m)), "compose");
             w!.Commit();
             Expect.True(store.Remove(m), "the failed original leaves the queue");
             QueuedMessage bounce = store.Find(w.QueueId)!;

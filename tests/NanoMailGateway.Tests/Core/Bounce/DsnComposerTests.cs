@@ -67,7 +67,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         private static (MimeMessage msg, string raw, DsnComposer composer) Compose(Envelope env, DsnRecipient[] rcpts, string original, DsnComposerOptions? o = null, int bufferSize = 256)
         {
             var clock = new TestClock();
-            var composer = new DsnComposer(o ?? new DsnComposerOptions { HostName = "gw.lan.test" }, clock, new SeededRandom(7), new byte[bufferSize]);
+            var composer = new DsnComposer(o ?? new DsnComposerOptions { HostName = "gw.lan.test" }, clock, new SeededRandom(7));
             var w = new MemoryWriter();
             Assert.True(composer.Compose(w, env, rcpts, new BytesContent(original, 13)));
             byte[] bytes = w.Data.ToArray();
@@ -156,7 +156,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         {
             foreach (int chunk in new[] { 1, 2, 3, 4, 5, 1000 })
             {
-                var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new TestClock(), new SeededRandom(1), new byte[256]);
+                var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new TestClock(), new SeededRandom(1));
                 var w = new MemoryWriter();
                 var env = Env();
                 var r = new[] { new DsnRecipient(new EnvelopeRecipient("a@b.test", false, DsnNotify.Unspecified, null), DsnAction.Failed, DeliveryStatus.LocalPermanent("5.1.2", "no such domain"), null, default, default) };
@@ -197,7 +197,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         [Fact]
         public void AFullStoreIsReported()
         {
-            var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new TestClock(), new SeededRandom(1), new byte[256]);
+            var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new TestClock(), new SeededRandom(1));
             var w = new MemoryWriter { Capacity = 300 };
             Assert.False(composer.Compose(w, Env(), TwoFailedOneDelayed(DateTime.UtcNow), new BytesContent(Original)));
         }
@@ -205,7 +205,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         [Fact]
         public void OutputGoesThroughTheFixedBufferInChunks()
         {
-            var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new TestClock(), new SeededRandom(1), new byte[256]);
+            var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new TestClock(), new SeededRandom(1));
             var w = new MemoryWriter();
             Assert.True(composer.Compose(w, Env(), TwoFailedOneDelayed(DateTime.UtcNow), new BytesContent(Original)));
             Assert.True(w.Writes > 3);
