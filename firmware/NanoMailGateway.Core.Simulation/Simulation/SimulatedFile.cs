@@ -72,8 +72,12 @@ namespace NanoMailGateway.Core.Simulation
         /// </summary>
         internal sealed class Content
         {
-            /// <summary>Bytes per page.</summary>
-            internal const int PageSize = 256;
+            /// <summary>
+            /// Bytes per page. Small, because nanoCLR compacts its heap only when an allocation
+            /// has already failed: on a fragmented 54 KB heap a 148-byte page still finds a hole
+            /// where a 540-byte one would throw OutOfMemoryException.
+            /// </summary>
+            internal const int PageSize = 128;
 
             private readonly System.Collections.ArrayList _pages = new System.Collections.ArrayList();   // byte[PageSize]
 

@@ -38,7 +38,7 @@ namespace NanoMailGateway.SelfTest
         // A pipe holds a command batch or a reply or two; writers wait for readers beyond
         // that. Small, because here the network's buffers are managed heap (on a board they
         // are lwIP's).
-        private const int PipeCapacity = 128;
+        private const int PipeCapacity = 64;
         // Delivery runs on its own thread; the interpreter under emulation is slow.
         private const int DeliveryWaitMs = 120000;
         private const int PollMs = 50;

@@ -5,7 +5,7 @@
 // batch and then reads the batch's replies, all of them queued by then. A read with
 // nothing queued is a client waiting for a reply the MX will never send: it times out
 // at once instead of hanging the delivery thread.
-// Memory: a 256-octet line buffer (the gateway's commands are shorter; a longer content
+// Memory: a 128-octet line buffer (the gateway's commands are shorter; a longer content
 // line is passed over, never matched) and a 256-octet reply buffer.
 
 using NanoMailGateway.Core.Platform;
@@ -16,7 +16,7 @@ namespace NanoMailGateway.SelfTest
     /// <summary>A thread-less scripted MX connection. Used by one thread (the delivery worker).</summary>
     public sealed class ScriptedMxConnection : IConnection
     {
-        private const int LineCapacity = 256;
+        private const int LineCapacity = 128;
         private const int ReplyCapacity = 256;
 
         private readonly ScriptedMx _mx;
