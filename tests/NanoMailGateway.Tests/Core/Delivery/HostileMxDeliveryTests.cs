@@ -1,4 +1,4 @@
-// Delivery against broken and hostile exchangers (issue 21), end to end on loopback: the
+// Delivery against broken and hostile exchangers, end to end on loopback: the
 // DeliveryAgent over a real MessageStore, the scripted DNS server for the MX records and
 // the scripted SMTP server on a real socket as the exchanger. No sequence of replies may
 // take a message out of the queue unless the far side accepted its whole content; a drop

@@ -1,4 +1,4 @@
-// The SMTP client against servers that misbehave (issue 21), each on a real loopback
+// The SMTP client against servers that misbehave, each on a real loopback
 // socket with the scripted server: a 2xx to DATA, one reply too many or too few while
 // pipelining, multi-line replies whose lines disagree, a go-ahead and a final reply in
 // one packet before the body, slow RSET and QUIT, and a long EHLO reply. Each must defer
