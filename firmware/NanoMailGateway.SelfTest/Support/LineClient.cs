@@ -2,7 +2,7 @@
 // as written and reads the replies line by line (LineReader). Reads wait generously:
 // the gateway's session threads run on the interpreter, under emulation on a PC.
 
-using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.SelfTest
@@ -13,31 +13,36 @@ namespace NanoMailGateway.SelfTest
         /// <summary>How long one read or send waits for the gateway, ms.</summary>
         public const int TimeoutMs = 30000;
 
-        private readonly IConnection _c;
+        // The two pipes themselves, not a MemoryConnection around them: one heap frame less
+        // under every read while the gateway's threads are at their deepest on nanoCLR.
+        private readonly MemoryPipe _in;
+        private readonly MemoryPipe _out;
 
-        /// <summary>Wraps the client end <paramref name="c"/>.</summary>
-        public LineClient(IConnection c)
+        /// <summary>The client end of the pipes: replies arrive on <paramref name="fromServer"/>, commands go to <paramref name="toServer"/>.</summary>
+        public LineClient(MemoryPipe fromServer, MemoryPipe toServer)
         {
-            _c = c;
+            _in = fromServer;
+            _out = toServer;
         }
 
         /// <summary>Sends <paramref name="text"/> (ASCII, line ends as written).</summary>
         public void Send(string text)
         {
             byte[] b = Ascii.GetBytes(text);
-            _c.Send(b, 0, b.Length, TimeoutMs);
+            if (!_out.Write(b, 0, b.Length, TimeoutMs)) Expect.Fail("the gateway did not take '" + text + "'");
         }
 
         /// <summary>Closes the client end.</summary>
         public void Close()
         {
-            _c.Close();
+            _in.Close();
+            _out.Close();
         }
 
         /// <inheritdoc/>
         protected override int Fill(byte[] buffer, int offset, int count)
         {
-            return _c.Receive(buffer, offset, count, TimeoutMs);
+            return _in.Read(buffer, offset, count, TimeoutMs);
         }
     }
 }

@@ -82,7 +82,7 @@ namespace NanoMailGateway.SelfTest
             string local = l!.LocalEndPoint.Substring(0, l.LocalEndPoint.LastIndexOf(':'));
             MemoryConnection server = new MemoryConnection(toServer, toClient, clientAddress, 40000 + n, local, false);
             if (!l.Offer(server, DialTimeoutMs)) Expect.Fail("the gateway did not accept on port " + port.ToString());
-            return new LineClient(new MemoryConnection(toClient, toServer, local, port, clientAddress, false));
+            return new LineClient(toClient, toServer);
         }
     }
 }
