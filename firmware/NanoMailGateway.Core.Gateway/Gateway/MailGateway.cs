@@ -7,6 +7,8 @@
 //              (550 5.1.1 unknown mailbox, 452 4.2.2 over mailbox_quota)
 //   smtpd      SmtpServer + one ConnectionListener per smtp_listen, smtp_sessions slots
 //   pop3d      Pop3Server + one ConnectionListener per pop3_listen, pop3_sessions slots
+//   accept     ONE AcceptLoop thread for all those listeners (about 520 bytes of heap
+//              and two stack frames per thread saved on the board, ARCHITECTURE.md, Threads)
 //   dns        MxResolver (dns_servers, dns_cache_entries)
 //   delivery   the delivery agent (queue runner, local delivery, bounces)
 // Memory (ARCHITECTURE.md, Memory): one session pool of buffer_count x buffer_size buffers, allocated
@@ -18,7 +20,8 @@
 // -ERR [SYS/TEMP]), never given more memory. The resolver borrows one buffer of it per
 // lookup, which a delivery session makes before it rents its own two. The queue keeps its
 // own small fixed pool of writer buffers.
-// Stop: listeners first (no new mail; sessions get a bounded time, then are cut),
+// Stop: listeners first (all sockets closed and the accept thread ended, then sessions get
+// a bounded time, then are cut),
 // then delivery, then the queue is closed.
 // Left out on purpose: reloading the config while running (restart instead).
 
@@ -65,6 +68,7 @@ namespace NanoMailGateway.Core.Gateway
         private readonly ILog _log;
         private ConnectionListener?[] _smtpListeners = new ConnectionListener?[0];   // null entries: not started
         private ConnectionListener?[] _pop3Listeners = new ConnectionListener?[0];
+        private AcceptLoop? _accept;
         private MessageStore? _store;
         private bool _started;
         private bool _stopped;
@@ -137,6 +141,9 @@ namespace NanoMailGateway.Core.Gateway
         /// <summary>POP3 connections refused busy since Start.</summary>
         public int Pop3Refused => Sum(_pop3Listeners, true);
 
+        /// <summary>Accept threads started: 1 once listening, however many endpoints (0 before Start).</summary>
+        public int AcceptThreads => _accept == null ? 0 : _accept.ThreadsStarted;
+
         /// <summary>
         /// Recovers the queue and starts listeners and delivery.
         /// </summary>
@@ -183,12 +190,14 @@ namespace NanoMailGateway.Core.Gateway
                     + " = " + demand.ToString() + " at full load"
                     + (demand > Pool.Capacity ? " (more than the pool: the last session at full load is refused busy)" : ""));
 
+                _accept = new AcceptLoop(_config.SmtpListen.Length + _config.Pop3Listen.Length);
                 SmtpEndpoints = Text.StringArray.New(_config.SmtpListen.Length);
                 _smtpListeners = new ConnectionListener?[_config.SmtpListen.Length];
                 Listen(_config.SmtpListen, Smtp, b.SmtpSessions, _smtpListeners, SmtpEndpoints);
                 Pop3Endpoints = Text.StringArray.New(_config.Pop3Listen.Length);
                 _pop3Listeners = new ConnectionListener?[_config.Pop3Listen.Length];
                 Listen(_config.Pop3Listen, new Pop3SessionFactory(Pop3), b.Pop3Sessions, _pop3Listeners, Pop3Endpoints);
+                _accept.Start();
 
                 // Last: a listen address that fails above then leaves no delivery thread behind.
                 StartDelivery(store, mailboxes, local);
@@ -211,6 +220,9 @@ namespace NanoMailGateway.Core.Gateway
             if (_stopped) return true;
             _stopped = true;
             bool clean = true;
+            // Every listening socket closed and the one accept thread ended first: then no
+            // new session starts on any listener while the others' sessions are stopped.
+            if (_accept != null) _accept.Stop(timeoutMs);
             clean &= StopAll(_smtpListeners, timeoutMs);
             clean &= StopAll(_pop3Listeners, timeoutMs);
             StopDelivery(timeoutMs);
@@ -301,7 +313,7 @@ namespace NanoMailGateway.Core.Gateway
                 bound[i] = socket.LocalEndPoint;
                 ConnectionListener l = new ConnectionListener(socket, factory, slots, _log);
                 listeners[i] = l;
-                l.Start();
+                _accept!.Add(l);
             }
         }
 

@@ -1,5 +1,6 @@
-// The reusable accept loop for every server port (SMTP now, POP3 later). One thread
-// accepts; each session runs on its own thread in one of a FIXED number of slots
+// The reusable listener for every server port (SMTP, POP3). One thread accepts for all of
+// a gateway's listeners (AcceptLoop, which calls AcceptOne here when this socket has a
+// connection pending); each session runs on its own thread in one of a FIXED number of slots
 // (ARCHITECTURE.md, Threads: one thread per session from a fixed number of slots, no thread pool).
 // A connection over the slot limit, or one whose session cannot rent its buffers, gets
 // the protocol's busy line from the factory and is closed, so memory never grows with
@@ -7,7 +8,8 @@
 // a short, bounded grace time for one to free up: a client that reconnects the moment
 // it has read our 221 (Postfix's smtp-source does) would otherwise race the previous
 // session's last milliseconds of closing and returning its buffers.
-// Stop closes the listening socket, waits a bounded time for running sessions, then
+// Stop closes the listening socket, waits (bounded) until the accept thread has left this
+// listener, waits a bounded time for running sessions, then
 // aborts (closes) the rest and waits once more.
 // Left out on purpose: per-client connection rate limits (a later concern) and any
 // protocol knowledge (ISessionFactory carries it).
@@ -18,7 +20,7 @@ using NanoMailGateway.Core.Platform;
 
 namespace NanoMailGateway.Core.Listener
 {
-    /// <summary>Accept loop with a fixed number of session slots. Start once, Stop once; thread-safe.</summary>
+    /// <summary>A listening socket with a fixed number of session slots. Start once, Stop once; thread-safe.</summary>
     public sealed class ConnectionListener
     {
         private readonly ITcpListener _listener;
@@ -30,7 +32,7 @@ namespace NanoMailGateway.Core.Listener
         private readonly ManualResetEvent _acceptDone = new ManualResetEvent(false);
         private readonly AutoResetEvent _slotFreed = new AutoResetEvent(false);
         private readonly int _slotWaitMs;
-        private Thread? _acceptThread;
+        private bool _inLoop;
         private int _nextSessionId;
         private int _accepted;
         private int _refused;
@@ -85,16 +87,15 @@ namespace NanoMailGateway.Core.Listener
             }
         }
 
-        /// <summary>Starts the accept thread.</summary>
+        /// <summary>
+        /// Starts an accept thread of its own (an AcceptLoop serving this listener alone). A
+        /// gateway with several listeners adds them to one shared AcceptLoop instead.
+        /// </summary>
         public void Start()
         {
-            lock (_gate)
-            {
-                if (_acceptThread != null) throw new InvalidOperationException("already started");
-                _acceptThread = new Thread(AcceptLoop);
-            }
-            _acceptThread.Start();
-            _log.Write(_factory.Component, 0, "listening on " + _listener.LocalEndPoint + ", " + _sessions.Length.ToString() + " session slots");
+            AcceptLoop own = new AcceptLoop(1);
+            own.Add(this);
+            own.Start();
         }
 
         /// <summary>
@@ -104,13 +105,17 @@ namespace NanoMailGateway.Core.Listener
         /// </summary>
         public bool Stop(int waitMs)
         {
+            bool inLoop;
             lock (_gate)
             {
                 if (_stopping) return true;
                 _stopping = true;
+                inLoop = _inLoop;
             }
             _listener.Close();
-            if (_acceptThread != null) _acceptDone.WaitOne(waitMs, false);
+            // The accept thread leaves this listener at its next round (AcceptLoop.SliceMs per
+            // listener); after that no new session can start here.
+            if (inLoop) _acceptDone.WaitOne(waitMs, false);
             if (JoinAll(waitMs)) return true;
             lock (_gate)
             {
@@ -134,58 +139,72 @@ namespace NanoMailGateway.Core.Listener
             return true;
         }
 
-        private void AcceptLoop()
+        // For AcceptLoop: the listening socket it polls.
+        internal ITcpListener Socket => _listener;
+
+        // For AcceptLoop.Add: this listener is accepted for by that loop from now on.
+        internal void JoinLoop()
         {
+            lock (_gate)
+            {
+                if (_inLoop) throw new InvalidOperationException("already started");
+                _inLoop = true;
+            }
+        }
+
+        // For AcceptLoop: it no longer accepts for this listener (its socket is closed, or the
+        // loop ended); Stop may go on to the sessions.
+        internal void LeftLoop()
+        {
+            _acceptDone.Set();
+        }
+
+        // For AcceptLoop.Stop: no new connections; the sessions are Stop's.
+        internal void CloseSocket()
+        {
+            _listener.Close();
+        }
+
+        internal void LogListening()
+        {
+            _log.Write(_factory.Component, 0, "listening on " + _listener.LocalEndPoint + ", " + _sessions.Length.ToString() + " session slots");
+        }
+
+        /// <summary>
+        /// One round of the accept thread, called once the socket's Poll said Accept will not
+        /// block: accepts one connection and dispatches it. Catches everything (on a board an
+        /// OutOfMemoryException while the socket layer builds the connection or Dispatch
+        /// builds the session): the loop must go on. False once the socket is closed.
+        /// </summary>
+        internal bool AcceptOne()
+        {
+            IConnection? c;
             try
             {
-                // Each round in its own try: on a board even a catch block can run out of
-                // heap (a log line, a lock's bookkeeping), and an exception that leaves this
-                // method ends the thread silently on the interpreter, a gateway that stops
-                // answering without a word (ARCHITECTURE.md, Device rules). All in this one
-                // method: on nanoCLR every stack frame of a waiting thread is heap (204
-                // bytes and up), and this thread waits here for its whole life.
-                while (true)
-                {
-                    try
-                    {
-                        IConnection? c;
-                        try
-                        {
-                            c = _listener.Accept();
-                        }
-                        catch (Exception e)
-                        {
-                            // A ConnectionException, or on a board an OutOfMemoryException
-                            // while the socket layer builds the connection.
-                            lock (_gate) { if (_stopping) return; }
-                            LogQuietly("accept failed", "", e);
-                            PauseQuietly(); // do not spin on a persistent accept error
-                            continue;
-                        }
-                        if (c == null) return;
-                        try
-                        {
-                            Dispatch(c);
-                        }
-                        catch (Exception e)
-                        {
-                            // On a board Dispatch fails when the heap cannot hold one more
-                            // session or thread: drop this connection, keep listening.
-                            c.Close();
-                            LogQuietly("connect from ", c.RemoteAddress, e);
-                            PauseQuietly();
-                        }
-                    }
-                    catch (Exception)
-                    {
-                        PauseQuietly();
-                    }
-                }
+                c = _listener.Accept();
             }
-            finally
+            catch (Exception e)
             {
-                _acceptDone.Set();
+                // A ConnectionException, or on a board an OutOfMemoryException.
+                lock (_gate) { if (_stopping) return false; }
+                LogQuietly("accept failed", "", e);
+                PauseQuietly(); // do not spin on a persistent accept error
+                return true;
             }
+            if (c == null) return false;
+            try
+            {
+                Dispatch(c);
+            }
+            catch (Exception e)
+            {
+                // On a board Dispatch fails when the heap cannot hold one more
+                // session or thread: drop this connection, keep listening.
+                c.Close();
+                LogQuietly("connect from ", c.RemoteAddress, e);
+                PauseQuietly();
+            }
+            return true;
         }
 
         /// <summary>
@@ -207,7 +226,7 @@ namespace NanoMailGateway.Core.Listener
         }
 
         // A short pause after a failure, so that a persistent one does not spin.
-        private static void PauseQuietly()
+        internal static void PauseQuietly()
         {
             try
             {
@@ -274,7 +293,7 @@ namespace NanoMailGateway.Core.Listener
             catch (Exception)
             {
                 // No thread: end the session here (it closes the connection and returns its
-                // buffers, ISession.Run after Abort) and free the slot, then let AcceptLoop log.
+                // buffers, ISession.Run after Abort) and free the slot, then let AcceptOne log.
                 session.Abort();
                 session.Run();
                 Release(slot);

@@ -1,5 +1,6 @@
-// A listening TCP socket. Core's listener loop accepts on it and hands each connection
-// to a session thread from a fixed number of slots.
+// A listening TCP socket. Core's accept loop (one thread for all listeners) waits on it
+// with Poll, accepts, and hands each connection to a session thread from a fixed number
+// of slots.
 
 namespace NanoMailGateway.Core.Platform
 {
@@ -17,6 +18,13 @@ namespace NanoMailGateway.Core.Platform
         /// </summary>
         /// <exception cref="ConnectionException">accepting failed for another reason.</exception>
         IConnection? Accept();
+
+        /// <summary>
+        /// Waits up to <paramref name="timeoutMs"/> until Accept will not block: true when a
+        /// connection is pending, the listener is closed (Accept returns null) or accepting
+        /// failed (Accept throws); false on timeout. Lets one thread serve several listeners.
+        /// </summary>
+        bool Poll(int timeoutMs);
 
         /// <summary>Stops listening and wakes a pending Accept. Safe to call twice.</summary>
         void Close();

@@ -1,6 +1,6 @@
 // A listening endpoint of MemoryNetwork: the check "dials" by handing the server end of a
 // fresh in-memory connection to Offer, and the gateway's accept thread takes it from
-// Accept, as it would take a socket from the board's lwIP backlog. One connection waits
+// Poll and Accept, as it would take a socket from the board's lwIP backlog. One connection waits
 // at a time (Offer blocks until the accept thread took the previous one): the checks
 // dial one client after another, so a deeper backlog would only cost RAM.
 // Left out on purpose: a backlog limit and refusing connections when it is full (the
@@ -72,6 +72,24 @@ namespace NanoMailGateway.SelfTest
                     }
                 }
                 _offered.WaitOne();
+            }
+        }
+
+        /// <inheritdoc/>
+        public bool Poll(int timeoutMs)
+        {
+            if (Ready()) return true;
+            _offered.WaitOne(timeoutMs, false);
+            return Ready();
+        }
+
+        // A connection waits or the listener is closed: Accept returns at once. It waits on
+        // _offered itself, so Poll taking the signal does not leave Accept waiting.
+        private bool Ready()
+        {
+            lock (_gate)
+            {
+                return _closed || _pending != null;
             }
         }
 

@@ -1,6 +1,7 @@
 // ITcpListener on a listening Socket (shared board/host source, see NanoSocketNetwork).
-// Close() from another thread wakes Accept, which then returns null: that is how the
-// gateway stops its listener threads.
+// Close() from another thread wakes Accept, which then returns null, and makes Poll
+// return true: that is how the gateway stops its accept thread. Poll lets that one
+// thread wait on several listening sockets in turn (Core's AcceptLoop).
 
 using System;
 using System.Net;
@@ -45,14 +46,49 @@ namespace NanoMailGateway.Board.Adapters
                 {
                     if (Closed) return null;
                     int code = NanoSocketErrors.ToWsa(e.ErrorCode);
-                    // A connection reset before accept completed is the client's problem, not ours.
-                    if (code == ConnectionException.Reset || code == NanoSocketErrors.Aborted) continue;
+                    // A connection reset before accept completed is the client's problem, not
+                    // ours: take the next one if another is pending, but never block here, the
+                    // accept thread serves other listeners too (Poll said one was pending).
+                    if ((code == ConnectionException.Reset || code == NanoSocketErrors.Aborted) && PendingNow()) continue;
                     throw new ConnectionException("accept failed: " + e.Message, code, e);
                 }
                 catch (ObjectDisposedException)
                 {
                     return null;
                 }
+            }
+        }
+
+        public bool Poll(int timeoutMs)
+        {
+            if (Closed) return true;
+            try
+            {
+                return _socket.Poll(timeoutMs * 1000, SelectMode.SelectRead);
+            }
+            catch (SocketException)
+            {
+                return true;   // closed meanwhile, or failing: Accept says which
+            }
+            catch (ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+
+        private bool PendingNow()
+        {
+            try
+            {
+                return _socket.Poll(0, SelectMode.SelectRead);
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return true;   // closed: the next round returns null
             }
         }
 

@@ -251,6 +251,27 @@ namespace NanoMailGateway.Tests.Board.Adapters
         }
 
         [Fact]
+        public void PollWaitsBoundedAndSaysWhenAcceptWillNotBlock()
+        {
+            // The one accept thread waits on each listening socket in turn (AcceptLoop).
+            ITcpListener listener = _net.Listen("127.0.0.1", 0, 1);
+            var sw = Stopwatch.StartNew();
+            Assert.False(listener.Poll(100));
+            Assert.InRange(sw.ElapsedMilliseconds, 50, 3000);
+            using (var client = new TcpClient())
+            {
+                client.Connect("127.0.0.1", listener.LocalPort);
+                Assert.True(listener.Poll(2000));
+                IConnection server = listener.Accept()!;
+                server.Close();
+            }
+            Assert.False(listener.Poll(0));
+            listener.Close();
+            Assert.True(listener.Poll(1000));
+            Assert.Null(listener.Accept());
+        }
+
+        [Fact]
         public void UdpCarriesDatagramsAndNamesTheSender()
         {
             IUdpSocket a = _net.OpenUdp(0);

@@ -190,6 +190,51 @@ namespace NanoMailGateway.Tests.Core.Gateway
         }
 
         [Fact]
+        public void OneAcceptThreadServesTheSmtpAndPop3EndpointsOnRealSockets()
+        {
+            // Two SMTP and one POP3 endpoint: one accept thread for all three (on the board a
+            // thread is about 520 bytes of heap plus its waiting frames).
+            GatewayConfig c = Config();
+            c.SmtpListen = new[] { new Endpoint("127.0.0.1", 0), new Endpoint("127.0.0.1", 0) };
+            MailGateway g = Start(c);
+            try
+            {
+                Assert.Equal(1, g.AcceptThreads);
+                // The first SMTP listener stays idle; the others answer promptly.
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                using (var pop = new LineClient(g.Pop3Endpoints[0]))
+                {
+                    Assert.StartsWith("+OK", pop.ReadLine());
+                }
+                Assert.True(sw.ElapsedMilliseconds < 2000, "POP3 greeting after " + sw.ElapsedMilliseconds + " ms");
+                sw.Restart();
+                using (var smtp = new LineClient(g.SmtpEndpoints[1]))
+                {
+                    Assert.StartsWith("220", smtp.ReadReply());
+                    Assert.StartsWith("221", smtp.Command("QUIT"));
+                }
+                Assert.True(sw.ElapsedMilliseconds < 2000, "SMTP greeting after " + sw.ElapsedMilliseconds + " ms");
+                using (var smtp = new LineClient(g.SmtpEndpoints[0]))
+                {
+                    Assert.StartsWith("220", smtp.ReadReply());
+                }
+                Assert.Equal(2, g.SmtpAccepted);
+                Assert.Equal(1, g.Pop3Accepted);
+                Assert.Equal(1, g.AcceptThreads);
+            }
+            finally
+            {
+                Assert.True(g.Stop(2000));
+            }
+            foreach (string ep in new[] { g.SmtpEndpoints[0], g.SmtpEndpoints[1], g.Pop3Endpoints[0] })
+            {
+                int port = int.Parse(ep.Substring(ep.LastIndexOf(':') + 1));
+                using var probe = new TcpClient();
+                Assert.ThrowsAny<SocketException>(() => probe.Connect("127.0.0.1", port));
+            }
+        }
+
+        [Fact]
         public void QueueOptionsComeFromTheBoard()
         {
             var b = new BoardProfile { StorageCapacity = 256 * 1024, QueueMaxMessages = 40, SmtpSessions = 2 };

@@ -25,6 +25,7 @@ namespace NanoMailGateway.Tests.Core.Listener
             public int LocalPort => 25;
             public void Add(IConnection c) => _pending.Add(c);
             public IConnection? Accept() => _pending.Take();
+            public bool Poll(int timeoutMs) => SpinWait.SpinUntil(() => _pending.Count > 0, timeoutMs);
             public void Close() => _pending.Add(null);
         }
 
@@ -166,6 +167,7 @@ namespace NanoMailGateway.Tests.Core.Listener
                 if (Interlocked.Increment(ref _calls) == 1) throw new OutOfMemoryException("no heap for a socket");
                 return _inner.Accept();
             }
+            public bool Poll(int timeoutMs) => _calls == 0 || _inner.Poll(timeoutMs);
             public void Close() => _inner.Close();
         }
 
