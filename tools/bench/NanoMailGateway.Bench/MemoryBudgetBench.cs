@@ -35,13 +35,13 @@ namespace NanoMailGateway.Bench
         public const int ArrayHeader = 2 * Block;
 
         /// <summary>Heap the eight gateway libraries take once loaded, measured on nanoCLR (see the header).</summary>
-        public const int CodeMeasured = 10084;
+        public const int CodeMeasured = 10156;
 
         /// <summary>Per thread (thread object, its first stack frames, the session object); a parked thread measured 1,017 B.</summary>
         public const int ThreadAllowance = 1024;
 
-        /// <summary>Threads besides sessions: main (watch loop), one per listener, the queue runner.</summary>
-        public const int FixedThreads = 2;
+        /// <summary>Threads besides sessions: main (watch loop), the one accept thread (AcceptLoop, all listeners), the queue runner.</summary>
+        public const int FixedThreads = 3;
 
         /// <summary>Allowance per cached MX answer: domain string, an MxResult with two hosts of one address.</summary>
         public const int DnsEntryAllowance = 256;
@@ -71,8 +71,7 @@ namespace NanoMailGateway.Bench
                 BoardProfile b = c.Board;
                 // BufferPool: the buffers, plus its two byte[][] tables (all and free).
                 long pool = (long)b.BufferCount * ArrayBytes(b.BufferSize) + 2 * ArrayBytes(4 * b.BufferCount);
-                int listeners = c.SmtpListen.Length + c.Pop3Listen.Length;
-                long threads = (long)(b.TotalSessions + listeners + FixedThreads) * ThreadAllowance;
+                long threads = (long)(b.TotalSessions + FixedThreads) * ThreadAllowance;
                 long dns = (long)b.DnsCacheEntries * DnsEntryAllowance + 4 * ArrayBytes(8 * b.DnsCacheEntries);
                 long queue = (long)b.QueueMaxMessages * QueueEntryAllowance;
                 long total = CodeMeasured + pool + threads + dns + queue + BaseAllowance;
@@ -83,7 +82,7 @@ namespace NanoMailGateway.Bench
                     + share.ToString("F0", CultureInfo.InvariantCulture) + "%" + (share >= 100.0 / 3 ? "" : " (below 1/3!)") + " |");
             }
             Console.WriteLine();
-            Console.WriteLine("code = the eight gateway libraries once loaded, measured on nanoCLR; pool = buffer_count x (24 + buffer_size rounded to 12) + 2 tables; threads = (sessions + listeners + "
+            Console.WriteLine("code = the eight gateway libraries once loaded, measured on nanoCLR; pool = buffer_count x (24 + buffer_size rounded to 12) + 2 tables; threads = (sessions + "
                 + FixedThreads + ") x " + ThreadAllowance + " B; dns = entries x " + DnsEntryAllowance + " B + 4 arrays; queue = entries x "
                 + QueueEntryAllowance + " B; config = " + BaseAllowance + " B. Not counted: the board app's assembly and the nanoFramework packages it loads.");
             Console.WriteLine("TLS buffers (~33 KB per session, mbedTLS) are native memory, outside this heap; tls_server = no on boards without PSRAM.");
