@@ -1,4 +1,4 @@
-// Entry point of the on-device self-test (issue 9). On a board it runs once after
+// Entry point of the on-device self-test. On a board it runs once after
 // deployment and prints to the serial/debug console; on the host it is a console program
 // (dotnet run --project firmware/NanoMailGateway.SelfTest). The verdict is the last line,
 // never the exit code: the nanoCLR interpreter does not report one.

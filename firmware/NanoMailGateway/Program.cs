@@ -176,7 +176,6 @@ namespace NanoMailGateway.Board
             }
         }
 
-        // ============================ INTEGRATION POINT =============================
         // Core's MailGateway composed from services (validated config with DNS servers
         // filled in, network, TLS, store, clock, random, log): it recovers the queue from
         // services.Store, allocates the session pool from config.Board, starts the
@@ -225,7 +224,6 @@ namespace NanoMailGateway.Board
             if (g != null && g.Delivery != null && g.Delivery.StorageFailed) throw new StorageException("delivery stopped: the queue's storage failed");
             return g == null ? "gateway not running" : g.Describe();
         }
-        // ========================== END INTEGRATION POINT ===========================
 
         private static void Watch(BoardServices services, MailGateway? gateway)
         {

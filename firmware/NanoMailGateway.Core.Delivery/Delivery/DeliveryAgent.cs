@@ -1,4 +1,4 @@
-// The queue runner (issue 6 item 1): takes due recipients from the MessageStore in
+// The queue runner: takes due recipients from the MessageStore in
 // batches, delivers them locally or by SMTP grouped by destination (one connection
 // carries every message of the batch for that destination), records the outcomes,
 // sends one RFC 3464 report per message and removes a message once every recipient

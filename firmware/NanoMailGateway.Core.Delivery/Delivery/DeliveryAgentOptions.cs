@@ -1,4 +1,4 @@
-// Settings of the delivery agent (issue 6), built from the configuration by From():
+// Settings of the delivery agent, built from the configuration by From():
 // relayhost and its security/AUTH, smtp_port for MX delivery, the retry schedule,
 // delivery_sessions and mailbox_quota of the board, and the client timeouts.
 // The CA of relay_ca_file is not here: the ITlsProvider handed to the agent was made

@@ -1,4 +1,4 @@
-// The Postfix-style line logged for each recipient of each attempt (issue 6, Logs):
+// The Postfix-style line logged for each recipient of each attempt:
 //   <id>: to=<rcpt>, relay=host[ip]:port, delay=12, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as X)
 // "host said:" marks a remote reply, as in Postfix, so that the reader knows who spoke.
 

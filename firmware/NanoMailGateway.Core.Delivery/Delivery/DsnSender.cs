@@ -1,4 +1,4 @@
-// Queues the RFC 3464 report of one message's batch (issue 6 item 5): one report per
+// Queues the RFC 3464 report of one message's batch: one report per
 // message listing all its recipients to report (failed, delayed, delivered/relayed),
 // with the null reverse-path (RFC 5321 §4.5.5) to the original sender, through
 // BeginLocalMessage so that it may use the queue's reserve. The new message is ordinary

@@ -1,4 +1,4 @@
-// Local delivery (the MDA role, issue 6 item 4): a recipient in one of our domains is
+// Local delivery (the MDA role): a recipient in one of our domains is
 // filed in its mailbox inside the queue (state InMailbox, the store assigns the POP3
 // UID). The mailbox comes from LocalRecipientMap (the same rule the listener used at
 // RCPT); no such mailbox is 5.1.1 (RFC 3463 bad destination mailbox address); a

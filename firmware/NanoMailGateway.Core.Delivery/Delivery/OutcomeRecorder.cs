@@ -1,6 +1,6 @@
 // Turns one attempt's DeliveryStatus for one recipient into the queue's record, the
 // Postfix-style log line and, when the sender asked for it, an entry of the batch's
-// RFC 3464 report (issue 6, Outcomes):
+// RFC 3464 report:
 //   - 2xx: Delivered ("relayed" is reported for NOTIFY=SUCCESS when the next hop did
 //     not take the DSN parameters, RFC 3461 §5.2.2);
 //   - transient: Deferred with the backoff of RetrySchedule, or, past queue_lifetime,

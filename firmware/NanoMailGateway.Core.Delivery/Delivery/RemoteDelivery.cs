@@ -1,4 +1,4 @@
-// SMTP delivery of one destination's recipients (issue 6 items 1-2): the route, the
+// SMTP delivery of one destination's recipients: the route, the
 // connection, and one session reused for every message of the batch.
 //   - MX delivery: the resolver's exchangers in order, each address in order; the next
 //     address on a connection failure or a refused greeting (RFC 5321 §5.1: try the

@@ -1,4 +1,4 @@
-// Retry settings (issue 6: retry_min, retry_max, queue_lifetime, delay_warning).
+// Retry settings (retry_min, retry_max, queue_lifetime, delay_warning).
 // Defaults: RFC 5321 §4.5.4.1 asks for at least 30 minutes between retries and a
 // give-up time of at least 4-5 days.
 

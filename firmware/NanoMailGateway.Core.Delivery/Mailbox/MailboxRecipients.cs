@@ -2,7 +2,7 @@
 // one mapping rule (LocalRecipientMap) and the mailboxes in the queue (MailboxStore):
 //  - no such mailbox (no user.NAME account, postmaster aside) -> UnknownMailbox, 550 5.1.1;
 //  - the octets already in the mailbox plus the declared size (SIZE=, RFC 1870; 0 when
-//    not declared) exceed the quota -> MailboxFull, 452 4.2.2 (issue 7: over quota the
+//    not declared) exceed the quota -> MailboxFull, 452 4.2.2 (over quota the
 //    listener answers 452 4.2.2 for that recipient). A message without SIZE= that then
 //    takes the mailbox past its quota is still accepted: the size is not known at RCPT,
 //    and local delivery defers it until POP3 makes room rather than losing it.

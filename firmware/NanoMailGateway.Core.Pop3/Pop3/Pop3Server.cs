@@ -1,4 +1,4 @@
-// The POP3 server's shared state and the entry point for one session (issue 7):
+// The POP3 server's shared state and the entry point for one session:
 // - the exclusive-access lock per maildrop (RFC 1939 §8: one session per mailbox; a
 //   second login gets "-ERR [IN-USE]", RFC 2449 §8.1.1), released when a session ends
 //   for any reason (QUIT, drop, timeout, exception);

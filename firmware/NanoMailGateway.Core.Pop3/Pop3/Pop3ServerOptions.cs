@@ -1,4 +1,4 @@
-// Settings of the POP3 server (issue 7), each with its unit, default and reason.
+// Settings of the POP3 server, each with its unit, default and reason.
 // Filled from the board profile and the configuration; tests shrink the timers.
 
 namespace NanoMailGateway.Core.Pop3

@@ -1,4 +1,4 @@
-// The flash-backed message queue (ARCHITECTURE.md, Flash format; issue 3): a log of append-only
+// The flash-backed message queue (ARCHITECTURE.md, Flash format): a log of append-only
 // segment files (SegmentLog) holding Data, Commit, Status and Remove records
 // (RecordFormat), and a small RAM index of committed messages (QueuedMessage).
 //

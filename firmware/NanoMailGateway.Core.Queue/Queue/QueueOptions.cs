@@ -1,4 +1,4 @@
-// Settings of the flash queue. The integrator maps them from the board profile
+// Settings of the flash queue. MailGateway.QueueOptionsFrom maps them from the board profile
 // (queue capacity, segment size, write unit, reserve, queue_max_messages); the queue
 // never reads configuration itself (ARCHITECTURE.md, Settings: settings through constructors).
 //

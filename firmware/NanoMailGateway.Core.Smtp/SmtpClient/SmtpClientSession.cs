@@ -275,7 +275,7 @@ namespace NanoMailGateway.Core.SmtpClient
             return true;
         }
 
-        /// <summary>AUTH PLAIN or LOGIN (RFC 4954). Any failure is transient (issue 6: never a bounce).</summary>
+        /// <summary>AUTH PLAIN or LOGIN (RFC 4954). Any failure is transient (never a bounce: a refused login is this gateway's configuration, not the recipient's fault).</summary>
         private bool Authenticate()
         {
             _stage = "authenticating";

@@ -1,4 +1,4 @@
-// The self-test's check runner (issue 9): each check runs inside its own try/catch, so an
+// The self-test's check runner: each check runs inside its own try/catch, so an
 // exception is a failure with its type and message, never an abort of the run. Output:
 //   NanoMailGateway self-test
 //   heap free at start: <N> bytes

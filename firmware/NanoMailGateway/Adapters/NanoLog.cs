@@ -3,7 +3,7 @@
 // Output window (or any terminal on the board's USB serial port):
 //   Nov 28 14:05:31 gw1 nmg/smtpd[3]: 4F2A01: from=<sensor@lan>, size=812
 // The time is UTC (the board has no time zone). Before SNTP has run it reads Jan  1 2000.
-// Left out on purpose: levels and filtering (the integrator's gateway decides what to log).
+// Left out on purpose: levels and filtering (Core decides what it logs).
 
 using System;
 using NanoMailGateway.Core.Text;

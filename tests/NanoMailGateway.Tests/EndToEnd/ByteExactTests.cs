@@ -1,4 +1,4 @@
-// Issue 4, "every message arrives in the queue byte-exact": real clients (swaks, Postfix's
+// Every message arrives in the queue byte-exact: real clients (swaks, Postfix's
 // smtp-source) talk to `nmg run` as a child process; afterwards the test opens the data
 // directory the way `nmg mailq` does (HostFileStore read-only + MessageStore.OpenReadOnly)
 // and reads the stored messages back: swaks's message is our content after one prepended

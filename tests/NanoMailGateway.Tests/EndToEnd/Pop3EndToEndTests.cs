@@ -1,4 +1,4 @@
-// Issue 7 through `nmg run` as a child process, on the real queue files: a mailbox is
+// POP3 through `nmg run` as a child process, on the real queue files: a mailbox is
 // filled on the data directory (as local delivery files mail: recipient InMailbox), then
 // real clients read it over POP3: curl (list, retr, dele), python3 poplib (octets ==
 // LIST size for every message, lines starting with a dot), fetchmail and MailKit's

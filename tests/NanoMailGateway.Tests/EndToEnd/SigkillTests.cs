@@ -1,4 +1,4 @@
-// Issue 4, durable accept: clients send while `nmg run` is killed with SIGKILL again and
+// Durable accept: clients send while `nmg run` is killed with SIGKILL again and
 // again and restarted on the same data directory. Every message whose DATA got
 // "250 2.0.0 Ok: queued as <id>" must be in `nmg mailq` exactly once afterwards (a
 // message whose 250 was lost in the kill may be there too: RFC 5321 §6.1 allows the

@@ -1,4 +1,4 @@
-// The on-device self-test on the host (issue 9): the net10.0 build is started as users
+// The on-device self-test on the host: the net10.0 build is started as users
 // start it (`dotnet NanoMailGateway.SelfTest.dll`) and its output is checked line by line:
 // every check "ok", "<N> passed, 0 failed", "SELFTEST PASS" last (the heap probe's two
 // "heap free at" lines are the only other lines), and at least the

@@ -1,7 +1,7 @@
 // Runs the POP3 server in-process for tests: over in-memory connections for session
 // transcripts, and (LoopbackPop3Server) over real loopback sockets for interop with
-// curl, python3 poplib, fetchmail and MailKit. The accept loop here is a minimal stand-in
-// for Core/Listener (the integrator switches to it).
+// curl, python3 poplib, fetchmail and MailKit. The accept loop here is a minimal one of its
+// own; Core's ConnectionListener (with its AcceptLoop) would serve as well and is the one to use.
 
 using System;
 using System.Collections.Generic;

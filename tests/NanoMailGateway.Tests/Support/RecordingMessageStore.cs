@@ -1,7 +1,6 @@
 // A test double of the queue (IMessageStore) that keeps committed messages in memory
 // with their envelopes, and can play a full store, a failing medium or a failing
-// commit. Used until the real flash queue lands; the integrator swaps it for the queue
-// over the storage simulator where a test is about durability.
+// commit. Tests about durability use the real queue over the storage simulator instead.
 
 using System;
 using System.Collections.Generic;

@@ -1,4 +1,4 @@
-// Delivery through the whole agent (issue 6): messages committed to a MessageStore on
+// Delivery through the whole agent: messages committed to a MessageStore on
 // the flash simulator, DeliveryAgent.RunOnce delivers them to Postfix's smtp-sink on
 // loopback (one reused connection per batch of 50), records the statuses and removes
 // the messages. Reports delivered messages per second and managed bytes allocated per

@@ -1,4 +1,4 @@
-// Queue benchmark (issue 3): what the flash queue costs per message, on the storage
+// Queue benchmark: what the flash queue costs per message, on the storage
 // simulator with the board's block accounting.
 //   WA        flash bytes appended / message bytes accepted, including data record
 //             headers, commit and status records, removals, and compaction copies

@@ -1,4 +1,4 @@
-// Issue 7, UPDATE under power loss: a mailbox of five messages in the flash queue, a
+// UPDATE under power loss: a mailbox of five messages in the flash queue, a
 // real POP3 session (Pop3Server over an in-memory connection, MailboxStore over
 // MessageStore over the flash simulator) marks three with DELE and sends QUIT; the power
 // is cut at every single write the UPDATE makes, each time with a clean cut, a torn

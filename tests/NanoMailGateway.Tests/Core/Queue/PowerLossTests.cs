@@ -1,4 +1,4 @@
-// The queue's promise under power loss (issue 3, ARCHITECTURE.md, Flash format): a scripted
+// The queue's promise under power loss (ARCHITECTURE.md, Flash format): a scripted
 // workload (messages accepted, some aborted mid-DATA, two writers interleaved, status
 // changes, deliveries, removals, compaction that relocates a long-deferred message) is
 // cut at every single write: under the board's LittleFS rule (everything since a file's
