@@ -36,9 +36,6 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>The longest wait while other mail waits, ms.</summary>
         public int LimitMs { get; }
 
-        /// <summary>The clock the waits are measured on.</summary>
-        public IClock Clock => _clock;
-
         /// <summary>True when mail for another destination is due (asked at most once per RecheckMs).</summary>
         public bool OthersWaiting()
         {
