@@ -220,7 +220,8 @@ namespace NanoMailGateway.Board
         /// <summary>One line of queue state for the minute report.</summary>
         private static string QueueStatus(MailGateway? g)
         {
-            // The agent stops its workers on a storage failure and waits for this reboot.
+            // The agent reopens the store in place after a storage fault; it stops its workers, and
+            // waits for this reboot, only when reopening failed again and again (the last resort).
             if (g != null && g.Delivery != null && g.Delivery.StorageFailed) throw new StorageException("delivery stopped: the queue's storage failed");
             return g == null ? "gateway not running" : g.Describe();
         }

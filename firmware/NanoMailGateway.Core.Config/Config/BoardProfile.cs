@@ -49,6 +49,13 @@ namespace NanoMailGateway.Core.Config
         /// <summary>queue_max_messages: messages the queue index holds (each costs RAM).</summary>
         public int QueueMaxMessages { get; set; } = 32;
 
+        /// <summary>mailbox_max_messages: messages waiting only in local mailboxes, on top of
+        /// queue_max_messages (each costs RAM), so unread POP3 mail never takes outbound entries.</summary>
+        public int MailboxMaxMessages { get; set; } = 16;
+
+        /// <summary>mailbox_capacity: bytes all local mailboxes together may hold; outbound mail keeps the rest of storage_capacity.</summary>
+        public long MailboxCapacity { get; set; } = 48 * 1024;
+
         /// <summary>mailbox_quota: bytes per local mailbox.</summary>
         public int MailboxQuota { get; set; } = 64 * 1024;
 

@@ -71,7 +71,14 @@ namespace NanoMailGateway.Core.Config
                 case "dns_cache_entries":
                     return Int(key, value, 0, 4096, ref n) ?? Store(b, key, n);
                 case "queue_max_messages":
+                case "mailbox_max_messages":
                     return Int(key, value, 1, 100000, ref n) ?? Store(b, key, n);
+                case "mailbox_capacity":
+                    n = ConfigValue.ParseSize(value);
+                    if (n < 0) return BadSize(key, value);
+                    if (n < 4096) return key + ": " + value + " is below 4K";
+                    b.MailboxCapacity = n;
+                    return null;
                 case "mailbox_quota":
                     n = ConfigValue.ParseSize(value);
                     if (n < 0) return BadSize(key, value);
@@ -133,6 +140,10 @@ namespace NanoMailGateway.Core.Config
                     return null;
                 case "max_recipients":
                     return Int(key, value, 1, 1000, ref n) ?? Store(c, key, n);
+                case "smtpd_client_queue_share":
+                    return Int(key, value, 1, 100, ref n) ?? Store(c, key, n);
+                case "smtpd_client_message_rate_limit":
+                    return Int(key, value, 0, 100000, ref n) ?? Store(c, key, n);
                 case "postmaster":
                     if (!Account.IsValidName(value)) return key + ": bad account name '" + value + "'";
                     c.Postmaster = value;
@@ -174,6 +185,7 @@ namespace NanoMailGateway.Core.Config
                 case "delivery_sessions": b.DeliverySessions = v; break;
                 case "dns_cache_entries": b.DnsCacheEntries = v; break;
                 case "queue_max_messages": b.QueueMaxMessages = v; break;
+                case "mailbox_max_messages": b.MailboxMaxMessages = v; break;
             }
             return null;
         }
@@ -185,6 +197,8 @@ namespace NanoMailGateway.Core.Config
             {
                 case "smtp_port": c.SmtpPort = v; break;
                 case "max_recipients": c.MaxRecipients = v; break;
+                case "smtpd_client_queue_share": c.ClientQueueSharePercent = v; break;
+                case "smtpd_client_message_rate_limit": c.ClientMessageRateLimit = v; break;
                 case "retry_min": c.RetryMinSeconds = v; break;
                 case "retry_max": c.RetryMaxSeconds = v; break;
                 case "queue_lifetime": c.QueueLifetimeSeconds = v; break;

@@ -79,6 +79,14 @@ namespace NanoMailGateway.Core.Config
         /// <summary>max_recipients: RCPT TO per transaction; 100 (RFC 5321 §4.5.3.1.8); small boards lower it and answer 452 (§4.5.3.1.10).</summary>
         public int MaxRecipients { get; set; } = 100;
 
+        /// <summary>smtpd_client_queue_share: percent of the queue (entries and bytes) one client address may hold; 100 = no limit.
+        /// Half by default, so one flapping sensor leaves room for every other device's alarm (452 4.3.1 beyond it).</summary>
+        public int ClientQueueSharePercent { get; set; } = 50;
+
+        /// <summary>smtpd_client_message_rate_limit: messages per minute from one client address, 0 = no limit (as in Postfix);
+        /// beyond it MAIL gets 450 4.7.1.</summary>
+        public int ClientMessageRateLimit { get; set; }
+
         /// <summary>postmaster: the local account that receives postmaster@ mail and failed bounces (RFC 5321 §4.5.1).</summary>
         public string Postmaster { get; set; } = "postmaster";
 

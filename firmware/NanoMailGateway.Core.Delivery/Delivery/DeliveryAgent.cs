@@ -13,9 +13,14 @@
 //   - Delay notice: once per message after delay_warning, for deferred recipients whose
 //     NOTIFY allows it (RFC 3461 §4.1). Which messages were warned is kept in RAM: a
 //     reboot may repeat one notice (a duplicate, never a loss).
-//   - Never loses mail: statuses are recorded only after an outcome is known; a
-//     StorageException stops the worker with a log line (the gateway reboots); any
-//     other exception (a bug) is logged and the batch is retried on a later pass.
+//   - Never loses mail: statuses are recorded only after an outcome is known. A
+//     StorageException (a failed write, a full medium) makes the worker reopen the store
+//     in place (MessageStore.Reopen: recovery as at start) after a backoff of 1 s doubling
+//     to 1 min, then go on; only after StorageReopenLimit failed reopens in a row does it
+//     stop with a log line, and the board reboots as the last resort (README, Storage
+//     faults). Any other exception (a bug) is logged and the batch is retried later.
+//   - Capacity: after each pass CapacityWatch logs 75 %/90 % warnings and sends the
+//     postmaster one notice per episode (README, Capacity).
 // Left out on purpose: per-destination concurrency limits beyond the claims, priority
 // of new mail over deferred mail (oldest first is fair enough for a few messages).
 
@@ -46,6 +51,7 @@ namespace NanoMailGateway.Core.Delivery
         private readonly LocalDelivery _localDelivery;
         private readonly RemoteDelivery _remote;
         private readonly DsnSender _dsn;
+        private readonly CapacityWatch _capacity;
         private readonly ArrayList _claimed = new ArrayList();   // ids (long) of messages a worker holds
         private readonly ArrayList _warned = new ArrayList();    // ids (long) that got their delay notice
         private Thread[]? _threads;
@@ -69,10 +75,14 @@ namespace NanoMailGateway.Core.Delivery
             _localDelivery = new LocalDelivery(local, _recorder);
             _remote = new RemoteDelivery(store, options, network, tls, resolver, pool, clock, log, _recorder);
             _dsn = new DsnSender(store, local, options.Dsn, clock, random, log);
+            _capacity = new CapacityWatch(store, local, options.HostName, clock, log);
         }
 
-        /// <summary>True after a storage failure stopped the workers (the gateway should reboot).</summary>
+        /// <summary>True after storage failures the store could not recover from stopped the workers (the gateway should reboot).</summary>
         public bool StorageFailed { get; private set; }
+
+        /// <summary>Capacity notices sent to the postmaster since start (one per episode at most).</summary>
+        public int CapacityNotices => _capacity.NoticesSent;
 
         /// <summary>Starts delivery_sessions worker threads.</summary>
         public void Start()
@@ -157,6 +167,7 @@ namespace NanoMailGateway.Core.Delivery
             }
             RemoveFinished(session);
             _store.Maintain();
+            _capacity.Check(session);
             return attempts;
         }
 
@@ -247,6 +258,56 @@ namespace NanoMailGateway.Core.Delivery
             return at < 0 ? "" : r.Address.Substring(at + 1);
         }
 
+        /// <summary>
+        /// Reopens the store after a storage fault, waiting 1 s (StorageRetryMs) before the first
+        /// try and twice as long before each next one, at most a minute. False after
+        /// StorageReopenLimit failures in a row or when stopping. Several workers may call it:
+        /// the first reopen wins, the others find the store usable.
+        /// </summary>
+        private bool ReopenStore(int session)
+        {
+            // A fault soon after the last one (a medium that stays full) goes on from the last
+            // wait: the store is not reopened, nor mail delivered again, every second.
+            long wait;
+            lock (_claimed)
+            {
+                bool recent = _storageWaitMs > 0 && _clock.MonotonicMilliseconds - _storageFaultMs < 2L * MaxStorageRetryMs;
+                wait = recent ? _storageWaitMs * 2 : _options.StorageRetryMs;
+                if (wait > MaxStorageRetryMs) wait = MaxStorageRetryMs;
+                _storageWaitMs = wait;
+            }
+            for (int attempt = 1; attempt <= _options.StorageReopenLimit && !_stopping; attempt++)
+            {
+                Thread.Sleep((int)wait);
+                lock (_claimed)
+                {
+                    _storageFaultMs = _clock.MonotonicMilliseconds;
+                    _storageWaitMs = wait;
+                }
+                try
+                {
+                    if (_store.Reopen())
+                    {
+                        _log.Write(Component, session, "queue store reopened after a storage fault (attempt " + attempt.ToString() + "): "
+                            + _store.Count.ToString() + " messages, " + _store.UsedBytes.ToString() + " bytes");
+                        return true;
+                    }
+                }
+                catch (StorageException e)
+                {
+                    _log.Write(Component, session, "warning: queue store reopen failed (attempt " + attempt.ToString() + "): " + e.Message);
+                }
+                wait = wait * 2 > MaxStorageRetryMs ? MaxStorageRetryMs : wait * 2;
+            }
+            return false;
+        }
+
+        /// <summary>Longest wait between two reopens of a failed store, ms.</summary>
+        private const int MaxStorageRetryMs = 60 * 1000;
+
+        private long _storageWaitMs;    // the last wait before a reopen (under _claimed)
+        private long _storageFaultMs;   // when the last reopen was tried, monotonic ms (under _claimed)
+
         /// <summary>Milliseconds to sleep: until the next due time, at least 1 s, at most IdleWaitMs.</summary>
         private int WaitMs()
         {
@@ -289,11 +350,16 @@ namespace NanoMailGateway.Core.Delivery
                         }
                         catch (StorageException e)
                         {
-                            // Flags first: the log line allocates, and on a board that can fail.
-                            a.StorageFailed = true;
-                            a._stopping = true;
-                            LogQuietly("fatal: queue storage failed: ", e, "; delivery stopped");
-                            return;
+                            LogQuietly("warning: queue storage failed: ", e, "; reopening the store");
+                            if (!a.ReopenStore(_session))
+                            {
+                                // Flags first: the log line allocates, and on a board that can fail.
+                                a.StorageFailed = true;
+                                a._stopping = true;
+                                LogQuietly("fatal: queue storage failed: ", e, "; delivery stopped");
+                                return;
+                            }
+                            continue;
                         }
                         catch (Exception e)
                         {

@@ -65,6 +65,12 @@ namespace NanoMailGateway.Core.Delivery
         /// <summary>Longest idle sleep between looks at the queue, ms (new mail wakes it sooner).</summary>
         public int IdleWaitMs { get; set; } = 60 * 1000;
 
+        /// <summary>First wait before the store is reopened after a storage fault, ms; doubled per failed reopen up to a minute.</summary>
+        public int StorageRetryMs { get; set; } = 1000;
+
+        /// <summary>Failed reopens in a row after which delivery stops and the board reboots (the last resort, README, Storage faults).</summary>
+        public int StorageReopenLimit { get; set; } = 10;
+
         /// <summary>Backoff, expiry and delay warning.</summary>
         public RetryOptions Retry { get; set; } = new RetryOptions();
 

@@ -2,7 +2,9 @@
 // filed in its mailbox inside the queue (state InMailbox, the store assigns the POP3
 // UID). The mailbox comes from LocalRecipientMap (the same rule the listener used at
 // RCPT); no such mailbox is 5.1.1 (RFC 3463 bad destination mailbox address); a
-// mailbox past mailbox_quota defers with 4.2.2 (mailbox full) until POP3 empties it.
+// mailbox past mailbox_quota, or mailboxes past their budget (mailbox_max_messages,
+// mailbox_capacity), first lose their oldest gateway-made reports, then defer with 4.2.2
+// (mailbox full) until POP3 empties them (README, Capacity).
 // Left out on purpose: aliases, forwarding, sieve-like filters.
 
 using NanoMailGateway.Core.Mailbox;
@@ -35,7 +37,7 @@ namespace NanoMailGateway.Core.Delivery
                     OutcomeRecorder.RelayLocal, null, false, session);
                 return;
             }
-            if (!_recorder.HasRoom(mailbox, m.Size))
+            if (!_recorder.HasRoom(work, mailbox, session))
             {
                 _recorder.Apply(work, index, DeliveryStatus.LocalTransient("4.2.2", "mailbox " + mailbox + " is full"),
                     OutcomeRecorder.RelayLocal, null, false, session);

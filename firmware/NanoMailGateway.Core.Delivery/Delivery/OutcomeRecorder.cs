@@ -178,10 +178,27 @@ namespace NanoMailGateway.Core.Delivery
             return false;
         }
 
-        /// <summary>True when <paramref name="mailbox"/> can take <paramref name="size"/> more octets (mailbox_quota).</summary>
-        public bool HasRoom(string mailbox, long size)
+        /// <summary>
+        /// True when <paramref name="mailbox"/> can take the work's message: within mailbox_quota
+        /// and within the mailboxes' own budget (mailbox_max_messages, mailbox_capacity). When
+        /// either is full, the oldest messages the gateway composed itself (reports, notices:
+        /// sender &lt;&gt;) give way first, each with a log line (README, Capacity).
+        /// </summary>
+        public bool HasRoom(MessageWork work, string mailbox, int session)
         {
-            return _options.MailboxQuota <= 0 || _mailboxes.UsedBytes(mailbox) + size <= _options.MailboxQuota;
+            QueuedMessage m = work.Message;
+            QueueOptions o = _store.Options;
+            while (true)
+            {
+                bool quota = _options.MailboxQuota <= 0 || _mailboxes.UsedBytes(mailbox) + m.Size <= _options.MailboxQuota;
+                int held = _store.MailboxUsage(out long bytes);
+                if (quota && held < o.MailboxMessages && bytes + m.Size <= o.MailboxBytes) return true;
+                QueuedMessage? victim = _mailboxes.OldestGenerated(quota ? null : mailbox, m);
+                if (victim == null) return false;
+                _mailboxes.Evict(victim);
+                _log.Write("local", session, victim.QueueId + ": removed unread from the mailboxes to make room for " + m.QueueId
+                    + (quota ? " (mailbox budget full: " + held.ToString() + " messages, " + bytes.ToString() + " bytes)" : " (mailbox " + mailbox + " full)"));
+            }
         }
 
         /// <summary>A failed message from &lt;&gt; (a bounce that could not be delivered): into the
@@ -191,7 +208,7 @@ namespace NanoMailGateway.Core.Delivery
             QueuedMessage m = work.Message;
             string? postmaster = _local.MailboxFor("postmaster@" + _options.HostName);
             string? own = m.Envelope.GetRecipient(index).IsLocal ? _local.MailboxFor(m.Envelope.GetRecipient(index).Address) : null;
-            if (postmaster != null && postmaster != own && HasRoom(postmaster, m.Size))
+            if (postmaster != null && postmaster != own && HasRoom(work, postmaster, session))
             {
                 FileInMailbox(work, index, postmaster, "undeliverable mail from <> kept for postmaster: " + status.Describe(), session);
                 return;

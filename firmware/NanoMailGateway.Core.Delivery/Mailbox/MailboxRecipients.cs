@@ -6,6 +6,8 @@
 //    listener answers 452 4.2.2 for that recipient). A message without SIZE= that then
 //    takes the mailbox past its quota is still accepted: the size is not known at RCPT,
 //    and local delivery defers it until POP3 makes room rather than losing it.
+//  - every mailbox together past its budget (mailbox_max_messages, mailbox_capacity) with
+//    no gateway-made report left to give way -> MailboxFull as well (README, Capacity).
 // The quota counts mail already in the mailbox only, not mail still queued for it: the
 // count is a scan of the queue index (bounded by queue_max_messages), cheap enough per RCPT.
 // Left out on purpose: per-mailbox quota overrides (one board-wide mailbox_quota).
@@ -36,7 +38,9 @@ namespace NanoMailGateway.Core.Mailbox
             string? mailbox = _map.MailboxFor(address);
             if (mailbox == null) return LocalRecipientResult.UnknownMailbox;
             long used = _mailboxes.UsedBytes(mailbox);
-            if (used >= _quota || used + (declaredSize > 0 ? declaredSize : 0) > _quota) return LocalRecipientResult.MailboxFull;
+            long size = declaredSize > 0 ? declaredSize : 0;
+            if (used >= _quota || used + size > _quota) return LocalRecipientResult.MailboxFull;
+            if (_mailboxes.BudgetFull(size)) return LocalRecipientResult.MailboxFull;
             return LocalRecipientResult.Accept;
         }
     }

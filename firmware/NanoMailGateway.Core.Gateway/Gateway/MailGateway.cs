@@ -243,7 +243,8 @@ namespace NanoMailGateway.Core.Gateway
         }
 
         /// <summary>
-        /// Queue settings from the board: storage_capacity, queue_max_messages, smtp_sessions + 1
+        /// Queue settings from the board: storage_capacity, queue_max_messages, mailbox_max_messages,
+        /// mailbox_capacity, smtp_sessions + 1
         /// writers, and a write unit of at most buffer_size. Each writer, the segment log and the
         /// recovery scratch hold one write unit of RAM: 2 KB units cost a board with 1 KB session
         /// buffers several KB it does not have (README, The numbers), and sensor alerts of a few
@@ -252,8 +253,12 @@ namespace NanoMailGateway.Core.Gateway
         public static QueueOptions QueueOptionsFrom(BoardProfile b)
         {
             int unit = b.BufferSize < WriteUnit ? b.BufferSize : WriteUnit;
-            return new QueueOptions(b.StorageCapacity, SegmentSize, unit, (long)ReserveSegments * SegmentSize,
-                b.QueueMaxMessages, b.SmtpSessions + 1);
+            long reserve = (long)ReserveSegments * SegmentSize;
+            // mailbox_capacity is cut to what the store has beside its reserve (a small test store).
+            long usable = b.StorageCapacity / QueueOptions.BlockSize * QueueOptions.BlockSize - reserve;
+            long mailboxes = b.MailboxCapacity < usable ? b.MailboxCapacity : usable;
+            return new QueueOptions(b.StorageCapacity, SegmentSize, unit, reserve,
+                b.QueueMaxMessages, b.SmtpSessions + 1, b.MailboxMaxMessages, mailboxes);
         }
 
         /// <summary>POP3 settings from the configuration (pop3_autologout, hostname in the greeting).</summary>

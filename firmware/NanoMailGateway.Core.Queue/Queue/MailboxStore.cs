@@ -9,6 +9,9 @@
 //    them together (each record has its CRC): after a power cut every message is wholly
 //    present with its old UID or gone. A message whose recipients are then all final
 //    leaves the queue.
+//  - Evict makes room under the mailbox budget (QueueOptions.MailboxMessages/Bytes):
+//    local delivery takes the oldest message the gateway made itself (a report or notice,
+//    sender <>) out of the mailboxes before it defers new mail there (README, Capacity).
 // Which mailboxes exist is the configuration's business: Open never returns null here,
 // an unknown or empty mailbox is an empty maildrop.
 // Left out on purpose: the one-session-per-mailbox lock (the POP3 server holds it).
@@ -60,6 +63,49 @@ namespace NanoMailGateway.Core.Queue
             long used = 0;
             for (int i = 0; i < all.Length; i++) used += CountIn(all[i], mailbox) * all[i].Size;
             return used;
+        }
+
+        /// <summary>
+        /// The oldest message from &lt;&gt; (a report or notice the gateway composed) that waits only in
+        /// local mailboxes (in <paramref name="mailbox"/> when not null), other than
+        /// <paramref name="keep"/>; null when there is none.
+        /// </summary>
+        public QueuedMessage? OldestGenerated(string? mailbox, QueuedMessage? keep)
+        {
+            QueuedMessage[] all = _store.GetMessages();
+            for (int i = 0; i < all.Length; i++)
+            {
+                QueuedMessage m = all[i];
+                if (m == keep || m.Envelope.Sender.Length != 0 || !m.InMailboxOnly) continue;
+                if (mailbox == null || CountIn(m, mailbox) > 0) return m;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// True when the mailboxes together cannot take <paramref name="size"/> more octets
+        /// (mailbox_max_messages or mailbox_capacity reached) and no gateway-made message could
+        /// give way: the listener answers 452 4.2.2 at RCPT (RFC 3463 mailbox full).
+        /// </summary>
+        public bool BudgetFull(long size)
+        {
+            int held = _store.MailboxUsage(out long bytes);
+            QueueOptions o = _store.Options;
+            if (held < o.MailboxMessages && bytes + size <= o.MailboxBytes) return false;
+            return OldestGenerated(null, null) == null;
+        }
+
+        /// <summary>Takes <paramref name="message"/> out of every mailbox (Expunged, as a POP3 DELE would) and out of the queue.</summary>
+        /// <exception cref="NanoMailGateway.Core.Platform.StorageException">the medium failed.</exception>
+        public void Evict(QueuedMessage message)
+        {
+            for (int r = 0; r < message.RecipientCount; r++)
+            {
+                RecipientStatus s = message.GetStatus(r);
+                if (s.State != RecipientState.InMailbox || message.IsRemoved) continue;
+                _store.SetStatus(message, r, new RecipientStatus(RecipientState.Expunged, s.Attempts, s.NextAttemptUtc, s.Code, s.Text, s.Mailbox, s.Uid), false);
+            }
+            if (!_store.Remove(message)) _store.Flush();   // Remove syncs what is before it
         }
 
         private static int CountIn(QueuedMessage m, string mailbox)

@@ -10,8 +10,11 @@
 //  - Space is counted in whole 4 KiB blocks against the configured capacity; new mail
 //    is refused (452 4.3.1, RFC 3463) before the reserve is touched; bounces may use the
 //    reserve down to the compaction share; status records and compaction may use all.
-//  - The index holds at most MaxMessages entries (committed + being written);
-//    ReservedLocalMessages of them only for locally generated mail.
+//  - The index holds at most MaxMessages entries of outbound mail (committed + being
+//    written; ReservedLocalMessages of them only for locally generated mail) plus
+//    MailboxMessages of mail that waits only in local mailboxes: unread POP3 mail never
+//    takes outbound mail's entries (README, Capacity). The mailbox byte budget is kept by
+//    local delivery (it evicts or defers), so outbound mail keeps the rest of the bytes.
 // The delivery-facing API is in MessageStore.Delivery.cs; compaction and recovery in
 // MessageStore.Compaction.cs and MessageStore.Recovery.cs.
 // Thread-safety: one lock around everything (the board has one core and one flash).
@@ -25,7 +28,7 @@ using NanoMailGateway.Core.Platform;
 namespace NanoMailGateway.Core.Queue
 {
     /// <summary>The message queue on flash. Thread-safe.</summary>
-    public sealed partial class MessageStore : IMessageStore
+    public sealed partial class MessageStore : IMessageStore, IClientShare
     {
         /// <summary>Smallest data piece worth putting at the end of a segment, bytes.</summary>
         private const int MinPiece = 64;
@@ -47,10 +50,11 @@ namespace NanoMailGateway.Core.Queue
         private const int PieceListRoom = 1024;
 
         private readonly object _gate = new object();
+        private readonly IFileStore _files;
         private readonly QueueOptions _options;
         private readonly IClock _clock;
-        private readonly SegmentLog _log;
-        private readonly RecordReader _fields;
+        private SegmentLog _log;               // replaced by Reopen (MessageStore.Reopen.cs)
+        private RecordReader _fields;
         private readonly BufferPool _writerBuffers;
         private readonly byte[] _scratch = new byte[ScratchSize]; // recovery scan and compaction copy, streamed
         private readonly ArrayList _messages = new ArrayList();  // QueuedMessage, commit order
@@ -59,6 +63,7 @@ namespace NanoMailGateway.Core.Queue
 
         private MessageStore(IFileStore files, QueueOptions options, IClock clock, bool readOnly)
         {
+            _files = files;
             _options = options;
             _clock = clock;
             _readOnly = readOnly;
@@ -149,8 +154,13 @@ namespace NanoMailGateway.Core.Queue
         {
             lock (_gate)
             {
-                if (_readOnly || _log.IsBroken) return false;
-                if (_messages.Count + _writers.Count >= _options.MaxMessages - _options.ReservedLocalMessages) return false;
+                if (_readOnly) return false;
+                if (_log.IsBroken)
+                {
+                    _work.Set();   // the queue runner reopens the store (MessageStore.Reopen.cs)
+                    return false;
+                }
+                if (!HasEntryFor(false)) return false;
                 if (RoomFor(size, _options.ReserveBytes)) return true;
                 Compact(true);
                 return RoomFor(size, _options.ReserveBytes);
@@ -187,8 +197,7 @@ namespace NanoMailGateway.Core.Queue
             lock (_gate)
             {
                 CheckWritable();
-                int limit = local ? _options.MaxMessages : _options.MaxMessages - _options.ReservedLocalMessages;
-                if (_messages.Count + _writers.Count >= limit) return null;
+                if (!HasEntryFor(local)) return null;
                 long floor = local ? _options.CompactionReserve : _options.ReserveBytes;
                 if (!RoomFor(0, floor))
                 {
@@ -205,6 +214,7 @@ namespace NanoMailGateway.Core.Queue
                 try
                 {
                     MessageWriter w = new MessageWriter(this, _log.TakeSequence(), envelope, buffer, floor);
+                    w.Generation = _generation;
                     _writers.Add(w);
                     handedOut = true;
                     return w;
@@ -222,7 +232,7 @@ namespace NanoMailGateway.Core.Queue
         {
             lock (_gate)
             {
-                CheckWritable();
+                CheckWritable(w);
                 int commitSize = CommitSize(w.Envelope, w.Pieces.Count + 8);
                 if (commitSize > _log.MaxRecordPayload) return false;
                 long need = count + 2L * (RecordFormat.Overhead + RecordFormat.DataPrefix) + commitSize + RecordFormat.Overhead;
@@ -241,7 +251,7 @@ namespace NanoMailGateway.Core.Queue
         {
             lock (_gate)
             {
-                CheckWritable();
+                CheckWritable(w);
                 int len = CommitSize(w.Envelope, w.Pieces.Count);
                 if (len > _log.MaxRecordPayload || !_log.Fits(len + RecordFormat.Overhead, w.Floor / 2))
                 {
@@ -312,6 +322,82 @@ namespace NanoMailGateway.Core.Queue
         {
             if (_readOnly) throw new InvalidOperationException("queue store opened read-only");
             if (_log.IsBroken) throw new StorageException("queue store failed earlier; reopen it");
+        }
+
+        /// <summary>True when a new outbound message may take an index entry (local: from the reserved ones too).</summary>
+        private bool HasEntryFor(bool local)
+        {
+            int held = 0;
+            for (int i = 0; i < _messages.Count; i++) if (((QueuedMessage)_messages[i]!).InMailboxOnly) held++;
+            if (held > _options.MailboxMessages) held = _options.MailboxMessages;   // past the budget they count as outbound
+            int limit = local ? _options.MaxMessages : _options.MaxMessages - _options.ReservedLocalMessages;
+            return _messages.Count - held + _writers.Count < limit;
+        }
+
+        /// <summary>Messages waiting only in local mailboxes, and their octets (the mailbox budget's use).</summary>
+        public int MailboxUsage(out long bytes)
+        {
+            lock (_gate)
+            {
+                int n = 0;
+                bytes = 0;
+                for (int i = 0; i < _messages.Count; i++)
+                {
+                    QueuedMessage m = (QueuedMessage)_messages[i]!;
+                    if (!m.InMailboxOnly) continue;
+                    n++;
+                    bytes += m.Size;
+                }
+                return n;
+            }
+        }
+
+        /// <inheritdoc/>
+        public bool WithinShare(string clientAddress, int percent)
+        {
+            lock (_gate)
+            {
+                int n = 0;
+                long bytes = 0;
+                for (int i = 0; i < _messages.Count; i++)
+                {
+                    QueuedMessage m = (QueuedMessage)_messages[i]!;
+                    if (m.InMailboxOnly || m.Envelope.ClientAddress != clientAddress) continue;
+                    n++;
+                    bytes += m.Size;
+                }
+                for (int i = 0; i < _writers.Count; i++)
+                {
+                    MessageWriter w = (MessageWriter)_writers[i]!;
+                    if (w.Envelope.ClientAddress != clientAddress) continue;
+                    n++;
+                    bytes += w.Length;
+                }
+                long entries = (long)(_options.MaxMessages - _options.ReservedLocalMessages) * percent / 100;
+                long room = (_options.CapacityBytes - _options.ReserveBytes) * percent / 100;
+                return n < (entries < 1 ? 1 : entries) && bytes < room;
+            }
+        }
+
+        /// <summary>Index entries of outbound mail in use (committed or being written), for the capacity warnings.</summary>
+        public int OutboundCount
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    int n = _writers.Count;
+                    for (int i = 0; i < _messages.Count; i++) if (!((QueuedMessage)_messages[i]!).InMailboxOnly) n++;
+                    return n;
+                }
+            }
+        }
+
+        /// <summary>As CheckWritable, and the writer must have begun since the last Reopen: its pieces were in the log before it.</summary>
+        private void CheckWritable(MessageWriter w)
+        {
+            CheckWritable();
+            if (w.Generation != _generation) throw new StorageException("queue store was reopened while message " + w.QueueId + " was written");
         }
 
         private bool RoomFor(long size, long floor)

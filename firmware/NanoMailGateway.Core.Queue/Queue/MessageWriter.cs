@@ -31,6 +31,9 @@ namespace NanoMailGateway.Core.Queue
 
         internal long Id { get; }
 
+        /// <summary>The store's reopen count when this writer began (MessageStore.Reopen.cs).</summary>
+        internal int Generation { get; set; }
+
         internal Envelope Envelope { get; }
 
         /// <summary>Bytes that must stay free after this message's appends (listener or local reserve).</summary>

@@ -11,7 +11,10 @@
 //   reserve        3 segments              status records, bounces and compaction may use it
 //                  (at least 2 segments + 3 blocks),
 //                                          new mail may not (RFC 3463 4.3.1 before that)
-//   max messages   queue_max_messages      bounds the RAM index (one entry per message)
+//   max messages   queue_max_messages      bounds the RAM index entries of outbound mail
+//   mailbox budget mailbox_max_messages,   messages held only in local mailboxes count here, not
+//                  mailbox_capacity        against max messages, so unread POP3 mail never takes
+//                                          outbound mail's entries (README, Capacity)
 //   max writers    4                       messages being received at once (one buffer each)
 
 using System;
@@ -52,6 +55,21 @@ namespace NanoMailGateway.Core.Queue
             ReserveBytes = reserveBytes;
             if (CapacityBytes < reserveBytes + 2L * segmentSize) throw new ArgumentException("capacity must hold the reserve and two segments");
             ReservedLocalMessages = maxMessages / 16 < 1 ? 1 : maxMessages / 16;
+            MailboxMessages = maxMessages;
+            MailboxBytes = CapacityBytes / 4;
+        }
+
+        /// <summary>As the main constructor, with the local mailboxes' own budget.</summary>
+        /// <param name="mailboxMessages">Messages held in local mailboxes at most, at least 1 (on top of <paramref name="maxMessages"/>).</param>
+        /// <param name="mailboxBytes">Octets held in local mailboxes at most, at least one block.</param>
+        public QueueOptions(long capacityBytes, int segmentSize, int writeUnit, long reserveBytes, int maxMessages, int maxWriters,
+            int mailboxMessages, long mailboxBytes)
+            : this(capacityBytes, segmentSize, writeUnit, reserveBytes, maxMessages, maxWriters)
+        {
+            if (mailboxMessages < 1) throw new ArgumentException("mailbox messages must be at least 1");
+            if (mailboxBytes < BlockSize || mailboxBytes > CapacityBytes - reserveBytes) throw new ArgumentException("mailbox capacity must be 4 KB..capacity less the reserve");
+            MailboxMessages = mailboxMessages;
+            MailboxBytes = mailboxBytes;
         }
 
         /// <summary>Defaults for a store of <paramref name="capacityBytes"/>: 16 KiB segments, 2 KiB write unit, reserve of 3 segments.</summary>
@@ -83,6 +101,12 @@ namespace NanoMailGateway.Core.Queue
 
         /// <summary>Index entries kept for locally generated messages (bounces): the listener stops earlier.</summary>
         public int ReservedLocalMessages { get; }
+
+        /// <summary>Messages held only in local mailboxes at most (their own index entries).</summary>
+        public int MailboxMessages { get; }
+
+        /// <summary>Octets held in local mailboxes at most: what outbound mail can always count on is the rest.</summary>
+        public long MailboxBytes { get; }
 
         /// <summary>Most messages being written at once (each holds one write-unit buffer).</summary>
         public int MaxWriters { get; }

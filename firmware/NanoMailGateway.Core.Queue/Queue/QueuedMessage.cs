@@ -62,6 +62,26 @@ namespace NanoMailGateway.Core.Queue
             }
         }
 
+        /// <summary>True when the message waits only in local mailboxes (a recipient InMailbox, the
+        /// others final): it counts against the mailbox budget, not the outbound index entries.</summary>
+        public bool InMailboxOnly
+        {
+            get
+            {
+                bool held = false;
+                lock (_status)
+                {
+                    for (int i = 0; i < _status.Length; i++)
+                    {
+                        RecipientState s = _status[i].State;
+                        if (s == RecipientState.InMailbox) held = true;
+                        else if (!_status[i].IsFinal) return false;
+                    }
+                }
+                return held;
+            }
+        }
+
         /// <summary>Earliest time a recipient is due for delivery or for its bounce (MinValue when one is
         /// Queued, MaxValue when none will be). A Bouncing recipient counts, so that the queue runner
         /// claims the message again, after a restart too, until its report is queued.</summary>
@@ -86,6 +106,23 @@ namespace NanoMailGateway.Core.Queue
         internal void SetStatus(int index, RecipientStatus status)
         {
             lock (_status) { _status[index] = status; }
+        }
+
+        /// <summary>Takes the state <paramref name="recovered"/> (the same message as found by a reopen's
+        /// recovery): callers that hold this entry keep working with it; readers drop cached locations.</summary>
+        internal void Adopt(QueuedMessage recovered)
+        {
+            lock (_status)
+            {
+                for (int i = 0; i < _status.Length; i++) _status[i] = recovered.GetStatus(i);
+            }
+            CommitLocation = recovered.CommitLocation;
+            CommitSequence = recovered.CommitSequence;
+            PiecesOffset = recovered.PiecesOffset;
+            CommitLength = recovered.CommitLength;
+            PieceCount = recovered.PieceCount;
+            MinSegment = recovered.MinSegment;
+            Moves++;
         }
 
         /// <summary>Location of the latest Commit record (RecordFormat.Location).</summary>

@@ -11,7 +11,8 @@
 //   we do not wrap, as wrapping would change signed content behind the sender's back.
 // - the header section (RFC 5322 §2.2, §3.6): Received: fields are counted for loop
 //   detection (RFC 5321 §6.3); Date: and Message-ID: are added where missing at the end
-//   of the header section (RFC 6409 §8.1, §8.3). A first line that is not a header field
+//   of the header section (RFC 6409 §8.1, §8.3), and so is From: (RFC 5322 §3.6 requires
+//   it; made from the envelope sender, MAILER-DAEMON for <>, as Postfix's cleanup does). A first line that is not a header field
 //   ends the header section; a blank line is then inserted before it (RFC 5322 §2.1).
 // The Received: field we add ourselves (RFC 5321 §4.4) is written first, by Begin.
 // Field names are string constants, not static byte[] (heap from boot on nanoCLR).
@@ -44,6 +45,7 @@ namespace NanoMailGateway.Core.Smtp
         private const string NameReceived = "RECEIVED";
         private const string NameDate = "DATE";
         private const string NameMessageId = "MESSAGE-ID";
+        private const string NameFrom = "FROM";
 
         private readonly byte[] _name = new byte[MaxFieldName + 8];
         private byte[]? _unit;     // the writer's buffer; bytes go at _unitAt up to _unitEnd
@@ -61,8 +63,10 @@ namespace NanoMailGateway.Core.Smtp
         private int _receivedCount;
         private bool _hasDate;
         private bool _hasMessageId;
+        private bool _hasFrom;
         private byte[]? _dateField;
         private byte[]? _messageIdField;
+        private byte[]? _fromField;
 
         /// <summary>Content octets was over the size limit; nothing more was written.</summary>
         public bool TooBig { get; private set; }
@@ -84,11 +88,11 @@ namespace NanoMailGateway.Core.Smtp
 
         /// <summary>
         /// Starts a message. <paramref name="received"/> is written first (may be null);
-        /// <paramref name="dateField"/> and <paramref name="messageIdField"/> (whole fields
-        /// with CRLF, or null to add nothing) are added when the header section lacks them.
+        /// <paramref name="dateField"/>, <paramref name="messageIdField"/> and <paramref name="fromField"/>
+        /// (whole fields with CRLF, or null to add nothing) are added when the header section lacks them.
         /// <paramref name="sizeLimit"/> caps content octets.
         /// </summary>
-        public void Begin(IMessageWriter writer, byte[]? received, byte[]? dateField, byte[]? messageIdField, long sizeLimit)
+        public void Begin(IMessageWriter writer, byte[]? received, byte[]? dateField, byte[]? messageIdField, byte[]? fromField, long sizeLimit)
         {
             _writer = writer;
             _writing = true;
@@ -101,7 +105,9 @@ namespace NanoMailGateway.Core.Smtp
             _hasMessageId = messageIdField == null;
             _dateField = dateField;
             _messageIdField = messageIdField;
-            _header = dateField == null && messageIdField == null ? HeaderState.Body : HeaderState.LineStart;
+            _hasFrom = fromField == null;
+            _fromField = fromField;
+            _header = dateField == null && messageIdField == null && fromField == null ? HeaderState.Body : HeaderState.LineStart;
             _nameCount = 0;
             TooBig = false;
             LineTooLong = false;
@@ -222,6 +228,7 @@ namespace NanoMailGateway.Core.Smtp
             if (Ascii.EqualsIgnoreCase(_name, 0, _nameLength, NameReceived)) _receivedCount++;
             else if (Ascii.EqualsIgnoreCase(_name, 0, _nameLength, NameDate)) _hasDate = true;
             else if (Ascii.EqualsIgnoreCase(_name, 0, _nameLength, NameMessageId)) _hasMessageId = true;
+            else if (Ascii.EqualsIgnoreCase(_name, 0, _nameLength, NameFrom)) _hasFrom = true;
             FlushName();
             Content((byte)':');
             _header = HeaderState.Value;
@@ -246,8 +253,10 @@ namespace NanoMailGateway.Core.Smtp
         {
             if (!_hasDate && _dateField != null) PutRaw(_dateField, 0, _dateField.Length);         // RFC 6409 §8.3
             if (!_hasMessageId && _messageIdField != null) PutRaw(_messageIdField, 0, _messageIdField.Length); // RFC 6409 §8.3
+            if (!_hasFrom && _fromField != null) PutRaw(_fromField, 0, _fromField.Length);         // RFC 5322 §3.6
             _hasDate = true;
             _hasMessageId = true;
+            _hasFrom = true;
             if (addBlankLine) PutRawNewLine();
         }
 

@@ -29,6 +29,8 @@ namespace NanoMailGateway.Core.Smtp
         public const string Timeout = "421 4.4.2 Timeout exceeded, closing connection";
         public const string CommitFailed = "451 4.3.0 Error: queue file write error";
         public const string StorageFull = "452 4.3.1 Insufficient system storage";
+        public const string ClientShareFull = "452 4.3.1 Queue share of this client used up, try again later";
+        public const string ClientRateLimited = "450 4.7.1 Too much mail from this client, try again later";
         public const string MailboxFull = "452 4.2.2 Mailbox full, try again later";
         public const string TooManyRecipients = "452 4.5.3 Too many recipients";
         public const string TlsNotAvailable = "454 4.7.0 TLS not available";

@@ -68,6 +68,8 @@ namespace NanoMailGateway.Core.Smtp
             Clock = clock;
             Log = log;
             Relay = new RelayPolicy(options.LocalDomains);
+            Share = options.ClientQueueSharePercent < 100 ? store as IClientShare : null;
+            Rates = options.ClientMessageRateLimit > 0 ? new ClientRateTable(options.ClientRateSlots, options.ClientMessageRateLimit) : null;
             Greeting = "220 " + options.HostName + " ESMTP NanoMailGateway";
         }
 
@@ -76,6 +78,12 @@ namespace NanoMailGateway.Core.Smtp
 
         internal SmtpServerOptions Options { get; }
         internal IMessageStore Store { get; }
+
+        /// <summary>The store's per-client share, when it can tell and smtpd_client_queue_share is below 100.</summary>
+        internal IClientShare? Share { get; }
+
+        /// <summary>Per-client message counters, when smtpd_client_message_rate_limit is on.</summary>
+        internal ClientRateTable? Rates { get; }
         internal BufferPool Pool { get; }
         internal ITlsProvider? Tls { get; }
         internal ITrustedNetworks Trusted { get; }

@@ -47,6 +47,17 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>Failed AUTH attempts per session before it is closed with 421 4.7.0.</summary>
         public int AuthFailureLimit { get; set; } = 3;
 
+        /// <summary>Part of the queue (index entries and bytes) one client address may hold, percent; 100 = no limit. Beyond it MAIL
+        /// gets 452 4.3.1, so a flapping sensor leaves room for the others' alarms (README, Capacity) [smtpd_client_queue_share].</summary>
+        public int ClientQueueSharePercent { get; set; } = 50;
+
+        /// <summary>Messages (MAIL commands) one client address may start per minute; 0 = no limit. Beyond it MAIL gets 450 4.7.1
+        /// (Postfix smtpd_client_message_rate_limit, default off there too) [smtpd_client_message_rate_limit].</summary>
+        public int ClientMessageRateLimit { get; set; }
+
+        /// <summary>Client addresses the rate counters track at once (a fixed table: device heap).</summary>
+        public int ClientRateSlots { get; set; } = 8;
+
         /// <summary>Received: headers beyond which a message is refused as a loop, 554 5.4.6 (RFC 5321 §6.3) [smtp_hop_limit].</summary>
         public int MaxReceivedHeaders { get; set; } = 30;
     }

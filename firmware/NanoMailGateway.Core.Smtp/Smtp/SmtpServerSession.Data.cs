@@ -22,7 +22,8 @@ namespace NanoMailGateway.Core.Smtp
             string? single = e.RecipientCount == 1 ? e.GetRecipient(0).Address : null;
             string protocol = TraceHeaders.Protocol(_extended, _conn.IsSecure, _authUser != null);
             byte[] received = TraceHeaders.Received(_helo, _conn.RemoteAddress, _options.HostName, protocol, id, single, now);
-            _sink.Begin(w, received, TraceHeaders.Date(now), TraceHeaders.MessageId(id, _options.HostName, now), _options.MessageSizeLimit);
+            _sink.Begin(w, received, TraceHeaders.Date(now), TraceHeaders.MessageId(id, _options.HostName, now),
+                TraceHeaders.From(e.Sender, _options.HostName), _options.MessageSizeLimit);
             _dot.Reset();
             while (!_dot.IsDone)
             {

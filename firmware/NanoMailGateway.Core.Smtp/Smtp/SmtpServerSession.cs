@@ -223,12 +223,23 @@ namespace NanoMailGateway.Core.Smtp
             long size = _parameters.Size;
             if (size > _options.MessageSizeLimit) return SmtpReplies.MessageTooBig; // RFC 1870 §6.1: refuse at once
             if (!_server.Store.HasRoomFor(size > 0 ? size : 0)) return SmtpReplies.StorageFull;
+            string client = _conn.RemoteAddress;
+            if (_server.Share != null && !_server.Share.WithinShare(client, _options.ClientQueueSharePercent))
+            {
+                Log("reject: MAIL from [" + client + "]: 452 4.3.1 queue share of this client used up");
+                return SmtpReplies.ClientShareFull;
+            }
+            if (_server.Rates != null && !_server.Rates.TryCount(client, _server.Clock.MonotonicMilliseconds))
+            {
+                Log("reject: MAIL from [" + client + "]: 450 4.7.1 more than " + _options.ClientMessageRateLimit.ToString() + " messages a minute");
+                return SmtpReplies.ClientRateLimited;   // Postfix smtpd_client_message_rate_limit
+            }
             Envelope e = new Envelope(_path.Address);
             e.DeclaredSize = size > 0 ? size : 0;
             e.EightBitMime = _parameters.EightBitMime;
             e.Return = _parameters.Return;
             e.EnvelopeId = _parameters.EnvelopeId;
-            e.ClientAddress = _conn.RemoteAddress;
+            e.ClientAddress = client;
             e.ClientHelo = _helo;
             e.AuthenticatedUser = _authUser;
             _envelope = e;

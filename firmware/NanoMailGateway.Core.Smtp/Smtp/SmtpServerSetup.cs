@@ -29,6 +29,8 @@ namespace NanoMailGateway.Core.Smtp
             o.CommandTimeoutMs = c.SmtpCommandTimeoutSeconds * 1000;
             o.DataTimeoutMs = c.SmtpDataTimeoutSeconds * 1000;
             o.AllowPlaintextAuth = c.SmtpAllowPlaintextAuth;
+            o.ClientQueueSharePercent = c.ClientQueueSharePercent;
+            o.ClientMessageRateLimit = c.ClientMessageRateLimit;
             return o;
         }
 

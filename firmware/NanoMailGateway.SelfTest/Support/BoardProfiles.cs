@@ -25,6 +25,8 @@ namespace NanoMailGateway.SelfTest
             "dns_cache_entries = 8\r\n" +
             "queue_max_messages = 16\r\n" +
             "mailbox_quota = 32K\r\n" +
+            "mailbox_max_messages = 8\r\n" +
+            "mailbox_capacity = 24K\r\n" +
             "message_size_limit = 32K\r\n" +
             "max_recipients = 20\r\n" +
             "tls_server = no\r\n";
@@ -45,6 +47,8 @@ namespace NanoMailGateway.SelfTest
             "dns_cache_entries = 16\r\n" +
             "queue_max_messages = 32\r\n" +
             "mailbox_quota = 64K\r\n" +
+            "mailbox_max_messages = 16\r\n" +
+            "mailbox_capacity = 48K\r\n" +
             "message_size_limit = 64K\r\n" +
             "max_recipients = 50\r\n" +
             "tls_server = no\r\n";

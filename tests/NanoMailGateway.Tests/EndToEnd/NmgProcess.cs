@@ -23,7 +23,7 @@ namespace NanoMailGateway.Tests.EndToEnd
         /// <summary>Path of nmg.dll (the emulator assembly the tests reference).</summary>
         public static string NmgDll => typeof(CommandLine).Assembly.Location;
 
-        private NmgProcess(string configPath, string dataDir, string? board)
+        private NmgProcess(string configPath, string dataDir, string? board, string? mediumSize)
         {
             var psi = new ProcessStartInfo("dotnet")
             {
@@ -37,6 +37,7 @@ namespace NanoMailGateway.Tests.EndToEnd
                 psi.ArgumentList.Add("--board");
                 psi.ArgumentList.Add(board);
             }
+            if (mediumSize != null) psi.Environment[NanoMailGateway.Emulator.Gateway.EmulatorGateway.MediumSizeVariable] = mediumSize;
             _p = Process.Start(psi)!;
             _p.OutputDataReceived += (_, e) =>
             {
@@ -50,9 +51,10 @@ namespace NanoMailGateway.Tests.EndToEnd
         }
 
         /// <summary>Starts nmg run and waits (up to 30 s) until it listens.</summary>
-        public static NmgProcess Start(string configPath, string dataDir, string? board = null)
+        /// <param name="mediumSize">NMG_MEDIUM_SIZE for the process (an emulated drive that can fill), or null.</param>
+        public static NmgProcess Start(string configPath, string dataDir, string? board = null, string? mediumSize = null)
         {
-            var n = new NmgProcess(configPath, dataDir, board);
+            var n = new NmgProcess(configPath, dataDir, board, mediumSize);
             try
             {
                 var sw = Stopwatch.StartNew();
@@ -78,6 +80,9 @@ namespace NanoMailGateway.Tests.EndToEnd
         public string Pop3 { get; private set; } = "";
 
         public int Pid => _p.Id;
+
+        /// <summary>True once the process ended.</summary>
+        public bool HasExited => _p.HasExited;
 
         public string Output
         {

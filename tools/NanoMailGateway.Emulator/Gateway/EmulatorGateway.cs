@@ -6,6 +6,9 @@
 // SystemClock, HostRandom and the Postfix-style ConsoleLog.
 // Like the board taking its DNS servers from DHCP, an empty dns_servers is filled from
 // /etc/resolv.conf here, before Core sees the config.
+// NMG_MEDIUM_SIZE (a size such as 256K) emulates the board's drive: every file in the data
+// directory counts against it and a write past it fails as on a full disk (README,
+// Storage faults); unset, the host disk is the limit.
 // Left out on purpose: everything protocol; this file only plugs adapters in.
 
 using System;
@@ -20,6 +23,9 @@ namespace NanoMailGateway.Emulator.Gateway
     /// <summary>Starts and stops the gateway on this host. Start and Stop from one thread.</summary>
     public sealed class EmulatorGateway : IDisposable
     {
+        /// <summary>Environment variable with the emulated medium's size (the board's drive), e.g. 256K.</summary>
+        public const string MediumSizeVariable = "NMG_MEDIUM_SIZE";
+
         /// <summary>How long Stop lets running sessions finish before cutting them, ms.</summary>
         public const int StopTimeoutMs = 5000;
 
@@ -42,7 +48,16 @@ namespace NanoMailGateway.Emulator.Gateway
             string? ca = config.RelayCaFile.Length > 0 ? config.RelayCaFile : null;
             ITlsProvider? serverTls = config.SmtpTlsCert.Length > 0 ? new HostTlsProvider(config.SmtpTlsCert, config.SmtpTlsKey, ca) : null;
             ITlsProvider clientTls = serverTls ?? new HostTlsProvider(null, null, ca);
-            var platform = new GatewayPlatform(new HostSocketNetwork(), new HostFileStore(dataDir, false), serverTls, clientTls, clock, random, log);
+            var files = new HostFileStore(dataDir, false);
+            string? medium = Environment.GetEnvironmentVariable(MediumSizeVariable);
+            if (!string.IsNullOrEmpty(medium))
+            {
+                long bytes = ConfigValue.ParseSize(medium);
+                if (bytes <= 0) throw new ArgumentException(MediumSizeVariable + ": bad size '" + medium + "'");
+                files.MediumBytes = bytes;
+                log.Write("nmg", 0, "emulated medium of " + bytes.ToString() + " bytes for " + dataDir);
+            }
+            var platform = new GatewayPlatform(new HostSocketNetwork(), files, serverTls, clientTls, clock, random, log);
             Gateway = new MailGateway(config, platform);
         }
 

@@ -6,10 +6,15 @@
 // store over the same directory (`nmg mailq` while the gateway runs) can open them.
 // Names are flat and plain (letters, digits, '.', '-', '_'), as on the board's LittleFS
 // root: a name can never leave the directory.
+// Queue files hold message bodies: the directory is made 0700 and files are created 0600
+// on Unix, so that other users of the host cannot read the mail.
+// A medium size (the board's drive I: is 256 KB shared with Wi-Fi credentials and
+// certificates; README, Storage faults) can be emulated: with MediumBytes set, a write
+// that would take every file in the directory past it fails as ENOSPC does, so another
+// file in the directory fills the medium under the queue and deleting it frees it.
 // Left out on purpose: fsync of the directory after a create or delete (the board's
 // LittleFS commits its metadata itself; on the host a crash right after creating a file
-// may lose the empty entry, which the queue's recovery treats like an unwritten file),
-// capacity accounting (the queue counts its own bytes; the simulator models a full medium).
+// may lose the empty entry, which the queue's recovery treats like an unwritten file).
 
 using System;
 using System.IO;
@@ -22,6 +27,9 @@ namespace NanoMailGateway.Emulator.Host
     {
         /// <summary>Longest file name accepted (LittleFS allows 255; the queue uses about 12).</summary>
         public const int MaxNameLength = 64;
+
+        private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        private const UnixFileMode FileCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
         private readonly string _directory;
 
@@ -38,7 +46,15 @@ namespace NanoMailGateway.Emulator.Host
             if (readOnly) return;
             try
             {
-                Directory.CreateDirectory(_directory);
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(_directory);
+                }
+                else
+                {
+                    Directory.CreateDirectory(_directory, DirectoryMode);
+                    File.SetUnixFileMode(_directory, DirectoryMode);   // an older directory made 0755
+                }
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -51,6 +67,21 @@ namespace NanoMailGateway.Emulator.Host
 
         /// <summary>True when nothing may be written (a reader beside a running gateway).</summary>
         public bool ReadOnly { get; }
+
+        /// <summary>Size of the emulated medium, bytes, counting every file in the directory; 0 = the host disk's.</summary>
+        public long MediumBytes { get; set; }
+
+        /// <summary>Throws as a full disk does when <paramref name="more"/> bytes would take the directory past <see cref="MediumBytes"/>.</summary>
+        internal void CheckRoom(string name, long more)
+        {
+            if (MediumBytes <= 0) return;
+            long used = 0;
+            foreach (string p in Directory.GetFiles(_directory)) used += new FileInfo(p).Length;
+            if (used + more > MediumBytes)
+            {
+                throw new StorageException("cannot write " + name + ": no space left on the medium (" + used.ToString() + " of " + MediumBytes.ToString() + " bytes used)");
+            }
+        }
 
         /// <exception cref="ArgumentException">the name is not a plain file name (a caller bug).</exception>
         public IStoredFile? Open(string name, bool create)
@@ -69,8 +100,16 @@ namespace NanoMailGateway.Emulator.Host
                     return new HostStoredFile(name, r, writable: false);
                 }
                 // Unbuffered: one Append is one write to the OS, and a reader sees it at once.
-                var w = new FileStream(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-                return new HostStoredFile(name, w, writable: true);
+                var options = new FileStreamOptions
+                {
+                    Mode = create ? FileMode.OpenOrCreate : FileMode.Open,
+                    Access = FileAccess.ReadWrite,
+                    Share = FileShare.ReadWrite | FileShare.Delete,
+                    BufferSize = 0,
+                };
+                if (!OperatingSystem.IsWindows() && create) options.UnixCreateMode = FileCreateMode;
+                var w = new FileStream(path, options);
+                return new HostStoredFile(name, w, writable: true, this);
             }
             catch (FileNotFoundException)
             {

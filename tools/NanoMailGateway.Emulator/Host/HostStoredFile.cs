@@ -22,15 +22,17 @@ namespace NanoMailGateway.Emulator.Host
         private readonly string _name;
         private readonly FileStream _stream;
         private readonly bool _writable;
+        private readonly HostFileStore? _medium;   // checks the emulated medium size before a write
         private byte[] _pending = Array.Empty<byte>();   // appended since the last Sync
         private int _pendingCount;
         private int _closed;
 
-        public HostStoredFile(string name, FileStream stream, bool writable)
+        public HostStoredFile(string name, FileStream stream, bool writable, HostFileStore? medium = null)
         {
             _name = name;
             _stream = stream;
             _writable = writable;
+            _medium = medium;
         }
 
         public long Length
@@ -113,6 +115,7 @@ namespace NanoMailGateway.Emulator.Host
         private void WritePending(string what)
         {
             if (_pendingCount == 0) return;
+            _medium?.CheckRoom(_name, _pendingCount);   // before the write: a full medium takes nothing
             try
             {
                 // One writer per file (IFileStore contract), so the end cannot move under us.

@@ -60,7 +60,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
         public const int DefaultBufferSize = 4096;
 
         public DeliveryRig(string? dnsEndpoint, int smtpPort, Action<DeliveryAgentOptions>? tune = null, ITlsProvider? tls = null, long capacity = 1024 * 1024,
-            IRandom? random = null, int bufferSize = DefaultBufferSize, BufferPool? pool = null)
+            IRandom? random = null, int bufferSize = DefaultBufferSize, BufferPool? pool = null, QueueOptions? queue = null)
         {
             Config = new GatewayConfig { Hostname = "gw.test", LocalDomains = new[] { "gw.test" } };
             Config.SetAccount("alerts", "pw");
@@ -71,7 +71,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
             Config.QueueLifetimeSeconds = 3600;
             Config.DelayWarningSeconds = 0;
             Flash = new FlashSimulator(capacity, 7);
-            Store = MessageStore.Open(Flash, new QueueOptions(capacity, 16384, 2048, 3 * 16384, 64, 4), Clock);
+            Store = MessageStore.Open(Flash, queue ?? new QueueOptions(capacity, 16384, 2048, 3 * 16384, 64, 4), Clock);
             Mailboxes = new MailboxStore(Store);
             Local = new LocalRecipientMap(Config);
             Options = DeliveryAgentOptions.From(Config);

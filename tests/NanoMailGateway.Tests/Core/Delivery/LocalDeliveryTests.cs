@@ -119,9 +119,13 @@ namespace NanoMailGateway.Tests.Core.Delivery
         }
 
         [Fact]
-        public void A_worker_thread_stops_on_a_storage_failure()
+        public void A_worker_thread_stops_when_the_store_cannot_be_reopened()
         {
-            var rig = new DeliveryRig(null, 25);
+            var rig = new DeliveryRig(null, 25, o =>
+            {
+                o.StorageRetryMs = 10;
+                o.StorageReopenLimit = 3;
+            });
             rig.Put("sensor@lan.test", Body(200), "alerts@gw.test");
             rig.Flash.CutPowerNow();
             rig.Agent.Start();
@@ -132,6 +136,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
                 while (!rig.Agent.StorageFailed && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(10);
                 Assert.True(rig.Agent.StorageFailed, rig.AllLog);
                 Assert.True(rig.Log.Contains("delivery stopped"));
+                Assert.Equal(3, rig.Log.Lines.Count(l => l.Contains("warning: queue store reopen failed")));
             }
             finally
             {

@@ -128,7 +128,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var h = new SmtpHarness(bufferSize: 512);
             string line998 = new string('q', 997) + "Z";
             string dotted = "." + new string('d', 997);   // 999 before unstuffing: 998 + CRLF = 1000 stored
-            string content = "Subject: long\r\nDate: Sat, 28 Nov 2026 12:00:00 +0000\r\nMessage-ID: <l@x>\r\n\r\n"
+            string content = "Subject: long\r\nDate: Sat, 28 Nov 2026 12:00:00 +0000\r\nMessage-ID: <l@x>\r\nFrom: <s@x>\r\n\r\n"
                 + line998 + "\r\n" + dotted + "\r\n" + line998 + "\r\n";
             string t = h.Transcript("EHLO x\r\n" + Sender + "\r\nRCPT TO:<ops@gw.example.net>\r\nDATA\r\n" + content.Replace("\r\n.", "\r\n..") + ".\r\nQUIT\r\n", chunk: 333);
             Assert.Equal("220 250 250 250 354 250 221", SmtpHarness.CodeString(t));

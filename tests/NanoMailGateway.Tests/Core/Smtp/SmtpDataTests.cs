@@ -1,4 +1,4 @@
-// DATA handling: header hygiene (Date:, Message-ID:, Received: count), limits answered
+// DATA handling: header hygiene (Date:, Message-ID:, From:, Received: count), limits answered
 // only after the final dot, and queue failures (full, medium error, commit error).
 
 using System;
@@ -23,9 +23,20 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void DateAndMessageIdAreKeptWhenPresent()
         {
-            var (t, h) = Send("date: Fri, 27 Nov 2026 10:00:00 +0100\r\nMESSAGE-ID: <x@y>\r\nSubject: s\r\n\r\nbody\r\n.\r\n");
+            var (t, h) = Send("date: Fri, 27 Nov 2026 10:00:00 +0100\r\nMESSAGE-ID: <x@y>\r\nfrom: Boiler <b@sensor.example>\r\nSubject: s\r\n\r\nbody\r\n.\r\n");
             Assert.Equal("220 250 250 250 354 250 250 221", SmtpHarness.CodeString(t));
-            Assert.Equal("date: Fri, 27 Nov 2026 10:00:00 +0100\r\nMESSAGE-ID: <x@y>\r\nSubject: s\r\n\r\nbody\r\n", h.Store.Committed[0].TextAfterReceived);
+            Assert.Equal("date: Fri, 27 Nov 2026 10:00:00 +0100\r\nMESSAGE-ID: <x@y>\r\nfrom: Boiler <b@sensor.example>\r\nSubject: s\r\n\r\nbody\r\n", h.Store.Committed[0].TextAfterReceived);
+        }
+
+        [Fact]
+        public void AMissingFromIsMadeFromTheEnvelopeSender()
+        {
+            var (_, h) = Send("Subject: s\r\n\r\nFrom: in the body\r\n.\r\n");
+            string m = h.Store.Committed[0].TextAfterReceived;
+            Assert.EndsWith("@gw.example.net>\r\nFrom: dev@sensor.example\r\n\r\nFrom: in the body\r\n", m);   // RFC 5322 §3.6
+            var n = NewHarness();
+            n.Transcript("EHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<alerts@gw.example.net>\r\nDATA\r\nSubject: s\r\n\r\nx\r\n.\r\nQUIT\r\n");
+            Assert.Contains("\r\nFrom: MAILER-DAEMON@gw.example.net\r\n\r\nx\r\n", n.Store.Committed[0].TextAfterReceived);
         }
 
         [Fact]
@@ -34,7 +45,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var (_, h) = Send("Subject: s\r\nDate: Fri, 27 Nov 2026 10:00:00 +0100\r\n\r\nDate: in the body\r\n.\r\n");
             string m = h.Store.Committed[0].TextAfterReceived;
             Assert.StartsWith("Subject: s\r\nDate: Fri, 27 Nov 2026 10:00:00 +0100\r\nMessage-ID: <", m);
-            Assert.EndsWith("@gw.example.net>\r\n\r\nDate: in the body\r\n", m);
+            Assert.EndsWith("@gw.example.net>\r\nFrom: dev@sensor.example\r\n\r\nDate: in the body\r\n", m);
         }
 
         [Fact]
@@ -43,7 +54,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var (_, h) = Send("just text, no header\r\n.\r\n");
             string m = h.Store.Committed[0].TextAfterReceived;
             Assert.StartsWith("Date: Sat, 28 Nov 2026 12:00:00 +0000\r\nMessage-ID: <", m);
-            Assert.EndsWith(">\r\n\r\njust text, no header\r\n", m);
+            Assert.EndsWith(">\r\nFrom: dev@sensor.example\r\n\r\njust text, no header\r\n", m);
         }
 
         [Fact]
@@ -184,7 +195,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         {
             var h = NewHarness();
             h.Options.MessageSizeLimit = 2_000_000;
-            var sb = new StringBuilder("Subject: big\r\nDate: x\r\nMessage-ID: <a@b>\r\n\r\n");
+            var sb = new StringBuilder("Subject: big\r\nDate: x\r\nMessage-ID: <a@b>\r\nFrom: <dev@sensor.example>\r\n\r\n");
             for (int i = 0; i < 12000; i++) sb.Append(i % 7 == 0 ? ".stuffed line " : "line ").Append(i).Append("\r\n");
             string original = sb.ToString();
             string wire = original.Replace("\r\n.", "\r\n..");

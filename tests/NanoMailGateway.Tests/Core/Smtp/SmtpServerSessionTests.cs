@@ -33,7 +33,8 @@ namespace NanoMailGateway.Tests.Core.Smtp
             Assert.Equal("sensor1", m.Envelope.ClientHelo);
             string expected = "Received: from sensor1 ([198.51.100.7])\r\n\tby gw.example.net (NanoMailGateway) with ESMTP id " + m.QueueId
                 + "\r\n\tfor <alerts@gw.example.net>; Sat, 28 Nov 2026 12:00:00 +0000\r\n"
-                + "Subject: hi\r\nDate: Sat, 28 Nov 2026 12:00:00 +0000\r\nMessage-ID: <" + m.QueueId + "." + (new DateTime(2026, 11, 28, 12, 0, 0).Ticks / TimeSpan.TicksPerSecond) + "@gw.example.net>\r\n\r\nbody\r\n";
+                + "Subject: hi\r\nDate: Sat, 28 Nov 2026 12:00:00 +0000\r\nMessage-ID: <" + m.QueueId + "." + (new DateTime(2026, 11, 28, 12, 0, 0).Ticks / TimeSpan.TicksPerSecond) + "@gw.example.net>\r\n"
+                + "From: dev@sensor.example\r\n\r\nbody\r\n";
             Assert.Equal(expected, m.Text);
             Assert.Equal(0, h.Store.Aborted);
             Assert.Equal(0, h.Pool.InUse);

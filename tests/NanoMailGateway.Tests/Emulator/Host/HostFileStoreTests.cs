@@ -1,5 +1,7 @@
 // HostFileStore on a real temporary directory: append/read/flush/length/delete/list,
-// reopening, name validation, and a read-only store beside a writing one (nmg mailq).
+// reopening, name validation, a read-only store beside a writing one (nmg mailq), the
+// modes that keep message bodies private (0700 directory, 0600 files) and the emulated
+// medium size that another file can fill.
 
 using System;
 using System.IO;
@@ -224,6 +226,40 @@ namespace NanoMailGateway.Tests.Emulator.Host
             File.WriteAllText(file, "x");
             // A directory cannot be made below a regular file.
             Assert.Throws<StorageException>(() => new HostFileStore(Path.Combine(file, "sub"), readOnly: false));
+        }
+
+        [Fact]
+        public void TheDirectoryIs0700AndNewFilesAre0600()
+        {
+            if (OperatingSystem.IsWindows()) return;   // no Unix modes to check there
+            Directory.CreateDirectory(_dir);
+            File.SetUnixFileMode(_dir, (UnixFileMode)0x1ED);   // 0755, as an older gateway left it
+            var store = new HostFileStore(_dir, readOnly: false);
+            IStoredFile f = store.Open("q00000001.seg", create: true)!;
+            f.Append(Bytes("mail"), 0, 4);
+            f.Sync();
+            f.Close();
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_dir));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir, "q00000001.seg")));
+        }
+
+        [Fact]
+        public void AFullMediumRefusesTheWriteUntilAnotherFileIsDeleted()
+        {
+            var store = new HostFileStore(_dir, readOnly: false) { MediumBytes = 10000 };
+            File.WriteAllBytes(Path.Combine(_dir, "wifi.cfg"), new byte[9000]);   // the drive is shared, as I: is
+            IStoredFile f = store.Open("q00000001.seg", create: true)!;
+            f.Append(new byte[2000], 0, 2000);
+            var e = Assert.Throws<StorageException>(() => f.Sync());
+            Assert.Contains("no space left on the medium", e.Message);
+            Assert.Equal(0, new FileInfo(Path.Combine(_dir, "q00000001.seg")).Length);   // nothing half-written
+            f.Close();
+            File.Delete(Path.Combine(_dir, "wifi.cfg"));
+            IStoredFile g = store.Open("q00000001.seg", create: false)!;
+            g.Append(new byte[2000], 0, 2000);
+            g.Sync();
+            Assert.Equal(2000, g.Length);
+            g.Close();
         }
     }
 }
