@@ -294,10 +294,38 @@ namespace NanoMailGateway.Core.Bounce
             return new string(c);
         }
 
-        /// <summary>Puts a string's bytes into the writer's buffer (WriterText), nothing more once the store is full.</summary>
+        /// <summary>
+        /// Writes <paramref name="text"/> (a whole message the gateway composed, such as a
+        /// capacity notice) into <paramref name="writer"/>; false when the store had no room.
+        /// Callers hold the composer's lock, as for Compose.
+        /// </summary>
+        public bool ComposeText(IMessageWriter writer, string text)
+        {
+            _writer = writer;
+            _full = false;
+            Put(text);
+            _writer = null;
+            return !_full;
+        }
+
+        /// <summary>Puts a string's bytes (chars below U+0100) into the writer's buffer.</summary>
         private void Put(string s)
         {
-            if (!_full && !WriterText.Put(_writer!, s)) _full = true;
+            int i = 0;
+            while (i < s.Length && !_full)
+            {
+                int at;
+                int n;
+                byte[] b = _writer!.GetBuffer(out at, out n);
+                if (n > s.Length - i) n = s.Length - i;
+                for (int k = 0; k < n; k++)
+                {
+                    char ch = s[i + k];
+                    b[at + k] = ch < (char)256 ? (byte)ch : (byte)'?';
+                }
+                i += n;
+                if (!_writer.Advance(n)) _full = true;
+            }
         }
     }
 }

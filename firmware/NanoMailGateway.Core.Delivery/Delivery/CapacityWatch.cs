@@ -28,15 +28,17 @@ namespace NanoMailGateway.Core.Delivery
         private const string Crlf = "\r\n";
 
         private readonly MessageStore _store;
+        private readonly DsnComposer _composer;   // writes the notice; shared with the reports, under its lock
         private readonly LocalRecipientMap _local;
         private readonly string _host;
         private readonly IClock _clock;
         private readonly ILog _log;
         private int _level;          // 0, WarnPercent or AlarmPercent
 
-        public CapacityWatch(MessageStore store, LocalRecipientMap local, string hostName, IClock clock, ILog log)
+        public CapacityWatch(MessageStore store, DsnComposer composer, LocalRecipientMap local, string hostName, IClock clock, ILog log)
         {
             _store = store;
+            _composer = composer;
             _local = local;
             _host = hostName;
             _clock = clock;
@@ -57,27 +59,33 @@ namespace NanoMailGateway.Core.Delivery
             long percent = (long)entries * 100 / o.MaxMessages;
             long bytePercent = bytes * 100 / share;
             if (bytePercent > percent) percent = bytePercent;
-            string use = entries.ToString() + " of " + o.MaxMessages.ToString() + " messages, "
-                + bytes.ToString() + " of " + share.ToString() + " bytes";
             bool notice;
             int level;
             lock (this)
             {
                 level = percent >= AlarmPercent ? AlarmPercent : percent >= WarnPercent ? WarnPercent
                     : percent >= ClearPercent && _level > 0 ? WarnPercent : 0;
-                if (level == _level) return;
-                if (level < _level)
-                {
-                    _level = level;
-                    if (level == 0) _log.Write(Component, session, "queue below " + ClearPercent.ToString() + "% again: " + use);
-                    return;
-                }
-                notice = _level == 0;
+                if (level == _level) return;   // the usual case: nothing allocated
+                notice = level > _level && _level == 0;
+                bool falling = level < _level;
                 _level = level;
+                if (falling && level > 0) return;
+            }
+            string use = entries.ToString() + " of " + o.MaxMessages.ToString() + " messages, "
+                + bytes.ToString() + " of " + share.ToString() + " bytes";
+            if (level == 0)
+            {
+                _log.Write(Component, session, "queue below " + ClearPercent.ToString() + "% again: " + use);
+                return;
             }
             _log.Write(Component, session, "warning: queue " + level.ToString() + "% full: " + use
                 + "; new mail gets 452 4.3.1 at 100%");
             if (notice) SendNotice(level, use, session);
+        }
+
+        private bool Compose(IMessageWriter w, string text)
+        {
+            lock (_composer) { return _composer.ComposeText(w, text); }
         }
 
         private void SendNotice(int percent, string use, int session)
@@ -90,7 +98,7 @@ namespace NanoMailGateway.Core.Delivery
             try
             {
                 DateTime now = _clock.UtcNow;
-                if (w != null && WriterText.Put(w, "From: Mail Delivery System <MAILER-DAEMON@" + _host + ">" + Crlf
+                if (w != null && Compose(w, "From: Mail Delivery System <MAILER-DAEMON@" + _host + ">" + Crlf
                     + "To: <" + postmaster + ">" + Crlf
                     + "Subject: Mail queue " + percent.ToString() + "% full on " + _host + Crlf
                     + "Date: " + Text.Rfc5322Date.Format(now) + Crlf

@@ -75,7 +75,7 @@ namespace NanoMailGateway.Core.Delivery
             _localDelivery = new LocalDelivery(local, _recorder);
             _remote = new RemoteDelivery(store, options, network, tls, resolver, pool, clock, log, _recorder);
             _dsn = new DsnSender(store, local, options.Dsn, clock, random, log);
-            _capacity = new CapacityWatch(store, local, options.HostName, clock, log);
+            _capacity = new CapacityWatch(store, _dsn.Composer, local, options.HostName, clock, log);
         }
 
         /// <summary>True after storage failures the store could not recover from stopped the workers (the gateway should reboot).</summary>

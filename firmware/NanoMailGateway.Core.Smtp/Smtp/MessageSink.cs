@@ -46,6 +46,7 @@ namespace NanoMailGateway.Core.Smtp
         private const string NameDate = "DATE";
         private const string NameMessageId = "MESSAGE-ID";
         private const string NameFrom = "FROM";
+        private const string FieldFrom = "From: ";
 
         private readonly byte[] _name = new byte[MaxFieldName + 8];
         private byte[]? _unit;     // the writer's buffer; bytes go at _unitAt up to _unitEnd
@@ -66,7 +67,7 @@ namespace NanoMailGateway.Core.Smtp
         private bool _hasFrom;
         private byte[]? _dateField;
         private byte[]? _messageIdField;
-        private byte[]? _fromField;
+        private string? _fromAddress;   // written as a From: field only when the header lacks one: no byte[] per message
 
         /// <summary>Content octets was over the size limit; nothing more was written.</summary>
         public bool TooBig { get; private set; }
@@ -88,11 +89,12 @@ namespace NanoMailGateway.Core.Smtp
 
         /// <summary>
         /// Starts a message. <paramref name="received"/> is written first (may be null);
-        /// <paramref name="dateField"/>, <paramref name="messageIdField"/> and <paramref name="fromField"/>
-        /// (whole fields with CRLF, or null to add nothing) are added when the header section lacks them.
+        /// <paramref name="dateField"/> and <paramref name="messageIdField"/> (whole fields with CRLF, or
+        /// null to add nothing) and a From: field with <paramref name="fromAddress"/> (null: none) are added
+        /// when the header section lacks them.
         /// <paramref name="sizeLimit"/> caps content octets.
         /// </summary>
-        public void Begin(IMessageWriter writer, byte[]? received, byte[]? dateField, byte[]? messageIdField, byte[]? fromField, long sizeLimit)
+        public void Begin(IMessageWriter writer, byte[]? received, byte[]? dateField, byte[]? messageIdField, string? fromAddress, long sizeLimit)
         {
             _writer = writer;
             _writing = true;
@@ -105,9 +107,9 @@ namespace NanoMailGateway.Core.Smtp
             _hasMessageId = messageIdField == null;
             _dateField = dateField;
             _messageIdField = messageIdField;
-            _hasFrom = fromField == null;
-            _fromField = fromField;
-            _header = dateField == null && messageIdField == null && fromField == null ? HeaderState.Body : HeaderState.LineStart;
+            _hasFrom = fromAddress == null;
+            _fromAddress = fromAddress;
+            _header = dateField == null && messageIdField == null && fromAddress == null ? HeaderState.Body : HeaderState.LineStart;
             _nameCount = 0;
             TooBig = false;
             LineTooLong = false;
@@ -253,11 +255,19 @@ namespace NanoMailGateway.Core.Smtp
         {
             if (!_hasDate && _dateField != null) PutRaw(_dateField, 0, _dateField.Length);         // RFC 6409 §8.3
             if (!_hasMessageId && _messageIdField != null) PutRaw(_messageIdField, 0, _messageIdField.Length); // RFC 6409 §8.3
-            if (!_hasFrom && _fromField != null) PutRaw(_fromField, 0, _fromField.Length);         // RFC 5322 §3.6
+            if (!_hasFrom && _fromAddress != null) PutFrom(_fromAddress);                          // RFC 5322 §3.6
             _hasDate = true;
             _hasMessageId = true;
             _hasFrom = true;
             if (addBlankLine) PutRawNewLine();
+        }
+
+        /// <summary>"From: address" and CRLF, char by char (addresses are ASCII: no SMTPUTF8).</summary>
+        private void PutFrom(string address)
+        {
+            for (int i = 0; i < FieldFrom.Length; i++) PutRaw((byte)FieldFrom[i]);
+            for (int i = 0; i < address.Length; i++) PutRaw((byte)address[i]);
+            PutRawNewLine();
         }
 
         private void Content(byte b)

@@ -23,7 +23,7 @@ namespace NanoMailGateway.Core.Smtp
             string protocol = TraceHeaders.Protocol(_extended, _conn.IsSecure, _authUser != null);
             byte[] received = TraceHeaders.Received(_helo, _conn.RemoteAddress, _options.HostName, protocol, id, single, now);
             _sink.Begin(w, received, TraceHeaders.Date(now), TraceHeaders.MessageId(id, _options.HostName, now),
-                TraceHeaders.From(e.Sender, _options.HostName), _options.MessageSizeLimit);
+                e.Sender.Length > 0 ? e.Sender : "MAILER-DAEMON@" + _options.HostName, _options.MessageSizeLimit);   // RFC 5322 §3.6, as Postfix
             _dot.Reset();
             while (!_dot.IsDone)
             {

@@ -1,6 +1,6 @@
 // The header fields the listener adds: Received: (RFC 5321 §4.4, with the protocol
 // names of RFC 3848), and Date: / Message-ID: for messages that lack them (RFC 6409
-// §8.3), From: likewise (RFC 5322 §3.6), plus the RFC 5322 §3.3 date-time they carry. Built once per message.
+// §8.3), plus the RFC 5322 §3.3 date-time they carry. Built once per message.
 // Left out on purpose: reverse DNS of the client (no resolver call on the accept path):
 // TCP-info carries the address literal only.
 // The day and month names are one string constant each, cut with Substring: a literal
@@ -53,15 +53,6 @@ namespace NanoMailGateway.Core.Smtp
         public static byte[] MessageId(string queueId, string hostName, DateTime utc)
         {
             return Ascii.GetBytes("Message-ID: <" + queueId + "." + (utc.Ticks / TimeSpan.TicksPerSecond).ToString() + "@" + hostName + ">\r\n");
-        }
-
-        /// <summary>
-        /// "From: sender\r\n" for a message without one (RFC 5322 §3.6: From is required): the
-        /// envelope sender, or MAILER-DAEMON@host for the null reverse-path, as Postfix does.
-        /// </summary>
-        public static byte[] From(string sender, string hostName)
-        {
-            return Ascii.GetBytes("From: " + (sender.Length > 0 ? sender : "MAILER-DAEMON@" + hostName) + "\r\n");
         }
 
         /// <summary>RFC 5322 §3.3 date-time in UTC: "Sat, 28 Nov 2026 13:50:21 +0000".</summary>
