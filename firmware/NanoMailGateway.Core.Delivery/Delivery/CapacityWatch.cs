@@ -11,7 +11,6 @@
 
 using System;
 using NanoMailGateway.Core.Bounce;
-using NanoMailGateway.Core.Mailbox;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Queue;
 
@@ -29,13 +28,13 @@ namespace NanoMailGateway.Core.Delivery
 
         private readonly MessageStore _store;
         private readonly DsnComposer _composer;   // writes the notice; shared with the reports, under its lock
-        private readonly LocalRecipientMap _local;
+        private readonly Mailbox.LocalRecipientMap _local;
         private readonly string _host;
         private readonly IClock _clock;
         private readonly ILog _log;
         private int _level;          // 0, WarnPercent or AlarmPercent
 
-        public CapacityWatch(MessageStore store, DsnComposer composer, LocalRecipientMap local, string hostName, IClock clock, ILog log)
+        public CapacityWatch(MessageStore store, DsnComposer composer, Mailbox.LocalRecipientMap local, string hostName, IClock clock, ILog log)
         {
             _store = store;
             _composer = composer;
