@@ -73,7 +73,8 @@ namespace NanoMailGateway.Bench
                 long pool = (long)b.BufferCount * ArrayBytes(b.BufferSize) + 2 * ArrayBytes(4 * b.BufferCount);
                 long threads = (long)(b.TotalSessions + FixedThreads) * ThreadAllowance;
                 long dns = (long)b.DnsCacheEntries * DnsEntryAllowance + 4 * ArrayBytes(8 * b.DnsCacheEntries);
-                long queue = (long)b.QueueMaxMessages * QueueEntryAllowance;
+                // The index holds outbound entries and, beside them, the mailboxes' own (README, Capacity).
+                long queue = (long)(b.QueueMaxMessages + b.MailboxMaxMessages) * QueueEntryAllowance;
                 long total = CodeMeasured + pool + threads + dns + queue + BaseAllowance;
                 long free = b.HeapBytes - total;
                 double share = 100.0 * free / b.HeapBytes;
@@ -83,7 +84,7 @@ namespace NanoMailGateway.Bench
             }
             Console.WriteLine();
             Console.WriteLine("code = the eight gateway libraries once loaded, measured on nanoCLR; pool = buffer_count x (24 + buffer_size rounded to 12) + 2 tables; threads = (sessions + "
-                + FixedThreads + ") x " + ThreadAllowance + " B; dns = entries x " + DnsEntryAllowance + " B + 4 arrays; queue = entries x "
+                + FixedThreads + ") x " + ThreadAllowance + " B; dns = entries x " + DnsEntryAllowance + " B + 4 arrays; queue = (queue_max_messages + mailbox_max_messages) x "
                 + QueueEntryAllowance + " B; config = " + BaseAllowance + " B. Not counted: the board app's assembly and the nanoFramework packages it loads.");
             Console.WriteLine("TLS buffers (~33 KB per session, mbedTLS) are native memory, outside this heap; tls_server = no on boards without PSRAM.");
         }
