@@ -36,11 +36,8 @@ namespace NanoMailGateway.Core.Queue
             {
                 SegmentInfo head = _log.GetSegment(0);
                 if (head.Number == _log.ActiveNumber) return;
-                for (int i = 0; i < _writers.Count; i++)
-                {
-                    // A message being written has pieces in the head: they must stay.
-                    if (((MessageWriter)_writers[i]!).Pieces.MinSegment <= head.Number) return;
-                }
+                // A message being written has pieces in the head: they must stay.
+                if (WriterHasRecordsIn(head.Number)) return;
                 if (!HasLiveIn(head.Number))
                 {
                     // Whatever supersedes the head's records is flushed first.
@@ -84,14 +81,24 @@ namespace NanoMailGateway.Core.Queue
             {
                 SegmentInfo head = _log.GetSegment(0);
                 if (head.Number == _log.ActiveNumber || HasLiveIn(head.Number)) return;
-                for (int i = 0; i < _writers.Count; i++)
-                {
-                    if (((MessageWriter)_writers[i]!).Pieces.MinSegment <= head.Number) return;
-                }
+                if (WriterHasRecordsIn(head.Number)) return;
                 _log.Commit();
                 _log.DeleteOldest();
                 SegmentsDeleted++;
             }
+        }
+
+        /// <summary>True when a message being written or committed (Commit record not yet
+        /// durable) has records in <paramref name="segment"/> or before it.</summary>
+        private bool WriterHasRecordsIn(int segment)
+        {
+            for (int i = 0; i < _writers.Count; i++)
+            {
+                MessageWriter w = (MessageWriter)_writers[i]!;
+                if (w.Pieces.MinSegment <= segment) return true;
+                if (w.Pending != null && w.Pending.MinSegment <= segment) return true;
+            }
+            return false;
         }
 
         private bool HasLiveIn(int segment)

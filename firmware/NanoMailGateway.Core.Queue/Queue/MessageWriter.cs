@@ -45,6 +45,12 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>The message once committed.</summary>
         internal QueuedMessage? Committed { get; private set; }
 
+        /// <summary>The message once its Commit record is written and until it is durable (group commit).</summary>
+        internal QueuedMessage? Pending { get; set; }
+
+        /// <summary>Counted among the commits under way (group commit) until its Commit record is written.</summary>
+        internal bool Announced { get; set; }
+
         /// <inheritdoc/>
         public string QueueId { get; }
 
@@ -103,12 +109,17 @@ namespace NanoMailGateway.Core.Queue
         public void Commit()
         {
             byte[] b = Unit();
-            if (_failed) throw new StorageException("queue store full: message " + QueueId + " cannot be committed");
             bool committed = false;
+            _store.CommitStarting(this);
             try
             {
-                if (_count > 0 && !Spill(b)) throw new StorageException("queue store full: message " + QueueId + " cannot be committed");
-                Committed = _store.CommitMessage(this, Length);
+                // A writer whose Write was refused (store full) is finished here too: it frees
+                // its slot and buffer, and its pieces stop pinning their segment.
+                if (_failed || (_count > 0 && !Spill(b))) throw new StorageException("queue store full: message " + QueueId + " cannot be committed");
+                // The two halves of MessageStore's group commit, called from here (not through
+                // one method of the store) so that the Commit record is written no deeper on
+                // the stack than before: on nanoCLR each frame is heap.
+                Committed = _store.Publish(this, _store.WriteCommitRecord(this, Length));
                 committed = true;
             }
             finally
@@ -122,6 +133,14 @@ namespace NanoMailGateway.Core.Queue
                     Abort();
                 }
             }
+            Release();
+        }
+
+        /// <summary>Gives the write unit back after a successful commit.</summary>
+        internal void Release()
+        {
+            byte[]? b = _buffer;
+            if (b == null) return;
             _buffer = null;
             _store.ReturnBuffer(b);
         }

@@ -8,8 +8,12 @@
 //    Write); Commit() pushes the partial unit and calls IStoredFile.Sync: the only
 //    durability point (on the board's LittleFS a Sync closes and reopens the file and
 //    costs a block copy, so callers put several records under one Commit where they can);
-//  - a segment that is left (full, or at restart) is synced first and never appended
-//    to again, so garbage after a torn write is never followed by good records;
+//  - a segment that is left (full, or at restart) is synced first (unless nothing was
+//    appended since its last Sync) and never appended to again, so garbage after a torn
+//    write is never followed by good records;
+//  - Commit syncs only when something was appended since the last Sync, and records the
+//    newest durable sequence number, so that callers whose records another caller's
+//    Sync covered skip their own (group commit, MessageStore.Publish);
 //  - any StorageException breaks the log: later calls throw until the store is
 //    reopened (recovered), because the state of a half-done append is unknown; so does
 //    any other exception half way through an append (OutOfMemoryException on a board)
@@ -43,6 +47,7 @@ namespace NanoMailGateway.Core.Queue
         private uint _crc;
         private int _recordLeft = -1;          // payload bytes still due in the open record; -1 = none open
         private bool _broken;
+        private bool _dirty;                   // bytes appended or buffered since the active segment's last Sync
 
         public SegmentLog(IFileStore files, int segmentSize, long capacity, int writeUnit)
         {
@@ -65,6 +70,12 @@ namespace NanoMailGateway.Core.Queue
 
         /// <summary>Bytes appended.</summary>
         public long BytesAppended { get; private set; }
+
+        /// <summary>Syncs made (durability points).</summary>
+        public long SyncCount { get; private set; }
+
+        /// <summary>Every record with a sequence number up to this one is durable.</summary>
+        public long DurableSequence { get; private set; }
 
         public int SegmentSize => _segmentSize;
 
@@ -240,21 +251,30 @@ namespace NanoMailGateway.Core.Queue
             Raw(_small, 0, 4);
         }
 
-        /// <summary>Makes every record so far durable: pushes the partial write unit and syncs the file.</summary>
+        /// <summary>
+        /// Makes every record so far durable: pushes the partial write unit and syncs the
+        /// file. Does nothing when nothing was appended since the last Sync (a sync of an
+        /// unchanged file still costs the board a close and a metadata commit).
+        /// </summary>
         public void Commit()
         {
             CheckUsable();
-            if (_active == null) return;
-            try
+            if (_active != null && _dirty)
             {
-                Spill();
-                _active.Sync();
+                try
+                {
+                    Spill();
+                    _active.Sync();
+                }
+                catch (Exception)
+                {
+                    _broken = true;
+                    throw;
+                }
+                _dirty = false;
+                SyncCount++;
             }
-            catch (Exception)
-            {
-                _broken = true;
-                throw;
-            }
+            DurableSequence = NextSequence - 1;
         }
 
         // ---- reading ------------------------------------------------------------------
@@ -365,8 +385,13 @@ namespace NanoMailGateway.Core.Queue
             {
                 if (_active != null)
                 {
-                    Spill();
-                    _active.Sync();
+                    if (_dirty)
+                    {
+                        Spill();
+                        _active.Sync();
+                        _dirty = false;
+                        SyncCount++;
+                    }
                     _active.Close();
                     _active = null;
                     _activeInfo = null;
@@ -393,6 +418,7 @@ namespace NanoMailGateway.Core.Queue
         private void Raw(byte[] b, int offset, int count)
         {
             _activeInfo!.Length += count;
+            _dirty = true;
             while (count > 0)
             {
                 int n = _buf.Length - _bufCount;

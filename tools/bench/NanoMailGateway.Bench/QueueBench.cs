@@ -39,6 +39,90 @@ namespace NanoMailGateway.Bench
                 long capacity = size > 64 * 1024 ? 2048 * 1024 : 192 * 1024;
                 foreach (int fill in new[] { 50, 90 }) Row(size, capacity, fill);
             }
+            Console.WriteLine();
+            Flushes();
+        }
+
+        /// <summary>
+        /// Medium operations per message, accepted then delivered (status buffered, removal
+        /// synced, dead segments deleted), one message after another on an 8 MB store: what
+        /// a power cut can cost and what the board's LittleFS pays (each sync is a close).
+        /// </summary>
+        private static void Flushes()
+        {
+            Console.WriteLine("Medium operations per message (8 MB store, segment 16 KB, write unit 2 KB)");
+            Console.WriteLine();
+            Console.WriteLine("| message | syncs to accept | writes to accept | files created | files opened to read | syncs to deliver | files deleted |");
+            Console.WriteLine("|---------|-----------------|------------------|---------------|----------------------|------------------|---------------|");
+            foreach (int size in new[] { 1024, 64 * 1024, 1024 * 1024 })
+            {
+                const long capacity = 8L * 1024 * 1024;
+                var options = new QueueOptions(capacity, 16384, 2048, 3 * 16384, 512, 4);
+                var files = new CountingFiles(new FlashSimulator(capacity, 1));
+                var clock = new Clock();
+                var store = MessageStore.Open(files, options, clock);
+                byte[] body = new byte[size];
+                new Random(3).NextBytes(body);
+                byte[] readBuf = new byte[1024];
+                int n = size >= 1024 * 1024 ? 8 : size >= 64 * 1024 ? 40 : 200;
+                long acceptSyncs = 0, acceptWrites = 0, created = 0, opened = 0, deliverSyncs = 0, deleted = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    long s0 = files.Inner.SyncCount, w0 = files.Inner.WriteCount, c0 = files.Creates;
+                    QueuedMessage m = Accept(store, body);
+                    acceptSyncs += files.Inner.SyncCount - s0;
+                    acceptWrites += files.Inner.WriteCount - w0;
+                    created += files.Creates - c0;
+                    long o0 = files.Opens - files.Creates, d0 = files.Deletes;
+                    s0 = files.Inner.SyncCount;
+                    var r = store.OpenReader(m);
+                    for (long pos = 0; ;)
+                    {
+                        int k = r.Read(pos, readBuf, 0, readBuf.Length);
+                        if (k == 0) break;
+                        pos += k;
+                    }
+                    store.SetStatus(m, 0, new RecipientStatus(RecipientState.Delivered, 1, DateTime.MinValue, "2.0.0", "250 2.0.0 Ok", "", 0), false);
+                    if (!store.Remove(m)) throw new InvalidOperationException("remove refused");
+                    opened += files.Opens - files.Creates - o0;
+                    deliverSyncs += files.Inner.SyncCount - s0;
+                    deleted += files.Deletes - d0;
+                }
+                Console.WriteLine("| " + Kb(size).PadRight(7) + " | " + Per(acceptSyncs, n, 15) + " | " + Per(acceptWrites, n, 16)
+                    + " | " + Per(created, n, 13) + " | " + Per(opened, n, 20) + " | " + Per(deliverSyncs, n, 16) + " | " + Per(deleted, n, 13) + " |");
+                store.Close();
+            }
+        }
+
+        private static string Per(long total, int n, int width) => ((double)total / n).ToString("F2").PadLeft(width);
+
+        /// <summary>The simulator, counting files opened (created or not) and deleted.</summary>
+        private sealed class CountingFiles : IFileStore
+        {
+            public CountingFiles(FlashSimulator inner) { Inner = inner; }
+
+            public FlashSimulator Inner { get; }
+
+            public long Opens { get; private set; }
+
+            public long Creates { get; private set; }
+
+            public long Deletes { get; private set; }
+
+            public IStoredFile? Open(string name, bool create)
+            {
+                Opens++;
+                if (create) Creates++;
+                return Inner.Open(name, create);
+            }
+
+            public void Delete(string name)
+            {
+                Deletes++;
+                Inner.Delete(name);
+            }
+
+            public string[] List() => Inner.List();
         }
 
         private sealed class Clock : IClock

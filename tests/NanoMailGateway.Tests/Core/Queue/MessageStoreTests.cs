@@ -186,6 +186,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                 for (int i = 0; i < 10 && ok; i++) ok = w.Write(body, 0, body.Length);
                 Assert.False(ok);
                 Assert.Throws<StorageException>(() => w.Commit());
+                Assert.Equal(0, s.OpenWriters);          // the refused writer let go of its slot and pieces
             }
             Assert.True(Capacity - sim.UsedBytes >= o.CompactionReserve, "the reserve is intact: used " + sim.UsedBytes);
             // A bounce still goes in.

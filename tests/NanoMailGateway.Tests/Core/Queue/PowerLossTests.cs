@@ -211,6 +211,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             public readonly HashSet<long> CommittedIds = new();
             public long MaxIdHandedOut;
             public Expected? PendingCommit;            // Commit in flight: may or may not be there
+            public Expected? PendingGroupCommit;       // a second one sharing its Sync (group commit)
             public long PendingRemove = -1;            // Remove in flight
             public (long id, int rcpt, RecipientStatus before)? PendingStatus;
 
@@ -223,8 +224,9 @@ namespace NanoMailGateway.Tests.Core.Queue
                     Expected? e;
                     if (!Live.TryGetValue(m.Id, out e))
                     {
-                        Assert.True(PendingCommit != null && PendingCommit.Id == m.Id, "uncommitted message visible: " + m.QueueId);
-                        e = PendingCommit!;
+                        e = PendingCommit != null && PendingCommit.Id == m.Id ? PendingCommit
+                            : PendingGroupCommit != null && PendingGroupCommit.Id == m.Id ? PendingGroupCommit : null;
+                        Assert.True(e != null, "uncommitted message visible: " + m.QueueId);
                     }
                     Assert.Equal(e.Sender, m.Envelope.Sender);
                     Assert.Equal(e.Recipients.Length, m.RecipientCount);
@@ -252,14 +254,16 @@ namespace NanoMailGateway.Tests.Core.Queue
             /// <summary>The operation in flight went one way or the other: take what recovery found.</summary>
             public void Settle(MessageStore store)
             {
-                if (PendingCommit != null && store.Find(QueueId.Format(PendingCommit.Id)) != null)
+                foreach (Expected? p in new[] { PendingCommit, PendingGroupCommit })
                 {
-                    Live[PendingCommit.Id] = PendingCommit;
-                    CommittedIds.Add(PendingCommit.Id);
+                    if (p == null || store.Find(QueueId.Format(p.Id)) == null) continue;
+                    Live[p.Id] = p;
+                    CommittedIds.Add(p.Id);
                 }
                 if (PendingRemove >= 0 && store.Find(QueueId.Format(PendingRemove)) == null) Live.Remove(PendingRemove);
                 if (PendingStatus is { } ps && Live.TryGetValue(ps.id, out var e)) e.Status[ps.rcpt] = store.Find(QueueId.Format(ps.id))!.GetStatus(ps.rcpt);
                 PendingCommit = null;
+                PendingGroupCommit = null;
                 PendingRemove = -1;
                 PendingStatus = null;
             }
@@ -344,6 +348,9 @@ namespace NanoMailGateway.Tests.Core.Queue
                 Status(store, model, b, 1, s => store.SetStatus(b, 1, new RecipientStatus(RecipientState.InMailbox, 1, DateTime.MinValue, "2.0.0", "", "postmaster", 0)));
                 Status(store, model, b, 1, s => store.SetStatus(b, 1, new RecipientStatus(RecipientState.Expunged, 1, DateTime.MinValue, "2.0.0", "", "postmaster", s.Uid)));
                 Remove(store, model, b);
+                GroupCommit(store, model, 50);
+                // Longer than a segment: the full segment is synced before it is left.
+                Accept(store, model, 52, 5000, 1, 700);
                 store.Maintain();
                 Accept(store, model, 40, 1200, 1, 256);
             }
@@ -366,6 +373,40 @@ namespace NanoMailGateway.Tests.Core.Queue
                 byte[] body = Content(n, size);
                 for (int off = 0; off < size; off += chunk) Assert.True(w.Write(body, off, Math.Min(chunk, size - off)));
                 return CommitWriter(store, model, w, env, body);
+            }
+
+            /// <summary>Two sessions' Commit records written before either syncs: one Sync makes both durable.</summary>
+            private static void GroupCommit(MessageStore store, Model model, int n)
+            {
+                var writers = new MessageWriter[2];
+                var expected = new Expected[2];
+                for (int i = 0; i < 2; i++)
+                {
+                    var env = Env(n + i, 1);
+                    writers[i] = (MessageWriter)store.BeginMessage(env)!;
+                    model.MaxIdHandedOut = Math.Max(model.MaxIdHandedOut, QueueId.Parse(writers[i].QueueId));
+                    // Whole write units (256 bytes): nothing is left in the buffer to spill at commit.
+                    byte[] body = Content(n + i, 512 * (i + 1));
+                    Assert.True(writers[i].Write(body, 0, body.Length));
+                    expected[i] = new Expected { Id = QueueId.Parse(writers[i].QueueId), Sender = env.Sender, Body = body,
+                        Recipients = new[] { env.GetRecipient(0).Address }, Status = new[] { RecipientStatus.Initial } };
+                }
+                model.PendingCommit = expected[0];
+                model.PendingGroupCommit = expected[1];
+                QueuedMessage first = store.WriteCommitRecord(writers[0], writers[0].Length);
+                QueuedMessage second = store.WriteCommitRecord(writers[1], writers[1].Length);
+                long syncs = store.SyncCount;
+                store.Publish(writers[0], first);
+                writers[0].Release();
+                model.Live[expected[0].Id] = expected[0];
+                model.CommittedIds.Add(expected[0].Id);
+                model.PendingCommit = null;
+                store.Publish(writers[1], second);
+                writers[1].Release();
+                Assert.Equal(syncs + 1, store.SyncCount);
+                model.Live[expected[1].Id] = expected[1];
+                model.CommittedIds.Add(expected[1].Id);
+                model.PendingGroupCommit = null;
             }
 
             private static QueuedMessage CommitWriter(MessageStore store, Model model, IMessageWriter w, Envelope env, byte[] body)
