@@ -46,11 +46,4 @@ namespace NanoMailGateway.Tests.Interop
 
         public void Dispose() => _listener.Stop(2000);
     }
-
-    public sealed class SystemClock : IClock
-    {
-        private readonly System.Diagnostics.Stopwatch _sw = System.Diagnostics.Stopwatch.StartNew();
-        public long MonotonicMilliseconds => _sw.ElapsedMilliseconds;
-        public DateTime UtcNow => DateTime.UtcNow;
-    }
 }

@@ -72,7 +72,7 @@ namespace NanoMailGateway.Emulator.Cli
         /// <summary>Recovers the index read-only; retries when a running gateway deletes a segment under it.</summary>
         private static QueuedMessage[] Load(string dir)
         {
-            var clock = new WallClock();
+            var clock = new SystemClock();
             for (int attempt = 1; ; attempt++)
             {
                 try
@@ -132,13 +132,6 @@ namespace NanoMailGateway.Emulator.Cli
         {
             return t.ToString("ddd MMM ", CultureInfo.InvariantCulture) + t.Day.ToString(CultureInfo.InvariantCulture).PadLeft(2)
                 + t.ToString(" HH:mm:ss", CultureInfo.InvariantCulture);
-        }
-
-        private sealed class WallClock : IClock
-        {
-            public long MonotonicMilliseconds => Environment.TickCount64;
-
-            public DateTime UtcNow => DateTime.UtcNow;
         }
     }
 }

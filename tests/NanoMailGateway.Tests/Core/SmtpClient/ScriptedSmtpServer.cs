@@ -359,16 +359,6 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         }
     }
 
-    /// <summary>Real time for deadlines (MonotonicMilliseconds from Stopwatch).</summary>
-    internal sealed class StopwatchClock : IClock
-    {
-        private readonly System.Diagnostics.Stopwatch _sw = System.Diagnostics.Stopwatch.StartNew();
-
-        public long MonotonicMilliseconds => _sw.ElapsedMilliseconds;
-
-        public DateTime UtcNow => DateTime.UtcNow;
-    }
-
     /// <summary>
     /// Base of the SMTP client test classes: their sessions are made here, so each class runs
     /// with the default buffers and again, as a subclass (SmallBufferSmtpClientTests), with the
@@ -407,7 +397,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         {
             return new SmtpClientSession(connection, tls, "mx.test", options ?? FastOptions(),
                 new byte[bufferSize > 0 ? bufferSize : 1024], new byte[bufferSize > 0 && sendBufferSize > bufferSize ? bufferSize : sendBufferSize],
-                new StopwatchClock(), log ?? new Support.ListLog(), 1);
+                new SystemClock(), log ?? new Support.ListLog(), 1);
         }
 
         public static NanoMailGateway.Core.Queue.EnvelopeRecipient[] Rcpts(params string[] addresses)

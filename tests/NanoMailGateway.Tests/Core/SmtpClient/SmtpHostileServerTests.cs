@@ -4,6 +4,7 @@
 // one packet before the body, slow RSET and QUIT, and a long EHLO reply. Each must defer
 // (never "sent") or, for the slow ends, return within the short end timeout.
 
+using NanoMailGateway.Emulator.Host;
 using System;
 using System.Diagnostics;
 using System.Linq;
@@ -31,7 +32,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
 
         private static SmtpClientSession Open(ScriptedSmtpServer srv, ListLog log, SmtpClientOptions? o = null)
         {
-            var s = new SmtpClientSession(srv.Connect(), null, "mx.test", o ?? FastOptions(), new byte[1024], new byte[2048], new StopwatchClock(), log, 1);
+            var s = new SmtpClientSession(srv.Connect(), null, "mx.test", o ?? FastOptions(), new byte[1024], new byte[2048], new SystemClock(), log, 1);
             Assert.True(s.Open(), s.Failure?.Describe());
             return s;
         }
@@ -202,7 +203,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             while (ehlo.Length < 70 * 1024) ehlo.Append("250-X-FILLER 0123456789012345678901234567890123456789\r\n");
             ehlo.Append("250 8BITMIME");
             using var srv = Loopback(x => x.EhloReply = ehlo.ToString());
-            var s = new SmtpClientSession(srv.Connect(), null, "mx.test", FastOptions(), new byte[1024], new byte[2048], new StopwatchClock(), new ListLog(), 1);
+            var s = new SmtpClientSession(srv.Connect(), null, "mx.test", FastOptions(), new byte[1024], new byte[2048], new SystemClock(), new ListLog(), 1);
             Assert.False(s.Open());
             Assert.Equal("4.4.2", s.Failure!.EnhancedCode);
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.SmtpClient;
 using Xunit;
@@ -60,7 +61,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         public void TimeoutAndCloseAreConnectionFailures()
         {
             MemoryConnection.CreatePair("a", "b", out var client, out var server);
-            var r = new SmtpReplyReader(client, new byte[600], new StopwatchClock(), 4096, 10);
+            var r = new SmtpReplyReader(client, new byte[600], new SystemClock(), 4096, 10);
             var e = Assert.Throws<ConnectionException>(() => r.ReadReply(100, null));
             Assert.Equal(ConnectionException.TimedOut, e.ErrorCode);
             server.Close();
@@ -92,7 +93,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                 }
             });
             t.Start();
-            return new SmtpReplyReader(client, new byte[600], new StopwatchClock(), 4096, maxLines);
+            return new SmtpReplyReader(client, new byte[600], new SystemClock(), 4096, maxLines);
         }
     }
 }
