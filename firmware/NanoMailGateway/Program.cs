@@ -189,6 +189,12 @@ namespace NanoMailGateway.Board
             var platform = new GatewayPlatform(services.Network, services.Store, serverTls, services.Tls,
                 services.Clock, services.Random, services.Log);
             var gateway = new MailGateway(config, platform);
+            // IMAP is the app's to bring (MailGateway.AddMailboxService); off where imap_listen is empty.
+            if (config.ImapListen.Length > 0)
+            {
+                gateway.AddMailboxService(new Core.Imap.ImapServer(Core.Imap.ImapServer.OptionsFrom(config),
+                    Core.Smtp.SmtpServerSetup.AccountsFrom(config), serverTls, config.TrustedNetworks, services.Clock, services.Log));
+            }
             try
             {
                 gateway.Start();
@@ -212,7 +218,7 @@ namespace NanoMailGateway.Board
                 // storage_capacity cannot hold the queue's reserve: a profile error, not fixed by a reboot.
                 Halt(services.Log, "board profile: " + e.Message);
             }
-            services.Log.Write(Component, 0, "gateway started: smtp " + Join(gateway.SmtpEndpoints) + ", pop3 " + Join(gateway.Pop3Endpoints)
+            services.Log.Write(Component, 0, "gateway started: smtp " + Join(gateway.SmtpEndpoints) + ", pop3 " + Join(gateway.Pop3Endpoints) + ", imap " + Join(gateway.ImapEndpoints)
                 + "; " + gateway.Describe());
             return gateway;
         }

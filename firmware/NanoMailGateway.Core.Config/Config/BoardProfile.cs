@@ -40,6 +40,12 @@ namespace NanoMailGateway.Core.Config
         /// <summary>pop3_sessions: concurrent POP3 sessions.</summary>
         public int Pop3Sessions { get; set; } = 1;
 
+        /// <summary>
+        /// imap_sessions: concurrent IMAP sessions (README, IMAP mailboxes). Default 0: IMAP
+        /// is off unless the board's profile makes room for it (two pool buffers a session).
+        /// </summary>
+        public int ImapSessions { get; set; }
+
         /// <summary>delivery_sessions: concurrent outgoing SMTP deliveries.</summary>
         public int DeliverySessions { get; set; } = 1;
 
@@ -66,6 +72,6 @@ namespace NanoMailGateway.Core.Config
         public long PoolBytes => (long)BufferSize * BufferCount;
 
         /// <summary>Sessions of all kinds.</summary>
-        public int TotalSessions => SmtpSessions + Pop3Sessions + DeliverySessions;
+        public int TotalSessions => SmtpSessions + Pop3Sessions + ImapSessions + DeliverySessions;
     }
 }

@@ -67,6 +67,7 @@ namespace NanoMailGateway.Core.Config
                 case "delivery_sessions":
                     return Int(key, value, 1, 64, ref n) ?? Store(b, key, n);
                 case "pop3_sessions":
+                case "imap_sessions":
                     return Int(key, value, 0, 64, ref n) ?? Store(b, key, n);
                 case "dns_cache_entries":
                     return Int(key, value, 0, 4096, ref n) ?? Store(b, key, n);
@@ -96,6 +97,7 @@ namespace NanoMailGateway.Core.Config
                     return SetLocalDomains(c, value);
                 case "smtp_listen":
                 case "pop3_listen":
+                case "imap_listen":
                 case "dns_servers":
                     return SetEndpoints(c, key, value);
                 case "trusted_networks":
@@ -182,6 +184,7 @@ namespace NanoMailGateway.Core.Config
                 case "buffer_count": b.BufferCount = v; break;
                 case "smtp_sessions": b.SmtpSessions = v; break;
                 case "pop3_sessions": b.Pop3Sessions = v; break;
+                case "imap_sessions": b.ImapSessions = v; break;
                 case "delivery_sessions": b.DeliverySessions = v; break;
                 case "dns_cache_entries": b.DnsCacheEntries = v; break;
                 case "queue_max_messages": b.QueueMaxMessages = v; break;
@@ -253,6 +256,7 @@ namespace NanoMailGateway.Core.Config
             }
             if (key == "smtp_listen") c.SmtpListen = eps;
             else if (key == "pop3_listen") c.Pop3Listen = eps;
+            else if (key == "imap_listen") c.ImapListen = eps;
             else c.DnsServers = eps;
             return null;
         }

@@ -65,7 +65,7 @@ namespace NanoMailGateway.Core.Config
             {
                 return c.ErrorAt("buffer_count", "buffer_count: " + b.BufferCount.ToString() + " is fewer than the " + b.TotalSessions.ToString() + " sessions");
             }
-            int sockets = c.SmtpListen.Length + c.Pop3Listen.Length + b.TotalSessions + ReservedSockets;
+            int sockets = c.SmtpListen.Length + c.Pop3Listen.Length + c.ImapListen.Length + b.TotalSessions + ReservedSockets;
             if (sockets > b.MaxSockets)
             {
                 return c.ErrorAt("smtp_sessions", "smtp_sessions: listeners, sessions and DNS need " + sockets.ToString() + " sockets; board " + b.Name + " has " + b.MaxSockets.ToString());
@@ -73,6 +73,10 @@ namespace NanoMailGateway.Core.Config
             if (c.Pop3Listen.Length > 0 && b.Pop3Sessions == 0)
             {
                 return c.ErrorAt("pop3_listen", "pop3_listen: set but pop3_sessions = 0");
+            }
+            if (c.ImapListen.Length > 0 && b.ImapSessions == 0)
+            {
+                return c.ErrorAt("imap_listen", "imap_listen: set but imap_sessions = 0 (IMAP is off on board " + b.Name + ")");
             }
             return null;
         }

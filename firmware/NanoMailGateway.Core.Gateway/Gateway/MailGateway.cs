@@ -7,13 +7,17 @@
 //              (550 5.1.1 unknown mailbox, 452 4.2.2 over mailbox_quota)
 //   smtpd      SmtpServer + one ConnectionListener per smtp_listen, smtp_sessions slots
 //   pop3d      Pop3Server + one ConnectionListener per pop3_listen, pop3_sessions slots
+//   imapd      the host's IMailboxService (Core.Imap's ImapServer, over the same MailboxStore)
+//              + one ConnectionListener per imap_listen, imap_sessions slots; the host
+//              brings it (AddMailboxService) so that this library does not load Core.Imap
+//              on boards where IMAP is off (README, IMAP mailboxes)
 //   accept     ONE AcceptLoop thread for all those listeners (about 520 bytes of heap
 //              and two stack frames per thread saved on the board, ARCHITECTURE.md, Threads)
 //   dns        MxResolver (dns_servers, dns_cache_entries)
 //   delivery   the delivery agent (queue runner, local delivery, bounces)
 // Memory (ARCHITECTURE.md, Memory): one session pool of buffer_count x buffer_size buffers, allocated
 // here once and shared by every kind of session: an SMTP session rents 2 (DATA goes into the
-// queue writer's own buffer), a POP3 session 2, a delivery session 2 (the message is read
+// queue writer's own buffer), a POP3 session 2, an IMAP session 2, a delivery session 2 (the message is read
 // from flash into its send buffer). Sharing lets a quiet POP3 side leave
 // its buffers to SMTP bursts; the slot counts per protocol keep any one side from taking
 // everything, and a session that finds the pool empty is refused (421 4.3.2 /
@@ -68,6 +72,8 @@ namespace NanoMailGateway.Core.Gateway
         private readonly ILog _log;
         private ConnectionListener?[] _smtpListeners = new ConnectionListener?[0];   // null entries: not started
         private ConnectionListener?[] _pop3Listeners = new ConnectionListener?[0];
+        private ConnectionListener?[] _imapListeners = new ConnectionListener?[0];
+        private IMailboxService? _imap;
         private AcceptLoop? _accept;
         private MessageStore? _store;
         private bool _started;
@@ -87,6 +93,7 @@ namespace NanoMailGateway.Core.Gateway
             Pool = new BufferPool("session", b.BufferSize, b.BufferCount);
             SmtpEndpoints = Text.StringArray.New(0);
             Pop3Endpoints = Text.StringArray.New(0);
+            ImapEndpoints = Text.StringArray.New(0);
         }
 
         /// <summary>The configuration it runs with.</summary>
@@ -100,6 +107,9 @@ namespace NanoMailGateway.Core.Gateway
 
         /// <summary>The bound POP3 endpoints. Valid after Start.</summary>
         public string[] Pop3Endpoints { get; private set; }
+
+        /// <summary>The bound IMAP endpoints. Valid after Start.</summary>
+        public string[] ImapEndpoints { get; private set; }
 
         /// <summary>The queue (valid after Start).</summary>
         public MessageStore Store
@@ -125,6 +135,19 @@ namespace NanoMailGateway.Core.Gateway
 
         /// <summary>The POP3 server (valid after Start).</summary>
         public Pop3Server? Pop3 { get; private set; }
+
+        /// <summary>Buffers an IMAP session rents (ImapServer: command input and output).</summary>
+        public const int ImapBuffersPerSession = 2;
+
+        /// <summary>
+        /// Serves <paramref name="imap"/> on imap_listen with imap_sessions slots, from Start on.
+        /// Call before Start; without it imap_listen is not opened.
+        /// </summary>
+        public void AddMailboxService(IMailboxService imap)
+        {
+            if (_started) throw new System.InvalidOperationException("already started");
+            _imap = imap;
+        }
 
         /// <summary>Messages in the queue (mailbox messages included); 0 before Start.</summary>
         public int QueueCount => _store == null ? 0 : _store.Count;
@@ -177,26 +200,35 @@ namespace NanoMailGateway.Core.Gateway
                     _platform.ServerTls, SmtpServerSetup.TrustedFrom(_config), accounts,
                     new MailboxRecipients(local, mailboxes, b.MailboxQuota), clock, _log);
                 Pop3 = new Pop3Server(Pop3OptionsFrom(_config), mailboxes, accounts, _platform.ServerTls, Pool, clock, _log);
+                Endpoint[] imapListen = _imap == null ? new Endpoint[0] : _config.ImapListen;
                 // Packet buffers from the session pool: a delivery session resolves before it
                 // rents its two buffers, so a lookup needs no buffer of its own (ARCHITECTURE.md, Memory).
                 Resolver = new MxResolver(_platform.Network, clock, _platform.Random, DnsOptionsFrom(_config), _log, Pool);
 
+                int imapSessions = imapListen.Length == 0 ? 0 : b.ImapSessions;
                 int demand = b.SmtpSessions * SmtpServer.BuffersPerSession + b.Pop3Sessions * Pop3BuffersPerSession
-                    + b.DeliverySessions * DeliveryBuffersPerSession;
+                    + imapSessions * ImapBuffersPerSession + b.DeliverySessions * DeliveryBuffersPerSession;
                 _log.Write(Component, 0, "session pool " + Pool.Capacity.ToString() + " x " + Pool.BufferSize.ToString()
                     + " bytes, shared: smtp " + b.SmtpSessions.ToString() + " x " + SmtpServer.BuffersPerSession.ToString()
                     + ", pop3 " + b.Pop3Sessions.ToString() + " x " + Pop3BuffersPerSession.ToString()
+                    + (imapSessions == 0 ? "" : ", imap " + imapSessions.ToString() + " x " + ImapBuffersPerSession.ToString())
                     + ", delivery " + b.DeliverySessions.ToString() + " x " + DeliveryBuffersPerSession.ToString()
                     + " = " + demand.ToString() + " at full load"
                     + (demand > Pool.Capacity ? " (more than the pool: the last session at full load is refused busy)" : ""));
 
-                _accept = new AcceptLoop(_config.SmtpListen.Length + _config.Pop3Listen.Length);
+                _accept = new AcceptLoop(_config.SmtpListen.Length + _config.Pop3Listen.Length + imapListen.Length);
                 SmtpEndpoints = Text.StringArray.New(_config.SmtpListen.Length);
                 _smtpListeners = new ConnectionListener?[_config.SmtpListen.Length];
                 Listen(_config.SmtpListen, Smtp, b.SmtpSessions, _smtpListeners, SmtpEndpoints);
                 Pop3Endpoints = Text.StringArray.New(_config.Pop3Listen.Length);
                 _pop3Listeners = new ConnectionListener?[_config.Pop3Listen.Length];
                 Listen(_config.Pop3Listen, new Pop3SessionFactory(Pop3), b.Pop3Sessions, _pop3Listeners, Pop3Endpoints);
+                if (imapListen.Length > 0)
+                {
+                    ImapEndpoints = Text.StringArray.New(imapListen.Length);
+                    _imapListeners = new ConnectionListener?[imapListen.Length];
+                    Listen(imapListen, _imap!.Open(mailboxes, Pool), b.ImapSessions, _imapListeners, ImapEndpoints);
+                }
                 _accept.Start();
 
                 // Last: a listen address that fails above then leaves no delivery thread behind.
@@ -225,6 +257,7 @@ namespace NanoMailGateway.Core.Gateway
             if (_accept != null) _accept.Stop(timeoutMs);
             clean &= StopAll(_smtpListeners, timeoutMs);
             clean &= StopAll(_pop3Listeners, timeoutMs);
+            clean &= StopAll(_imapListeners, timeoutMs);
             StopDelivery(timeoutMs);
             if (_store != null)
             {

@@ -33,11 +33,27 @@ namespace NanoMailGateway.Core.Queue
         /// <inheritdoc/>
         public IMaildrop? Open(string mailbox)
         {
+            return new Maildrop(OpenView(mailbox));
+        }
+
+        /// <summary>
+        /// The messages of <paramref name="mailbox"/> in UID order, for an IMAP session
+        /// (MailboxView). An unknown or empty mailbox is an empty view.
+        /// </summary>
+        public MailboxView OpenView(string mailbox)
+        {
+            QueuedMessage[] messages = Collect(mailbox, out int[] recipients);
+            return new MailboxView(_store, messages, recipients);
+        }
+
+        /// <summary>The messages in <paramref name="mailbox"/>, one entry per recipient there, and which recipient.</summary>
+        private QueuedMessage[] Collect(string mailbox, out int[] recipients)
+        {
             QueuedMessage[] all = _store.GetMessages();
             int n = 0;
             for (int i = 0; i < all.Length; i++) n += CountIn(all[i], mailbox);
             QueuedMessage[] messages = new QueuedMessage[n];
-            int[] recipients = new int[n];
+            recipients = new int[n];
             n = 0;
             for (int i = 0; i < all.Length; i++)
             {
@@ -49,8 +65,14 @@ namespace NanoMailGateway.Core.Queue
                     n++;
                 }
             }
-            return new Maildrop(_store, messages, recipients);
+            return messages;
         }
+
+        /// <summary>Bumped by each change to any mailbox's content or flags (MessageStore.MailboxChanges).</summary>
+        public int Changes => _store.MailboxChanges;
+
+        /// <summary>A number above every UID given so far (IMAP UIDNEXT, RFC 9051 §7.1): the store's next sequence number.</summary>
+        public long NextUid => _store.NextSequence;
 
         /// <summary>
         /// Octets held in <paramref name="mailbox"/> (the sum of its messages' sizes), for the
@@ -120,75 +142,44 @@ namespace NanoMailGateway.Core.Queue
             return s.State == RecipientState.InMailbox && s.Mailbox == mailbox;
         }
 
-        /// <summary>One session's snapshot of a mailbox.</summary>
+        /// <summary>One POP3 session's snapshot of a mailbox: the IMAP view in UID order, numbered from 1 by the session.</summary>
         private sealed class Maildrop : IMaildrop
         {
-            private readonly MessageStore _store;
-            private readonly QueuedMessage[] _messages;
-            private readonly int[] _recipients;
-            private readonly RecipientStatus[] _status;   // as at the snapshot: UID and mailbox
-            private MessageReader? _reader;
-            private int _readerIndex = -1;
+            private readonly MailboxView _view;
 
-            internal Maildrop(MessageStore store, QueuedMessage[] messages, int[] recipients)
+            internal Maildrop(MailboxView view)
             {
-                _store = store;
-                _messages = messages;
-                _recipients = recipients;
-                _status = new RecipientStatus[messages.Length];
-                for (int i = 0; i < messages.Length; i++) _status[i] = messages[i].GetStatus(recipients[i]);
+                _view = view;
             }
 
-            public int Count => _messages.Length;
+            public int Count => _view.Count;
 
             public long SizeOf(int index)
             {
-                return _messages[index].Size;
+                return _view.SizeOf(index);
             }
 
             public string UniqueId(int index)
             {
-                return QueueId.Format(_status[index].Uid);
+                return QueueId.Format(_view.Uid(index));
             }
 
             public int Read(int index, long position, byte[] buffer, int offset, int count)
             {
-                if (_readerIndex != index)
-                {
-                    _reader = _store.OpenReader(_messages[index]);
-                    _readerIndex = index;
-                }
-                return _reader!.Read(position, buffer, offset, count);
+                return _view.Read(index, position, buffer, offset, count);
             }
 
             public bool Commit(bool[] deleted)
             {
-                // The Expunged records of one UPDATE share a sync (a sync costs a flash block on
-                // the board): a power cut leaves each deletion whole or absent, never half.
-                bool all = true;
-                bool unsynced = false;
-                for (int i = 0; i < _messages.Length; i++)
-                {
-                    if (!deleted[i]) continue;
-                    QueuedMessage m = _messages[i];
-                    RecipientStatus s = _status[i];
-                    if (m.IsRemoved)
-                    {
-                        all = false;
-                        continue;
-                    }
-                    _store.SetStatus(m, _recipients[i], new RecipientStatus(RecipientState.Expunged, s.Attempts, s.NextAttemptUtc, s.Code, s.Text, s.Mailbox, s.Uid), false);
-                    unsynced = true;
-                    if (m.AllFinal && _store.Remove(m)) unsynced = false;   // Remove syncs what is before it
-                }
-                if (unsynced) _store.Flush();
-                return all;
+                // The Expunged records of one UPDATE share a sync (MailboxView.Expunge): a power
+                // cut leaves each deletion whole or absent, never half.
+                int marked = 0;
+                for (int i = 0; i < deleted.Length; i++) if (deleted[i]) marked++;
+                return _view.Expunge(deleted) == marked;
             }
 
             public void Close()
             {
-                _reader = null;
-                _readerIndex = -1;
             }
         }
     }

@@ -6,6 +6,7 @@
 // InMailbox/Expunged states (the UID comes from the store's sequence counter).
 
 using System;
+using System.Threading;
 using NanoMailGateway.Core.Platform;
 
 namespace NanoMailGateway.Core.Queue
@@ -117,7 +118,9 @@ namespace NanoMailGateway.Core.Queue
                 _log.PutI64(s.Uid);
                 _log.End();
                 if (durable) _log.Commit();
+                RecipientState before = message.GetStatus(recipient).State;
                 message.SetStatus(recipient, s);
+                if (before == RecipientState.InMailbox || s.State == RecipientState.InMailbox) Interlocked.Increment(ref _mailboxChanges);
                 return s;
             }
         }

@@ -11,6 +11,15 @@ namespace NanoMailGateway.Core.Queue
     public sealed partial class MessageStore
     {
         private readonly AutoResetEvent _work = new AutoResetEvent(false);
+        private int _mailboxChanges;
+
+        /// <summary>
+        /// Bumped by every committed change that files a message into a mailbox, takes one
+        /// out of it or changes its flags: an IMAP session in IDLE compares it between reads
+        /// (a few hundred milliseconds apart) and then looks at its mailbox again, so a
+        /// local delivery reaches an idle client as "* N EXISTS" at once (RFC 9051 §6.3.13).
+        /// </summary>
+        public int MailboxChanges => _mailboxChanges;
 
         /// <summary>
         /// Blocks until a message is committed (or <see cref="SignalWork"/> is called) or

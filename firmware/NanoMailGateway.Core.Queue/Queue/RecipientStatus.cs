@@ -51,6 +51,21 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Mailbox UID, or 0.</summary>
         public long Uid { get; }
 
+        /// <summary>
+        /// IMAP \Seen of a message in a mailbox (RFC 9051 §2.3.2), kept in the top bits of
+        /// <see cref="Attempts"/>: once a message is filed its delivery attempts are history,
+        /// and a 16-bit count never reaches 0x4000 (retries are at least 30 minutes apart
+        /// over a lifetime of days), so the Status record keeps its format and a flag change
+        /// is one ordinary Status record with its own CRC (README, IMAP mailboxes).
+        /// </summary>
+        public const int FlagSeen = 0x4000;
+
+        /// <summary>IMAP \Deleted of a message in a mailbox; see <see cref="FlagSeen"/>.</summary>
+        public const int FlagDeleted = 0x8000;
+
+        /// <summary>The IMAP flag bits (<see cref="FlagSeen"/>, <see cref="FlagDeleted"/>) of an InMailbox recipient, else 0.</summary>
+        public int MailboxFlags => State == RecipientState.InMailbox ? Attempts & (FlagSeen | FlagDeleted) : 0;
+
         /// <summary>True for Delivered, Failed and Expunged: nothing more will happen to this recipient.</summary>
         public bool IsFinal => State == RecipientState.Delivered || State == RecipientState.Failed || State == RecipientState.Expunged;
 

@@ -43,6 +43,7 @@ namespace NanoMailGateway.SelfTest
             "buffer_count = 8\r\n" +
             "smtp_sessions = 2\r\n" +
             "pop3_sessions = 1\r\n" +
+            "imap_sessions = 1\r\n" +
             "delivery_sessions = 1\r\n" +
             "dns_cache_entries = 16\r\n" +
             "queue_max_messages = 32\r\n" +

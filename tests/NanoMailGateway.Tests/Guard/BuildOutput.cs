@@ -44,6 +44,7 @@ namespace NanoMailGateway.Tests.Guard
             "NanoMailGateway.Core.Dns",
             "NanoMailGateway.Core.Smtp",
             "NanoMailGateway.Core.Pop3",
+            "NanoMailGateway.Core.Imap",
             "NanoMailGateway.Core.Delivery",
             "NanoMailGateway.Core.Gateway",
             "NanoMailGateway.Core.Simulation",

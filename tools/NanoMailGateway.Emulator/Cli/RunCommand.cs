@@ -184,6 +184,7 @@ namespace NanoMailGateway.Emulator.Cli
             o.WriteLine("nmg: config: " + (configPath ?? "built-in defaults"));
             foreach (string e in g.SmtpEndpoints) o.WriteLine("nmg: smtp listening on " + e);
             foreach (string e in g.Pop3Endpoints) o.WriteLine("nmg: pop3 listening on " + e);
+            foreach (string e in g.Gateway.ImapEndpoints) o.WriteLine("nmg: imap listening on " + e);
             o.WriteLine("nmg: queue: " + N(g.Gateway.QueueCount) + " messages recovered");
             o.WriteLine("nmg: data in " + data);
             if (password != null)

@@ -59,6 +59,12 @@ namespace NanoMailGateway.Emulator.Gateway
             }
             var platform = new GatewayPlatform(new HostSocketNetwork(), files, serverTls, clientTls, clock, random, log);
             Gateway = new MailGateway(config, platform);
+            // IMAP comes from the host (MailGateway.AddMailboxService): README, IMAP mailboxes.
+            if (config.ImapListen.Length > 0)
+            {
+                Gateway.AddMailboxService(new Core.Imap.ImapServer(Core.Imap.ImapServer.OptionsFrom(config),
+                    Core.Smtp.SmtpServerSetup.AccountsFrom(config), serverTls, config.TrustedNetworks, clock, log));
+            }
         }
 
         /// <summary>The composed gateway (counters, store, servers).</summary>
