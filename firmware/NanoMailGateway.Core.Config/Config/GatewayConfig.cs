@@ -34,8 +34,17 @@ namespace NanoMailGateway.Core.Config
         /// <summary>pop3_listen: POP3 listen sockets (empty = no POP3).</summary>
         public Endpoint[] Pop3Listen { get; set; } = new Endpoint[] { new Endpoint("127.0.0.1", 1110) };
 
-        /// <summary>imap_listen: IMAP listen sockets; empty (the default) = no IMAP (needs imap_sessions).</summary>
-        public Endpoint[] ImapListen { get; set; } = new Endpoint[0];
+        /// <summary>
+        /// imap_listen: IMAP listen sockets; empty (the default) = no IMAP (needs imap_sessions).
+        /// Unset, no array is kept: an empty one is made when asked (ARCHITECTURE.md, Memory).
+        /// </summary>
+        public Endpoint[] ImapListen
+        {
+            get { return _imapListen ?? new Endpoint[0]; }
+            set { _imapListen = value; }
+        }
+
+        private Endpoint[]? _imapListen;
 
         /// <summary>trusted_networks: clients that may relay without AUTH; loopback only, so the gateway is never an open relay by default.</summary>
         public NetworkList TrustedNetworks { get; set; } = new NetworkList(new Cidr[] { Cidr.Parse("127.0.0.0/8")!, Cidr.Parse("::1")! });

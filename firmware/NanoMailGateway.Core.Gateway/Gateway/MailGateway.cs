@@ -72,7 +72,8 @@ namespace NanoMailGateway.Core.Gateway
         private readonly ILog _log;
         private ConnectionListener?[] _smtpListeners = new ConnectionListener?[0];   // null entries: not started
         private ConnectionListener?[] _pop3Listeners = new ConnectionListener?[0];
-        private ConnectionListener?[] _imapListeners = new ConnectionListener?[0];
+        private ConnectionListener?[]? _imapListeners;   // null without IMAP: no object at all
+        private string[]? _imapEndpoints;
         private IMailboxService? _imap;
         private AcceptLoop? _accept;
         private MessageStore? _store;
@@ -93,7 +94,6 @@ namespace NanoMailGateway.Core.Gateway
             Pool = new BufferPool("session", b.BufferSize, b.BufferCount);
             SmtpEndpoints = Text.StringArray.New(0);
             Pop3Endpoints = Text.StringArray.New(0);
-            ImapEndpoints = Text.StringArray.New(0);
         }
 
         /// <summary>The configuration it runs with.</summary>
@@ -109,7 +109,7 @@ namespace NanoMailGateway.Core.Gateway
         public string[] Pop3Endpoints { get; private set; }
 
         /// <summary>The bound IMAP endpoints. Valid after Start.</summary>
-        public string[] ImapEndpoints { get; private set; }
+        public string[] ImapEndpoints => _imapEndpoints ?? Text.StringArray.New(0);
 
         /// <summary>The queue (valid after Start).</summary>
         public MessageStore Store
@@ -200,12 +200,12 @@ namespace NanoMailGateway.Core.Gateway
                     _platform.ServerTls, SmtpServerSetup.TrustedFrom(_config), accounts,
                     new MailboxRecipients(local, mailboxes, b.MailboxQuota), clock, _log);
                 Pop3 = new Pop3Server(Pop3OptionsFrom(_config), mailboxes, accounts, _platform.ServerTls, Pool, clock, _log);
-                Endpoint[] imapListen = _imap == null ? new Endpoint[0] : _config.ImapListen;
+                int imapCount = _imap == null ? 0 : _config.ImapListen.Length;
                 // Packet buffers from the session pool: a delivery session resolves before it
                 // rents its two buffers, so a lookup needs no buffer of its own (ARCHITECTURE.md, Memory).
                 Resolver = new MxResolver(_platform.Network, clock, _platform.Random, DnsOptionsFrom(_config), _log, Pool);
 
-                int imapSessions = imapListen.Length == 0 ? 0 : b.ImapSessions;
+                int imapSessions = imapCount == 0 ? 0 : b.ImapSessions;
                 int demand = b.SmtpSessions * SmtpServer.BuffersPerSession + b.Pop3Sessions * Pop3BuffersPerSession
                     + imapSessions * ImapBuffersPerSession + b.DeliverySessions * DeliveryBuffersPerSession;
                 _log.Write(Component, 0, "session pool " + Pool.Capacity.ToString() + " x " + Pool.BufferSize.ToString()
@@ -216,18 +216,18 @@ namespace NanoMailGateway.Core.Gateway
                     + " = " + demand.ToString() + " at full load"
                     + (demand > Pool.Capacity ? " (more than the pool: the last session at full load is refused busy)" : ""));
 
-                _accept = new AcceptLoop(_config.SmtpListen.Length + _config.Pop3Listen.Length + imapListen.Length);
+                _accept = new AcceptLoop(_config.SmtpListen.Length + _config.Pop3Listen.Length + imapCount);
                 SmtpEndpoints = Text.StringArray.New(_config.SmtpListen.Length);
                 _smtpListeners = new ConnectionListener?[_config.SmtpListen.Length];
                 Listen(_config.SmtpListen, Smtp, b.SmtpSessions, _smtpListeners, SmtpEndpoints);
                 Pop3Endpoints = Text.StringArray.New(_config.Pop3Listen.Length);
                 _pop3Listeners = new ConnectionListener?[_config.Pop3Listen.Length];
                 Listen(_config.Pop3Listen, new Pop3SessionFactory(Pop3), b.Pop3Sessions, _pop3Listeners, Pop3Endpoints);
-                if (imapListen.Length > 0)
+                if (imapCount > 0)
                 {
-                    ImapEndpoints = Text.StringArray.New(imapListen.Length);
-                    _imapListeners = new ConnectionListener?[imapListen.Length];
-                    Listen(imapListen, _imap!.Open(mailboxes, Pool), b.ImapSessions, _imapListeners, ImapEndpoints);
+                    _imapEndpoints = Text.StringArray.New(imapCount);
+                    _imapListeners = new ConnectionListener?[imapCount];
+                    Listen(_config.ImapListen, _imap!.Open(mailboxes, Pool), b.ImapSessions, _imapListeners, _imapEndpoints);
                 }
                 _accept.Start();
 
@@ -257,7 +257,7 @@ namespace NanoMailGateway.Core.Gateway
             if (_accept != null) _accept.Stop(timeoutMs);
             clean &= StopAll(_smtpListeners, timeoutMs);
             clean &= StopAll(_pop3Listeners, timeoutMs);
-            clean &= StopAll(_imapListeners, timeoutMs);
+            if (_imapListeners != null) clean &= StopAll(_imapListeners, timeoutMs);
             StopDelivery(timeoutMs);
             if (_store != null)
             {

@@ -33,7 +33,8 @@ namespace NanoMailGateway.Core.Queue
         /// <inheritdoc/>
         public IMaildrop? Open(string mailbox)
         {
-            return new Maildrop(OpenView(mailbox));
+            // The view is the maildrop too: no second object per session (ARCHITECTURE.md, Memory).
+            return OpenView(mailbox);
         }
 
         /// <summary>
@@ -140,47 +141,6 @@ namespace NanoMailGateway.Core.Queue
         private static bool IsIn(RecipientStatus s, string mailbox)
         {
             return s.State == RecipientState.InMailbox && s.Mailbox == mailbox;
-        }
-
-        /// <summary>One POP3 session's snapshot of a mailbox: the IMAP view in UID order, numbered from 1 by the session.</summary>
-        private sealed class Maildrop : IMaildrop
-        {
-            private readonly MailboxView _view;
-
-            internal Maildrop(MailboxView view)
-            {
-                _view = view;
-            }
-
-            public int Count => _view.Count;
-
-            public long SizeOf(int index)
-            {
-                return _view.SizeOf(index);
-            }
-
-            public string UniqueId(int index)
-            {
-                return QueueId.Format(_view.Uid(index));
-            }
-
-            public int Read(int index, long position, byte[] buffer, int offset, int count)
-            {
-                return _view.Read(index, position, buffer, offset, count);
-            }
-
-            public bool Commit(bool[] deleted)
-            {
-                // The Expunged records of one UPDATE share a sync (MailboxView.Expunge): a power
-                // cut leaves each deletion whole or absent, never half.
-                int marked = 0;
-                for (int i = 0; i < deleted.Length; i++) if (deleted[i]) marked++;
-                return _view.Expunge(deleted) == marked;
-            }
-
-            public void Close()
-            {
-            }
         }
     }
 }

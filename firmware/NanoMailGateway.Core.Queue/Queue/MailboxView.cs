@@ -9,6 +9,8 @@
 // status per message (as POP3's UPDATE does) and syncs them together.
 // A view is a snapshot: the session makes a new one to learn of new or vanished
 // messages (MailboxStore.OpenView) and reports the difference itself.
+// The same object is POP3's maildrop (IMaildrop): UniqueId is the UID in the queue-id
+// alphabet, Commit is Expunge.
 // Left out on purpose: other flags and keywords (not stored), more than one folder.
 
 using System;
@@ -16,7 +18,7 @@ using System;
 namespace NanoMailGateway.Core.Queue
 {
     /// <summary>A snapshot of a mailbox for IMAP. Used by one session thread; index 0-based.</summary>
-    public sealed class MailboxView
+    public sealed class MailboxView : IMaildrop
     {
         private readonly MessageStore _store;
         private readonly QueuedMessage[] _messages;
@@ -55,6 +57,27 @@ namespace NanoMailGateway.Core.Queue
         public long Uid(int index)
         {
             return _messages[index].GetStatus(_recipients[index]).Uid;
+        }
+
+        /// <summary>POP3's unique-id: the UID in the queue-id alphabet (RFC 1939 §7).</summary>
+        public string UniqueId(int index)
+        {
+            return QueueId.Format(Uid(index));
+        }
+
+        /// <summary>POP3's UPDATE (RFC 1939 §6): true when every marked message is out of the mailbox now.</summary>
+        public bool Commit(bool[] deleted)
+        {
+            int marked = 0;
+            for (int i = 0; i < deleted.Length; i++) if (deleted[i]) marked++;
+            return Expunge(deleted) == marked;
+        }
+
+        /// <summary>Drops the cached reader; the view stays usable.</summary>
+        public void Close()
+        {
+            _reader = null;
+            _readerIndex = -1;
         }
 
         /// <summary>Flag bits now (RecipientStatus.FlagSeen, FlagDeleted); 0 once the message left the mailbox.</summary>
