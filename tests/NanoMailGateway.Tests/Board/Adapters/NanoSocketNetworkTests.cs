@@ -240,9 +240,16 @@ namespace NanoMailGateway.Tests.Board.Adapters
         {
             ITcpListener listener = _net.Listen("127.0.0.1", 0, 1);
             IConnection? result = new NanoSocketConnection(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-            var t = new Thread(() => result = listener.Accept());
+            int tid = 0;
+            var t = new Thread(() =>
+            {
+                Volatile.Write(ref tid, NativeThread.Id());
+                result = listener.Accept();
+            });
             t.Start();
-            Thread.Sleep(200);
+            // Close must find the thread inside the blocking accept(2), not before it
+            // (Accept would then return null without ever waiting).
+            Assert.True(NativeThread.WaitUntilInAccept(() => Volatile.Read(ref tid), 10000), "the thread never blocked in accept(2)");
             listener.Close();
             Assert.True(t.Join(5000), "Accept did not wake on Close");
             Assert.Null(result);

@@ -67,9 +67,11 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         /// X-* and Received: lines and without the empty line it appends.</summary>
         public List<byte[]> Messages(int expected, int timeoutMs = 5000)
         {
+            // A dump is complete when smtp-sink has closed it (it may answer the final dot
+            // first): wait for the files and then for no open descriptor on any of them.
             var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-            while (Directory.GetFiles(DumpDir).Length < expected && DateTime.UtcNow < deadline) Thread.Sleep(20);
-            Thread.Sleep(50);   // the last file is closed after the final reply
+            while ((Directory.GetFiles(DumpDir).Length < expected || DumpsOpen() > 0) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            if (DumpsOpen() > 0) throw new TimeoutException("smtp-sink still writes a dump after " + timeoutMs + " ms");
             var result = new List<byte[]>();
             foreach (string f in Directory.GetFiles(DumpDir).OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f))
             {
@@ -81,6 +83,27 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                 result.Add(b.AsSpan(p + 1, b.Length - p - 2).ToArray());
             }
             return result;
+        }
+
+        /// <summary>Dump files smtp-sink holds open now, from its descriptors in /proc (proc(5)).</summary>
+        private int DumpsOpen()
+        {
+            int open = 0;
+            try
+            {
+                foreach (string fd in Directory.GetFiles("/proc/" + _process.Id + "/fd"))
+                {
+                    string? target = null;
+                    try { target = new FileInfo(fd).LinkTarget; }
+                    catch (IOException) { }   // closed while we looked
+                    if (target != null && target.StartsWith(DumpDir, StringComparison.Ordinal)) open++;
+                }
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // smtp-sink has exited: nothing is open.
+            }
+            return open;
         }
 
         private static int IndexOf(byte[] hay, byte[] needle, int from)
