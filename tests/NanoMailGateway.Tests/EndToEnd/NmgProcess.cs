@@ -89,6 +89,21 @@ namespace NanoMailGateway.Tests.EndToEnd
             get { lock (_output) return _output.ToString(); }
         }
 
+        /// <summary>
+        /// Waits up to <paramref name="ms"/> for <paramref name="text"/> in the output: the log is read
+        /// on another thread, so a line logged before a reply may reach the test after it.
+        /// </summary>
+        public bool WaitForOutput(string text, int ms)
+        {
+            var sw = Stopwatch.StartNew();
+            while (!Output.Contains(text))
+            {
+                if (sw.ElapsedMilliseconds > ms) return false;
+                Thread.Sleep(50);
+            }
+            return true;
+        }
+
         [DllImport("libc", SetLastError = true)]
         private static extern int kill(int pid, int sig);
 

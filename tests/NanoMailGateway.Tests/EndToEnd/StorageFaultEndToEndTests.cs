@@ -73,7 +73,7 @@ namespace NanoMailGateway.Tests.EndToEnd
             }
             Assert.True(refused.StartsWith("451 4.3.0", StringComparison.Ordinal) || refused.StartsWith("452 4.3.1", StringComparison.Ordinal),
                 "the medium never filled: " + refused + "\n" + nmg.Output);
-            Assert.Contains("no space left on the medium", nmg.Output);
+            Assert.True(nmg.WaitForOutput("no space left on the medium", 10000), "no log line for the full medium:\n" + nmg.Output);
 
             File.Delete(other);                                               // space is free again
             var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -85,7 +85,7 @@ namespace NanoMailGateway.Tests.EndToEnd
             }
             Assert.True(after.StartsWith("250", StringComparison.Ordinal), "no 250 after the medium was freed: " + after + "\n" + nmg.Output);
             accepted.Add("after");
-            Assert.Contains("queue store reopened after a storage fault", nmg.Output);
+            Assert.True(nmg.WaitForOutput("queue store reopened after a storage fault", 10000), "no reopen logged:\n" + nmg.Output);
 
             // Everything that got 250 reaches the relayhost (at least once: a delivery whose status could not
             // be written while the medium was full is made again, a duplicate, never a loss).
