@@ -92,20 +92,6 @@ namespace NanoMailGateway.Tests.Core.Imap
             }
         }
 
-        private static string ReadAll(MailboxView v, int i)
-        {
-            var buf = new byte[333];
-            var sb = new StringBuilder();
-            for (long pos = 0; ;)
-            {
-                int n = v.Read(i, pos, buf, 0, buf.Length);
-                if (n <= 0) break;
-                sb.Append(Encoding.ASCII.GetString(buf, 0, n));
-                pos += n;
-            }
-            return sb.ToString();
-        }
-
         /// <summary>After recovery: each message whole with its UID, or gone and marked; returns the numbers (1-based) still there.</summary>
         private static List<int> Verify(FlashSimulator sim, long[] uids, string context)
         {
@@ -119,7 +105,7 @@ namespace NanoMailGateway.Tests.Core.Imap
                 bool marked = Array.IndexOf(Marked, i + 1) >= 0;
                 if (present.TryGetValue(uids[i], out int at))
                 {
-                    Assert.Equal(Body(i), ReadAll(v, at));
+                    Assert.Equal(Body(i), MaildropText.Read(v, at, 333));
                     int flags = v.Flags(at);
                     Assert.True(flags == 0 || (marked && flags == RecipientStatus.FlagDeleted), context + ": message " + (i + 1) + " has flags " + flags);
                     left.Add(i + 1);

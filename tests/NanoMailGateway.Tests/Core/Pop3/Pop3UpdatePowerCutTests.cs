@@ -116,20 +116,6 @@ namespace NanoMailGateway.Tests.Core.Pop3
             return n;
         }
 
-        private static string ReadAll(IMaildrop d, int i)
-        {
-            var buf = new byte[333];
-            var sb = new StringBuilder();
-            for (long pos = 0; ;)
-            {
-                int n = d.Read(i, pos, buf, 0, buf.Length);
-                if (n <= 0) break;
-                sb.Append(Encoding.ASCII.GetString(buf, 0, n));
-                pos += n;
-            }
-            return sb.ToString();
-        }
-
         /// <summary>After recovery: each message wholly there with its UID, or gone and DELE'd.</summary>
         private static int Verify(FlashSimulator sim, string[] uids, string context)
         {
@@ -143,7 +129,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
                 bool deleted = Array.IndexOf(Deleted, i + 1) >= 0;
                 if (present.TryGetValue(uids[i], out int at))
                 {
-                    Assert.Equal(Body(i), ReadAll(d, at));
+                    Assert.Equal(Body(i), MaildropText.Read(d, at, 333));
                     Assert.Equal(Body(i).Length, d.SizeOf(at));
                 }
                 else

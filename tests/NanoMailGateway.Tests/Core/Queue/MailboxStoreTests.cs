@@ -27,20 +27,6 @@ namespace NanoMailGateway.Tests.Core.Queue
             return m;
         }
 
-        private static string ReadAll(NanoMailGateway.Core.Queue.IMaildrop d, int i)
-        {
-            var buf = new byte[7];
-            var sb = new System.Text.StringBuilder();
-            for (long pos = 0; ;)
-            {
-                int n = d.Read(i, pos, buf, 0, buf.Length);
-                if (n == 0) break;
-                sb.Append(System.Text.Encoding.ASCII.GetString(buf, 0, n));
-                pos += n;
-            }
-            return sb.ToString();
-        }
-
         [Fact]
         public void Mailbox_messages_keep_their_uid_across_restarts_and_dele_removes_them()
         {
@@ -51,7 +37,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             var drop = new MailboxStore(s).Open("postmaster")!;
             Assert.Equal(2, drop.Count);
             Assert.Equal(23, drop.SizeOf(0));
-            Assert.Equal("Subject: one\r\n\r\nfirst\r\n", ReadAll(drop, 0));
+            Assert.Equal("Subject: one\r\n\r\nfirst\r\n", MaildropText.Read(drop, 0, 7));
             string uid0 = drop.UniqueId(0), uid1 = drop.UniqueId(1);
             Assert.NotEqual(uid0, uid1);
             Assert.Equal(0, new MailboxStore(s).Open("nobody")!.Count);
