@@ -1,8 +1,9 @@
 // One batch of the delivery agent (DeliveryAgent.cs): expired and local recipients
 // first (no connection needed), then the remote recipients destination by destination
-// (RemoteDelivery reuses one session for all messages to that destination), then per
-// message the delay notice (once, after delay_warning, RFC 3461 §4.1 NOTIFY=DELAY),
-// the RFC 3464 report, the flush of the buffered statuses and the removal.
+// (RemoteDelivery reuses one session for all messages to that destination). Once
+// Process has returned, DeliveryAgent.Pass finishes each message: the delay notice
+// (once, after delay_warning, RFC 3461 §4.1 NOTIFY=DELAY), the RFC 3464 report, the
+// flush of the buffered statuses and the removal.
 
 using System;
 using System.Collections;
@@ -57,7 +58,6 @@ namespace NanoMailGateway.Core.Delivery
                 others.Current = k;
                 attempts += DeliverTo((string)keys[k]!, batch, now, session, others);
             }
-            for (int b = 0; b < batch.Length; b++) Finish(batch[b], now, session);
             return attempts;
         }
 

@@ -159,6 +159,11 @@ namespace NanoMailGateway.Core.Delivery
                 try
                 {
                     attempts += Process(batch, session);
+                    // Finish is called from here, not from Process: a report is written at the
+                    // delivery thread's deepest point, and Process's frame (its many locals are
+                    // one heap block on nanoCLR) is gone by then.
+                    DateTime now = _clock.UtcNow;
+                    for (int b = 0; b < batch.Length; b++) Finish(batch[b], now, session);
                 }
                 finally
                 {

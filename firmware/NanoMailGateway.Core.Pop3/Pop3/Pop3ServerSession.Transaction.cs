@@ -68,7 +68,8 @@ namespace NanoMailGateway.Core.Pop3
             Put(Pop3Replies.OkPrefix);
             PutDecimal(size);
             Put(Pop3Replies.Octets);
-            SendMessage(index, -1);
+            _sendIndex = index;   // streamed by Run once this returns
+            _sendLines = -1;
             return false;
         }
 
@@ -82,7 +83,8 @@ namespace NanoMailGateway.Core.Pop3
             int index = ParseMessageNumber(argStart, sp - argStart);
             if (index < 0) return RefuseNumber(index);
             Put(Pop3Replies.TopFollows);
-            SendMessage(index, (int)lines);
+            _sendIndex = index;   // streamed by Run once this returns
+            _sendLines = (int)lines;
             return false;
         }
 
@@ -133,9 +135,15 @@ namespace NanoMailGateway.Core.Pop3
             return Accept(marked > 0 ? Pop3Replies.ByeDeleted : Pop3Replies.Bye);
         }
 
-        /// <summary>Streams message <paramref name="index"/> dot-stuffed, then the terminator; TOP when bodyLines &gt;= 0.</summary>
-        private void SendMessage(int index, int bodyLines)
+        /// <summary>
+        /// Streams the message RETR or TOP asked for (_sendIndex) dot-stuffed, then the
+        /// terminator; only the first _sendLines body lines when that is 0 or more (TOP).
+        /// </summary>
+        private void SendMessage()
         {
+            int index = _sendIndex;
+            int bodyLines = _sendLines;
+            _sendIndex = -1;
             IMaildrop m = _maildrop!;
             long size = m.SizeOf(index);
             Flush();

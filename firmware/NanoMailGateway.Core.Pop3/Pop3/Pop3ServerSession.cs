@@ -47,6 +47,8 @@ namespace NanoMailGateway.Core.Pop3
         private string? _lockedMailbox;
         private IMaildrop? _maildrop;
         private bool[] _deleted = new bool[0];
+        private int _sendIndex = -1;      // message RETR or TOP left for Run to stream, or -1
+        private int _sendLines;           // TOP's body line count; -1 for RETR
 
         internal Pop3ServerSession(Pop3Server server, IConnection connection, byte[] input, byte[] output, int id)
         {
@@ -95,6 +97,10 @@ namespace NanoMailGateway.Core.Pop3
                     else
                     {
                         refused = Step(start, length);
+                        // RETR and TOP stream their message from here, once Step and the
+                        // command's method have returned: on nanoCLR each nested frame is
+                        // heap, and the stream reaches down to the flash reads.
+                        if (_sendIndex >= 0) SendMessage();
                     }
                     if (refused && ++_errors >= _options.MaxErrors && _state != Pop3State.Closed)
                     {

@@ -131,7 +131,7 @@ namespace NanoMailGateway.Core.Queue
         /// Appends <paramref name="count"/> bytes of data, read from the head's pieces
         /// <paramref name="old"/>[<paramref name="first"/>..] in order, as data records of
         /// message <paramref name="id"/> (split where the active segment ends, as
-        /// WritePieces does), adding each new piece to <paramref name="moved"/>.
+        /// AppendPieces does), adding each new piece to <paramref name="moved"/>.
         /// </summary>
         private void CopyPieces(long id, int head, PieceList old, int first, int count, PieceList moved)
         {

@@ -57,7 +57,7 @@ namespace NanoMailGateway.Core.Queue
         private SegmentLog _log;               // replaced by Reopen (MessageStore.Reopen.cs)
         private RecordReader _fields;
         private readonly BufferPool _writerBuffers;
-        private readonly byte[] _scratch = new byte[ScratchSize]; // recovery scan and compaction copy, streamed
+        private readonly byte[] _scratch = new byte[ScratchSize]; // recovery scan, compaction copy, piece entries; under _gate
         private readonly ArrayList _messages = new ArrayList();  // QueuedMessage, commit order
         private readonly ArrayList _writers = new ArrayList();   // open MessageWriter
         private readonly bool _readOnly;
@@ -250,7 +250,19 @@ namespace NanoMailGateway.Core.Queue
                     Compact(true);
                     if (!_log.Fits(need, w.Floor)) return false;
                 }
-                WritePieces(w.Id, buffer, count, w.Pieces);
+                // As Data records, split where the active segment ends. In place, not in a
+                // method of its own: a bounce is written at the delivery thread's deepest
+                // point, where one more frame on nanoCLR is 204 bytes of heap.
+                int offset = 0;
+                while (count > 0)
+                {
+                    long loc = BeginData(w.Id, count, out int n);
+                    _log.Put(buffer, offset, n);
+                    _log.End();
+                    w.Pieces.Add(loc, n);
+                    offset += n;
+                    count -= n;
+                }
                 return true;
             }
         }
@@ -355,10 +367,18 @@ namespace NanoMailGateway.Core.Queue
             lock (_gate)
             {
                 CheckReadable(m);
-                _fields.Open(m.CommitLocation, m.CommitLength, m.PiecesOffset + 4 + index * RecordFormat.PieceEntrySize);
-                segment = (int)_fields.ReadU32();
-                offset = _fields.ReadU32();
-                length = (int)_fields.ReadU32();
+                // The entry is read whole into the scratch buffer and decoded here, not field by
+                // field through RecordReader: RETR and FETCH stream a message at the bottom of
+                // a session's stack, where each nested frame on nanoCLR is 204 bytes of heap.
+                long at = RecordFormat.OffsetOf(m.CommitLocation) + RecordFormat.HeaderSize + m.PiecesOffset + 4 + index * RecordFormat.PieceEntrySize;
+                byte[] b = _scratch;
+                if (_log.ReadAt(RecordFormat.SegmentOf(m.CommitLocation), at, b, 0, RecordFormat.PieceEntrySize) != RecordFormat.PieceEntrySize)
+                {
+                    throw new StorageException("record shorter than its fields");
+                }
+                segment = (int)RecordFormat.GetU32(b, 0);
+                offset = RecordFormat.GetU32(b, 4);
+                length = (int)RecordFormat.GetU32(b, 8);
             }
         }
 
@@ -483,21 +503,6 @@ namespace NanoMailGateway.Core.Queue
         private static string Cut(string text, int max)
         {
             return text.Length > max ? text.Substring(0, max) : text;
-        }
-
-        /// <summary>Appends <paramref name="count"/> bytes as Data records of message <paramref name="id"/>, splitting at segment ends.</summary>
-        private void WritePieces(long id, byte[] buffer, int count, PieceList pieces)
-        {
-            int offset = 0;
-            while (count > 0)
-            {
-                long loc = BeginData(id, count, out int n);
-                _log.Put(buffer, offset, n);
-                _log.End();
-                pieces.Add(loc, n);
-                offset += n;
-                count -= n;
-            }
         }
 
         /// <summary>

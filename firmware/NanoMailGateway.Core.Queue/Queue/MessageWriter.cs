@@ -70,10 +70,10 @@ namespace NanoMailGateway.Core.Queue
                 offset += n;
                 count -= n;
                 _count += n;
-                // Spill here, not through Advance: on nanoCLR each nested call is a heap
-                // frame of 204 bytes or more, and a bounce is written at the delivery
-                // thread's deepest point (README, On-device self-test).
-                if (_count == b.Length && !Spill(b)) return false;
+                // The store is called from here, not through Advance or a helper: on nanoCLR
+                // each nested call is a heap frame of 204 bytes or more, and a bounce is
+                // written at the delivery thread's deepest point (README, On-device self-test).
+                if (_count == b.Length && !Spilled(_store.AppendPieces(this, b, _count))) return false;
             }
             return true;
         }
@@ -95,7 +95,7 @@ namespace NanoMailGateway.Core.Queue
             if (count < 0 || count > b.Length - _count) throw new System.ArgumentOutOfRangeException("count");
             _count += count;
             // A full unit goes to the log at once: the Data records are the same whichever way the bytes came.
-            return _count < b.Length || Spill(b);
+            return _count < b.Length || Spilled(_store.AppendPieces(this, b, _count));
         }
 
         private byte[] Unit()
@@ -115,7 +115,7 @@ namespace NanoMailGateway.Core.Queue
             {
                 // A writer whose Write was refused (store full) is finished here too: it frees
                 // its slot and buffer, and its pieces stop pinning their segment.
-                if (_failed || (_count > 0 && !Spill(b))) throw new StorageException("queue store full: message " + QueueId + " cannot be committed");
+                if (_failed || (_count > 0 && !Spilled(_store.AppendPieces(this, b, _count)))) throw new StorageException("queue store full: message " + QueueId + " cannot be committed");
                 // The two halves of MessageStore's group commit, called from here (not through
                 // one method of the store) so that the Commit record is written no deeper on
                 // the stack than before: on nanoCLR each frame is heap.
@@ -154,16 +154,20 @@ namespace NanoMailGateway.Core.Queue
             _store.EndWriter(this, b);
         }
 
-        private bool Spill(byte[] b)
+        /// <summary>
+        /// Accounts for the store's answer to appending the whole write unit: false (the store
+        /// is full) fails the writer; true empties the unit. Called after AppendPieces has
+        /// returned, so that it adds no frame under the append.
+        /// </summary>
+        private bool Spilled(bool appended)
         {
-            int n = _count;
-            if (!_store.AppendPieces(this, b, n))
+            if (!appended)
             {
                 _failed = true;
                 return false;
             }
+            Length += _count;
             _count = 0;
-            Length += n;
             return true;
         }
     }

@@ -182,8 +182,21 @@ namespace NanoMailGateway.Core.Queue
             // medium is unknown, so the log is broken like after a failed write.
             if (_recordLeft >= 0) throw Fail("a record was left open by a failed append; reopen the store");
             if (payloadLength < 0 || payloadLength > MaxRecordPayload) throw new ArgumentOutOfRangeException("payloadLength");
+            // Roll writes the new segment's header record through this method (a segment
+            // just started always has room for it, so that is as deep as it goes).
             if (_activeInfo == null || _activeInfo.Length + RecordFormat.Overhead + payloadLength > _segmentSize) Roll();
-            return BeginHere(type, payloadLength);
+            // The header here, not in a method of its own: every record begins at the bottom of
+            // the deepest stacks, where one more frame on nanoCLR is 204 bytes of heap.
+            long location = RecordFormat.Location(_activeInfo!.Number, _activeInfo.Length);
+            LastSequence = NextSequence++;
+            _small[0] = RecordFormat.Magic;
+            _small[1] = type;
+            RecordFormat.PutU16(_small, 2, payloadLength);
+            RecordFormat.PutI64(_small, 4, LastSequence);
+            _crc = Crc32.Update(Crc32.Initial, _small, 0, RecordFormat.HeaderSize);
+            Raw(_small, 0, RecordFormat.HeaderSize);
+            _recordLeft = payloadLength;
+            return location;
         }
 
         /// <summary>Sequence number of the record begun last.</summary>
@@ -364,20 +377,6 @@ namespace NanoMailGateway.Core.Queue
 
         // ---- internals ------------------------------------------------------------------
 
-        private long BeginHere(byte type, int payloadLength)
-        {
-            long location = RecordFormat.Location(_activeInfo!.Number, _activeInfo.Length);
-            LastSequence = NextSequence++;
-            _small[0] = RecordFormat.Magic;
-            _small[1] = type;
-            RecordFormat.PutU16(_small, 2, payloadLength);
-            RecordFormat.PutI64(_small, 4, LastSequence);
-            _crc = Crc32.Update(Crc32.Initial, _small, 0, RecordFormat.HeaderSize);
-            Raw(_small, 0, RecordFormat.HeaderSize);
-            _recordLeft = payloadLength;
-            return location;
-        }
-
         /// <summary>Leaves the active segment (synced, never appended again) and starts a new one with its header.</summary>
         private void Roll()
         {
@@ -408,7 +407,7 @@ namespace NanoMailGateway.Core.Queue
                 _broken = true;
                 throw;
             }
-            BeginHere(RecordType.SegmentHeader, RecordFormat.SegmentHeaderPayload);
+            Begin(RecordType.SegmentHeader, RecordFormat.SegmentHeaderPayload);
             for (int i = 0; i < RecordFormat.SegmentMagic.Length; i++) PutByte(RecordFormat.SegmentMagic[i]);
             PutByte(RecordFormat.Version);
             PutU32((uint)_activeInfo.Number);
