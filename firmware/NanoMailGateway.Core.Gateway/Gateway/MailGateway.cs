@@ -59,12 +59,6 @@ namespace NanoMailGateway.Core.Gateway
         /// <summary>Segments kept back from new mail for status records, bounces and compaction.</summary>
         public const int ReserveSegments = 3;
 
-        /// <summary>Buffers a POP3 session rents (Pop3Server.Serve: input and output).</summary>
-        public const int Pop3BuffersPerSession = 2;
-
-        /// <summary>Buffers a delivery session rents (RemoteDelivery: replies in, commands and message data out).</summary>
-        public const int DeliveryBuffersPerSession = SmtpClientSession.BuffersPerSession;
-
         private const string Component = "master";
 
         private readonly GatewayConfig _config;
@@ -206,13 +200,13 @@ namespace NanoMailGateway.Core.Gateway
                 Resolver = new MxResolver(_platform.Network, clock, _platform.Random, DnsOptionsFrom(_config), _log, Pool);
 
                 int imapSessions = imapCount == 0 ? 0 : b.ImapSessions;
-                int demand = b.SmtpSessions * SmtpServer.BuffersPerSession + b.Pop3Sessions * Pop3BuffersPerSession
-                    + imapSessions * ImapBuffersPerSession + b.DeliverySessions * DeliveryBuffersPerSession;
+                int demand = b.SmtpSessions * SmtpServer.BuffersPerSession + b.Pop3Sessions * Pop3Server.BuffersPerSession
+                    + imapSessions * ImapBuffersPerSession + b.DeliverySessions * SmtpClientSession.BuffersPerSession;
                 _log.Write(Component, 0, "session pool " + Pool.Capacity.ToString() + " x " + Pool.BufferSize.ToString()
                     + " bytes, shared: smtp " + b.SmtpSessions.ToString() + " x " + SmtpServer.BuffersPerSession.ToString()
-                    + ", pop3 " + b.Pop3Sessions.ToString() + " x " + Pop3BuffersPerSession.ToString()
+                    + ", pop3 " + b.Pop3Sessions.ToString() + " x " + Pop3Server.BuffersPerSession.ToString()
                     + (imapSessions == 0 ? "" : ", imap " + imapSessions.ToString() + " x " + ImapBuffersPerSession.ToString())
-                    + ", delivery " + b.DeliverySessions.ToString() + " x " + DeliveryBuffersPerSession.ToString()
+                    + ", delivery " + b.DeliverySessions.ToString() + " x " + SmtpClientSession.BuffersPerSession.ToString()
                     + " = " + demand.ToString() + " at full load"
                     + (demand > Pool.Capacity ? " (more than the pool: the last session at full load is refused busy)" : ""));
 

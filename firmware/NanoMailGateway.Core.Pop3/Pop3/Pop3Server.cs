@@ -28,6 +28,9 @@ namespace NanoMailGateway.Core.Pop3
         /// </summary>
         public const int MinBufferSize = 512;
 
+        /// <summary>Buffers a session rents from the pool (<see cref="Serve"/>): input and output (LineChannel).</summary>
+        public const int BuffersPerSession = 2;
+
         private readonly object _gate = new object();
         private readonly string?[] _locked;          // locked mailbox names, null = free slot
         private readonly string?[] _failedAddress;   // remote addresses with recent failures
@@ -88,7 +91,7 @@ namespace NanoMailGateway.Core.Pop3
         public void Serve(IConnection connection)
         {
             int id = Interlocked.Increment(ref _nextSession);
-            byte[][]? buffers = Pool.TryRentSet(2);
+            byte[][]? buffers = Pool.TryRentSet(BuffersPerSession);
             if (buffers == null)
             {
                 // ARCHITECTURE.md, Memory: refuse rather than allocate.

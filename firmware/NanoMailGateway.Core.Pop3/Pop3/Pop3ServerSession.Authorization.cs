@@ -19,17 +19,17 @@ namespace NanoMailGateway.Core.Pop3
         {
             // RFC 1939 §7: USER name. We answer +OK for every name so that USER cannot be
             // used to probe which mailboxes exist; PASS decides.
-            if (argLength < 1 || argLength > MaxUserLength || Ascii.IndexOf(_in, argStart, argLength, Ascii.SP) >= 0)
+            if (argLength < 1 || argLength > MaxUserLength || Ascii.IndexOf(_lines.Input, argStart, argLength, Ascii.SP) >= 0)
             {
                 return Refuse(Pop3Replies.SyntaxError);
             }
             for (int i = 0; i < argLength; i++)
             {
                 // Names go into the log: no control characters (a CR would forge log lines).
-                byte b = _in[argStart + i];
+                byte b = _lines.Input[argStart + i];
                 if (b < Ascii.SP || b == 0x7F) return Refuse(Pop3Replies.SyntaxError);
             }
-            _user = Ascii.GetString(_in, argStart, argLength);
+            _user = Ascii.GetString(_lines.Input, argStart, argLength);
             _state = Pop3State.WaitingForPassword;
             return Accept(Pop3Replies.SendPass);
         }
@@ -40,16 +40,16 @@ namespace NanoMailGateway.Core.Pop3
             // password": the whole rest of the line is the password.
             string user = _user ?? "";
             _user = null;
-            return Login(user, Ascii.GetString(_in, argStart, argLength));
+            return Login(user, Ascii.GetString(_lines.Input, argStart, argLength));
         }
 
         private bool Auth(int argStart, int argLength)
         {
             if (!_options.OfferSaslPlain) return Refuse(Pop3Replies.MechanismUnsupported);
             if (argLength == 0) return Accept(Pop3Replies.AuthMechanisms);  // RFC 1734 style listing
-            int sp = Ascii.IndexOf(_in, argStart, argLength, Ascii.SP);
+            int sp = Ascii.IndexOf(_lines.Input, argStart, argLength, Ascii.SP);
             int mechLength = sp < 0 ? argLength : sp - argStart;
-            if (!Ascii.EqualsIgnoreCase(_in, argStart, mechLength, Pop3Replies.VerbPlain)) return Refuse(Pop3Replies.MechanismUnsupported);
+            if (!Ascii.EqualsIgnoreCase(_lines.Input, argStart, mechLength, Pop3Replies.VerbPlain)) return Refuse(Pop3Replies.MechanismUnsupported);
             if (sp < 0)
             {
                 // RFC 5034 §4: no initial response, so send an empty challenge.
@@ -63,20 +63,20 @@ namespace NanoMailGateway.Core.Pop3
         {
             _state = Pop3State.WaitingForLogin;
             // RFC 5034 §4: "*" cancels the exchange; the server answers -ERR.
-            if (length == 1 && _in[start] == (byte)'*') return Accept(Pop3Replies.AuthCancelled);
+            if (length == 1 && _lines.Input[start] == (byte)'*') return Accept(Pop3Replies.AuthCancelled);
             return SaslPlain(start, length);
         }
 
         private bool SaslPlain(int start, int length)
         {
             // RFC 5034 §4: "=" is an empty initial response (PLAIN then has no user: fails).
-            if (!SaslServer.TryDecodePlain(_in, start, length, out string user, out string password)) return Refuse(Pop3Replies.SyntaxError);
+            if (!SaslServer.TryDecodePlain(_lines.Input, start, length, out string user, out string password)) return Refuse(Pop3Replies.SyntaxError);
             return Login(user, password);
         }
 
         private bool Login(string user, string password)
         {
-            string address = _conn.RemoteAddress;
+            string address = _lines.Connection.RemoteAddress;
             if (!IsPrintableName(user) || !_server.Authenticator.Verify(user, password))
             {
                 // Growing delay per session and per address (whichever has more failures),
@@ -86,7 +86,7 @@ namespace NanoMailGateway.Core.Pop3
                 if (_authFailures > n) n = _authFailures;
                 int delay = _server.FailureDelayMs(n);
                 _server.Log.Write(Component, _id, "login failed for " + user + " from " + address + ", failure " + n.ToString() + ", delay " + delay.ToString() + " ms");
-                Flush();
+                _lines.Flush();
                 if (delay > 0) Thread.Sleep(delay);
                 _state = Pop3State.WaitingForLogin;
                 return Refuse(Pop3Replies.AuthFailed);
@@ -131,18 +131,15 @@ namespace NanoMailGateway.Core.Pop3
         {
             if (argLength != 0) return Refuse(Pop3Replies.SyntaxError);
             ITlsProvider? tls = _server.Tls;
-            if (tls == null || !tls.CanServe || _conn.IsSecure) return Refuse(Pop3Replies.StlsUnavailable);
-            Put(Pop3Replies.StlsGo);
-            Flush();
+            if (tls == null || !tls.CanServe || _lines.Connection.IsSecure) return Refuse(Pop3Replies.StlsUnavailable);
+            _lines.Append(Pop3Replies.StlsGo);
+            _lines.Flush();
             // CVE-2011-0411: whatever the client sent after STLS in plaintext must not be
             // read as if it came through TLS.
-            _inStart = 0;
-            _inEnd = 0;
-            _discarding = false;
             _user = null;
             try
             {
-                _conn = tls.AuthenticateAsServer(_conn, _options.TlsHandshakeTimeoutMs);
+                _lines.Reset(tls.AuthenticateAsServer(_lines.Connection, _options.TlsHandshakeTimeoutMs));
             }
             catch (ConnectionException e)
             {
@@ -157,14 +154,14 @@ namespace NanoMailGateway.Core.Pop3
         private bool Capa(int argLength)
         {
             if (argLength != 0) return Refuse(Pop3Replies.SyntaxError);
-            Put(Pop3Replies.CapaHead);
+            _lines.Append(Pop3Replies.CapaHead);
             if (_state != Pop3State.WaitingForMailCommand)
             {
-                if (_options.OfferSaslPlain) Put(Pop3Replies.CapaSaslPlain);
+                if (_options.OfferSaslPlain) _lines.Append(Pop3Replies.CapaSaslPlain);
                 ITlsProvider? tls = _server.Tls;
-                if (tls != null && tls.CanServe && !_conn.IsSecure && _state == Pop3State.WaitingForLogin) Put(Pop3Replies.CapaStls);
+                if (tls != null && tls.CanServe && !_lines.Connection.IsSecure && _state == Pop3State.WaitingForLogin) _lines.Append(Pop3Replies.CapaStls);
             }
-            Put(Pop3Replies.EndOfMultiline);
+            _lines.Append(Pop3Replies.EndOfMultiline);
             return false;
         }
     }

@@ -23,11 +23,11 @@ namespace NanoMailGateway.Core.Pop3
         {
             if (NoArguments(argLength)) return true;
             // RFC 1939 §5 STAT: "+OK nn mm", messages marked deleted are not counted.
-            Put(Pop3Replies.OkPrefix);
-            PutDecimal(LiveCount());
-            Put(Pop3Replies.Space);
-            PutDecimal(LiveOctets());
-            Put(Pop3Replies.CrLf);
+            _lines.Append(Pop3Replies.OkPrefix);
+            _lines.AppendDecimal(LiveCount());
+            _lines.Append(Pop3Replies.Space);
+            _lines.AppendDecimal(LiveOctets());
+            _lines.Append(Pop3Replies.CrLf);
             return false;
         }
 
@@ -38,26 +38,26 @@ namespace NanoMailGateway.Core.Pop3
             {
                 int index = ParseMessageNumber(argStart, argLength);
                 if (index < 0) return RefuseNumber(index);
-                Put(Pop3Replies.OkPrefix);
+                _lines.Append(Pop3Replies.OkPrefix);
                 PutListing(m, index, uidl);
                 return false;
             }
-            Put(uidl ? Pop3Replies.UidListing : Pop3Replies.ScanListing);
+            _lines.Append(uidl ? Pop3Replies.UidListing : Pop3Replies.ScanListing);
             for (int i = 0; i < m.Count; i++)
             {
                 if (!_deleted[i]) PutListing(m, i, uidl);
             }
-            Put(Pop3Replies.EndOfMultiline);
+            _lines.Append(Pop3Replies.EndOfMultiline);
             return false;
         }
 
         private void PutListing(IMaildrop m, int index, bool uidl)
         {
-            PutDecimal(index + 1);
-            Put(Pop3Replies.Space);
-            if (uidl) Put(m.UniqueId(index));   // RFC 1939 §7: 0x21..0x7E, so no dot-stuffing needed
-            else PutDecimal(m.SizeOf(index));
-            Put(Pop3Replies.CrLf);
+            _lines.AppendDecimal(index + 1);
+            _lines.Append(Pop3Replies.Space);
+            if (uidl) _lines.Append(m.UniqueId(index));   // RFC 1939 §7: 0x21..0x7E, so no dot-stuffing needed
+            else _lines.AppendDecimal(m.SizeOf(index));
+            _lines.Append(Pop3Replies.CrLf);
         }
 
         private bool Retr(int argStart, int argLength)
@@ -65,9 +65,9 @@ namespace NanoMailGateway.Core.Pop3
             int index = ParseMessageNumber(argStart, argLength);
             if (index < 0) return RefuseNumber(index);
             long size = _maildrop!.SizeOf(index);
-            Put(Pop3Replies.OkPrefix);
-            PutDecimal(size);
-            Put(Pop3Replies.Octets);
+            _lines.Append(Pop3Replies.OkPrefix);
+            _lines.AppendDecimal(size);
+            _lines.Append(Pop3Replies.Octets);
             _sendIndex = index;   // streamed by Run once this returns
             _sendLines = -1;
             return false;
@@ -76,13 +76,13 @@ namespace NanoMailGateway.Core.Pop3
         private bool Top(int argStart, int argLength)
         {
             // RFC 1939 §7: TOP msg n, both required, n non-negative.
-            int sp = Ascii.IndexOf(_in, argStart, argLength, Ascii.SP);
+            int sp = Ascii.IndexOf(_lines.Input, argStart, argLength, Ascii.SP);
             if (sp < 0) return Refuse(Pop3Replies.SyntaxError);
-            long lines = Ascii.ParseDecimal(_in, sp + 1, argStart + argLength - sp - 1, int.MaxValue - 1);
+            long lines = Ascii.ParseDecimal(_lines.Input, sp + 1, argStart + argLength - sp - 1, int.MaxValue - 1);
             if (lines < 0) return Refuse(Pop3Replies.SyntaxError);
             int index = ParseMessageNumber(argStart, sp - argStart);
             if (index < 0) return RefuseNumber(index);
-            Put(Pop3Replies.TopFollows);
+            _lines.Append(Pop3Replies.TopFollows);
             _sendIndex = index;   // streamed by Run once this returns
             _sendLines = (int)lines;
             return false;
@@ -146,28 +146,29 @@ namespace NanoMailGateway.Core.Pop3
             _sendIndex = -1;
             IMaildrop m = _maildrop!;
             long size = m.SizeOf(index);
-            Flush();
-            int half = _out.Length / 2;
+            _lines.Flush();
+            byte[] output = _lines.Output;
+            int half = output.Length / 2;
             _stuffer.Begin(bodyLines);
             long position = 0;
             while (position < size && !_stuffer.Done)
             {
                 int want = half;
                 if (size - position < want) want = (int)(size - position);
-                int n = m.Read(index, position, _out, half, want);
+                int n = m.Read(index, position, output, half, want);
                 if (n <= 0 || n > want)
                 {
                     // The maildrop broke its own size: a short message would be a lie.
                     throw new NanoMailGateway.Core.Platform.StorageException("message " + (index + 1).ToString() + " shorter than its size");
                 }
                 position += n;
-                int w = _stuffer.Stuff(_out, half, n, 0);
-                _conn.Send(_out, 0, w, _options.SendTimeoutMs);
+                _lines.Advance(_stuffer.Stuff(output, half, n, 0));
+                _lines.Flush();
             }
             // RFC 1939 §3: the multi-line response ends with CRLF "." CRLF. Stored messages
             // end with CRLF (IMaildrop contract); if one does not, a CRLF is added so that
             // the terminator is still recognised.
-            Put(_stuffer.AtLineStart ? Pop3Replies.EndOfMultiline : Pop3Replies.CrLfEndOfMultiline);
+            _lines.Append(_stuffer.AtLineStart ? Pop3Replies.EndOfMultiline : Pop3Replies.CrLfEndOfMultiline);
         }
 
         /// <summary>
@@ -176,7 +177,7 @@ namespace NanoMailGateway.Core.Pop3
         /// </summary>
         private int ParseMessageNumber(int argStart, int argLength)
         {
-            long n = Ascii.ParseDecimal(_in, argStart, argLength, int.MaxValue);
+            long n = Ascii.ParseDecimal(_lines.Input, argStart, argLength, int.MaxValue);
             if (n < 0) return NumberSyntax;
             if (n < 1 || n > _deleted.Length) return NumberNoSuch;
             int index = (int)(n - 1);
@@ -194,11 +195,11 @@ namespace NanoMailGateway.Core.Pop3
 
         private void PutMaildropSummary()
         {
-            Put(Pop3Replies.MaildropHas);
-            PutDecimal(LiveCount());
-            Put(Pop3Replies.MessagesOpen);
-            PutDecimal(LiveOctets());
-            Put(Pop3Replies.OctetsClose);
+            _lines.Append(Pop3Replies.MaildropHas);
+            _lines.AppendDecimal(LiveCount());
+            _lines.Append(Pop3Replies.MessagesOpen);
+            _lines.AppendDecimal(LiveOctets());
+            _lines.Append(Pop3Replies.OctetsClose);
         }
 
         private int LiveCount()

@@ -3,8 +3,10 @@
 // buffered line reader and reply writer. The AUTHORIZATION handlers are in
 // Pop3ServerSession.Authorization.cs, TRANSACTION and UPDATE in ...Transaction.cs.
 // Shape: handlers put their reply into the output buffer and return whether the command
-// was refused; the loop counts refusals, flushes replies when no further pipelined line
-// is buffered (RFC 2449 §6.6 PIPELINING), and hangs up at the error limit.
+// was refused; the loop counts refusals and hangs up at the error limit. Lines and
+// replies go through LineChannel, which sends the replies when no further pipelined line
+// is buffered (RFC 2449 §6.6 PIPELINING) and gives a line the autologout time from its
+// first octet.
 // Limits: command line 255 octets with CRLF (RFC 2449 §4), SASL responses up to the
 // buffer size (RFC 5034 §4), autologout (RFC 1939 §3), error count, growing delay on
 // failed logins. Buffers: two from the pool, nothing allocated per line; the fixed
@@ -12,6 +14,7 @@
 // Left out on purpose: APOP (no MD5 in nanoFramework's mscorlib; see IMailboxAuthenticator),
 // SASL mechanisms other than PLAIN, LOGIN-DELAY, the LANG/UTF8 extensions (RFC 6856).
 
+using NanoMailGateway.Core.Lines;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Text;
 using NanoMailGateway.Core.Queue;
@@ -24,22 +27,11 @@ namespace NanoMailGateway.Core.Pop3
         private const string Component = "pop3d";
         private const int MaxUserLength = 255;   // RFC 4616 §2: authcid up to 255 octets
 
-        // ReadLine results besides a line length.
-        private const int LineClosed = -1;
-        private const int LineTimedOut = -2;
-        private const int LineTooLong = -3;
-
         private readonly Pop3Server _server;
         private readonly Pop3ServerOptions _options;
         private readonly int _id;
-        private readonly byte[] _in;     // received octets: [_inStart, _inEnd) unread
-        private readonly byte[] _out;    // replies waiting to be sent: [0, _outCount)
+        private readonly LineChannel _lines;
         private readonly Pop3DotStuffer _stuffer = new Pop3DotStuffer();
-        private IConnection _conn;
-        private int _inStart;
-        private int _inEnd;
-        private bool _discarding;        // inside an over-long line, dropping to its LF
-        private int _outCount;
         private Pop3State _state;
         private int _errors;
         private int _authFailures;
@@ -54,9 +46,7 @@ namespace NanoMailGateway.Core.Pop3
         {
             _server = server;
             _options = server.Options;
-            _conn = connection;
-            _in = input;
-            _out = output;
+            _lines = new LineChannel(connection, input, output, server.Clock, _options.SendTimeoutMs);
             _id = id;
             _state = Pop3State.WaitingForLogin;
         }
@@ -64,23 +54,24 @@ namespace NanoMailGateway.Core.Pop3
         /// <summary>Runs the session to its end and releases the lock, the maildrop and the connection.</summary>
         internal void Run()
         {
-            _server.Log.Write(Component, _id, "connect from " + _conn.RemoteAddress);
+            _server.Log.Write(Component, _id, "connect from " + _lines.Connection.RemoteAddress);
             try
             {
-                Put(Pop3Replies.OkPrefix);
-                Put(_options.Greeting);
-                Put(Pop3Replies.CrLf);
+                _lines.Append(Pop3Replies.OkPrefix);
+                _lines.Append(_options.Greeting);
+                _lines.Append(Pop3Replies.CrLf);
                 while (_state != Pop3State.Closed)
                 {
-                    int start;
-                    int length = ReadLine(out start);
-                    if (length == LineClosed)
+                    // RFC 2449 §4 caps command lines; a SASL response may be longer (RFC 5034 §4).
+                    int cap = _state == Pop3State.WaitingForSaslResponse ? _lines.Input.Length : _options.MaxCommandLength;
+                    LineResult line = _lines.ReadLine(cap, _options.AutologoutMs);
+                    if (line == LineResult.Closed)
                     {
                         // RFC 1939 §6: without QUIT there is no UPDATE; nothing is deleted.
                         _server.Log.Write(Component, _id, "lost connection in " + Pop3States.Name(_state));
                         break;
                     }
-                    if (length == LineTimedOut)
+                    if (line == LineResult.TimedOut)
                     {
                         // RFC 1939 §3: autologout closes "without removing any messages or
                         // sending any response".
@@ -88,15 +79,15 @@ namespace NanoMailGateway.Core.Pop3
                         break;
                     }
                     bool refused;
-                    if (length == LineTooLong)
+                    if (line == LineResult.TooLong)
                     {
-                        Put(Pop3Replies.LineTooLong);
+                        _lines.Append(Pop3Replies.LineTooLong);
                         if (_state == Pop3State.WaitingForSaslResponse) _state = Pop3State.WaitingForLogin;
                         refused = true;
                     }
                     else
                     {
-                        refused = Step(start, length);
+                        refused = Step(_lines.LineStart, _lines.LineLength);
                         // RETR and TOP stream their message from here, once Step and the
                         // command's method have returned: on nanoCLR each nested frame is
                         // heap, and the stream reaches down to the flash reads.
@@ -104,8 +95,8 @@ namespace NanoMailGateway.Core.Pop3
                     }
                     if (refused && ++_errors >= _options.MaxErrors && _state != Pop3State.Closed)
                     {
-                        Put(Pop3Replies.TooManyErrors);
-                        _server.Log.Write(Component, _id, "too many errors from " + _conn.RemoteAddress);
+                        _lines.Append(Pop3Replies.TooManyErrors);
+                        _server.Log.Write(Component, _id, "too many errors from " + _lines.Connection.RemoteAddress);
                         _state = Pop3State.Closed;
                     }
                 }
@@ -113,7 +104,7 @@ namespace NanoMailGateway.Core.Pop3
                 // moment it reads "+OK" to QUIT (curl's next command, fetchmail's next poll)
                 // must not find its own mailbox still locked ([IN-USE], RFC 2449 §8.1.1).
                 Release();
-                Flush();
+                _lines.Flush();
             }
             catch (ConnectionException e)
             {
@@ -141,8 +132,8 @@ namespace NanoMailGateway.Core.Pop3
         {
             _state = Pop3State.Closed;
             Release();
-            _conn.Close();
-            _server.Log.Write(Component, _id, "disconnect from " + _conn.RemoteAddress);
+            _lines.Connection.Close();
+            _server.Log.Write(Component, _id, "disconnect from " + _lines.Connection.RemoteAddress);
         }
 
         /// <summary>Handles one line; returns true when the command was refused (counts toward MaxErrors).</summary>
@@ -150,14 +141,14 @@ namespace NanoMailGateway.Core.Pop3
         {
             if (_state == Pop3State.WaitingForSaslResponse) return SaslResponse(start, length);
 
-            int sp = Ascii.IndexOf(_in, start, length, Ascii.SP);
+            int sp = Ascii.IndexOf(_lines.Input, start, length, Ascii.SP);
             int verbLength = sp < 0 ? length : sp - start;
-            Pop3Command command = Pop3Commands.Parse(_in, start, verbLength);
+            Pop3Command command = Pop3Commands.Parse(_lines.Input, start, verbLength);
             // Trailing blanks are forgiven (some clients send "LIST "), except in PASS,
             // where they may be part of the password (RFC 1939 §7).
             if (command != Pop3Command.Pass)
             {
-                while (length > verbLength && _in[start + length - 1] == Ascii.SP) length--;
+                while (length > verbLength && _lines.Input[start + length - 1] == Ascii.SP) length--;
             }
             int argStart = sp < 0 || start + length <= sp ? start + length : sp + 1;
             int argLength = start + length - argStart;
@@ -200,13 +191,13 @@ namespace NanoMailGateway.Core.Pop3
 
         private bool Refuse(string reply)
         {
-            Put(reply);
+            _lines.Append(reply);
             return true;
         }
 
         private bool Accept(string reply)
         {
-            Put(reply);
+            _lines.Append(reply);
             return false;
         }
 
@@ -214,96 +205,8 @@ namespace NanoMailGateway.Core.Pop3
         private bool NoArguments(int argLength)
         {
             if (argLength == 0) return false;
-            Put(Pop3Replies.SyntaxError);
+            _lines.Append(Pop3Replies.SyntaxError);
             return true;
-        }
-
-        /// <summary>
-        /// Returns the next line's length (CRLF or LF excluded) with its start in the input
-        /// buffer, or LineClosed / LineTimedOut / LineTooLong. Flushes replies before it waits.
-        /// </summary>
-        private int ReadLine(out int start)
-        {
-            // RFC 2449 §4 caps command lines; a SASL response may be longer (RFC 5034 §4).
-            int cap = _state == Pop3State.WaitingForSaslResponse ? _in.Length : _options.MaxCommandLength;
-            if (cap > _in.Length) cap = _in.Length;
-            start = 0;
-            while (true)
-            {
-                int lf = Ascii.IndexOf(_in, _inStart, _inEnd - _inStart, Ascii.LF);
-                if (lf >= 0)
-                {
-                    int lineStart = _inStart;
-                    _inStart = lf + 1;
-                    if (_discarding)
-                    {
-                        _discarding = false;
-                        return LineTooLong;
-                    }
-                    if (lf + 1 - lineStart > cap) return LineTooLong;
-                    int end = lf;
-                    if (end > lineStart && _in[end - 1] == Ascii.CR) end--;
-                    start = lineStart;
-                    return end - lineStart;
-                }
-                if (_discarding || _inEnd - _inStart >= cap)
-                {
-                    // Over-long: drop what we have and keep dropping up to the next LF, then
-                    // answer once (ARCHITECTURE.md, Protocol sessions: drain to the protocol boundary, then reply).
-                    _discarding = true;
-                    _inStart = 0;
-                    _inEnd = 0;
-                }
-                else if (_inStart > 0)
-                {
-                    System.Array.Copy(_in, _inStart, _in, 0, _inEnd - _inStart);
-                    _inEnd -= _inStart;
-                    _inStart = 0;
-                }
-                Flush();
-                int n = _conn.Receive(_in, _inEnd, _in.Length - _inEnd, _options.AutologoutMs);
-                if (n == ConnectionResult.TimedOut) return LineTimedOut;
-                if (n <= 0) return LineClosed;
-                _inEnd += n;
-            }
-        }
-
-        /// <summary>
-        /// Copies a reply or a value into the output buffer, flushing when it is full. The
-        /// fixed replies are string constants (Pop3Replies); characters outside US-ASCII
-        /// become '?' (only the configured greeting could have them).
-        /// </summary>
-        private void Put(string s)
-        {
-            int length = s.Length;
-            int done = 0;
-            while (done < length)
-            {
-                if (_outCount == _out.Length) Flush();
-                int n = length - done;
-                if (n > _out.Length - _outCount) n = _out.Length - _outCount;
-                for (int i = 0; i < n; i++)
-                {
-                    char c = s[done + i];
-                    _out[_outCount + i] = c < (char)128 ? (byte)c : (byte)'?';
-                }
-                _outCount += n;
-                done += n;
-            }
-        }
-
-        private void PutDecimal(long value)
-        {
-            if (_out.Length - _outCount < 20) Flush();
-            _outCount += Ascii.WriteDecimal(value, _out, _outCount);
-        }
-
-        private void Flush()
-        {
-            if (_outCount == 0) return;
-            int n = _outCount;
-            _outCount = 0;
-            _conn.Send(_out, 0, n, _options.SendTimeoutMs);
         }
     }
 }

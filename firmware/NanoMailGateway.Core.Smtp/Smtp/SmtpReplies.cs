@@ -27,6 +27,8 @@ namespace NanoMailGateway.Core.Smtp
         public const string TooBusy = "421 4.3.2 Too many connections, try again later";
         public const string TooManyErrors = "421 4.7.0 Too many errors, closing connection";
         public const string Timeout = "421 4.4.2 Timeout exceeded, closing connection";
+        public const string DataTooSlow = "421 4.4.2 Data arriving too slowly, closing connection";
+        public const string TooManyJunkCommands = "421 4.7.0 Too many commands without mail, closing connection";
         public const string CommitFailed = "451 4.3.0 Error: queue file write error";
         public const string StorageFull = "452 4.3.1 Insufficient system storage";
         public const string ClientShareFull = "452 4.3.1 Queue share of this client used up, try again later";

@@ -12,7 +12,7 @@ namespace NanoMailGateway.Core.Smtp
 {
     public sealed partial class SmtpServerSession
     {
-        private bool AuthAllowed => _conn.IsSecure || _trusted || _options.AllowPlaintextAuth;
+        private bool AuthAllowed => _lines.Connection.IsSecure || _trusted || _options.AllowPlaintextAuth;
 
         private bool AuthOffered => AuthAllowed && _server.Accounts.Count > 0;
 
@@ -73,7 +73,7 @@ namespace NanoMailGateway.Core.Smtp
                 return SmtpReplies.AuthOk;
             }
             int delay = _throttle.Fail(); // slows guessing down, growing per failure
-            Log("authentication failed for " + ForLog(user) + " from [" + _conn.RemoteAddress + "], failure " + _throttle.Failures.ToString() + ", delayed " + delay.ToString() + " ms");
+            Log("authentication failed for " + ForLog(user) + " from [" + _lines.Connection.RemoteAddress + "], failure " + _throttle.Failures.ToString() + ", delayed " + delay.ToString() + " ms");
             if (_throttle.LimitReached)
             {
                 _after = After.Close;

@@ -2,7 +2,9 @@
 // DotReader and MessageSink into the queue's IMessageWriter unit by unit; every limit
 // is answered only after the final <CRLF>.<CRLF> (an early answer would turn the rest
 // of the data into commands); 250 only after Commit returned, anything else aborts the
-// writer so that nothing of the message is kept.
+// writer so that nothing of the message is kept. The content must keep coming: each read
+// waits at most the DATA timeout (RFC 5321 §4.5.3.2.6), and the whole content must arrive
+// within that timeout plus one second per MinDataRate octets (421 4.4.2 otherwise).
 
 using System;
 using NanoMailGateway.Core.Platform;
@@ -20,17 +22,21 @@ namespace NanoMailGateway.Core.Smtp
             DateTime now = _server.Clock.UtcNow;
             string id = w.QueueId;
             string? single = e.RecipientCount == 1 ? e.GetRecipient(0).Address : null;
-            string protocol = TraceHeaders.Protocol(_extended, _conn.IsSecure, _authUser != null);
-            byte[] received = TraceHeaders.Received(_helo, _conn.RemoteAddress, _options.HostName, protocol, id, single, now);
+            string protocol = TraceHeaders.Protocol(_extended, _lines.Connection.IsSecure, _authUser != null);
+            byte[] received = TraceHeaders.Received(_helo, _lines.Connection.RemoteAddress, _options.HostName, protocol, id, single, now);
             _sink.Begin(w, received, TraceHeaders.Date(now), TraceHeaders.MessageId(id, _options.HostName, now),
                 e.Sender.Length > 0 ? e.Sender : "MAILER-DAEMON@" + _options.HostName, _options.MessageSizeLimit);   // RFC 5322 §3.6, as Postfix
             _dot.Reset();
+            long started = _server.Clock.MonotonicMilliseconds;
+            long arrived = 0;
             while (!_dot.IsDone)
             {
-                if (_inStart == _inEnd)
+                if (_lines.Available == 0)
                 {
-                    Flush();
-                    int n = _conn.Receive(_in, 0, _in.Length, _options.DataTimeoutMs); // RFC 5321 §4.5.3.2.6
+                    _lines.Flush();
+                    long left = started + _options.DataTimeoutMs + arrived * 1000 / _options.MinDataRate - _server.Clock.MonotonicMilliseconds;
+                    bool slow = left < _options.DataTimeoutMs;   // the rate, not the read timeout, sets this wait
+                    int n = left <= 0 ? ConnectionResult.TimedOut : _lines.Receive(slow ? (int)left : _options.DataTimeoutMs); // RFC 5321 §4.5.3.2.6
                     if (n == ConnectionResult.Closed)
                     {
                         Log(id + ": lost connection during DATA, message discarded");
@@ -40,16 +46,15 @@ namespace NanoMailGateway.Core.Smtp
                     }
                     if (n == ConnectionResult.TimedOut)
                     {
-                        Log(id + ": timeout during DATA, message discarded");
+                        Log(id + (slow ? ": DATA slower than " + _options.MinDataRate.ToString() + " octets/s" : ": timeout during DATA") + ", message discarded");
                         AbortMessage();
-                        Write(SmtpReplies.Timeout);
+                        Write(slow ? SmtpReplies.DataTooSlow : SmtpReplies.Timeout);
                         _after = After.Close;
                         return;
                     }
-                    _inStart = 0;
-                    _inEnd = n;
+                    arrived += n;
                 }
-                _inStart += _dot.Feed(_in, _inStart, _inEnd - _inStart);
+                _lines.Consume(_dot.Feed(_lines.Input, _lines.Start, _lines.Available));
             }
             _sink.Finish();
             // Only now, with all of the data read, do we answer (an early answer would turn
@@ -67,6 +72,7 @@ namespace NanoMailGateway.Core.Smtp
                 Log(id + ": rejected after DATA: " + reply);
             }
             _writer = null;
+            if (SmtpReply.Code(reply) == 250) _junk = 0;
             ResetTransaction();
             Write(reply);
         }

@@ -11,7 +11,8 @@
 //   the longer lines it allows (RFC 3461 §3: MAIL 612, RCPT 1012 octets), and then only
 //   MAIL and RCPT may use them. Without DSN advertised, DSN parameters that fit 512
 //   octets are still taken and honoured (a 555 would cost a sloppy client its mail).
-//   Every read has a deadline (§4.5.3.2).
+//   Lines come from LineChannel: a command must be complete within the command timeout
+//   from its first octet (§4.5.3.2.7), and an over-long line counts as an error.
 // - STARTTLS (RFC 3207): after 220, buffered plaintext is discarded (CVE-2011-0411) and
 //   the session starts over at EHLO with no AUTH.
 // - DATA streams through DotReader and MessageSink into IMessageWriter; 250 only after
@@ -21,6 +22,7 @@
 
 using System;
 using NanoMailGateway.Core.Auth;
+using NanoMailGateway.Core.Lines;
 using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Queue;
@@ -36,14 +38,11 @@ namespace NanoMailGateway.Core.Smtp
 
         private enum After { Nothing, ReadData, StartTls, Close }
 
-        private enum LineResult { Line, TooLong, Closed, TimedOut }
-
         private readonly SmtpServer _server;
         private readonly SmtpServerOptions _options;
         private readonly int _id;
         private readonly byte[][] _buffers;
-        private readonly byte[] _in;
-        private readonly byte[] _out;
+        private readonly LineChannel _lines;   // buffers[0] in, buffers[1] out
         private readonly SmtpPath _path = new SmtpPath();
         private readonly SmtpParameters _parameters = new SmtpParameters();
         private readonly MessageSink _sink;   // DATA goes straight into the queue writer's buffer: no third pool buffer
@@ -52,10 +51,6 @@ namespace NanoMailGateway.Core.Smtp
         private readonly AuthThrottle _throttle;
         private readonly bool _dsn;        // DSN advertised: the input buffer holds a 1012-octet RCPT line
         private readonly int _lineLimit;   // longest line ReadLine reads whole
-        private IConnection _conn;
-        private int _inStart;
-        private int _inEnd;
-        private int _outCount;
         private SmtpSessionState _state;
         private After _after;
         private string _helo = "";
@@ -65,26 +60,22 @@ namespace NanoMailGateway.Core.Smtp
         private Envelope? _envelope;
         private IMessageWriter? _writer;
         private int _errors;
-        private int _lineStart;
-        private int _lineLength;
-        private int _lineOctets;           // the last line as sent, CRLF included
+        private int _junk;                 // junk commands since the session began or the last accepted message
 
         internal SmtpServerSession(SmtpServer server, IConnection connection, int id, byte[][] buffers)
         {
             _server = server;
             _options = server.Options;
-            _conn = connection;
             _id = id;
             _buffers = buffers;
-            _in = buffers[0];
-            _out = buffers[1];
+            _lines = new LineChannel(connection, buffers[0], buffers[1], server.Clock, _options.SendTimeoutMs);
             _sink = new MessageSink();
             _dot = new DotReader(_sink);
             _throttle = new AuthThrottle(_options.AuthFailureDelayMs, _options.AuthFailureDelayMaxMs, _options.AuthFailureLimit);
             // RFC 3461 §3: a server that advertises DSN must take MAIL lines of 612 and RCPT
             // lines of 1012 octets; with a smaller buffer it does not advertise DSN and keeps
             // the plain 512 of RFC 5321 §4.5.3.1.4.
-            _dsn = _in.Length >= SmtpLineLimits.DsnRcptLine;
+            _dsn = buffers[0].Length >= SmtpLineLimits.DsnRcptLine;
             _lineLimit = _dsn ? SmtpLineLimits.DsnRcptLine : MaxCommandLine;
         }
 
@@ -97,13 +88,13 @@ namespace NanoMailGateway.Core.Smtp
         /// <inheritdoc/>
         public void Abort()
         {
-            _conn.Close();
+            _lines.Connection.Close();
         }
 
         /// <inheritdoc/>
         public void Run()
         {
-            string client = _conn.RemoteAddress;
+            string client = _lines.Connection.RemoteAddress;
             try
             {
                 _trusted = _server.Trusted.Contains(client);
@@ -111,7 +102,7 @@ namespace NanoMailGateway.Core.Smtp
                 Write(_server.Greeting);
                 while (_after != After.Close)
                 {
-                    LineResult r = ReadLine();
+                    LineResult r = _lines.ReadLine(_lineLimit, _options.CommandTimeoutMs); // RFC 5321 §4.5.3.2.7
                     if (r == LineResult.Closed) break;
                     if (r == LineResult.TimedOut)
                     {
@@ -119,12 +110,12 @@ namespace NanoMailGateway.Core.Smtp
                         Log("timeout after " + SmtpStateTable.Name(_state));
                         break;
                     }
-                    string reply = r == LineResult.TooLong ? TooLong() : Step(_in, _lineStart, _lineLength);
+                    string reply = r == LineResult.TooLong ? TooLong() : Step(_lines.Input, _lines.LineStart, _lines.LineLength);
                     Write(reply);
                     if (_after == After.ReadData) ReadData();
                     else if (_after == After.StartTls) StartTls();
                 }
-                Flush();
+                _lines.Flush();
             }
             catch (ConnectionException e)
             {
@@ -133,7 +124,7 @@ namespace NanoMailGateway.Core.Smtp
             finally
             {
                 AbortMessage();
-                _conn.Close();
+                _lines.Connection.Close();
                 _server.Pool.ReturnSet(_buffers);
                 Log("disconnect from [" + client + "]");
             }
@@ -145,13 +136,18 @@ namespace NanoMailGateway.Core.Smtp
         {
             if (_state == SmtpSessionState.WaitingForAuthResponse)
             {
-                return _lineOctets > MaxCommandLine ? TooLong() : AuthResponse(b, offset, count);
+                return _lines.LineOctets > MaxCommandLine ? TooLong() : AuthResponse(b, offset, count);
             }
             int arg;
             SmtpVerb verb = SmtpCommand.Parse(b, offset, count, out arg);
-            if (_lineOctets > LineLimit(verb)) return TooLong();
+            if (_lines.LineOctets > LineLimit(verb)) return TooLong();
             int end = SmtpCommand.TrimEnd(b, offset, offset + count);
             if (!SmtpStateTable.IsAllowed(_state, verb)) return SmtpStateTable.Refusal(_state, verb);
+            if (IsJunk(verb) && ++_junk > _options.JunkCommandLimit)
+            {
+                Log("too many junk commands after " + SmtpStateTable.Name(_state));
+                return SmtpReplies.TooManyJunkCommands; // a 421: Write closes
+            }
             switch (verb)
             {
                 case SmtpVerb.Ehlo: return Hello(b, arg, end, true);
@@ -173,6 +169,14 @@ namespace NanoMailGateway.Core.Smtp
                 case SmtpVerb.Expn: return SmtpReplies.NotImplemented;
                 default: return SmtpReplies.UnknownCommand;
             }
+        }
+
+        // Commands that move no mail: a client that only sends these holds a slot for nothing
+        // (Postfix smtpd_junk_command_limit counts NOOP, VRFY, ETRN and RSET; HELO, EHLO and HELP too here).
+        private static bool IsJunk(SmtpVerb verb)
+        {
+            return verb == SmtpVerb.Noop || verb == SmtpVerb.Rset || verb == SmtpVerb.Vrfy || verb == SmtpVerb.Help
+                || verb == SmtpVerb.Helo || verb == SmtpVerb.Ehlo;
         }
 
         // A line over its limit (RFC 5321 §4.5.3.1.4; RFC 4954 §6 500 5.5.6 for an AUTH
@@ -207,7 +211,7 @@ namespace NanoMailGateway.Core.Smtp
                 + "\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n";
             if (_dsn) text += "250-DSN\r\n";
             if (AuthOffered) text += "250-AUTH PLAIN LOGIN\r\n";
-            if (_server.Tls != null && _server.Tls.CanServe && !_conn.IsSecure) text += "250-STARTTLS\r\n";
+            if (_server.Tls != null && _server.Tls.CanServe && !_lines.Connection.IsSecure) text += "250-STARTTLS\r\n";
             return text + "250 HELP";
         }
 
@@ -223,7 +227,7 @@ namespace NanoMailGateway.Core.Smtp
             long size = _parameters.Size;
             if (size > _options.MessageSizeLimit) return SmtpReplies.MessageTooBig; // RFC 1870 §6.1: refuse at once
             if (!_server.Store.HasRoomFor(size > 0 ? size : 0)) return SmtpReplies.StorageFull;
-            string client = _conn.RemoteAddress;
+            string client = _lines.Connection.RemoteAddress;
             if (_server.Share != null && !_server.Share.WithinShare(client, _options.ClientQueueSharePercent))
             {
                 Log("reject: MAIL from [" + client + "]: 452 4.3.1 queue share of this client used up");
@@ -261,7 +265,7 @@ namespace NanoMailGateway.Core.Smtp
             RelayDecision d = _server.Relay.Check(_path, _trusted || _authUser != null);
             if (d == RelayDecision.Denied)
             {
-                Log("reject: RCPT from [" + _conn.RemoteAddress + "]: 554 5.7.1 <" + _path.Address + ">: Relay access denied; from=<" + e.Sender + ">");
+                Log("reject: RCPT from [" + _lines.Connection.RemoteAddress + "]: 554 5.7.1 <" + _path.Address + ">: Relay access denied; from=<" + e.Sender + ">");
                 return SmtpReplies.RelayDenied;
             }
             if (d == RelayDecision.Local && _server.LocalRecipients != null)
@@ -269,12 +273,12 @@ namespace NanoMailGateway.Core.Smtp
                 LocalRecipientResult lr = _server.LocalRecipients.Check(_path.Address, e.DeclaredSize);
                 if (lr == LocalRecipientResult.UnknownMailbox)
                 {
-                    Log("reject: RCPT from [" + _conn.RemoteAddress + "]: 550 5.1.1 <" + _path.Address + ">: no such mailbox; from=<" + e.Sender + ">");
+                    Log("reject: RCPT from [" + _lines.Connection.RemoteAddress + "]: 550 5.1.1 <" + _path.Address + ">: no such mailbox; from=<" + e.Sender + ">");
                     return SmtpReplies.UnknownMailbox; // RFC 3463 5.1.1 bad destination mailbox address
                 }
                 if (lr == LocalRecipientResult.MailboxFull)
                 {
-                    Log("reject: RCPT from [" + _conn.RemoteAddress + "]: 452 4.2.2 <" + _path.Address + ">: mailbox full; from=<" + e.Sender + ">");
+                    Log("reject: RCPT from [" + _lines.Connection.RemoteAddress + "]: 452 4.2.2 <" + _path.Address + ">: mailbox full; from=<" + e.Sender + ">");
                     return SmtpReplies.MailboxFull; // RFC 3463 4.2.2 mailbox full; RFC 5321 §4.5.3.1.10 452 at RCPT
                 }
             }
@@ -314,7 +318,7 @@ namespace NanoMailGateway.Core.Smtp
         {
             ITlsProvider? tls = _server.Tls;
             if (tls == null || !tls.CanServe) return SmtpReplies.NotImplemented;
-            if (_conn.IsSecure) return SmtpReplies.AlreadySecure;
+            if (_lines.Connection.IsSecure) return SmtpReplies.AlreadySecure;
             if (arg < end) return SmtpReplies.NoArguments;
             _after = After.StartTls;
             return SmtpReplies.ReadyToStartTls;
@@ -325,12 +329,10 @@ namespace NanoMailGateway.Core.Smtp
         private void StartTls()
         {
             _after = After.Nothing;
-            Flush();
+            _lines.Flush();
             // RFC 3207 §4.2 / CVE-2011-0411: anything the client sent after STARTTLS in
-            // plaintext is dropped, never read as a command after the handshake.
-            _inStart = 0;
-            _inEnd = 0;
-            _conn = _server.Tls!.AuthenticateAsServer(_conn, _options.TlsHandshakeTimeoutMs);
+            // plaintext is dropped (Reset), never read as a command after the handshake.
+            _lines.Reset(_server.Tls!.AuthenticateAsServer(_lines.Connection, _options.TlsHandshakeTimeoutMs));
             // RFC 3207 §4.2: forget everything learnt before TLS, including AUTH.
             ResetTransaction();
             _helo = "";
@@ -378,71 +380,14 @@ namespace NanoMailGateway.Core.Smtp
             }
         }
 
-        // The reply text is encoded into the reply buffer here, when it is sent (SmtpReply).
-        // A reply that does not fit behind the ones collected sends them first; one longer
-        // than the whole buffer (only with a very long host name) goes out on its own.
+        // The reply text is encoded into the output buffer here, when it is sent (SmtpReply):
+        // a reply that does not fit behind the ones collected sends them first, so that a
+        // reply leaves in one piece when it can.
         private void Append(string reply)
         {
-            int length = SmtpReply.WireLength(reply);
-            if (_outCount + length > _out.Length) Flush();
-            if (length > _out.Length)
-            {
-                byte[] bytes = SmtpReply.GetBytes(reply);
-                _conn.Send(bytes, 0, bytes.Length, _options.SendTimeoutMs);
-                return;
-            }
-            _outCount += SmtpReply.CopyTo(reply, _out, _outCount);
-        }
-
-        private void Flush()
-        {
-            if (_outCount == 0) return;
-            int n = _outCount;
-            _outCount = 0;
-            _conn.Send(_out, 0, n, _options.SendTimeoutMs);
-        }
-
-        // ---- the input side: one command line at a time ----
-
-        // Finds the next line in the input buffer (LF-terminated, CR before it dropped;
-        // bare LF accepted on command lines), reading with the command deadline. Replies
-        // collected so far are sent before blocking (RFC 2920 §3.2 pipelining).
-        private LineResult ReadLine()
-        {
-            bool tooLong = false;
-            while (true)
-            {
-                int lf = Ascii.IndexOf(_in, _inStart, _inEnd - _inStart, Ascii.LF);
-                if (lf >= 0)
-                {
-                    int start = _inStart;
-                    _inStart = lf + 1;
-                    if (tooLong || lf + 1 - start > _lineLimit) return LineResult.TooLong; // RFC 5321 §4.5.3.1.4
-                    int end = lf > start && _in[lf - 1] == Ascii.CR ? lf - 1 : lf;
-                    _lineOctets = lf + 1 - start;
-                    _lineStart = start;
-                    _lineLength = end - start;
-                    return LineResult.Line;
-                }
-                if (tooLong || _inEnd - _inStart >= _lineLimit)
-                {
-                    // Over the limit and still no LF: drop what we have, keep draining.
-                    tooLong = true;
-                    _inStart = 0;
-                    _inEnd = 0;
-                }
-                else if (_inStart > 0)
-                {
-                    Array.Copy(_in, _inStart, _in, 0, _inEnd - _inStart);
-                    _inEnd -= _inStart;
-                    _inStart = 0;
-                }
-                Flush();
-                int n = _conn.Receive(_in, _inEnd, _in.Length - _inEnd, _options.CommandTimeoutMs); // RFC 5321 §4.5.3.2.7
-                if (n == ConnectionResult.Closed) return LineResult.Closed;
-                if (n == ConnectionResult.TimedOut) return LineResult.TimedOut;
-                _inEnd += n;
-            }
+            if (SmtpReply.WireLength(reply) > _lines.Room) _lines.Flush();
+            _lines.Append(reply);
+            _lines.EndLine();
         }
 
         private void Log(string text)

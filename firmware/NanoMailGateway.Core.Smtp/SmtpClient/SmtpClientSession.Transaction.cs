@@ -64,7 +64,7 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <param name="content">The message (CRLF lines, not dot-stuffed).</param>
         public DeliveryResult Deliver(Envelope envelope, EnvelopeRecipient[] recipients, IMessageContent content)
         {
-            DeliveryResult result = new DeliveryResult(recipients.Length, ServerName, _connection.RemoteAddress, _connection.RemotePort);
+            DeliveryResult result = new DeliveryResult(recipients.Length, ServerName, _lines.Connection.RemoteAddress, _lines.Connection.RemotePort);
             DeliveryStatus[] statuses = result.Statuses;
             if (!IsReady)
             {
@@ -119,7 +119,7 @@ namespace NanoMailGateway.Core.SmtpClient
             AppendMail(envelope, content.Length, dsn);
             if (!pipelining)
             {
-                _writer.Flush(_options.MailTimeoutMs);
+                Send(_options.MailTimeoutMs);
                 v = Read(SmtpStage.Mail, _options.MailTimeoutMs, null);
                 if (v != ReplyVerdict.Proceed)
                 {
@@ -132,7 +132,7 @@ namespace NanoMailGateway.Core.SmtpClient
             {
                 AppendRcpt(recipients[i], dsn);
                 if (pipelining) continue;
-                _writer.Flush(_options.RcptTimeoutMs);
+                Send(_options.RcptTimeoutMs);
                 v = Read(SmtpStage.Rcpt, _options.RcptTimeoutMs, null);
                 if (v == ReplyVerdict.Proceed) accepted++;
                 else if (Refusal(v)) statuses[i] = Judged(v);
@@ -145,10 +145,10 @@ namespace NanoMailGateway.Core.SmtpClient
             _stage = StageData;
             if (pipelining)
             {
-                _writer.EnsureRoom(CmdData.Length + 2, _options.MailTimeoutMs);   // the last RCPT may have filled the buffer
-                _writer.Append(CmdData);
-                _writer.EndLine();
-                _writer.Flush(_options.MailTimeoutMs);
+                _lines.EnsureRoom(CmdData.Length + 2, Cap(_options.MailTimeoutMs));   // the last RCPT may have filled the buffer
+                _lines.Append(CmdData);
+                _lines.EndLine();
+                Send(_options.MailTimeoutMs);
                 // RFC 2920 §3.1: one reply per command, in the order of the commands; a reply
                 // too many or too few shows as a code out of place (SmtpReplyTable).
                 _stage = StageMail;
@@ -264,7 +264,7 @@ namespace NanoMailGateway.Core.SmtpClient
         private bool SendBody(IMessageContent content)
         {
             _stuffer.Reset();
-            byte[] output = _writer.Buffer;
+            byte[] output = _lines.Output;
             long length = content.Length;
             long position = 0;
             int inStart = 0;   // message bytes read into output[inStart, inEnd), not yet encoded
@@ -275,10 +275,10 @@ namespace NanoMailGateway.Core.SmtpClient
                 {
                     // Room behind what waits to be sent, less what one byte may grow to; a small room
                     // is sent first so that reads (and so sends) stay large.
-                    int room = output.Length - _writer.Length - DotStuffer.MaxExpansion;
+                    int room = output.Length - _lines.OutputLength - DotStuffer.MaxExpansion;
                     if (room < output.Length / 4)
                     {
-                        _writer.Flush(_options.DataBlockTimeoutMs);
+                        Send(_options.DataBlockTimeoutMs);
                         room = output.Length - DotStuffer.MaxExpansion;
                     }
                     long left = length - position;
@@ -303,16 +303,16 @@ namespace NanoMailGateway.Core.SmtpClient
                     inEnd = inStart + n;
                 }
                 int consumed;
-                _writer.Advance(_stuffer.Encode(output, inStart, inEnd - inStart, output, _writer.Length, _writer.Room, out consumed));
+                _lines.Advance(_stuffer.Encode(output, inStart, inEnd - inStart, output, _lines.OutputLength, _lines.Room, out consumed));
                 inStart += consumed;
                 // The output caught up with the input still to encode: send it; the input stays where it is.
-                if (inStart < inEnd) _writer.Flush(_options.DataBlockTimeoutMs);
+                if (inStart < inEnd) Send(_options.DataBlockTimeoutMs);
             }
-            if (_writer.Room < DotStuffer.MaxFinishBytes) _writer.Flush(_options.DataBlockTimeoutMs);
+            if (_lines.Room < DotStuffer.MaxFinishBytes) Send(_options.DataBlockTimeoutMs);
             // A reply before the final dot answers content the server has not all seen: never a delivery.
             _reader.ExpectNothing(true);
-            _writer.Advance(_stuffer.Finish(output, _writer.Length));
-            _writer.Flush(_options.DataBlockTimeoutMs);
+            _lines.Advance(_stuffer.Finish(output, _lines.OutputLength));
+            Send(_options.DataBlockTimeoutMs);
             return true;
         }
 
@@ -320,7 +320,7 @@ namespace NanoMailGateway.Core.SmtpClient
         /// lines a DSN server must read (RFC 3461 §3) and within the send buffer.</summary>
         private bool DsnFits(Envelope envelope, EnvelopeRecipient[] recipients, long size)
         {
-            int buffer = _writer.Buffer.Length;
+            int buffer = _lines.Output.Length;
             int mailLimit = buffer < SmtpLineLimits.DsnMailLine ? buffer : SmtpLineLimits.DsnMailLine;
             int rcptLimit = buffer < SmtpLineLimits.DsnRcptLine ? buffer : SmtpLineLimits.DsnRcptLine;
             if (MailLineLength(envelope, size) + MailDsnParameters(envelope).Length > mailLimit) return false;
@@ -336,18 +336,18 @@ namespace NanoMailGateway.Core.SmtpClient
         private void AppendMail(Envelope envelope, long size, bool dsn)
         {
             string? dsnParameters = dsn ? MailDsnParameters(envelope) : null;
-            _writer.EnsureRoom(MailLineLength(envelope, size) + (dsnParameters != null ? dsnParameters.Length : 0), _options.MailTimeoutMs);
-            _writer.Append(CmdMailFrom);
-            _writer.Append(envelope.Sender);
-            _writer.Append(CloseBracket);
+            _lines.EnsureRoom(MailLineLength(envelope, size) + (dsnParameters != null ? dsnParameters.Length : 0), Cap(_options.MailTimeoutMs));
+            _lines.Append(CmdMailFrom);
+            _lines.Append(envelope.Sender);
+            _lines.Append(CloseBracket);
             if (_extensions.Has(SmtpCapabilities.Size))
             {
-                _writer.Append(ParamSize);              // RFC 1870 §6
-                _writer.AppendDecimal(size);
+                _lines.Append(ParamSize);              // RFC 1870 §6
+                _lines.AppendDecimal(size);
             }
-            if (SendsEightBit(envelope)) _writer.Append(ParamBody8Bit);
-            if (dsnParameters != null) _writer.Append(dsnParameters);
-            _writer.EndLine();
+            if (SendsEightBit(envelope)) _lines.Append(ParamBody8Bit);
+            if (dsnParameters != null) _lines.Append(dsnParameters);
+            _lines.EndLine();
         }
 
         /// <summary>Octets of the MAIL line without DSN parameters, CRLF included (what AppendMail writes).</summary>
@@ -376,12 +376,12 @@ namespace NanoMailGateway.Core.SmtpClient
         private void AppendRcpt(EnvelopeRecipient recipient, bool dsn)
         {
             string? dsnParameters = dsn ? RcptDsnParameters(recipient) : null;
-            _writer.EnsureRoom(RcptLineLength(recipient) + (dsnParameters != null ? dsnParameters.Length : 0), _options.RcptTimeoutMs);
-            _writer.Append(CmdRcptTo);
-            _writer.Append(recipient.Address);
-            _writer.Append(CloseBracket);
-            if (dsnParameters != null) _writer.Append(dsnParameters);
-            _writer.EndLine();
+            _lines.EnsureRoom(RcptLineLength(recipient) + (dsnParameters != null ? dsnParameters.Length : 0), Cap(_options.RcptTimeoutMs));
+            _lines.Append(CmdRcptTo);
+            _lines.Append(recipient.Address);
+            _lines.Append(CloseBracket);
+            if (dsnParameters != null) _lines.Append(dsnParameters);
+            _lines.EndLine();
         }
 
         /// <summary>Octets of the RCPT line without DSN parameters, CRLF included (what AppendRcpt writes).</summary>
@@ -421,9 +421,9 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>Sends one line now (the buffer is empty between non-pipelined commands).</summary>
         private void SendLine(string line, int timeoutMs)
         {
-            _writer.Append(line);
-            _writer.EndLine();
-            _writer.Flush(timeoutMs);
+            _lines.Append(line);
+            _lines.EndLine();
+            Send(timeoutMs);
         }
 
         /// <summary>Gives every still-open (null) slot <paramref name="status"/>.</summary>

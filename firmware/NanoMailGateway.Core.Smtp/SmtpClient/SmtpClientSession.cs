@@ -20,11 +20,12 @@
 //     minutes (a slow server must not hold the only delivery session, README "Delivery").
 // Broken streams (reset, timeout, malformed or over-long replies) arrive as
 // ConnectionException from the seam and the reader and become transient values here.
-// Commands are string constants that SmtpCommandWriter copies into the send buffer: a
+// Commands are string constants that the LineChannel copies into the send buffer: a
 // literal stays in flash, a static byte[] is heap from boot on nanoCLR (ARCHITECTURE.md, Memory).
 // Left out on purpose: SMTPUTF8, CHUNKING/BDAT, client certificates, other SASL
 // mechanisms (CRAM-MD5 and SCRAM need no TLS but our credentials go only over TLS).
 
+using NanoMailGateway.Core.Lines;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Core.Text;
@@ -54,14 +55,12 @@ namespace NanoMailGateway.Core.SmtpClient
 
         private readonly ITlsProvider? _tls;
         private readonly SmtpClientOptions _options;
-        private readonly IClock _clock;
         private readonly ILog _log;
         private readonly int _sessionId;
         private readonly SmtpReplyReader _reader;
-        private readonly SmtpCommandWriter _writer;
+        private readonly LineChannel _lines;   // replies in, commands and DATA out
         private readonly DotStuffer _stuffer = new DotStuffer();
         private readonly EhloExtensions _extensions = new EhloExtensions();
-        private IConnection _connection;
         private string? _user;
         private string? _password;
         private bool _closed;
@@ -82,19 +81,20 @@ namespace NanoMailGateway.Core.SmtpClient
         public SmtpClientSession(IConnection connection, ITlsProvider? tls, string serverName, SmtpClientOptions options,
             byte[] replyBuffer, byte[] sendBuffer, IClock clock, ILog log, int sessionId)
         {
-            _connection = connection;
             _tls = tls;
             ServerName = serverName;
             _options = options;
-            _clock = clock;
             _log = log;
             _sessionId = sessionId;
             TlsMode = options.TlsMode;
             VerifyCertificate = options.VerifyCertificate;
             _user = options.User;
             _password = options.Password;
-            _reader = new SmtpReplyReader(connection, replyBuffer, clock, options.MaxReplyBytes, options.MaxReplyLines);
-            _writer = new SmtpCommandWriter(connection, sendBuffer);
+            // RFC 5321 §4.5.3.1.4: the send buffer holds one command line of 512 octets. Longer DSN
+            // lines (RFC 3461 §3) are sent only when they fit (Transaction leaves the DSN parameters out otherwise).
+            if (sendBuffer.Length < SmtpLineLimits.CommandLine) throw new System.ArgumentException("send buffer must hold a 512-octet command line");
+            _lines = new LineChannel(connection, replyBuffer, sendBuffer, clock, options.CommandTimeoutMs);
+            _reader = new SmtpReplyReader(_lines, clock, options.MaxReplyBytes, options.MaxReplyLines);
         }
 
         /// <summary>
@@ -104,11 +104,7 @@ namespace NanoMailGateway.Core.SmtpClient
         public WaitLimit? Limit
         {
             get { return _reader.Limit; }
-            set
-            {
-                _reader.Limit = value;
-                _writer.Limit = value;
-            }
+            set { _reader.Limit = value; }
         }
 
         /// <summary>TLS policy of this connection (from the options unless set). Set before Open.</summary>
@@ -132,7 +128,7 @@ namespace NanoMailGateway.Core.SmtpClient
         public string ServerName { get; }
 
         /// <summary>The server's address.</summary>
-        public string RemoteAddress => _connection.RemoteAddress;
+        public string RemoteAddress => _lines.Connection.RemoteAddress;
 
         /// <summary>True after a successful Open and until the connection is lost or closed.</summary>
         public bool IsReady { get; private set; }
@@ -144,7 +140,7 @@ namespace NanoMailGateway.Core.SmtpClient
         public bool TlsHandshakeFailed { get; private set; }
 
         /// <summary>True when the connection runs over TLS.</summary>
-        public bool IsSecure => _connection.IsSecure;
+        public bool IsSecure => _lines.Connection.IsSecure;
 
         /// <summary>True after a successful AUTH.</summary>
         public bool Authenticated { get; private set; }
@@ -194,9 +190,9 @@ namespace NanoMailGateway.Core.SmtpClient
             try
             {
                 _stage = "sending QUIT";
-                _writer.Append(CmdQuit);
-                _writer.EndLine();
-                _writer.Flush(_options.EndTimeoutMs);
+                _lines.Append(CmdQuit);
+                _lines.EndLine();
+                Send(_options.EndTimeoutMs);
                 _reader.ReadReply(_options.EndTimeoutMs, null);
             }
             catch (ConnectionException)
@@ -204,6 +200,18 @@ namespace NanoMailGateway.Core.SmtpClient
                 // The server may close before answering QUIT: nothing is lost.
             }
             CloseConnection();
+        }
+
+        /// <summary>Sends the buffered commands within <paramref name="timeoutMs"/>, cut by the WaitLimit.</summary>
+        private void Send(int timeoutMs)
+        {
+            _lines.Flush(Cap(timeoutMs));
+        }
+
+        /// <summary>A wait of <paramref name="timeoutMs"/>, cut short while other mail waits (head-of-line).</summary>
+        private int Cap(int timeoutMs)
+        {
+            return Limit == null ? timeoutMs : Limit.Cap(timeoutMs);
         }
 
         /// <summary>Closes the connection without QUIT. Never throws.</summary>
@@ -259,8 +267,8 @@ namespace NanoMailGateway.Core.SmtpClient
             IConnection secured;
             try
             {
-                int timeoutMs = Limit == null ? _options.TlsHandshakeTimeoutMs : Limit.Cap(_options.TlsHandshakeTimeoutMs);
-                secured = _tls.AuthenticateAsClient(_connection, ServerName, VerifyCertificate, timeoutMs);
+                int timeoutMs = Cap(_options.TlsHandshakeTimeoutMs);
+                secured = _tls.AuthenticateAsClient(_lines.Connection, ServerName, VerifyCertificate, timeoutMs);
             }
             catch (ConnectionException e)
             {
@@ -268,9 +276,7 @@ namespace NanoMailGateway.Core.SmtpClient
                 _log.Write(Component, _sessionId, ServerName + "[" + RemoteAddress + "]: TLS handshake failed: " + e.Message);
                 return FailOpen(DeliveryStatus.LocalTransient("4.7.5", "TLS handshake with " + ServerName + " failed: " + e.Message), false);
             }
-            _connection = secured;
-            _reader.Reset(secured);   // CVE-2011-0411: nothing read before the handshake counts.
-            _writer.Reset(secured);
+            _lines.Reset(secured);   // CVE-2011-0411: nothing read before the handshake counts.
             _log.Write(Component, _sessionId, "TLS connection established to " + ServerName + "[" + RemoteAddress + "]");
             return true;
         }
@@ -279,7 +285,7 @@ namespace NanoMailGateway.Core.SmtpClient
         private bool Authenticate()
         {
             _stage = "authenticating";
-            if (!_connection.IsSecure)
+            if (!_lines.Connection.IsSecure)
             {
                 // Credentials never cross the wire in plaintext.
                 return FailOpen(DeliveryStatus.LocalTransient("4.7.0", "not sending credentials to " + ServerName + " without TLS"), true);
@@ -353,31 +359,31 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>True when a SASL response line (with CRLF) fits the send buffer.</summary>
         private bool ResponseFits(string response)
         {
-            return response.Length + 2 <= _writer.Buffer.Length;
+            return response.Length + 2 <= _lines.Output.Length;
         }
 
         /// <summary>relay_user/relay_password too long for one response line: a configuration error
         /// (RFC 3463 X.3.5), deferred like every AUTH failure.</summary>
         private bool CredentialsTooLong()
         {
-            return FailOpen(DeliveryStatus.LocalTransient("4.3.5", "relay credentials do not fit a " + _writer.Buffer.Length.ToString()
+            return FailOpen(DeliveryStatus.LocalTransient("4.3.5", "relay credentials do not fit a " + _lines.Output.Length.ToString()
                 + "-octet SASL response line; not authenticating to " + ServerName), true);
         }
 
         /// <summary>Buffers and sends "verb[argument]CRLF".</summary>
         private void SendCommand(string? verb, string? argument)
         {
-            if (verb != null) _writer.Append(verb);
+            if (verb != null) _lines.Append(verb);
             if (argument != null)
             {
-                if (!_writer.EnsureRoom(argument.Length + 2, _options.CommandTimeoutMs))
+                if (!_lines.EnsureRoom(argument.Length + 2, Cap(_options.CommandTimeoutMs)))
                 {
                     throw new ConnectionException("command longer than the send buffer", 0);
                 }
-                _writer.Append(argument);
+                _lines.Append(argument);
             }
-            _writer.EndLine();
-            _writer.Flush(_options.CommandTimeoutMs);
+            _lines.EndLine();
+            Send(_options.CommandTimeoutMs);
         }
 
         /// <summary>Records an Open failure, says QUIT when the server still listens, and closes.</summary>
@@ -448,7 +454,7 @@ namespace NanoMailGateway.Core.SmtpClient
             IsReady = false;
             if (_closed) return;
             _closed = true;
-            _connection.Close();
+            _lines.Connection.Close();
         }
     }
 }

@@ -1,5 +1,5 @@
-// Reads SMTP replies (RFC 5321 §4.2) from bytes, in place, with a byte cap and a
-// deadline per reply (ARCHITECTURE.md, Protocol sessions). A reply is one or more lines "ddd-text" ending
+// Reads SMTP replies (RFC 5321 §4.2) from the session's LineChannel, in place, with a
+// byte cap and a deadline per reply (ARCHITECTURE.md, Protocol sessions). A reply is one or more lines "ddd-text" ending
 // with "ddd text"; the first line may carry an RFC 3463 enhanced status code, which
 // RFC 2034 §4 makes the first token after the code. Replies to pipelined commands
 // (RFC 2920) may arrive in one packet: bytes after a reply stay buffered for the next.
@@ -12,26 +12,25 @@
 // Left out on purpose: replies without the 3-digit code (a protocol violation: the
 // stream is treated as broken).
 
+using NanoMailGateway.Core.Lines;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Core.SmtpClient
 {
-    /// <summary>Reply parser over a caller-owned buffer. Not thread-safe.</summary>
+    /// <summary>Reply parser over the input side of a <see cref="LineChannel"/>. Not thread-safe.</summary>
     public sealed class SmtpReplyReader
     {
         /// <summary>Bytes of reply text kept for logs and DSNs.</summary>
         public const int TextCap = 400;
 
-        private readonly byte[] _buf;
+        private readonly LineChannel _lines;
+        private readonly byte[] _buf;   // the channel's input buffer
         private readonly byte[] _text = new byte[TextCap];
         private readonly IClock _clock;
         private readonly int _maxReplyBytes;
         private readonly int _maxLines;
-        private IConnection _connection;
-        private int _start;   // first unread byte
-        private int _end;     // one past the last received byte
         private int _textLength;
         private int _lineTextOffset;
         private int _lineTextLength;
@@ -40,13 +39,13 @@ namespace NanoMailGateway.Core.SmtpClient
         private int _enhancedDetail;
         private long _yieldAt;   // when the current wait asks the WaitLimit whether to give up
 
-        /// <summary>Creates a reader. <paramref name="buffer"/> (at least 512 bytes: one reply line of
-        /// 512 octets including its CRLF, RFC 5321 §4.5.3.1.5) stays owned by the caller.</summary>
-        public SmtpReplyReader(IConnection connection, byte[] buffer, IClock clock, int maxReplyBytes, int maxLines)
+        /// <summary>Creates a reader. The channel's input buffer must hold at least 512 bytes: one
+        /// reply line of 512 octets including its CRLF (RFC 5321 §4.5.3.1.5).</summary>
+        public SmtpReplyReader(LineChannel lines, IClock clock, int maxReplyBytes, int maxLines)
         {
-            if (buffer.Length < SmtpLineLimits.ReplyLine) throw new System.ArgumentException("reply buffer must hold a 512-octet line");
-            _connection = connection;
-            _buf = buffer;
+            if (lines.Input.Length < SmtpLineLimits.ReplyLine) throw new System.ArgumentException("reply buffer must hold a 512-octet line");
+            _lines = lines;
+            _buf = lines.Input;
             _clock = clock;
             _maxReplyBytes = maxReplyBytes;
             _maxLines = maxLines;
@@ -61,23 +60,11 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>Number of lines of the last reply.</summary>
         public int LineCount { get; private set; }
 
-        /// <summary>
-        /// Switches to a new connection (after a TLS handshake) and drops every byte read
-        /// ahead on the old one: plaintext injected before the handshake must never be
-        /// taken as a reply (CVE-2011-0411, RFC 3207 §4.2).
-        /// </summary>
-        public void Reset(IConnection connection)
-        {
-            _connection = connection;
-            _start = 0;
-            _end = 0;
-        }
-
         /// <summary>The limit on a wait while other mail waits (head-of-line), or null for none.</summary>
         public WaitLimit? Limit { get; set; }
 
         /// <summary>True when bytes beyond the last reply are already buffered.</summary>
-        public bool HasBufferedBytes => _end > _start;
+        public bool HasBufferedBytes => _lines.Available > 0;
 
         /// <summary>
         /// Checks that the server has said nothing since its last reply: every command sent so far
@@ -89,17 +76,11 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <exception cref="ConnectionException">the server closed or the stream broke.</exception>
         public void ExpectNothing(bool poll)
         {
-            if (_end > _start) throw new SmtpProtocolException("reply before the command it answers was sent");
+            if (_lines.Available > 0) throw new SmtpProtocolException("reply before the command it answers was sent");
             if (!poll) return;
-            _start = 0;
-            _end = 0;
-            int got = _connection.Receive(_buf, 0, _buf.Length, 1);
+            int got = _lines.Receive(1);
             if (got == ConnectionResult.Closed) throw new ConnectionException("connection closed by server", ConnectionException.Reset);
-            if (got > 0)
-            {
-                _end = got;
-                throw new SmtpProtocolException("reply before the command it answers was sent");
-            }
+            if (got > 0) throw new SmtpProtocolException("reply before the command it answers was sent");
         }
 
         /// <summary>
@@ -118,11 +99,23 @@ namespace NanoMailGateway.Core.SmtpClient
             HasEnhancedCode = false;
             while (true)
             {
-                int lineEnd = NextLine(deadline);       // index of LF
-                int lineStart = _start;
-                int length = lineEnd - lineStart;       // without LF
-                _start = lineEnd + 1;
-                if (length > 0 && _buf[lineStart + length - 1] == Ascii.CR) length--;
+                // Read here, not in a helper: on nanoCLR every nested frame is heap (ARCHITECTURE.md, Memory).
+                long now = _clock.MonotonicMilliseconds;
+                if (now >= _yieldAt && now < deadline)
+                {
+                    // A drip or a silence past the WaitLimit: give way when other mail waits.
+                    if (Limit!.OthersWaiting()) throw new ConnectionException("gave up after " + Limit.LimitMs.ToString() + " ms: mail for other destinations is waiting", ConnectionException.TimedOut);
+                    _yieldAt = now + WaitLimit.RecheckMs;
+                }
+                if (now >= deadline) throw new ConnectionException("timed out waiting for a reply", ConnectionException.TimedOut);
+                // The whole reply has one deadline (and the WaitLimit its checks): the line gets
+                // none of its own, only notAfter; a cut wait keeps the partial line.
+                LineResult r = _lines.ReadLine(_buf.Length, int.MaxValue, _yieldAt < deadline ? _yieldAt : deadline);
+                if (r == LineResult.TimedOut) continue;
+                if (r == LineResult.Closed) throw new ConnectionException("connection closed by server", ConnectionException.Reset);
+                if (r == LineResult.TooLong) throw new ConnectionException("reply line longer than " + _buf.Length.ToString() + " bytes", 0);
+                int lineStart = _lines.LineStart;
+                int length = _lines.LineLength;         // without CRLF
                 total += length + 2;
                 if (total > _maxReplyBytes || LineCount >= _maxLines)
                 {
@@ -160,42 +153,6 @@ namespace NanoMailGateway.Core.SmtpClient
 
         /// <summary>The kept text of the last reply (allocates).</summary>
         public string Text => Ascii.GetString(_text, 0, _textLength);
-
-        /// <summary>Returns the index of the next LF, receiving more bytes as needed.</summary>
-        private int NextLine(long deadline)
-        {
-            int scanFrom = _start;
-            while (true)
-            {
-                int lf = Ascii.IndexOf(_buf, scanFrom, _end - scanFrom, Ascii.LF);
-                if (lf >= 0) return lf;
-                if (_start > 0)
-                {
-                    // Compact: move the partial line to the front to make room.
-                    int n = _end - _start;
-                    for (int i = 0; i < n; i++) _buf[i] = _buf[_start + i];
-                    _start = 0;
-                    _end = n;
-                }
-                if (_end == _buf.Length)
-                {
-                    throw new ConnectionException("reply line longer than " + _buf.Length.ToString() + " bytes", 0);
-                }
-                scanFrom = _end;
-                long now = _clock.MonotonicMilliseconds;
-                if (now >= _yieldAt && now < deadline)
-                {
-                    // A drip or a silence past the WaitLimit: give way when other mail waits.
-                    if (Limit!.OthersWaiting()) throw new ConnectionException("gave up after " + Limit.LimitMs.ToString() + " ms: mail for other destinations is waiting", ConnectionException.TimedOut);
-                    _yieldAt = now + WaitLimit.RecheckMs;
-                }
-                long remaining = (_yieldAt < deadline ? _yieldAt : deadline) - now;
-                if (remaining <= 0) throw new ConnectionException("timed out waiting for a reply", ConnectionException.TimedOut);
-                int got = _connection.Receive(_buf, _end, _buf.Length - _end, (int)remaining);
-                if (got == ConnectionResult.Closed) throw new ConnectionException("connection closed by server", ConnectionException.Reset);
-                if (got > 0) _end += got;
-            }
-        }
 
         /// <summary>Parses "ddd[-| ]text"; sets the code (first line) and the text range. Returns true on the last line.</summary>
         private bool ParseLine(int offset, int length)

@@ -2,8 +2,8 @@
 // (I:\nmg; SD cards are not mounted yet, README, Configuration files on I:). Shared board/host
 // source: only FileStream, File and Directory members that nanoFramework's
 // System.IO.FileSystem and .NET both have are used, so the host tests run it on a temp dir.
-// Names are flat and plain (letters, digits, '.', '-', '_'): a name can never leave the
-// folder, and LittleFS' name limit is never near.
+// Names follow StoreFileName, the one rule the host store shares: a name can never leave
+// the folder, and LittleFS' name limit is never near.
 // Durability: IStoredFile.Sync closes and reopens the file (NanoStoredFile), because the
 // board's LittleFS commits a file at close and nanoFramework offers no fsync.
 // Left out on purpose: free-space queries (GetSizeInfo returns -1 on ESP32: the queue
@@ -21,9 +21,6 @@ namespace NanoMailGateway.Board.Adapters
     /// <summary>A flat folder of append-only files. Thread-safe (each open file is used by one thread).</summary>
     public sealed class NanoFileStore : IFileStore
     {
-        /// <summary>Longest file name accepted (the queue uses about 12).</summary>
-        public const int MaxNameLength = 64;
-
         private readonly string _directory;
         private readonly string _separator;
 
@@ -98,7 +95,7 @@ namespace NanoMailGateway.Board.Adapters
             for (int i = 0; i < paths.Length; i++)
             {
                 string name = NameOf(paths[i]);
-                if (IsPlainName(name)) names[n++] = name;
+                if (StoreFileName.IsPlain(name)) names[n++] = name;
             }
             if (n == names.Length) return names;
             string[] trimmed = StringArray.New(n);
@@ -114,22 +111,9 @@ namespace NanoMailGateway.Board.Adapters
             return new FileStream(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite);
         }
 
-        /// <summary>True for names the store accepts: 1..64 of letters, digits, '.', '-', '_', not starting with '.'.</summary>
-        public static bool IsPlainName(string name)
-        {
-            if (name == null || name.Length == 0 || name.Length > MaxNameLength || name[0] == '.') return false;
-            for (int i = 0; i < name.Length; i++)
-            {
-                char c = name[i];
-                bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-                if (!ok) return false;
-            }
-            return true;
-        }
-
         private string PathOf(string name)
         {
-            if (!IsPlainName(name)) throw new ArgumentException("not a plain store file name: " + name);
+            if (!StoreFileName.IsPlain(name)) throw new ArgumentException("not a plain store file name: " + name);
             return _directory + _separator + name;
         }
 

@@ -4,8 +4,7 @@
 // with fsync (HostStoredFile.Flush), as the queue's "write, flush, then commit" rule
 // needs (ARCHITECTURE.md, Flash format). Files are shared for reading and deleting, so that a read-only
 // store over the same directory (`nmg mailq` while the gateway runs) can open them.
-// Names are flat and plain (letters, digits, '.', '-', '_'), as on the board's LittleFS
-// root: a name can never leave the directory.
+// Names follow StoreFileName, the board store's rule too: a name can never leave the directory.
 // Queue files hold message bodies: the directory is made 0700 and files are created 0600
 // on Unix, so that other users of the host cannot read the mail.
 // A medium size (the board's drive I: is 256 KB shared with Wi-Fi credentials and
@@ -25,9 +24,6 @@ namespace NanoMailGateway.Emulator.Host
     /// <summary>A flat directory of append-only files. Thread-safe (each open file is used by one thread).</summary>
     public sealed class HostFileStore : IFileStore
     {
-        /// <summary>Longest file name accepted (LittleFS allows 255; the queue uses about 12).</summary>
-        public const int MaxNameLength = 64;
-
         private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         private const UnixFileMode FileCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -158,28 +154,15 @@ namespace NanoMailGateway.Emulator.Host
             foreach (string p in paths)
             {
                 string name = Path.GetFileName(p);
-                if (IsValidName(name)) names[n++] = name;
+                if (StoreFileName.IsPlain(name)) names[n++] = name;
             }
             Array.Resize(ref names, n);
             return names;
         }
 
-        /// <summary>True for a plain name: 1..64 of letters, digits, '.', '-', '_', and not "." or "..".</summary>
-        public static bool IsValidName(string? name)
-        {
-            if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength) return false;
-            if (name == "." || name == "..") return false;
-            foreach (char c in name)
-            {
-                bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-                if (!ok) return false;
-            }
-            return true;
-        }
-
         private string PathOf(string name)
         {
-            if (!IsValidName(name)) throw new ArgumentException("not a plain store file name: \"" + name + "\"", nameof(name));
+            if (!StoreFileName.IsPlain(name)) throw new ArgumentException("not a plain store file name: \"" + name + "\"", nameof(name));
             return Path.Combine(_directory, name);
         }
     }

@@ -1,6 +1,7 @@
+using NanoMailGateway.Core.Lines;
+using NanoMailGateway.Emulator.Host;
 using System.Text;
 using NanoMailGateway.Core.Platform;
-using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.SmtpClient;
 using Xunit;
@@ -61,7 +62,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         public void TimeoutAndCloseAreConnectionFailures()
         {
             MemoryConnection.CreatePair("a", "b", out var client, out var server);
-            var r = new SmtpReplyReader(client, new byte[600], new SystemClock(), 4096, 10);
+            var r = NewReader(client, 4096, 10);
             var e = Assert.Throws<ConnectionException>(() => r.ReadReply(100, null));
             Assert.Equal(ConnectionException.TimedOut, e.ErrorCode);
             server.Close();
@@ -93,7 +94,13 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                 }
             });
             t.Start();
-            return new SmtpReplyReader(client, new byte[600], new SystemClock(), 4096, maxLines);
+            return NewReader(client, 4096, maxLines);
+        }
+
+        private static SmtpReplyReader NewReader(IConnection client, int maxReplyBytes, int maxLines)
+        {
+            var clock = new SystemClock();
+            return new SmtpReplyReader(new LineChannel(client, new byte[600], new byte[600], clock, 1000), clock, maxReplyBytes, maxLines);
         }
     }
 }

@@ -140,6 +140,8 @@ namespace NanoMailGateway.Tests.Emulator.Host
         [InlineData(".")]
         [InlineData("..")]
         [InlineData("../etc/passwd")]
+        [InlineData("..x")]
+        [InlineData(".hidden")]
         [InlineData("a/b")]
         [InlineData("a\\b")]
         [InlineData("/abs")]
@@ -150,7 +152,7 @@ namespace NanoMailGateway.Tests.Emulator.Host
         public void BadNamesAreRejected(string name)
         {
             var store = new HostFileStore(_dir, readOnly: false);
-            Assert.False(HostFileStore.IsValidName(name));
+            Assert.False(StoreFileName.IsPlain(name));
             Assert.Throws<ArgumentException>(() => store.Open(name, true));
             Assert.Throws<ArgumentException>(() => store.Delete(name));
             Assert.Empty(Directory.GetFileSystemEntries(_dir));
@@ -159,11 +161,10 @@ namespace NanoMailGateway.Tests.Emulator.Host
         [Theory]
         [InlineData("q000012.seg")]
         [InlineData("a")]
-        [InlineData("..x")]
         [InlineData("1234567890123456789012345678901234567890123456789012345678901234")]
         public void PlainNamesAreAccepted(string name)
         {
-            Assert.True(HostFileStore.IsValidName(name));
+            Assert.True(StoreFileName.IsPlain(name));
             var store = new HostFileStore(_dir, readOnly: false);
             store.Open(name, true)!.Close();
             Assert.Equal(new[] { name }, store.List());
