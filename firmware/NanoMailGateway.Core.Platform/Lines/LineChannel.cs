@@ -109,17 +109,12 @@ namespace NanoMailGateway.Core.Lines
             _start += count;
         }
 
-        /// <summary>Reads the next line; see <see cref="ReadLine(int, int, long)"/>.</summary>
-        public LineResult ReadLine(int limit, int timeoutMs)
-        {
-            return ReadLine(limit, timeoutMs, long.MaxValue);
-        }
-
         /// <summary>
         /// Reads the next line of at most <paramref name="limit"/> octets with its terminator
         /// (capped at the input buffer's size). Waits up to <paramref name="timeoutMs"/> for the
         /// line to start, and no longer than <paramref name="timeoutMs"/> after its first octet
-        /// for its end; no wait goes past <paramref name="notAfter"/> (monotonic ms).
+        /// for its end; no wait goes past <paramref name="notAfter"/> (monotonic ms; long.MaxValue
+        /// for no such cap).
         /// Sends the buffered output before it blocks.
         /// </summary>
         /// <exception cref="ConnectionException">the stream broke, or a send failed.</exception>

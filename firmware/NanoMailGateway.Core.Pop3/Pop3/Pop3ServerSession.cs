@@ -64,7 +64,7 @@ namespace NanoMailGateway.Core.Pop3
                 {
                     // RFC 2449 §4 caps command lines; a SASL response may be longer (RFC 5034 §4).
                     int cap = _state == Pop3State.WaitingForSaslResponse ? _lines.Input.Length : _options.MaxCommandLength;
-                    LineResult line = _lines.ReadLine(cap, _options.AutologoutMs);
+                    LineResult line = _lines.ReadLine(cap, _options.AutologoutMs, long.MaxValue);
                     if (line == LineResult.Closed)
                     {
                         // RFC 1939 §6: without QUIT there is no UPDATE; nothing is deleted.

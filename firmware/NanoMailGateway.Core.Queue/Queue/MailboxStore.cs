@@ -138,9 +138,11 @@ namespace NanoMailGateway.Core.Queue
             return n;
         }
 
+        // Mailbox names are account names, and those match without regard to case everywhere
+        // (AccountDirectory, the POP3 lock): "USER Alerts" opens the mailbox filed as "alerts".
         private static bool IsIn(RecipientStatus s, string mailbox)
         {
-            return s.State == RecipientState.InMailbox && s.Mailbox == mailbox;
+            return s.State == RecipientState.InMailbox && s.Mailbox != null && Text.Ascii.EqualsIgnoreCase(s.Mailbox, mailbox);
         }
     }
 }

@@ -29,21 +29,6 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>Wait for more content during DATA, ms: 10 minutes, the client's own DATA termination timeout (RFC 5321 §4.5.3.2.6), so a slow sensor is not cut off first [smtp_data_timeout].</summary>
         public int DataTimeoutMs { get; set; } = 10 * 60 * 1000;
 
-        /// <summary>
-        /// Slowest DATA accepted, octets per second: the content must arrive within DataTimeoutMs plus one
-        /// second per this many octets received, or the session ends with 421 4.4.2 (as Postfix's
-        /// smtpd_min_data_rate, whose default this is). A sensor sends kilobytes at Wi-Fi speed; a client
-        /// dripping a byte every few seconds would otherwise hold one of the board's 1-3 slots for ever.
-        /// </summary>
-        public int MinDataRate { get; set; } = 500;
-
-        /// <summary>
-        /// NOOP, RSET, VRFY, HELP, HELO and EHLO a session may send before a message is accepted (the count
-        /// restarts at each 250 after DATA); one more ends it with 421 4.7.0 (Postfix smtpd_junk_command_limit,
-        /// there 100: a board has 1-3 slots, so less).
-        /// </summary>
-        public int JunkCommandLimit { get; set; } = 20;
-
         /// <summary>Deadline for sending one batch of replies, ms [smtp_send_timeout].</summary>
         public int SendTimeoutMs { get; set; } = 60 * 1000;
 

@@ -34,7 +34,7 @@ namespace NanoMailGateway.Core.Smtp
                 if (_lines.Available == 0)
                 {
                     _lines.Flush();
-                    long left = started + _options.DataTimeoutMs + arrived * 1000 / _options.MinDataRate - _server.Clock.MonotonicMilliseconds;
+                    long left = started + _options.DataTimeoutMs + arrived * 1000 / MinDataRate - _server.Clock.MonotonicMilliseconds;
                     bool slow = left < _options.DataTimeoutMs;   // the rate, not the read timeout, sets this wait
                     int n = left <= 0 ? ConnectionResult.TimedOut : _lines.Receive(slow ? (int)left : _options.DataTimeoutMs); // RFC 5321 §4.5.3.2.6
                     if (n == ConnectionResult.Closed)
@@ -46,7 +46,7 @@ namespace NanoMailGateway.Core.Smtp
                     }
                     if (n == ConnectionResult.TimedOut)
                     {
-                        Log(id + (slow ? ": DATA slower than " + _options.MinDataRate.ToString() + " octets/s" : ": timeout during DATA") + ", message discarded");
+                        Log(id + (slow ? ": DATA slower than " + MinDataRate.ToString() + " octets/s" : ": timeout during DATA") + ", message discarded");
                         AbortMessage();
                         Write(slow ? SmtpReplies.DataTooSlow : SmtpReplies.Timeout);
                         _after = After.Close;

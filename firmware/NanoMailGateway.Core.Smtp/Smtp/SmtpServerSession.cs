@@ -36,6 +36,22 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>RFC 5321 §4.5.3.1.4: command line including CRLF.</summary>
         public const int MaxCommandLine = SmtpLineLimits.CommandLine;
 
+        /// <summary>
+        /// Slowest DATA accepted, octets per second: the content must arrive within the DATA timeout plus
+        /// one second per this many octets received, or the session ends with 421 4.4.2 (as Postfix's
+        /// smtpd_min_data_rate, whose default this is). A sensor sends kilobytes at Wi-Fi speed; a client
+        /// dripping a byte every few seconds would otherwise hold one of the board's 1-3 slots for ever.
+        /// A constant, not an option: every option is heap for the whole run (ARCHITECTURE.md, Memory).
+        /// </summary>
+        public const int MinDataRate = 500;
+
+        /// <summary>
+        /// NOOP, RSET, VRFY, HELP, HELO and EHLO a session may send before a message is accepted (the count
+        /// restarts at each 250 after DATA); one more ends it with 421 4.7.0 (Postfix smtpd_junk_command_limit,
+        /// there 100: a board has 1-3 slots, so less).
+        /// </summary>
+        public const int JunkCommandLimit = 20;
+
         private enum After { Nothing, ReadData, StartTls, Close }
 
         private readonly SmtpServer _server;
@@ -102,7 +118,7 @@ namespace NanoMailGateway.Core.Smtp
                 Write(_server.Greeting);
                 while (_after != After.Close)
                 {
-                    LineResult r = _lines.ReadLine(_lineLimit, _options.CommandTimeoutMs); // RFC 5321 §4.5.3.2.7
+                    LineResult r = _lines.ReadLine(_lineLimit, _options.CommandTimeoutMs, long.MaxValue); // RFC 5321 §4.5.3.2.7
                     if (r == LineResult.Closed) break;
                     if (r == LineResult.TimedOut)
                     {
@@ -143,7 +159,7 @@ namespace NanoMailGateway.Core.Smtp
             if (_lines.LineOctets > LineLimit(verb)) return TooLong();
             int end = SmtpCommand.TrimEnd(b, offset, offset + count);
             if (!SmtpStateTable.IsAllowed(_state, verb)) return SmtpStateTable.Refusal(_state, verb);
-            if (IsJunk(verb) && ++_junk > _options.JunkCommandLimit)
+            if (IsJunk(verb) && ++_junk > JunkCommandLimit)
             {
                 Log("too many junk commands after " + SmtpStateTable.Name(_state));
                 return SmtpReplies.TooManyJunkCommands; // a 421: Write closes

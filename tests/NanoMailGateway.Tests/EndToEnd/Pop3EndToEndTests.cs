@@ -105,6 +105,18 @@ namespace NanoMailGateway.Tests.EndToEnd
             return uids.ToArray();
         }
 
+        [Fact]
+        public void A_login_in_other_case_opens_the_same_mailbox()
+        {
+            using var nmg = Start();
+            using var c = new LineClient(nmg.Pop3);
+            Assert.StartsWith("+OK", c.ReadLine());
+            Assert.StartsWith("+OK", c.Command("USER Alerts"));
+            Assert.StartsWith("+OK", c.Command("PASS al-secret"));
+            Assert.Equal("+OK 3 " + Messages.Sum(m => m.Length), c.Command("STAT"));
+            Assert.StartsWith("+OK", c.Command("QUIT"));
+        }
+
         [SkippableFact]
         public void CurlListsRetrievesAndDeletes()
         {

@@ -93,12 +93,12 @@ namespace NanoMailGateway.Tests.Core.Lines
         {
             var c = new ScriptedConnection(_clock).Then(0, "EHLO a").Then(0, "\r\nNOOP\r\nQUIT\n");
             var ch = Channel(c);
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));
             Assert.Equal("EHLO a", Line(ch));
             Assert.Equal(8, ch.LineOctets);
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));
             Assert.Equal("NOOP", Line(ch));
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));
             Assert.Equal("QUIT", Line(ch));   // bare LF ends a line too
             Assert.Equal(5, ch.LineOctets);
             Assert.Equal(new[] { "recv 6", "recv 13" }, c.Events);
@@ -111,7 +111,7 @@ namespace NanoMailGateway.Tests.Core.Lines
         public void The_limit_counts_the_terminator(int limit, string text, LineResult expected)
         {
             var ch = Channel(new ScriptedConnection(_clock).Then(0, text));
-            Assert.Equal(expected, ch.ReadLine(limit, 1000));
+            Assert.Equal(expected, ch.ReadLine(limit, 1000, long.MaxValue));
         }
 
         [Fact]
@@ -120,8 +120,8 @@ namespace NanoMailGateway.Tests.Core.Lines
             string longLine = new string('x', 200);
             var c = new ScriptedConnection(_clock).Then(0, longLine.Substring(0, 70)).Then(0, longLine.Substring(70)).Then(0, "\r\nNOOP\r\n");
             var ch = Channel(c);
-            Assert.Equal(LineResult.TooLong, ch.ReadLine(32, 1000));
-            Assert.Equal(LineResult.Line, ch.ReadLine(32, 1000));
+            Assert.Equal(LineResult.TooLong, ch.ReadLine(32, 1000, long.MaxValue));
+            Assert.Equal(LineResult.Line, ch.ReadLine(32, 1000, long.MaxValue));
             Assert.Equal("NOOP", Line(ch));
         }
 
@@ -132,7 +132,7 @@ namespace NanoMailGateway.Tests.Core.Lines
             var c = new ScriptedConnection(_clock).Then(5000, "N").Then(5000, "O").Then(5000, "O").Then(5000, "P").Then(5000, "\r\n");
             var ch = Channel(c);
             long start = _clock.MonotonicMilliseconds;
-            Assert.Equal(LineResult.TimedOut, ch.ReadLine(512, 10_000));
+            Assert.Equal(LineResult.TimedOut, ch.ReadLine(512, 10_000, long.MaxValue));
             Assert.Equal(15_000, _clock.MonotonicMilliseconds - start);   // first octet at 5 s, + 10 s
         }
 
@@ -143,7 +143,7 @@ namespace NanoMailGateway.Tests.Core.Lines
             for (int i = 0; i < 100; i++) c.Then(1000, new string('x', 40));
             var ch = Channel(c);
             long start = _clock.MonotonicMilliseconds;
-            Assert.Equal(LineResult.TimedOut, ch.ReadLine(32, 10_000));
+            Assert.Equal(LineResult.TimedOut, ch.ReadLine(32, 10_000, long.MaxValue));
             Assert.Equal(11_000, _clock.MonotonicMilliseconds - start);
         }
 
@@ -152,7 +152,7 @@ namespace NanoMailGateway.Tests.Core.Lines
         {
             var ch = Channel(new ScriptedConnection(_clock));
             long start = _clock.MonotonicMilliseconds;
-            Assert.Equal(LineResult.TimedOut, ch.ReadLine(512, 7000));
+            Assert.Equal(LineResult.TimedOut, ch.ReadLine(512, 7000, long.MaxValue));
             Assert.Equal(7000, _clock.MonotonicMilliseconds - start);
         }
 
@@ -170,7 +170,7 @@ namespace NanoMailGateway.Tests.Core.Lines
         public void Closed_is_reported()
         {
             var ch = Channel(new ScriptedConnection(_clock) { CloseAtEnd = true }.Then(0, "QU"));
-            Assert.Equal(LineResult.Closed, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Closed, ch.ReadLine(512, 1000, long.MaxValue));
         }
 
         [Fact]
@@ -178,13 +178,13 @@ namespace NanoMailGateway.Tests.Core.Lines
         {
             var c = new ScriptedConnection(_clock).Then(0, "MAIL\r\nRCPT\r\n").Then(0, "DATA\r\n");
             var ch = Channel(c);
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));
             ch.Append("250 a");
             ch.EndLine();
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));   // buffered: no send yet
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));   // buffered: no send yet
             ch.Append("250 b");
             ch.EndLine();
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));
             Assert.Equal(new[] { "recv 12", "send 250 a\r\n250 b\r\n", "recv 6" }, c.Events);
         }
 
@@ -193,7 +193,7 @@ namespace NanoMailGateway.Tests.Core.Lines
         {
             var c = new ScriptedConnection(_clock).Then(0, "A1 APPEND x {5}\r\nhel").Then(0, "lo\r\nA2 NOOP\r\n");
             var ch = Channel(c);
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));
             Assert.Equal("A1 APPEND x {5}", Line(ch));
             var literal = new StringBuilder();
             int need = 5;
@@ -206,9 +206,9 @@ namespace NanoMailGateway.Tests.Core.Lines
                 need -= n;
             }
             Assert.Equal("hello", literal.ToString());
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));
             Assert.Equal("", Line(ch));   // the CRLF that ends the command after its literal
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));
             Assert.Equal("A2 NOOP", Line(ch));
         }
 
@@ -218,12 +218,12 @@ namespace NanoMailGateway.Tests.Core.Lines
             var plain = new ScriptedConnection(_clock).Then(0, "STARTTLS\r\nRSET\r\n");
             var secure = new ScriptedConnection(_clock).Then(0, "EHLO b\r\n");
             var ch = Channel(plain);
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));
             ch.Append("unsent");
             ch.Reset(secure);
             Assert.Equal(0, ch.Available);
             Assert.Equal(0, ch.OutputLength);
-            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000));
+            Assert.Equal(LineResult.Line, ch.ReadLine(512, 1000, long.MaxValue));
             Assert.Equal("EHLO b", Line(ch));   // the injected RSET is gone (CVE-2011-0411)
             Assert.Same(secure, ch.Connection);
         }
