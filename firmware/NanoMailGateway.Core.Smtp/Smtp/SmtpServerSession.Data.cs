@@ -72,7 +72,6 @@ namespace NanoMailGateway.Core.Smtp
                 Log(id + ": rejected after DATA: " + reply);
             }
             _writer = null;
-            if (SmtpReply.Code(reply) == 250) _junk = 0;
             ResetTransaction();
             Write(reply);
         }

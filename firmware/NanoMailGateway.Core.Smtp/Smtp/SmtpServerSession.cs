@@ -46,9 +46,9 @@ namespace NanoMailGateway.Core.Smtp
         public const int MinDataRate = 500;
 
         /// <summary>
-        /// NOOP, RSET, VRFY, HELP, HELO and EHLO a session may send before a message is accepted (the count
-        /// restarts at each 250 after DATA); one more ends it with 421 4.7.0 (Postfix smtpd_junk_command_limit,
-        /// there 100: a board has 1-3 slots, so less).
+        /// NOOP, RSET, VRFY, HELP, HELO and EHLO a session may send in a row, without a MAIL command in
+        /// between; one more ends it with 421 4.7.0 (Postfix smtpd_junk_command_limit, there 100: a board
+        /// has 1-3 slots, so less).
         /// </summary>
         public const int JunkCommandLimit = 20;
 
@@ -76,7 +76,7 @@ namespace NanoMailGateway.Core.Smtp
         private Envelope? _envelope;
         private IMessageWriter? _writer;
         private int _errors;
-        private int _junk;                 // junk commands since the session began or the last accepted message
+        private int _junk;                 // junk commands since the session began or the last MAIL
 
         internal SmtpServerSession(SmtpServer server, IConnection connection, int id, byte[][] buffers)
         {
@@ -168,7 +168,9 @@ namespace NanoMailGateway.Core.Smtp
             {
                 case SmtpVerb.Ehlo: return Hello(b, arg, end, true);
                 case SmtpVerb.Helo: return Hello(b, arg, end, false);
-                case SmtpVerb.Mail: return Mail(b, arg, end);
+                case SmtpVerb.Mail:
+                    _junk = 0;   // an attempt to move mail, refused or not, ends a run of junk
+                    return Mail(b, arg, end);
                 case SmtpVerb.Rcpt: return Rcpt(b, arg, end);
                 case SmtpVerb.Data: return Data(arg, end);
                 case SmtpVerb.Rset:

@@ -112,7 +112,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         }
 
         [Fact]
-        public void Junk_commands_beyond_the_limit_end_the_session_with_421_4_7_0_and_a_message_restarts_the_count()
+        public void Junk_commands_beyond_the_limit_end_the_session_with_421_4_7_0_and_MAIL_restarts_the_count()
         {
             using var server = new LoopbackSmtpServer();
             using var c = new RawClient(server.Port);
