@@ -16,6 +16,7 @@ using System.Threading;
 using NanoMailGateway.Board.Adapters;
 using NanoMailGateway.Board.Device;
 using NanoMailGateway.Board.Settings;
+using NanoMailGateway.Core.Admin;
 using NanoMailGateway.Core.Config;
 using NanoMailGateway.Core.Gateway;
 using NanoMailGateway.Core.Platform;
@@ -186,8 +187,11 @@ namespace NanoMailGateway.Board
             GatewayConfig config = services.Config;
             // STARTTLS/STLS only with a certificate (the validator requires tls_server for one).
             ITlsProvider? serverTls = config.SmtpTlsCert.Length > 0 ? services.Tls : null;
+            // With admin_listen, an AdminLog between Core and the serial log feeds the admin
+            // page's counters and its ring of recent lines (README, Admin endpoint).
+            AdminLog? adminLog = config.AdminListen != null ? new AdminLog(services.Log, services.Clock, AdminLogLines) : null;
             var platform = new GatewayPlatform(services.Network, services.Store, serverTls, services.Tls,
-                services.Clock, services.Random, services.Log);
+                services.Clock, services.Random, adminLog != null ? adminLog : services.Log);
             var gateway = new MailGateway(config, platform);
             // IMAP is the app's to bring (MailGateway.AddMailboxService); off where imap_listen is empty.
             if (config.ImapListen.Length > 0)
@@ -220,7 +224,34 @@ namespace NanoMailGateway.Board
             }
             services.Log.Write(Component, 0, "gateway started: smtp " + Join(gateway.SmtpEndpoints) + ", pop3 " + Join(gateway.Pop3Endpoints) + ", imap " + Join(gateway.ImapEndpoints)
                 + "; " + gateway.Describe());
+            if (adminLog != null) StartAdmin(services, gateway, adminLog);
             return gateway;
+        }
+
+        /// <summary>Log lines the admin page keeps on the board (each up to 200 characters of heap).</summary>
+        private const int AdminLogLines = 10;
+
+        // The admin endpoint beside the running gateway. A socket it cannot open costs the
+        // operator the page, not the mail: it is logged and the gateway runs on without it.
+        private static void StartAdmin(BoardServices services, MailGateway gateway, AdminLog adminLog)
+        {
+            AdminOptions o = new AdminOptions();
+            o.FreeHeap = new FreeHeapProbe(ReadFreeHeap);
+            AdminServer admin = new AdminServer(gateway, adminLog, services.Network, services.Clock, services.Random, o);
+            try
+            {
+                admin.Start(services.Config.AdminListen!);
+                services.Log.Write(Component, 0, "admin listening on http://" + admin.Endpoint + "/");
+            }
+            catch (ConnectionException e)
+            {
+                services.Log.Write(Component, 0, "admin endpoint not started: " + e.Message);
+            }
+        }
+
+        private static long ReadFreeHeap()
+        {
+            return BoardHealth.FreeHeap();
         }
 
         /// <summary>One line of queue state for the minute report.</summary>

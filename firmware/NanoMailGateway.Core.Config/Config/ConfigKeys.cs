@@ -98,6 +98,7 @@ namespace NanoMailGateway.Core.Config
                 case "smtp_listen":
                 case "pop3_listen":
                 case "imap_listen":
+                case "admin_listen":
                 case "dns_servers":
                     return SetEndpoints(c, key, value);
                 case "trusted_networks":
@@ -257,6 +258,11 @@ namespace NanoMailGateway.Core.Config
             if (key == "smtp_listen") c.SmtpListen = eps;
             else if (key == "pop3_listen") c.Pop3Listen = eps;
             else if (key == "imap_listen") c.ImapListen = eps;
+            else if (key == "admin_listen")
+            {
+                if (eps.Length > 1) return key + ": one address only (ip:port)";
+                c.AdminListen = eps.Length == 0 ? null : eps[0];
+            }
             else c.DnsServers = eps;
             return null;
         }

@@ -46,6 +46,10 @@ namespace NanoMailGateway.Core.Config
 
         private Endpoint[]? _imapListen;
 
+        /// <summary>admin_listen: the HTTP admin endpoint's socket (README, Admin endpoint); null = off, the default
+        /// (no object made: this config lives on the board's heap for the whole run).</summary>
+        public Endpoint? AdminListen { get; set; }
+
         /// <summary>trusted_networks: clients that may relay without AUTH; loopback only, so the gateway is never an open relay by default.</summary>
         public NetworkList TrustedNetworks { get; set; } = new NetworkList(new Cidr[] { Cidr.Parse("127.0.0.0/8")!, Cidr.Parse("::1")! });
 

@@ -47,6 +47,7 @@ namespace NanoMailGateway.Tests.Guard
             "NanoMailGateway.Core.Imap",
             "NanoMailGateway.Core.Delivery",
             "NanoMailGateway.Core.Gateway",
+            "NanoMailGateway.Core.Admin",
             "NanoMailGateway.Core.Simulation",
         };
 

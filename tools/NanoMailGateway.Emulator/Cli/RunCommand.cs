@@ -185,6 +185,7 @@ namespace NanoMailGateway.Emulator.Cli
             foreach (string e in g.SmtpEndpoints) o.WriteLine("nmg: smtp listening on " + e);
             foreach (string e in g.Pop3Endpoints) o.WriteLine("nmg: pop3 listening on " + e);
             foreach (string e in g.Gateway.ImapEndpoints) o.WriteLine("nmg: imap listening on " + e);
+            if (g.AdminEndpoint != null) o.WriteLine("nmg: admin listening on http://" + g.AdminEndpoint + "/");
             o.WriteLine("nmg: queue: " + N(g.Gateway.QueueCount) + " messages recovered");
             o.WriteLine("nmg: data in " + data);
             if (password != null)

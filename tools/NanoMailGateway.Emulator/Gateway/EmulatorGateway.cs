@@ -3,7 +3,9 @@
 // data directory (fsync per flush: the queue's segment files sit at its top level, as on
 // the board's flat LittleFS drive), HostTlsProvider (server side from smtp_tls_cert /
 // smtp_tls_key when set, client side trusting relay_ca_file or the system's CAs),
-// SystemClock, HostRandom and the Postfix-style ConsoleLog.
+// SystemClock, HostRandom and the Postfix-style ConsoleLog; with admin_listen set, the
+// HTTP admin endpoint (Core.Admin) beside the gateway, its AdminLog between Core and the
+// console so that its counters and log ring see every event.
 // Like the board taking its DNS servers from DHCP, an empty dns_servers is filled from
 // /etc/resolv.conf here, before Core sees the config.
 // NMG_MEDIUM_SIZE (a size such as 256K) emulates the board's drive: every file in the data
@@ -12,6 +14,7 @@
 // Left out on purpose: everything protocol; this file only plugs adapters in.
 
 using System;
+using NanoMailGateway.Core.Admin;
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Config;
 using NanoMailGateway.Core.Gateway;
@@ -48,6 +51,14 @@ namespace NanoMailGateway.Emulator.Gateway
             string? ca = config.RelayCaFile.Length > 0 ? config.RelayCaFile : null;
             ITlsProvider? serverTls = config.SmtpTlsCert.Length > 0 ? new HostTlsProvider(config.SmtpTlsCert, config.SmtpTlsKey, ca) : null;
             ITlsProvider clientTls = serverTls ?? new HostTlsProvider(null, null, ca);
+            if (config.AdminListen != null)
+            {
+                _adminLog = new AdminLog(log, clock, AdminLogLines);
+                log = _adminLog;
+            }
+            _network = new HostSocketNetwork();
+            _clock = clock;
+            _random = random;
             var files = new HostFileStore(dataDir, false);
             string? medium = Environment.GetEnvironmentVariable(MediumSizeVariable);
             if (!string.IsNullOrEmpty(medium))
@@ -57,7 +68,7 @@ namespace NanoMailGateway.Emulator.Gateway
                 files.MediumBytes = bytes;
                 log.Write("nmg", 0, "emulated medium of " + bytes.ToString() + " bytes for " + dataDir);
             }
-            var platform = new GatewayPlatform(new HostSocketNetwork(), files, serverTls, clientTls, clock, random, log);
+            var platform = new GatewayPlatform(_network, files, serverTls, clientTls, clock, random, log);
             Gateway = new MailGateway(config, platform);
             // IMAP comes from the host (MailGateway.AddMailboxService): README, IMAP mailboxes.
             if (config.ImapListen.Length > 0)
@@ -66,6 +77,18 @@ namespace NanoMailGateway.Emulator.Gateway
                     Core.Smtp.SmtpServerSetup.AccountsFrom(config), serverTls, config.TrustedNetworks, clock, log));
             }
         }
+
+        /// <summary>Log lines the admin page shows (the board keeps fewer).</summary>
+        public const int AdminLogLines = 30;
+
+        private readonly AdminLog? _adminLog;
+        private readonly INetwork _network;
+        private readonly IClock _clock;
+        private readonly IRandom _random;
+        private AdminServer? _admin;
+
+        /// <summary>The admin endpoint's bound address ("127.0.0.1:8025"), or null when admin_listen is empty. Valid after Start.</summary>
+        public string? AdminEndpoint => _admin?.Endpoint;
 
         /// <summary>The composed gateway (counters, store, servers).</summary>
         public MailGateway Gateway { get; }
@@ -90,11 +113,25 @@ namespace NanoMailGateway.Emulator.Gateway
         public void Start()
         {
             Gateway.Start();
+            if (_adminLog != null)
+            {
+                _admin = new AdminServer(Gateway, _adminLog, _network, _clock, _random, new AdminOptions());
+                try
+                {
+                    _admin.Start(Config.AdminListen!);
+                }
+                catch (Exception)
+                {
+                    Gateway.Stop(StopTimeoutMs);
+                    throw;
+                }
+            }
         }
 
         /// <summary>Stops listeners, sessions (bounded), delivery and the queue. Safe to call twice.</summary>
         public void Stop()
         {
+            _admin?.Stop(StopTimeoutMs);
             Gateway.Stop(StopTimeoutMs);
         }
 
