@@ -20,6 +20,7 @@
 
 using System;
 using System.Threading;
+using NanoMailGateway.Core.Lines;
 using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Queue;
@@ -38,8 +39,7 @@ namespace NanoMailGateway.Core.Admin
         private readonly byte[] _in;
         private readonly int _id;
         private readonly HttpRequest _request = new HttpRequest();
-        private int _start;
-        private int _end;
+        private readonly LineChannel _lines;
         private long _deadline;
 
         internal AdminSession(AdminServer server, IConnection connection, byte[][] buffers, int id)
@@ -49,6 +49,10 @@ namespace NanoMailGateway.Core.Admin
             _buffers = buffers;
             _in = buffers[0];
             _id = id;
+            // The channel frames the request; the response goes out through
+            // HttpResponseWriter over the second buffer, so the channel's own output stays
+            // empty (it never sends anything).
+            _lines = new LineChannel(connection, buffers[0], buffers[1], server.Clock, server.Options.SendTimeoutMs);
         }
 
         public void Run()
@@ -128,59 +132,34 @@ namespace NanoMailGateway.Core.Admin
         }
 
         // The next line without its CRLF (a bare LF ends a line too, RFC 9112 §2.2), at
-        // _in[at], its length returned; or -status / Closed.
+        // _in[at], its length returned; or -status / Closed. A line longer than the buffer
+        // is drained to its LF and then answered (414 for the request line, 431 for a field
+        // line), all within the request's deadline.
         private int NextLine(out int at)
         {
-            at = 0;
-            while (true)
-            {
-                int lf = Ascii.IndexOf(_in, _start, _end - _start, (byte)'\n');
-                if (lf >= 0)
-                {
-                    at = _start;
-                    int len = lf - _start;
-                    if (len > 0 && _in[lf - 1] == (byte)'\r') len--;
-                    _start = lf + 1;
-                    return len;
-                }
-                Compact();
-                if (_end == _in.Length) return -(_request.Method == 0 ? HttpStatus.UriTooLong : HttpStatus.HeaderFieldsTooLarge);
-                int got = Receive();
-                if (got <= 0) return got;
-            }
+            LineResult r = _lines.ReadLine(_in.Length, _server.Options.RequestTimeoutMs, _deadline);
+            at = _lines.LineStart;
+            if (r == LineResult.Line) return _lines.LineLength;
+            if (r == LineResult.TooLong) return -(_request.Method == 0 ? HttpStatus.UriTooLong : HttpStatus.HeaderFieldsTooLarge);
+            if (r == LineResult.Closed) return Closed;
+            return -HttpStatus.RequestTimeout;
         }
 
+        // A POST's body of Content-Length octets (at most MaxBody, so it fits the buffer behind
+        // the head), taken from the same buffer as the lines.
         private int ReadBody(int length)
         {
-            Compact();
-            while (_end < length)
+            while (_lines.Available < length)
             {
-                int got = Receive();
-                if (got <= 0) return got == Closed ? Closed : -got;
+                long left = _deadline - _server.Clock.MonotonicMilliseconds;
+                if (left <= 0) return -HttpStatus.RequestTimeout;
+                int got = _lines.Receive((int)left);
+                if (got == ConnectionResult.Closed) return Closed;
+                if (got == ConnectionResult.TimedOut) return -HttpStatus.RequestTimeout;
             }
-            _request.Body = Ascii.GetString(_in, 0, length);
+            _request.Body = Ascii.GetString(_in, _lines.Start, length);
+            _lines.Consume(length);
             return 0;
-        }
-
-        // Moves unread bytes to the front of the input buffer.
-        private void Compact()
-        {
-            if (_start == 0) return;
-            Array.Copy(_in, _start, _in, 0, _end - _start);
-            _end -= _start;
-            _start = 0;
-        }
-
-        // Bytes received (> 0), Closed, or -408 when the request's deadline passed.
-        private int Receive()
-        {
-            long left = _deadline - _server.Clock.MonotonicMilliseconds;
-            if (left <= 0) return -HttpStatus.RequestTimeout;
-            int got = _conn.Receive(_in, _end, _in.Length - _end, (int)left);
-            if (got == ConnectionResult.TimedOut) return -HttpStatus.RequestTimeout;
-            if (got == 0) return Closed;
-            _end += got;
-            return got;
         }
 
         private void Linger()
