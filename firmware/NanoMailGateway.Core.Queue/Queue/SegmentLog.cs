@@ -14,10 +14,12 @@
 //  - Commit syncs only when something was appended since the last Sync, and records the
 //    newest durable sequence number, so that callers whose records another caller's
 //    Sync covered skip their own (group commit, MessageStore.Publish);
-//  - any StorageException breaks the log: later calls throw until the store is
-//    reopened (recovered), because the state of a half-done append is unknown; so does
-//    any other exception half way through an append (OutOfMemoryException on a board)
-//    and a record left open by one.
+//  - any exception half way through a file operation (a StorageException, or an
+//    OutOfMemoryException on a board) breaks the log: later calls throw until the store
+//    is reopened (recovered), because the state of a half-done append is unknown; so
+//    does a record left open by one. Each file operation is bracketed by Mark() and
+//    Done() instead of a catch of its own: the log counts as broken while it runs, so an
+//    exception leaves it broken by the one path, and nothing is caught and rethrown.
 // Not thread-safe: MessageStore calls it under its lock.
 
 using System;
@@ -48,6 +50,7 @@ namespace NanoMailGateway.Core.Queue
         private int _recordLeft = -1;          // payload bytes still due in the open record; -1 = none open
         private bool _broken;
         private bool _dirty;                   // bytes appended or buffered since the active segment's last Sync
+        private bool _midway;                  // a file operation is under way (Mark to Done)
 
         public SegmentLog(IFileStore files, int segmentSize, long capacity, int writeUnit)
         {
@@ -274,16 +277,10 @@ namespace NanoMailGateway.Core.Queue
             CheckUsable();
             if (_active != null && _dirty)
             {
-                try
-                {
-                    Spill();
-                    _active.Sync();
-                }
-                catch (Exception)
-                {
-                    _broken = true;
-                    throw;
-                }
+                Mark();
+                Spill();
+                _active.Sync();
+                Done();
                 _dirty = false;
                 SyncCount++;
             }
@@ -296,23 +293,17 @@ namespace NanoMailGateway.Core.Queue
         public int ReadAt(int segment, long position, byte[] buffer, int offset, int count)
         {
             CheckUsable();
-            try
+            Mark();
+            IStoredFile f = FileFor(segment);
+            int total = 0;
+            while (total < count)
             {
-                IStoredFile f = FileFor(segment);
-                int total = 0;
-                while (total < count)
-                {
-                    int n = f.Read(position + total, buffer, offset + total, count - total);
-                    if (n <= 0) break;
-                    total += n;
-                }
-                return total;
+                int n = f.Read(position + total, buffer, offset + total, count - total);
+                if (n <= 0) break;
+                total += n;
             }
-            catch (StorageException)
-            {
-                _broken = true;
-                throw;
-            }
+            Done();
+            return total;
         }
 
         /// <summary>Names of every file in the store (recovery picks the segment files).</summary>
@@ -336,15 +327,9 @@ namespace NanoMailGateway.Core.Queue
             SegmentInfo s = GetSegment(0);
             if (s == _activeInfo) throw new InvalidOperationException("cannot delete the active segment");
             DropReadHandle(s.Number);
-            try
-            {
-                _files.Delete(RecordFormat.SegmentName(s.Number));
-            }
-            catch (StorageException)
-            {
-                _broken = true;
-                throw;
-            }
+            Mark();
+            _files.Delete(RecordFormat.SegmentName(s.Number));
+            Done();
             _segments.RemoveAt(0);
         }
 
@@ -373,40 +358,34 @@ namespace NanoMailGateway.Core.Queue
             return new StorageException(why);
         }
 
-        public bool IsBroken => _broken;
+        public bool IsBroken => _broken || _midway;
 
         // ---- internals ------------------------------------------------------------------
 
         /// <summary>Leaves the active segment (synced, never appended again) and starts a new one with its header.</summary>
         private void Roll()
         {
-            try
+            Mark();
+            if (_active != null)
             {
-                if (_active != null)
+                if (_dirty)
                 {
-                    if (_dirty)
-                    {
-                        Spill();
-                        _active.Sync();
-                        _dirty = false;
-                        SyncCount++;
-                    }
-                    _active.Close();
-                    _active = null;
-                    _activeInfo = null;
+                    Spill();
+                    _active.Sync();
+                    _dirty = false;
+                    SyncCount++;
                 }
-                int number = NextSegmentNumber++;
-                IStoredFile? f = _files.Open(RecordFormat.SegmentName(number), true);
-                if (f == null) throw new StorageException("cannot create segment " + RecordFormat.SegmentName(number));
-                _active = f;
-                _activeInfo = new SegmentInfo(number, 0);
-                _segments.Add(_activeInfo);
+                _active.Close();
+                _active = null;
+                _activeInfo = null;
             }
-            catch (Exception)
-            {
-                _broken = true;
-                throw;
-            }
+            int number = NextSegmentNumber++;
+            IStoredFile? f = _files.Open(RecordFormat.SegmentName(number), true);
+            if (f == null) throw new StorageException("cannot create segment " + RecordFormat.SegmentName(number));
+            _active = f;
+            _activeInfo = new SegmentInfo(number, 0);
+            _segments.Add(_activeInfo);
+            Done();
             Begin(RecordType.SegmentHeader, RecordFormat.SegmentHeaderPayload);
             for (int i = 0; i < RecordFormat.SegmentMagic.Length; i++) PutByte(RecordFormat.SegmentMagic[i]);
             PutByte(RecordFormat.Version);
@@ -431,15 +410,9 @@ namespace NanoMailGateway.Core.Queue
                     // Spill's work in place: one heap frame less at the bottom of every
                     // append on nanoCLR (204 bytes or more each).
                     _bufCount = 0;
-                    try
-                    {
-                        _active!.Append(_buf, 0, _buf.Length);
-                    }
-                    catch (Exception)
-                    {
-                        _broken = true;
-                        throw;
-                    }
+                    _midway = true;          // Mark() and Done(), inlined for the same reason
+                    _active!.Append(_buf, 0, _buf.Length);
+                    _midway = false;
                     AppendCount++;
                     BytesAppended += _buf.Length;
                 }
@@ -489,9 +462,22 @@ namespace NanoMailGateway.Core.Queue
             }
         }
 
+        // Mark() and Done() bracket a file operation that must not fail half way (see the
+        // header): an exception between them leaves the log broken. They never nest, and
+        // Done() cannot mend a log that Fail() or Close() broke.
+        private void Mark()
+        {
+            _midway = true;
+        }
+
+        private void Done()
+        {
+            _midway = false;
+        }
+
         private void CheckUsable()
         {
-            if (_broken) throw new StorageException("queue store failed earlier; reopen it");
+            if (_broken || _midway) throw new StorageException("queue store failed earlier; reopen it");
         }
 
         private static long Blocks(long length)
