@@ -3,7 +3,7 @@
 // ESP32-WROOM-32 without PSRAM, the smallest common ESP32, so that an incomplete
 // profile errs on the safe side. The gateway allocates its buffer pool once from these
 // numbers and refuses sessions beyond them (421 4.3.2) instead of allocating more.
-// Hardware facts (heap_bytes, storage_capacity, storage_block_size, max_sockets) may be
+// Hardware facts (heap_bytes, storage_capacity, max_sockets) may be
 // set only by a board profile; the limits may be lowered or raised by the config file.
 
 namespace NanoMailGateway.Core.Config
@@ -19,9 +19,6 @@ namespace NanoMailGateway.Core.Config
 
         /// <summary>storage_capacity: bytes of flash the queue and mailboxes may use; LittleFS is 256 KB on 4 MB boards and shares it with Wi-Fi credentials.</summary>
         public int StorageCapacity { get; set; } = 192 * 1024;
-
-        /// <summary>storage_block_size: file system block in bytes (LittleFS: 4096), the unit a file really occupies.</summary>
-        public int StorageBlockSize { get; set; } = 4096;
 
         /// <summary>max_sockets: sockets the IP stack has in all (ESP32: 16; ESP32-C3: 8).</summary>
         public int MaxSockets { get; set; } = 16;

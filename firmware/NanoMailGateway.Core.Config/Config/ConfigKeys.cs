@@ -1,7 +1,12 @@
 // The table of configuration keys: how each key's value is parsed, checked and stored.
-// One case per key; the defaults and reasons are on the properties of GatewayConfig and
-// BoardProfile. Per-key ranges live here because they are facts about one value;
-// rules that involve several keys live in ConfigValidator.
+// One case per key, and each case does all three, so there is no second table a key can
+// be missing from. A new key goes into the section it belongs to below, with a row in
+// ConfigParserTests.GoodKeys (hardware facts: ConfigKeyTableTests.HardwareRows) and a
+// line in the README's configuration table; ConfigKeyTableTests reads the case labels
+// and fails on a key without either, or one that parses but changes nothing. The
+// defaults and reasons are on the properties of GatewayConfig and BoardProfile. Per-key
+// ranges live here because they are facts about one value; rules that involve several
+// keys live in ConfigValidator.
 
 namespace NanoMailGateway.Core.Config
 {
@@ -13,46 +18,29 @@ namespace NanoMailGateway.Core.Config
 
         /// <summary>
         /// Parses and stores one setting. Returns null when done, or the error text after
-        /// the "file:line: " prefix.
+        /// the "file:line: " prefix. Each case stores its value only when the value is good
+        /// and returns the error (null) itself.
         /// </summary>
         public static string? Apply(GatewayConfig c, string key, string value, bool boardProfile)
         {
             BoardProfile b = c.Board;
             long n = 0;
+            string? error = null;
+            Endpoint[]? eps = null;
             switch (key)
             {
-                // Hardware facts: only a board profile knows them.
+                // ---- hardware facts: only a board profile knows them -------------------
                 case "heap_bytes":
+                    if (Hardware(key, boardProfile, ref error) && Size(key, value, 16 * 1024, ref n, ref error)) b.HeapBytes = (int)n;
+                    return error;
                 case "storage_capacity":
-                case "storage_block_size":
+                    if (Hardware(key, boardProfile, ref error) && Size(key, value, 16 * 1024, ref n, ref error)) b.StorageCapacity = (int)n;
+                    return error;
                 case "max_sockets":
-                    if (!boardProfile) return key + ": may only be set in a board profile";
-                    if (key == "max_sockets")
-                    {
-                        n = Number(value, 2, 64);
-                        if (n < 0) return BadNumber(key, value, 2, 64);
-                        b.MaxSockets = (int)n;
-                        return null;
-                    }
-                    n = ConfigValue.ParseSize(value);
-                    if (n < 0) return BadSize(key, value);
-                    if (key == "heap_bytes")
-                    {
-                        if (n < 16 * 1024) return key + ": " + value + " is below 16K";
-                        b.HeapBytes = (int)n;
-                    }
-                    else if (key == "storage_capacity")
-                    {
-                        if (n < 16 * 1024) return key + ": " + value + " is below 16K";
-                        b.StorageCapacity = (int)n;
-                    }
-                    else
-                    {
-                        if (n < 256 || n > 65536) return key + ": " + value + " is out of range 256..64K";
-                        b.StorageBlockSize = (int)n;
-                    }
-                    return null;
+                    if (Hardware(key, boardProfile, ref error) && Int(key, value, 2, 64, ref n, ref error)) b.MaxSockets = (int)n;
+                    return error;
 
+                // ---- board limits: a profile sets them, a config may override them -----
                 case "buffer_size":
                     n = ConfigValue.ParseSize(value);
                     if (n < 0) return BadSize(key, value);
@@ -62,33 +50,40 @@ namespace NanoMailGateway.Core.Config
                     b.BufferSize = (int)n;
                     return null;
                 case "buffer_count":
-                    return Int(key, value, 1, 4096, ref n) ?? Store(b, key, n);
+                    if (Int(key, value, 1, 4096, ref n, ref error)) b.BufferCount = (int)n;
+                    return error;
                 case "smtp_sessions":
-                case "delivery_sessions":
-                    return Int(key, value, 1, 64, ref n) ?? Store(b, key, n);
+                    if (Int(key, value, 1, 64, ref n, ref error)) b.SmtpSessions = (int)n;
+                    return error;
                 case "pop3_sessions":
+                    if (Int(key, value, 0, 64, ref n, ref error)) b.Pop3Sessions = (int)n;
+                    return error;
                 case "imap_sessions":
-                    return Int(key, value, 0, 64, ref n) ?? Store(b, key, n);
+                    if (Int(key, value, 0, 64, ref n, ref error)) b.ImapSessions = (int)n;
+                    return error;
+                case "delivery_sessions":
+                    if (Int(key, value, 1, 64, ref n, ref error)) b.DeliverySessions = (int)n;
+                    return error;
                 case "dns_cache_entries":
-                    return Int(key, value, 0, 4096, ref n) ?? Store(b, key, n);
+                    if (Int(key, value, 0, 4096, ref n, ref error)) b.DnsCacheEntries = (int)n;
+                    return error;
                 case "queue_max_messages":
+                    if (Int(key, value, 1, 100000, ref n, ref error)) b.QueueMaxMessages = (int)n;
+                    return error;
                 case "mailbox_max_messages":
-                    return Int(key, value, 1, 100000, ref n) ?? Store(b, key, n);
+                    if (Int(key, value, 1, 100000, ref n, ref error)) b.MailboxMaxMessages = (int)n;
+                    return error;
                 case "mailbox_capacity":
-                    n = ConfigValue.ParseSize(value);
-                    if (n < 0) return BadSize(key, value);
-                    if (n < 4096) return key + ": " + value + " is below 4K";
-                    b.MailboxCapacity = n;
-                    return null;
+                    if (Size(key, value, 4096, ref n, ref error)) b.MailboxCapacity = n;
+                    return error;
                 case "mailbox_quota":
-                    n = ConfigValue.ParseSize(value);
-                    if (n < 0) return BadSize(key, value);
-                    if (n < 1024) return key + ": " + value + " is below 1K";
-                    b.MailboxQuota = (int)n;
-                    return null;
+                    if (Size(key, value, 1024, ref n, ref error)) b.MailboxQuota = (int)n;
+                    return error;
                 case "tls_server":
-                    return Bool(key, value, ref n) ?? SetTlsServer(b, n);
+                    if (Bool(key, value, ref n, ref error)) b.TlsServer = n == 1;
+                    return error;
 
+                // ---- names and addresses ----------------------------------------------
                 case "hostname":
                     if (!Endpoint.IsHostName(value)) return key + ": bad host name '" + value + "'";
                     c.Hostname = Text.Ascii.ToLowerString(value);
@@ -96,11 +91,22 @@ namespace NanoMailGateway.Core.Config
                 case "local_domains":
                     return SetLocalDomains(c, value);
                 case "smtp_listen":
+                    if (Endpoints(key, value, false, ref eps, ref error)) c.SmtpListen = eps!;
+                    return error;
                 case "pop3_listen":
+                    if (Endpoints(key, value, false, ref eps, ref error)) c.Pop3Listen = eps!;
+                    return error;
                 case "imap_listen":
+                    if (Endpoints(key, value, false, ref eps, ref error)) c.ImapListen = eps!;
+                    return error;
                 case "admin_listen":
+                    if (!Endpoints(key, value, false, ref eps, ref error)) return error;
+                    if (eps!.Length > 1) return key + ": one address only (ip:port)";
+                    c.AdminListen = eps.Length == 0 ? null : eps[0];
+                    return null;
                 case "dns_servers":
-                    return SetEndpoints(c, key, value);
+                    if (Endpoints(key, value, true, ref eps, ref error)) c.DnsServers = eps!;
+                    return error;
                 case "trusted_networks":
                     {
                         string[]? items = ConfigValue.SplitList(value);
@@ -110,6 +116,12 @@ namespace NanoMailGateway.Core.Config
                         c.TrustedNetworks = list;
                         return null;
                     }
+                case "postmaster":
+                    if (!Account.IsValidName(value)) return key + ": bad account name '" + value + "'";
+                    c.Postmaster = value;
+                    return null;
+
+                // ---- outbound delivery ------------------------------------------------
                 case "relayhost":
                     return SetRelayHost(c, value);
                 case "relay_security":
@@ -127,44 +139,56 @@ namespace NanoMailGateway.Core.Config
                 case "relay_ca_file":
                     c.RelayCaFile = value;
                     return null;
+                case "smtp_port":
+                    if (Int(key, value, 1, 65535, ref n, ref error)) c.SmtpPort = (int)n;
+                    return error;
+
+                // ---- the SMTP and POP3 servers ----------------------------------------
                 case "smtp_tls_cert":
                     c.SmtpTlsCert = value;
                     return null;
                 case "smtp_tls_key":
                     c.SmtpTlsKey = value;
                     return null;
-                case "smtp_port":
-                    return Int(key, value, 1, 65535, ref n) ?? Store(c, key, n);
                 case "message_size_limit":
-                    n = ConfigValue.ParseSize(value);
-                    if (n < 0) return BadSize(key, value);
-                    if (n < 1024) return key + ": " + value + " is below 1K";
-                    c.MessageSizeLimit = (int)n;
-                    return null;
+                    if (Size(key, value, 1024, ref n, ref error)) c.MessageSizeLimit = (int)n;
+                    return error;
                 case "max_recipients":
-                    return Int(key, value, 1, 1000, ref n) ?? Store(c, key, n);
+                    if (Int(key, value, 1, 1000, ref n, ref error)) c.MaxRecipients = (int)n;
+                    return error;
                 case "smtpd_client_queue_share":
-                    return Int(key, value, 1, 100, ref n) ?? Store(c, key, n);
+                    if (Int(key, value, 1, 100, ref n, ref error)) c.ClientQueueSharePercent = (int)n;
+                    return error;
                 case "smtpd_client_message_rate_limit":
-                    return Int(key, value, 0, 100000, ref n) ?? Store(c, key, n);
-                case "postmaster":
-                    if (!Account.IsValidName(value)) return key + ": bad account name '" + value + "'";
-                    c.Postmaster = value;
-                    return null;
+                    if (Int(key, value, 0, 100000, ref n, ref error)) c.ClientMessageRateLimit = (int)n;
+                    return error;
+                case "smtp_allow_plaintext_auth":
+                    if (Bool(key, value, ref n, ref error)) c.SmtpAllowPlaintextAuth = n == 1;
+                    return error;
+
+                // ---- times (durations in seconds) -------------------------------------
                 case "retry_min":
+                    if (Duration(key, value, 1, ref n, ref error)) c.RetryMinSeconds = (int)n;
+                    return error;
                 case "retry_max":
+                    if (Duration(key, value, 1, ref n, ref error)) c.RetryMaxSeconds = (int)n;
+                    return error;
                 case "queue_lifetime":
-                    return Duration(key, value, 1, ref n) ?? Store(c, key, n);
+                    if (Duration(key, value, 1, ref n, ref error)) c.QueueLifetimeSeconds = (int)n;
+                    return error;
                 case "delay_warning":
-                    return Duration(key, value, 0, ref n) ?? Store(c, key, n);
+                    if (Duration(key, value, 0, ref n, ref error)) c.DelayWarningSeconds = (int)n;
+                    return error;
                 case "smtp_command_timeout":
+                    if (Duration(key, value, 1, ref n, ref error)) c.SmtpCommandTimeoutSeconds = (int)n;
+                    return error;
                 case "smtp_data_timeout":
-                    return Duration(key, value, 1, ref n) ?? Store(c, key, n);
+                    if (Duration(key, value, 1, ref n, ref error)) c.SmtpDataTimeoutSeconds = (int)n;
+                    return error;
                 case "pop3_autologout":
                     // RFC 1939 §3: the autologout timer MUST be at least 10 minutes.
-                    return Duration(key, value, 600, ref n) ?? Store(c, key, n);
-                case "smtp_allow_plaintext_auth":
-                    return Bool(key, value, ref n) ?? SetPlaintextAuth(c, n);
+                    if (Duration(key, value, 600, ref n, ref error)) c.Pop3AutologoutSeconds = (int)n;
+                    return error;
             }
             if (key.Length > UserPrefix.Length && key.Substring(0, UserPrefix.Length) == UserPrefix)
             {
@@ -177,55 +201,6 @@ namespace NanoMailGateway.Core.Config
             return "unknown key '" + key + "'";
         }
 
-        private static string? Store(BoardProfile b, string key, long n)
-        {
-            int v = (int)n;
-            switch (key)
-            {
-                case "buffer_count": b.BufferCount = v; break;
-                case "smtp_sessions": b.SmtpSessions = v; break;
-                case "pop3_sessions": b.Pop3Sessions = v; break;
-                case "imap_sessions": b.ImapSessions = v; break;
-                case "delivery_sessions": b.DeliverySessions = v; break;
-                case "dns_cache_entries": b.DnsCacheEntries = v; break;
-                case "queue_max_messages": b.QueueMaxMessages = v; break;
-                case "mailbox_max_messages": b.MailboxMaxMessages = v; break;
-            }
-            return null;
-        }
-
-        private static string? Store(GatewayConfig c, string key, long n)
-        {
-            int v = (int)n;
-            switch (key)
-            {
-                case "smtp_port": c.SmtpPort = v; break;
-                case "max_recipients": c.MaxRecipients = v; break;
-                case "smtpd_client_queue_share": c.ClientQueueSharePercent = v; break;
-                case "smtpd_client_message_rate_limit": c.ClientMessageRateLimit = v; break;
-                case "retry_min": c.RetryMinSeconds = v; break;
-                case "retry_max": c.RetryMaxSeconds = v; break;
-                case "queue_lifetime": c.QueueLifetimeSeconds = v; break;
-                case "delay_warning": c.DelayWarningSeconds = v; break;
-                case "smtp_command_timeout": c.SmtpCommandTimeoutSeconds = v; break;
-                case "smtp_data_timeout": c.SmtpDataTimeoutSeconds = v; break;
-                case "pop3_autologout": c.Pop3AutologoutSeconds = v; break;
-            }
-            return null;
-        }
-
-        private static string? SetTlsServer(BoardProfile b, long n)
-        {
-            b.TlsServer = n == 1;
-            return null;
-        }
-
-        private static string? SetPlaintextAuth(GatewayConfig c, long n)
-        {
-            c.SmtpAllowPlaintextAuth = n == 1;
-            return null;
-        }
-
         private static string? SetLocalDomains(GatewayConfig c, string value)
         {
             string[]? items = ConfigValue.SplitList(value);
@@ -236,34 +211,6 @@ namespace NanoMailGateway.Core.Config
                 items[i] = Text.Ascii.ToLowerString(items[i]);
             }
             c.LocalDomains = items;
-            return null;
-        }
-
-        private static string? SetEndpoints(GatewayConfig c, string key, string value)
-        {
-            string[]? items = ConfigValue.SplitList(value);
-            if (items == null) return TooMany(key);
-            bool dns = key == "dns_servers";
-            Endpoint[] eps = new Endpoint[items.Length];
-            for (int i = 0; i < items.Length; i++)
-            {
-                // A DNS server may omit the port (53, RFC 1035 §4.2); a listener may not.
-                Endpoint? e = Endpoint.Parse(items[i], dns ? 53 : -1, true);
-                if (e == null || (dns && e.Port == 0))
-                {
-                    return key + ": bad address '" + items[i] + "' (use " + (dns ? "ip or ip:port" : "ip:port") + ")";
-                }
-                eps[i] = e;
-            }
-            if (key == "smtp_listen") c.SmtpListen = eps;
-            else if (key == "pop3_listen") c.Pop3Listen = eps;
-            else if (key == "imap_listen") c.ImapListen = eps;
-            else if (key == "admin_listen")
-            {
-                if (eps.Length > 1) return key + ": one address only (ip:port)";
-                c.AdminListen = eps.Length == 0 ? null : eps[0];
-            }
-            else c.DnsServers = eps;
             return null;
         }
 
@@ -285,30 +232,68 @@ namespace NanoMailGateway.Core.Config
             return null;
         }
 
-        private static string? Int(string key, string value, long min, long max, ref long n)
+        // The value helpers below return true with the value in n, or false with the
+        // error text in error.
+
+        private static bool Hardware(string key, bool boardProfile, ref string? error)
         {
-            n = Number(value, min, max);
-            return n < 0 ? BadNumber(key, value, min, max) : null;
+            if (!boardProfile) error = key + ": may only be set in a board profile";
+            return boardProfile;
         }
 
-        private static long Number(string value, long min, long max)
+        private static bool Int(string key, string value, long min, long max, ref long n, ref string? error)
         {
-            long n = ConfigValue.ParseNumber(value, max);
-            return n < min ? -1 : n;
+            n = ConfigValue.ParseNumber(value, max);
+            if (n >= min) return true;
+            error = BadNumber(key, value, min, max);
+            return false;
         }
 
-        private static string? Duration(string key, string value, long min, ref long n)
+        /// <summary>A size with K or M; <paramref name="min"/> is a whole number of KiB.</summary>
+        private static bool Size(string key, string value, long min, ref long n, ref string? error)
+        {
+            n = ConfigValue.ParseSize(value);
+            if (n < 0) error = BadSize(key, value);
+            else if (n < min) error = key + ": " + value + " is below " + (min / 1024).ToString() + "K";
+            return error == null;
+        }
+
+        private static bool Duration(string key, string value, long min, ref long n, ref string? error)
         {
             n = ConfigValue.ParseDuration(value);
-            if (n < 0) return key + ": bad duration '" + value + "' (use a number with s, m, h or d)";
-            if (n < min) return key + ": " + value + " is below the minimum of " + min.ToString() + "s";
-            return null;
+            if (n < 0) error = key + ": bad duration '" + value + "' (use a number with s, m, h or d)";
+            else if (n < min) error = key + ": " + value + " is below the minimum of " + min.ToString() + "s";
+            return error == null;
         }
 
-        private static string? Bool(string key, string value, ref long n)
+        private static bool Bool(string key, string value, ref long n, ref string? error)
         {
             n = ConfigValue.ParseBool(value);
-            return n < 0 ? key + ": bad boolean '" + value + "' (use yes or no)" : null;
+            if (n < 0) error = key + ": bad boolean '" + value + "' (use yes or no)";
+            return error == null;
+        }
+
+        /// <summary>A list of addresses; a DNS server may omit the port (53, RFC 1035 §4.2), a listener may not.</summary>
+        private static bool Endpoints(string key, string value, bool dns, ref Endpoint[]? eps, ref string? error)
+        {
+            string[]? items = ConfigValue.SplitList(value);
+            if (items == null)
+            {
+                error = TooMany(key);
+                return false;
+            }
+            eps = new Endpoint[items.Length];
+            for (int i = 0; i < items.Length; i++)
+            {
+                Endpoint? e = Endpoint.Parse(items[i], dns ? 53 : -1, true);
+                if (e == null || (dns && e.Port == 0))
+                {
+                    error = key + ": bad address '" + items[i] + "' (use " + (dns ? "ip or ip:port" : "ip:port") + ")";
+                    return false;
+                }
+                eps[i] = e;
+            }
+            return true;
         }
 
         private static string BadSize(string key, string value)

@@ -14,7 +14,6 @@ namespace NanoMailGateway.SelfTest
             "# Board profile: ESP32-C3\r\n" +
             "heap_bytes = 54K\r\n" +
             "storage_capacity = 192K\r\n" +
-            "storage_block_size = 4096\r\n" +
             "max_sockets = 8\r\n" +
             "\r\n" +
             "buffer_size = 512\r\n" +
@@ -36,7 +35,6 @@ namespace NanoMailGateway.SelfTest
             "# Board profile: ESP32-WROOM-32\r\n" +
             "heap_bytes = 90K\r\n" +
             "storage_capacity = 192K\r\n" +
-            "storage_block_size = 4096\r\n" +
             "max_sockets = 16\r\n" +
             "\r\n" +
             "buffer_size = 1K\r\n" +

@@ -174,8 +174,7 @@ namespace NanoMailGateway.Emulator.Cli
         private static void PrintSummary(TextWriter o, GatewayConfig c, EmulatorGateway g, string data, string? configPath, string? password)
         {
             BoardProfile b = c.Board;
-            o.WriteLine("nmg: board " + b.Name + ": heap " + Size(b.HeapBytes) + ", storage " + Size(b.StorageCapacity)
-                + " in " + N(b.StorageBlockSize) + "-byte blocks, " + N(b.MaxSockets) + " sockets");
+            o.WriteLine("nmg: board " + b.Name + ": heap " + Size(b.HeapBytes) + ", storage " + Size(b.StorageCapacity) + ", " + N(b.MaxSockets) + " sockets");
             o.WriteLine("nmg: limits: buffers " + N(b.BufferCount) + " x " + N(b.BufferSize) + " bytes (" + Size((int)b.PoolBytes) + "), sessions smtp "
                 + N(b.SmtpSessions) + " pop3 " + N(b.Pop3Sessions) + " delivery " + N(b.DeliverySessions)
                 + ", message_size_limit " + Size(c.MessageSizeLimit) + ", max_recipients " + N(c.MaxRecipients)

@@ -20,7 +20,6 @@ namespace NanoMailGateway.Tests.Core.Config
             Assert.Equal(board, b.Name);
             Assert.Equal(heap, b.HeapBytes);
             Assert.Equal(storage, b.StorageCapacity);
-            Assert.Equal(4096, b.StorageBlockSize);
             Assert.Equal(sockets, b.MaxSockets);
             Assert.Equal(tls, b.TlsServer);
             // The budget rules hold with margin: the pool is at most a quarter of the heap.

@@ -60,6 +60,7 @@ namespace NanoMailGateway.Tests.Core.Config
                 ("smtp_tls_cert = cert.pem", c => c.SmtpTlsCert, "cert.pem"),
                 ("smtp_tls_key = key.pem", c => c.SmtpTlsKey, "key.pem"),
                 ("smtp_command_timeout = 300s", c => c.SmtpCommandTimeoutSeconds, 300),
+                ("smtp_command_timeout = 2m", c => c.SmtpCommandTimeoutSeconds, 120),
                 ("smtp_data_timeout = 15m", c => c.SmtpDataTimeoutSeconds, 900),
                 ("pop3_autologout = 10m", c => c.Pop3AutologoutSeconds, 600),
                 ("pop3_autologout = 1h", c => c.Pop3AutologoutSeconds, 3600),
@@ -89,18 +90,16 @@ namespace NanoMailGateway.Tests.Core.Config
         [Theory]
         [InlineData("heap_bytes = 320K", 327680)]
         [InlineData("storage_capacity = 2M", 2097152)]
-        [InlineData("storage_block_size = 512", 512)]
         [InlineData("max_sockets = 8", 8)]
         public void BoardOnlyKeysParseInAProfile(string line, int expected)
         {
             BoardProfile b = Parse(line, board: true).Board;
-            Assert.Contains(expected, new[] { b.HeapBytes, b.StorageCapacity, b.StorageBlockSize, b.MaxSockets });
+            Assert.Contains(expected, new[] { b.HeapBytes, b.StorageCapacity, b.MaxSockets });
         }
 
         [Theory]
         [InlineData("heap_bytes = 320K")]
         [InlineData("storage_capacity = 2M")]
-        [InlineData("storage_block_size = 4096")]
         [InlineData("max_sockets = 8")]
         public void BoardOnlyKeysAreRefusedInTheConfig(string line)
         {
@@ -111,6 +110,7 @@ namespace NanoMailGateway.Tests.Core.Config
         [Theory]
         [InlineData("smtp_lisen = 127.0.0.1:25", "main.cf:1: unknown key 'smtp_lisen'")]
         [InlineData("Hostname = x", "main.cf:1: unknown key 'Hostname'")]
+        [InlineData("storage_block_size = 4096", "main.cf:1: unknown key 'storage_block_size'")]
         [InlineData("user. = x", "main.cf:1: unknown key 'user.'")]
         [InlineData("message_size_limit = 10X", "main.cf:1: message_size_limit: bad size '10X'")]
         [InlineData("message_size_limit = 1G", "main.cf:1: message_size_limit: bad size '1G'")]
