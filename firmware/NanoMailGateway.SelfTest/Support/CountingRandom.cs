@@ -1,5 +1,6 @@
-// IRandom for the self-test: a fixed, cheap sequence so that runs repeat exactly. Never
-// use it outside tests: DNS ids and ports must be unpredictable (RFC 5452 §9.2).
+// IRandom for the self-test and the tests: a fixed, cheap sequence so that runs repeat
+// exactly; the seed picks another sequence. Never use it outside tests: DNS ids and
+// ports must be unpredictable (RFC 5452 §9.2).
 
 using NanoMailGateway.Core.Platform;
 
@@ -9,7 +10,18 @@ namespace NanoMailGateway.SelfTest
     public sealed class CountingRandom : IRandom
     {
         private readonly object _gate = new object();
-        private uint _state = 12345;
+        private uint _state;
+
+        /// <summary>The sequence of seed 12345.</summary>
+        public CountingRandom() : this(12345)
+        {
+        }
+
+        /// <summary>The sequence that starts from <paramref name="seed"/>.</summary>
+        public CountingRandom(int seed)
+        {
+            _state = (uint)seed;
+        }
 
         /// <inheritdoc/>
         public int Next(int maxExclusive)

@@ -1,8 +1,10 @@
 // An in-memory IMaildropStore in the device subset (ArrayList, byte[], no generics), for
-// the POP3 scenario. It keeps the IMaildrop contract (Core.Queue's Queue/IMaildrop.cs): sizes
-// are the exact stored octets, messages end with CRLF, unique ids are assigned at
-// delivery and never reused, Open takes a snapshot, Commit removes exactly the marked
-// messages. Left out on purpose: persistence (the flash mailbox store has its own tests).
+// the self-test's POP3 scenario and the tests' POP3 sessions. It keeps the IMaildrop
+// contract (Core.Queue's Queue/IMaildrop.cs): sizes are the exact stored octets,
+// messages end with CRLF, unique ids are assigned at delivery and never reused, Open
+// takes a snapshot, Commit removes exactly the marked messages (or, with FailCommit,
+// none). Reads are short (ReadChunkLimit) so that RETR must stream across chunk
+// boundaries. Left out on purpose: persistence (the flash mailbox store has its own tests).
 
 using System.Collections;
 using NanoMailGateway.Core.Pop3;
@@ -19,14 +21,37 @@ namespace NanoMailGateway.SelfTest
         private readonly ArrayList _boxes = new ArrayList();     // ArrayList of StoredMessage
         private int _nextUid = 1;
         private int _open;
+        private int _commits;
 
         /// <summary>Maildrops opened and not yet closed.</summary>
         public int OpenMaildrops { get { lock (_gate) { return _open; } } }
 
-        /// <summary>Stores <paramref name="message"/> (ASCII, must end with CRLF) and returns its unique id.</summary>
+        /// <summary>Largest count one Read returns.</summary>
+        public int ReadChunkLimit { get; set; } = 7;
+
+        /// <summary>When true, Commit removes nothing and returns false.</summary>
+        public bool FailCommit { get; set; }
+
+        /// <summary>Commit calls so far.</summary>
+        public int Commits { get { lock (_gate) { return _commits; } } }
+
+        /// <summary>Makes an empty mailbox (Open then finds it).</summary>
+        public void AddMailbox(string mailbox)
+        {
+            lock (_gate) { Box(mailbox, true); }
+        }
+
+        /// <summary>Stores <paramref name="message"/> (one octet per char, must end with CRLF) and returns its unique id.</summary>
         public string Deliver(string mailbox, string message)
         {
-            byte[] data = Ascii.GetBytes(message);
+            return Deliver(mailbox, Ascii.GetBytes(message));
+        }
+
+        /// <summary>Stores a copy of <paramref name="message"/> (must end with CRLF) and returns its unique id.</summary>
+        public string Deliver(string mailbox, byte[] message)
+        {
+            byte[] data = new byte[message.Length];
+            System.Array.Copy(message, data, data.Length);
             if (data.Length < 2 || data[data.Length - 2] != Ascii.CR || data[data.Length - 1] != Ascii.LF)
             {
                 throw new System.ArgumentException("IMaildrop contract: a stored message ends with CRLF");
@@ -56,6 +81,15 @@ namespace NanoMailGateway.SelfTest
             lock (_gate)
             {
                 return ((StoredMessage)Box(mailbox, false)![index]!).Uid;
+            }
+        }
+
+        /// <summary>Octets of message <paramref name="index"/> (0-based) now in <paramref name="mailbox"/>.</summary>
+        public byte[] MessageOf(string mailbox, int index)
+        {
+            lock (_gate)
+            {
+                return ((StoredMessage)Box(mailbox, false)![index]!).Data;
             }
         }
 
@@ -126,8 +160,7 @@ namespace NanoMailGateway.SelfTest
                 if (position >= d.Length) return 0;
                 int n = d.Length - (int)position;
                 if (n > count) n = count;
-                // Short reads on purpose: RETR must stream across chunk boundaries.
-                if (n > 7) n = 7;
+                if (n > _store.ReadChunkLimit) n = _store.ReadChunkLimit;
                 System.Array.Copy(d, (int)position, buffer, offset, n);
                 return n;
             }
@@ -137,6 +170,8 @@ namespace NanoMailGateway.SelfTest
                 if (deleted.Length != _messages.Length) throw new System.ArgumentException("deleted.Length != Count");
                 lock (_store._gate)
                 {
+                    _store._commits++;
+                    if (_store.FailCommit) return false;
                     for (int i = 0; i < deleted.Length; i++)
                     {
                         if (deleted[i]) _box.Remove(_messages[i]);

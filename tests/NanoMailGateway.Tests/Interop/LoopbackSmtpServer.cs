@@ -1,5 +1,5 @@
 // The SMTP listener running in-process on a real loopback socket (HostSocketNetwork), with the
-// RecordingMessageStore behind it, for interop tests with real clients.
+// TinyMessageStore behind it, for interop tests with real clients.
 
 using System;
 using NanoMailGateway.Core.Auth;
@@ -10,6 +10,7 @@ using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Tests.Core.Smtp;
 using NanoMailGateway.Tests.Support;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Interop
 {
@@ -38,8 +39,8 @@ namespace NanoMailGateway.Tests.Interop
         }
 
         public SmtpServerOptions Options { get; }
-        public RecordingMessageStore Store { get; } = new RecordingMessageStore();
-        public ListLog Log { get; } = new ListLog();
+        public TinyMessageStore Store { get; } = new TinyMessageStore();
+        public QuietLog Log { get; } = new QuietLog(true);
         public AccountDirectory Accounts { get; } = new AccountDirectory();
         public int Port => _listener.LocalPort;
         public ConnectionListener Listener => _listener;

@@ -15,6 +15,7 @@ using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Tests.Emulator.Host;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Interop
 {
@@ -58,7 +59,7 @@ namespace NanoMailGateway.Tests.Interop
             using var expected = new MemoryStream();
             msg.WriteTo(FormatOptions.Default.Clone(), expected);
             string exp = Encoding.Latin1.GetString(expected.ToArray()).Replace("\r\n", "\n").Replace("\n", "\r\n");
-            foreach (var m in server.Store.Committed)
+            foreach (var m in server.Store.Committed())
             {
                 Assert.Equal(exp, m.TextAfterReceived);
                 Assert.Equal("sensor@plant.example", m.Envelope.Sender);
@@ -86,7 +87,7 @@ namespace NanoMailGateway.Tests.Interop
                 Assert.Equal("refused 554", r.StdOut.Trim());
             }
             finally { File.Delete(file); }
-            var m = Assert.Single(server.Store.Committed);
+            var m = Assert.Single(server.Store.Committed());
             Assert.Equal(Message, m.TextAfterReceived);
             Assert.Equal(2, m.Envelope.RecipientCount);
             Assert.Equal(NanoMailGateway.Core.Queue.DsnNotify.Failure, m.Envelope.GetRecipient(1).Notify);
@@ -120,7 +121,7 @@ namespace NanoMailGateway.Tests.Interop
                 Assert.Equal("bad 535", r.StdOut.Trim());
             }
             finally { File.Delete(file); }
-            var m = Assert.Single(server.Store.Committed);
+            var m = Assert.Single(server.Store.Committed());
             Assert.Equal(Message, m.TextAfterReceived);
             Assert.Equal("alice", m.Envelope.AuthenticatedUser);
             Assert.False(m.Envelope.GetRecipient(0).IsLocal);
@@ -147,7 +148,7 @@ namespace NanoMailGateway.Tests.Interop
                 client.Disconnect(true);
             }
             Assert.True(server.Store.WaitFor(1, TimeSpan.FromSeconds(5)));
-            Assert.Equal("alice", server.Store.Committed[0].Envelope.AuthenticatedUser);
+            Assert.Equal("alice", server.Store.Committed()[0].Envelope.AuthenticatedUser);
         }
 
         [SkippableFact]
@@ -176,7 +177,7 @@ namespace NanoMailGateway.Tests.Interop
                 Assert.Equal("220 250 250 250 554 354 250 221", r.StdOut.Trim());
             }
             finally { File.Delete(file); }
-            Assert.Equal(Message, Assert.Single(server.Store.Committed).TextAfterReceived);
+            Assert.Equal(Message, Assert.Single(server.Store.Committed()).TextAfterReceived);
         }
 
         [SkippableFact]
@@ -194,7 +195,7 @@ namespace NanoMailGateway.Tests.Interop
                 Assert.Contains("250 2.0.0 Ok: queued as", r.StdOut);
             }
             finally { File.Delete(file); }
-            Assert.Equal(Message, Assert.Single(server.Store.Committed).TextAfterReceived);
+            Assert.Equal(Message, Assert.Single(server.Store.Committed()).TextAfterReceived);
         }
 
         [SkippableFact]
@@ -211,7 +212,7 @@ namespace NanoMailGateway.Tests.Interop
             }
             finally { File.Delete(file); }
             Assert.True(server.Store.WaitFor(1, TimeSpan.FromSeconds(5)));
-            var m = Assert.Single(server.Store.Committed);
+            var m = Assert.Single(server.Store.Committed());
             Assert.Equal(Message, m.TextAfterReceived);
             Assert.Equal("curl-client", m.Envelope.ClientHelo);
         }
@@ -225,7 +226,7 @@ namespace NanoMailGateway.Tests.Interop
                 "-S", "smtp-source", "127.0.0.1:" + server.Port }, null, TimeSpan.FromSeconds(90));
             Assert.True(r.ExitCode == 0, r.StdOut + r.StdErr);
             Assert.True(server.Store.WaitFor(200, TimeSpan.FromSeconds(5)));
-            var all = server.Store.Committed;
+            var all = server.Store.Committed();
             Assert.Equal(200, all.Length);
             Assert.Equal(200, all.Select(m => m.QueueId).Distinct().Count());
             foreach (var m in all)
@@ -250,7 +251,7 @@ namespace NanoMailGateway.Tests.Interop
             var r = ProcessRunner.Run(source, new[] { "-s", "1", "-m", "100", "-l", "100", "-f", "sensor@plant.example", "-t", "alerts@gw.example.net",
                 "127.0.0.1:" + server.Port }, null, TimeSpan.FromSeconds(60));
             Assert.True(r.ExitCode == 0, r.StdOut + r.StdErr);
-            Assert.Equal(100, server.Store.Committed.Length);
+            Assert.Equal(100, server.Store.Committed().Length);
             Assert.Equal(0, server.Listener.Refused);
         }
 

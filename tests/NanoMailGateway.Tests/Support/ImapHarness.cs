@@ -14,6 +14,7 @@ using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Emulator.Host;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Support
 {
@@ -26,7 +27,7 @@ namespace NanoMailGateway.Tests.Support
         public ImapHarness(Action<ImapServerOptions>? configure = null, int bufferSize = 1024, int buffers = 8, string trusted = "192.0.2.0/24, 127.0.0.0/8")
         {
             Flash = new FlashSimulator(512 * 1024, 5);
-            Store = MessageStore.Open(Flash, QueueOptions.ForCapacity(512 * 1024, 64), new TestClock());
+            Store = MessageStore.Open(Flash, QueueOptions.ForCapacity(512 * 1024, 64), new StepClock());
             Mailboxes = new MailboxStore(Store);
             Options = new ImapServerOptions { AutologoutMs = 10_000, AuthFailureDelayMs = 1, MaxAuthFailureDelayMs = 20, IdlePollMs = 50 };
             configure?.Invoke(Options);
@@ -34,8 +35,8 @@ namespace NanoMailGateway.Tests.Support
             accounts.Add("alice", "secret");
             accounts.Add("bob", "hunter2");
             Pool = new BufferPool("imap", bufferSize, buffers);
-            Log = new ListLog();
-            Server = new ImapServer(Options, Mailboxes, accounts, null, NetworkList.Parse(trusted.Split(", "), out _)!, Pool, new TestClock(), Log);
+            Log = new QuietLog(true);
+            Server = new ImapServer(Options, Mailboxes, accounts, null, NetworkList.Parse(trusted.Split(", "), out _)!, Pool, new StepClock(), Log);
         }
 
         public FlashSimulator Flash { get; }
@@ -43,7 +44,7 @@ namespace NanoMailGateway.Tests.Support
         public MailboxStore Mailboxes { get; }
         public ImapServerOptions Options { get; }
         public BufferPool Pool { get; }
-        public ListLog Log { get; }
+        public QuietLog Log { get; }
         public ImapServer Server { get; }
 
         /// <summary>Files a message into <paramref name="mailbox"/> as local delivery does; returns its UID.</summary>

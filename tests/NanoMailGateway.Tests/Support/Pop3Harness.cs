@@ -1,18 +1,19 @@
 // Runs the POP3 server in-process for tests: over in-memory connections for session
 // transcripts, and (LoopbackPop3Server) over real loopback sockets for interop with
-// curl, python3 poplib, fetchmail and MailKit. The accept loop here is a minimal one of its
-// own; Core's ConnectionListener (with its AcceptLoop) would serve as well and is the one to use.
+// curl, python3 poplib, fetchmail and MailKit, behind Core's ConnectionListener.
 
 using System;
 using System.Collections.Generic;
 using System.Text;
 using System.Threading;
 using NanoMailGateway.Core.Buffers;
+using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Pop3;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Core.Auth;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Support
 {
@@ -37,22 +38,22 @@ namespace NanoMailGateway.Tests.Support
         {
             Options = new Pop3ServerOptions { AutologoutMs = 10_000, AuthFailureDelayMs = 1, MaxAuthFailureDelayMs = 50 };
             configure?.Invoke(Options);
-            Store = new MemoryMaildropStore();
+            Store = new TinyMaildropStore();
             Auth = new TableAuthenticator().Add("alice", "secret").Add("bob", "hunter 2");
             Store.AddMailbox("alice");
             Store.AddMailbox("bob");
             Pool = new BufferPool("pop3", bufferSize, buffers);
-            Log = new ListLog();
-            Clock = new TestClock();
+            Log = new QuietLog(true);
+            Clock = new StepClock();
             Server = new Pop3Server(Options, Store, Auth, tls, Pool, Clock, Log);
         }
 
         public Pop3ServerOptions Options { get; }
-        public MemoryMaildropStore Store { get; }
+        public TinyMaildropStore Store { get; }
         public TableAuthenticator Auth { get; }
         public BufferPool Pool { get; }
-        public ListLog Log { get; }
-        public TestClock Clock { get; }
+        public QuietLog Log { get; }
+        public StepClock Clock { get; }
         public Pop3Server Server { get; }
 
         /// <summary>Starts a session from <paramref name="clientAddress"/> and reads nothing yet.</summary>
@@ -182,40 +183,23 @@ namespace NanoMailGateway.Tests.Support
         }
     }
 
-    /// <summary>The POP3 server on a real loopback port, one thread per connection (test stand-in for Core/Listener).</summary>
+    /// <summary>The POP3 server on a real loopback port behind Core's ConnectionListener, as the gateway runs it.</summary>
     public sealed class LoopbackPop3Server : IDisposable
     {
-        private readonly ITcpListener _listener;
-        private readonly Thread _accept;
+        private readonly ConnectionListener _listener;
 
-        public LoopbackPop3Server(Pop3Harness harness)
+        /// <param name="sessions">Session slots; the harness's buffer pool (two buffers a session) may allow fewer.</param>
+        public LoopbackPop3Server(Pop3Harness harness, int sessions = 8)
         {
             Harness = harness;
-            _listener = new HostSocketNetwork().Listen("127.0.0.1", 0, 8);
-            Port = _listener.LocalPort;
-            _accept = new Thread(AcceptLoop) { IsBackground = true, Name = "pop3 accept" };
-            _accept.Start();
+            ITcpListener l = new HostSocketNetwork().Listen("127.0.0.1", 0, 8);
+            _listener = new ConnectionListener(l, new Pop3SessionFactory(harness.Server), sessions, harness.Log);
+            _listener.Start();
         }
 
         public Pop3Harness Harness { get; }
-        public int Port { get; }
+        public int Port => _listener.LocalPort;
 
-        private void AcceptLoop()
-        {
-            while (true)
-            {
-                IConnection? c;
-                try { c = _listener.Accept(); }
-                catch (ConnectionException) { return; }
-                if (c == null) return;
-                new Thread(() => Harness.Server.Serve(c)) { IsBackground = true, Name = "pop3 session" }.Start();
-            }
-        }
-
-        public void Dispose()
-        {
-            _listener.Close();
-            _accept.Join(5000);
-        }
+        public void Dispose() => _listener.Stop(2000);
     }
 }

@@ -10,6 +10,8 @@ using NanoMailGateway.Tests.Core.SmtpClient;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 using NanoMailGateway.Core.SmtpClient;
+using StepClock = NanoMailGateway.SelfTest.StepClock;
+using CountingRandom = NanoMailGateway.SelfTest.CountingRandom;
 
 namespace NanoMailGateway.Tests.Core.Bounce
 {
@@ -66,8 +68,8 @@ namespace NanoMailGateway.Tests.Core.Bounce
 
         private static (MimeMessage msg, string raw, DsnComposer composer) Compose(Envelope env, DsnRecipient[] rcpts, string original, DsnComposerOptions? o = null, int bufferSize = 256)
         {
-            var clock = new TestClock();
-            var composer = new DsnComposer(o ?? new DsnComposerOptions { HostName = "gw.lan.test" }, clock, new SeededRandom(7));
+            var clock = new StepClock();
+            var composer = new DsnComposer(o ?? new DsnComposerOptions { HostName = "gw.lan.test" }, clock, new CountingRandom(7));
             var w = new MemoryWriter();
             Assert.True(composer.Compose(w, env, rcpts, new BytesContent(original, 13)));
             byte[] bytes = w.Data.ToArray();
@@ -78,7 +80,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         [Fact]
         public void FailureReportIsAValidMultipartReportListingEveryRecipient()
         {
-            var clock = new TestClock();
+            var clock = new StepClock();
             var (msg, raw, composer) = Compose(Env(), TwoFailedOneDelayed(clock.UtcNow), Original);
             Assert.Equal("Undelivered Mail Returned to Sender", msg.Subject);
             Assert.Equal("MAILER-DAEMON@gw.lan.test", ((MailboxAddress)msg.From[0]).Address);
@@ -128,7 +130,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         [Fact]
         public void RetFullReturnsTheWholeMessageWhenItFits()
         {
-            var now = new TestClock().UtcNow;
+            var now = new StepClock().UtcNow;
             var (msg, raw, _) = Compose(Env(DsnReturn.Full), TwoFailedOneDelayed(now).Take(1).ToArray(), Original);
             var report = (MultipartReport)msg.Body!;
             var attached = Assert.IsType<MessagePart>(report[2]);
@@ -139,7 +141,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         [Fact]
         public void RetFullOverTheCapFallsBackToHeaders()
         {
-            var now = new TestClock().UtcNow;
+            var now = new StepClock().UtcNow;
             string big = "Subject: big\r\n\r\n" + string.Concat(Enumerable.Repeat("0123456789\r\n", 1000));
             var (msg, raw, _) = Compose(Env(DsnReturn.Full), TwoFailedOneDelayed(now).Take(1).ToArray(), big,
                 new DsnComposerOptions { HostName = "gw", MaxFullMessageBytes = 4096 });
@@ -156,7 +158,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         {
             foreach (int chunk in new[] { 1, 2, 3, 4, 5, 1000 })
             {
-                var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new TestClock(), new SeededRandom(1));
+                var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new StepClock(), new CountingRandom(1));
                 var w = new MemoryWriter();
                 var env = Env();
                 var r = new[] { new DsnRecipient(new EnvelopeRecipient("a@b.test", false, DsnNotify.Unspecified, null), DsnAction.Failed, DeliveryStatus.LocalPermanent("5.1.2", "no such domain"), null, default, default) };
@@ -182,7 +184,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         [Fact]
         public void DelayAndSuccessSubjects()
         {
-            var now = new TestClock().UtcNow;
+            var now = new StepClock().UtcNow;
             var delayed = TwoFailedOneDelayed(now).Skip(2).ToArray();
             var (msg, _, _) = Compose(Env(), delayed, Original);
             Assert.Equal("Delayed Mail (still being retried)", msg.Subject);
@@ -197,7 +199,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         [Fact]
         public void AFullStoreIsReported()
         {
-            var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new TestClock(), new SeededRandom(1));
+            var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new StepClock(), new CountingRandom(1));
             var w = new MemoryWriter { Capacity = 300 };
             Assert.False(composer.Compose(w, Env(), TwoFailedOneDelayed(DateTime.UtcNow), new BytesContent(Original)));
         }
@@ -205,7 +207,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
         [Fact]
         public void OutputGoesThroughTheFixedBufferInChunks()
         {
-            var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new TestClock(), new SeededRandom(1));
+            var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new StepClock(), new CountingRandom(1));
             var w = new MemoryWriter();
             Assert.True(composer.Compose(w, Env(), TwoFailedOneDelayed(DateTime.UtcNow), new BytesContent(Original)));
             Assert.True(w.Writes > 3);

@@ -8,6 +8,8 @@ using NanoMailGateway.Core.SmtpClient;
 using NanoMailGateway.Tests.Core.SmtpClient;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using StepClock = NanoMailGateway.SelfTest.StepClock;
+using CountingRandom = NanoMailGateway.SelfTest.CountingRandom;
 
 namespace NanoMailGateway.Tests.Core.Bounce
 {
@@ -57,7 +59,7 @@ namespace NanoMailGateway.Tests.Core.Bounce
 
         private static string Compose(string original, DsnReturn ret, int unit, int chunk)
         {
-            var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new TestClock(), new SeededRandom(5));
+            var composer = new DsnComposer(new DsnComposerOptions { HostName = "gw" }, new StepClock(), new CountingRandom(5));
             var w = new UnitWriter(unit);
             var env = new Envelope("s@x.test") { Return = ret, EnvelopeId = "E1" };
             var r = new[] { new DsnRecipient(new EnvelopeRecipient("a@b.test", false, DsnNotify.Unspecified, null), DsnAction.Failed, DeliveryStatus.LocalPermanent("5.1.2", "no such domain"), null, default, default) };

@@ -18,13 +18,14 @@ using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 using static NanoMailGateway.Tests.Core.Delivery.DeliveryRig;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Delivery
 {
     /// <summary>A seeded random that throws <see cref="OutOfMemoryException"/> at its next call once armed.</summary>
     internal sealed class FaultyRandom : IRandom
     {
-        private readonly SeededRandom _inner = new SeededRandom(5);
+        private readonly CountingRandom _inner = new CountingRandom(5);
         private int _armed;
 
         public int Throws { get; private set; }
@@ -138,7 +139,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
             QueuedMessage again = Assert.Single(store.GetMessages(), q => q.Id == m.Id);
             Assert.Equal(RecipientState.Bouncing, again.GetStatus(0).State);
             var mailboxes = new MailboxStore(store);
-            var agent = rig.NewAgent(store, mailboxes, new SeededRandom(9));
+            var agent = rig.NewAgent(store, mailboxes, new CountingRandom(9));
             rig.Clock.Advance(TimeSpan.FromSeconds(61));
             agent.RunOnce();
             agent.RunOnce();
@@ -191,7 +192,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
         // no heap left: the handlers that write those lines must not take the thread down.
         private sealed class OutOfHeapOnFailureLog : ILog
         {
-            public readonly ListLog Inner = new ListLog();
+            public readonly QuietLog Inner = new QuietLog(true);
             public int Throws;
             public void Write(string component, int session, string text)
             {

@@ -19,6 +19,7 @@ using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Delivery
 {
@@ -83,10 +84,10 @@ namespace NanoMailGateway.Tests.Core.Delivery
             tune?.Invoke(Options);
             var dns = new DnsOptions { Servers = dnsEndpoint == null ? new string[0] : new[] { dnsEndpoint }, TryTimeoutMs = 500, TotalTimeoutMs = 1500, CacheEntries = 0 };
             var network = Network;
-            Resolver = new MxResolver(network, Clock, new SeededRandom(3), dns, Log);
+            Resolver = new MxResolver(network, Clock, new CountingRandom(3), dns, Log);
             Pool = pool ?? new BufferPool("delivery", bufferSize, 6);
             _tls = tls;
-            Agent = NewAgent(Store, Mailboxes, random ?? new SeededRandom(5));
+            Agent = NewAgent(Store, Mailboxes, random ?? new CountingRandom(5));
         }
 
         /// <summary>An agent like <see cref="Agent"/> over another store (a restart: MessageStore.Open on the same flash).</summary>
@@ -101,7 +102,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
 
         public CountingNetwork Network { get; } = new CountingNetwork();
 
-        public ListLog Log { get; } = new ListLog();
+        public QuietLog Log { get; } = new QuietLog(true);
 
         public GatewayConfig Config { get; }
 

@@ -3,6 +3,7 @@ using NanoMailGateway.Core.Delivery;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 using NanoMailGateway.Core.SmtpClient;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Delivery
 {
@@ -27,7 +28,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
         [InlineData(int.MaxValue, 600_000)]
         public void DoublesUpToTheMaximumWithAddedJitter(int failures, long baseDelay)
         {
-            var s = new RetrySchedule(Opts, new SeededRandom(failures));
+            var s = new RetrySchedule(Opts, new CountingRandom(failures));
             long min = long.MaxValue, max = 0;
             for (int i = 0; i < 200; i++)
             {
@@ -43,7 +44,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
         [Fact]
         public void NoJitterGivesExactDelaysAndNextAttemptAddsToNow()
         {
-            var s = new RetrySchedule(new RetryOptions { RetryMinMs = 1000, RetryMaxMs = 8000, JitterPercent = 0 }, new SeededRandom(1));
+            var s = new RetrySchedule(new RetryOptions { RetryMinMs = 1000, RetryMaxMs = 8000, JitterPercent = 0 }, new CountingRandom(1));
             Assert.Equal(1000, s.NextDelayMs(0));
             Assert.Equal(4000, s.NextDelayMs(3));
             Assert.Equal(5000 + 8000, s.NextAttemptAt(5000, 10));
@@ -52,7 +53,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
         [Fact]
         public void LargeDelaysStillGetJitter()
         {
-            var s = new RetrySchedule(new RetryOptions { RetryMinMs = 30L * 24 * 3600 * 1000, RetryMaxMs = 60L * 24 * 3600 * 1000, JitterPercent = 50 }, new SeededRandom(3));
+            var s = new RetrySchedule(new RetryOptions { RetryMinMs = 30L * 24 * 3600 * 1000, RetryMaxMs = 60L * 24 * 3600 * 1000, JitterPercent = 50 }, new CountingRandom(3));
             long d = s.NextDelayMs(2);
             Assert.InRange(d, 60L * 24 * 3600 * 1000, 90L * 24 * 3600 * 1000);
         }
@@ -60,7 +61,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
         [Fact]
         public void ExpiresAfterTheLifetimeWith447()
         {
-            var s = new RetrySchedule(Opts, new SeededRandom(1));
+            var s = new RetrySchedule(Opts, new CountingRandom(1));
             var arrival = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
             Assert.False(s.IsExpired(arrival, arrival.AddDays(5).AddSeconds(-1)));
             Assert.True(s.IsExpired(arrival, arrival.AddDays(5)));
@@ -76,12 +77,12 @@ namespace NanoMailGateway.Tests.Core.Delivery
         [Fact]
         public void DelayWarningOnceAfterTheDelay()
         {
-            var s = new RetrySchedule(Opts, new SeededRandom(1));
+            var s = new RetrySchedule(Opts, new CountingRandom(1));
             var arrival = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
             Assert.False(s.IsDelayWarningDue(arrival, arrival.AddHours(3), false));
             Assert.True(s.IsDelayWarningDue(arrival, arrival.AddHours(4), false));
             Assert.False(s.IsDelayWarningDue(arrival, arrival.AddHours(5), true));
-            var off = new RetrySchedule(new RetryOptions { DelayWarningMs = 0 }, new SeededRandom(1));
+            var off = new RetrySchedule(new RetryOptions { DelayWarningMs = 0 }, new CountingRandom(1));
             Assert.False(off.IsDelayWarningDue(arrival, arrival.AddDays(4), false));
         }
     }

@@ -11,6 +11,7 @@ using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Delivery
 {
@@ -61,7 +62,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
         public void Reopen_keeps_the_entries_callers_hold_and_never_reuses_a_sequence_number()
         {
             var flash = new FlashSimulator(1024 * 1024, 3);
-            var clock = new TestClock();
+            var clock = new StepClock();
             var store = MessageStore.Open(flash, new QueueOptions(1024 * 1024, 16384, 2048, 3 * 16384, 64, 4), clock);
             var env = new Envelope("sensor@lan.test");
             env.AddRecipient(new EnvelopeRecipient("ops@far.test", false, DsnNotify.Unspecified, null));

@@ -1,16 +1,17 @@
-// The cache through the resolver, driven by a TestClock: TTL floor and ceiling,
+// The cache through the resolver, driven by a StepClock: TTL floor and ceiling,
 // negative caching, no caching of temporary failures, eviction of the oldest entry.
 
 using System;
 using NanoMailGateway.Core.Dns;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Dns
 {
     public class DnsCacheTests
     {
-        private static (DnsTestServer, MxResolver, TestClock) Setup(uint ttl, int rcode = 0, int entries = 4)
+        private static (DnsTestServer, MxResolver, StepClock) Setup(uint ttl, int rcode = 0, int entries = 4)
         {
             var s = new DnsTestServer();
             s.OnUdp = (q, o) => new[]
@@ -20,7 +21,7 @@ namespace NanoMailGateway.Tests.Core.Dns
             };
             var options = DnsTestKit.Options(s);
             options.CacheEntries = entries;
-            var clock = new TestClock();
+            var clock = new StepClock();
             return (s, DnsTestKit.Resolver(options, clock), clock);
         }
 

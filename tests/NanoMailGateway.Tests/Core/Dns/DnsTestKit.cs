@@ -6,6 +6,7 @@ using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Emulator.Cli;
 using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Tests.Support;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Dns
 {
@@ -20,7 +21,7 @@ namespace NanoMailGateway.Tests.Core.Dns
 
         public static MxResolver Resolver(DnsOptions options, IClock? clock = null, IRandom? random = null)
         {
-            return new MxResolver(new HostSocketNetwork(), clock ?? new NanoMailGateway.Emulator.Host.SystemClock(), random ?? new NanoMailGateway.Emulator.Host.HostRandom(), options, new ListLog());
+            return new MxResolver(new HostSocketNetwork(), clock ?? new NanoMailGateway.Emulator.Host.SystemClock(), random ?? new NanoMailGateway.Emulator.Host.HostRandom(), options, new QuietLog(true));
         }
 
         /// <summary>Answers MX for the domain with the given records and A for known hosts; NXDOMAIN for other names.</summary>

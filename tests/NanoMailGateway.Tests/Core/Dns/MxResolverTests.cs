@@ -9,6 +9,7 @@ using System.Linq;
 using NanoMailGateway.Core.Dns;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Dns
 {
@@ -48,7 +49,7 @@ namespace NanoMailGateway.Tests.Core.Dns
                 r.ARecord("first.example.com", "192.0.2.9", additional: true);
                 for (int i = 0; i < 4; i++) r.ARecord("mx" + i + ".example.com", "192.0.2." + (10 + i), additional: true);
             });
-            var resolver = DnsTestKit.Resolver(DnsTestKit.Options(s), random: new SeededRandom(7));
+            var resolver = DnsTestKit.Resolver(DnsTestKit.Options(s), random: new CountingRandom(7));
             var seconds = new HashSet<string>();
             for (int i = 0; i < 12; i++)
             {

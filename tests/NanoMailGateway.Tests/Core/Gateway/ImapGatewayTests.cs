@@ -12,6 +12,8 @@ using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using CountingRandom = NanoMailGateway.SelfTest.CountingRandom;
+using QuietLog = NanoMailGateway.SelfTest.QuietLog;
 
 namespace NanoMailGateway.Tests.Core.Gateway
 {
@@ -35,8 +37,8 @@ namespace NanoMailGateway.Tests.Core.Gateway
             };
             c.Board.ImapSessions = 1;
             c.SetAccount("alerts", "al-secret");
-            var log = new ListLog();
-            var platform = new GatewayPlatform(new HostSocketNetwork(), new FlashSimulator(192 * 1024, 7), null, null, new SystemClock(), new SeededRandom(3), log);
+            var log = new QuietLog(true);
+            var platform = new GatewayPlatform(new HostSocketNetwork(), new FlashSimulator(192 * 1024, 7), null, null, new SystemClock(), new CountingRandom(3), log);
             var g = new MailGateway(c, platform);
             // As the emulator and the board app do (EmulatorGateway, Program.cs).
             g.AddMailboxService(new NanoMailGateway.Core.Imap.ImapServer(NanoMailGateway.Core.Imap.ImapServer.OptionsFrom(c),

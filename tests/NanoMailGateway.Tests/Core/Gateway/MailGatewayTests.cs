@@ -14,13 +14,15 @@ using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using CountingRandom = NanoMailGateway.SelfTest.CountingRandom;
+using QuietLog = NanoMailGateway.SelfTest.QuietLog;
 
 namespace NanoMailGateway.Tests.Core.Gateway
 {
     public sealed class MailGatewayTests
     {
         private readonly FlashSimulator _flash = new FlashSimulator(192 * 1024, 7);
-        private readonly ListLog _log = new ListLog();
+        private readonly QuietLog _log = new QuietLog(true);
 
         private static GatewayConfig Config(int quota = 64 * 1024)
         {
@@ -41,7 +43,7 @@ namespace NanoMailGateway.Tests.Core.Gateway
 
         private MailGateway Start(GatewayConfig c)
         {
-            var platform = new GatewayPlatform(new HostSocketNetwork(), _flash, null, null, new SystemClock(), new SeededRandom(3), _log);
+            var platform = new GatewayPlatform(new HostSocketNetwork(), _flash, null, null, new SystemClock(), new CountingRandom(3), _log);
             var g = new MailGateway(c, platform);
             g.Start();
             return g;

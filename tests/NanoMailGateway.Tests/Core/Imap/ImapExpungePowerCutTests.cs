@@ -16,6 +16,7 @@ using NanoMailGateway.Core.Config;
 using NanoMailGateway.Core.Imap;
 using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Simulation;
+using NanoMailGateway.SelfTest;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 
@@ -35,7 +36,7 @@ namespace NanoMailGateway.Tests.Core.Imap
 
         private static long[] Prepare(FlashSimulator sim)
         {
-            MessageStore s = MessageStore.Open(sim, Options(), new TestClock());
+            MessageStore s = MessageStore.Open(sim, Options(), new StepClock());
             var uids = new long[5];
             for (int i = 0; i < 5; i++)
             {
@@ -55,11 +56,11 @@ namespace NanoMailGateway.Tests.Core.Imap
         /// <summary>One session: SELECT, then (with the cut armed) STORE the marks, EXPUNGE, LOGOUT.</summary>
         private static string MarkAndExpunge(FlashSimulator sim, long cutAt, CutMode mode, string marks)
         {
-            MessageStore s = MessageStore.Open(sim, Options(), new TestClock());
+            MessageStore s = MessageStore.Open(sim, Options(), new StepClock());
             var accounts = new AccountDirectory();
             accounts.Add("alerts", "pw");
             var server = new ImapServer(new ImapServerOptions(), new MailboxStore(s), accounts, null,
-                NetworkList.Parse(new[] { "192.0.2.0/24" }, out _)!, new BufferPool("imap", 1024, 2), new TestClock(), new ListLog());
+                NetworkList.Parse(new[] { "192.0.2.0/24" }, out _)!, new BufferPool("imap", 1024, 2), new StepClock(), new QuietLog(true));
             MemoryConnection.CreatePair("192.0.2.10", "192.0.2.1", out MemoryConnection client, out MemoryConnection serverEnd);
             var t = new Thread(() => server.Serve(serverEnd)) { IsBackground = true };
             t.Start();
@@ -95,7 +96,7 @@ namespace NanoMailGateway.Tests.Core.Imap
         /// <summary>After recovery: each message whole with its UID, or gone and marked; returns the numbers (1-based) still there.</summary>
         private static List<int> Verify(FlashSimulator sim, long[] uids, string context)
         {
-            MessageStore s = MessageStore.Open(sim, Options(), new TestClock());
+            MessageStore s = MessageStore.Open(sim, Options(), new StepClock());
             MailboxView v = new MailboxStore(s).OpenView("alerts");
             var present = new Dictionary<long, int>();
             for (int i = 0; i < v.Count; i++) present[v.Uid(i)] = i;

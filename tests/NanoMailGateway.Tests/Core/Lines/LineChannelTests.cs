@@ -2,13 +2,14 @@
 // over-long lines reported once after their LF, the deadline from a line's first octet
 // (a drip of one octet every few seconds), notAfter keeping a partial line, replies sent
 // before a read blocks, raw Receive/Consume, Reset after TLS, output longer than the buffer.
-// Time is a TestClock that the scripted connection moves as its chunks "arrive".
+// Time is a StepClock that the scripted connection moves as its chunks "arrive".
 
 using System;
 using System.Collections.Generic;
 using System.Text;
 using NanoMailGateway.Core.Lines;
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.SelfTest;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 
@@ -19,11 +20,11 @@ namespace NanoMailGateway.Tests.Core.Lines
         /// <summary>Hands out scripted chunks, each after its delay on the test clock; records sends and the order of events.</summary>
         private sealed class ScriptedConnection : IConnection
         {
-            private readonly TestClock _clock;
+            private readonly StepClock _clock;
             private readonly Queue<(int DelayMs, byte[] Bytes)> _chunks = new Queue<(int, byte[])>();
             private int _waited;
 
-            public ScriptedConnection(TestClock clock) { _clock = clock; }
+            public ScriptedConnection(StepClock clock) { _clock = clock; }
 
             public List<string> Events { get; } = new List<string>();
             public string RemoteAddress => "192.0.2.1";
@@ -79,7 +80,7 @@ namespace NanoMailGateway.Tests.Core.Lines
             public void Close() { }
         }
 
-        private readonly TestClock _clock = new TestClock();
+        private readonly StepClock _clock = new StepClock();
 
         private LineChannel Channel(ScriptedConnection c, int inSize = 64, int outSize = 64)
         {

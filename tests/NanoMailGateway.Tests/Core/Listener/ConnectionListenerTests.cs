@@ -13,6 +13,7 @@ using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Tests.Core.Smtp;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Listener
 {
@@ -116,7 +117,7 @@ namespace NanoMailGateway.Tests.Core.Listener
             byte[] part = Encoding.ASCII.GetBytes("Subject: half\r\n\r\nhalf");
             a.Send(part, 0, part.Length, 1000);
             Assert.True(listener.Stop(200));
-            Assert.Empty(h.Store.Committed);
+            Assert.Empty(h.Store.Committed());
             Assert.Equal(1, h.Store.Aborted);
             Assert.Equal(0, h.Pool.InUse);
         }

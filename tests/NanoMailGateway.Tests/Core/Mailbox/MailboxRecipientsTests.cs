@@ -7,6 +7,7 @@ using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Mailbox
 {
@@ -18,7 +19,7 @@ namespace NanoMailGateway.Tests.Core.Mailbox
             var c = new GatewayConfig { Hostname = "gw.example", LocalDomains = new[] { "plant.example" } };
             c.SetAccount("postmaster", "x");
             c.SetAccount("alerts", "y");
-            var s = MessageStore.Open(new FlashSimulator(192 * 1024, 1), QueueOptions.ForCapacity(192 * 1024, 16), new TestClock());
+            var s = MessageStore.Open(new FlashSimulator(192 * 1024, 1), QueueOptions.ForCapacity(192 * 1024, 16), new StepClock());
             var env = new Envelope("");
             env.AddRecipient(new EnvelopeRecipient("alerts@plant.example", true, DsnNotify.Never, null));
             IMessageWriter w = s.BeginLocalMessage(env)!;

@@ -31,7 +31,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
             ("RSET", null, null, "+OK maildrop has 2 messages"),
             ("TOP 1 0", null, null, "+OK top of message follows"),
             ("UIDL", null, null, "+OK unique-id listing follows"),
-            ("UIDL 2", null, null, "+OK 2 nmg-"),
+            ("UIDL 2", null, null, "+OK 2 st-"),
         };
 
         public static IEnumerable<object[]> Rows()

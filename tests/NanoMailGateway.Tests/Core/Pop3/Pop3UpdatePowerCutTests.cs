@@ -17,6 +17,7 @@ using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Pop3
 {
@@ -35,7 +36,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
         /// <summary>Fresh flash with five messages in mailbox "alerts"; returns their UIDs in order.</summary>
         private static string[] Prepare(FlashSimulator sim)
         {
-            MessageStore s = MessageStore.Open(sim, Options(), new TestClock());
+            MessageStore s = MessageStore.Open(sim, Options(), new StepClock());
             for (int i = 0; i < 5; i++)
             {
                 var env = new Envelope("sensor@plant.example");
@@ -58,11 +59,11 @@ namespace NanoMailGateway.Tests.Core.Pop3
         /// <summary>Logs in, DELEs, then arms the cut (if any) and sends QUIT; returns the transcript.</summary>
         private static string DeleteAndQuit(FlashSimulator sim, long cutAt, CutMode mode)
         {
-            MessageStore s = MessageStore.Open(sim, Options(), new TestClock());
+            MessageStore s = MessageStore.Open(sim, Options(), new StepClock());
             var accounts = new AccountDirectory();
             accounts.Add("alerts", "pw");
             var server = new Pop3Server(new Pop3ServerOptions(), new MailboxStore(s), accounts, null,
-                new BufferPool("pop3", 1024, 2), new TestClock(), new ListLog());
+                new BufferPool("pop3", 1024, 2), new StepClock(), new QuietLog(true));
             MemoryConnection.CreatePair("192.0.2.10", "192.0.2.1", out MemoryConnection client, out MemoryConnection serverEnd);
             var t = new Thread(() => server.Serve(serverEnd)) { IsBackground = true };
             t.Start();
@@ -119,7 +120,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
         /// <summary>After recovery: each message wholly there with its UID, or gone and DELE'd.</summary>
         private static int Verify(FlashSimulator sim, string[] uids, string context)
         {
-            MessageStore s = MessageStore.Open(sim, Options(), new TestClock());
+            MessageStore s = MessageStore.Open(sim, Options(), new StepClock());
             IMaildrop d = new MailboxStore(s).Open("alerts")!;
             var present = new Dictionary<string, int>();
             for (int i = 0; i < d.Count; i++) present[d.UniqueId(i)] = i;
@@ -192,7 +193,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
         /// <summary>After a cut: log in again, DELE the marked messages still there, QUIT; then only the unmarked remain.</summary>
         private static void DeleteAndQuitWhatIsLeft(FlashSimulator sim, string[] uids)
         {
-            MessageStore s = MessageStore.Open(sim, Options(), new TestClock());
+            MessageStore s = MessageStore.Open(sim, Options(), new StepClock());
             IMaildrop d = new MailboxStore(s).Open("alerts")!;
             var marks = new bool[d.Count];
             for (int i = 0; i < d.Count; i++)

@@ -11,6 +11,7 @@ using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Queue
 {
@@ -83,7 +84,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         {
             var sim = new FlashSimulator(Capacity, 3);
             var files = new FailingAppends(sim);
-            var store = MessageStore.Open(files, Options(), new TestClock());
+            var store = MessageStore.Open(files, Options(), new StepClock());
             byte[] kept = Body(1500, 1);
             string keptId = Put(store, kept);
 
@@ -100,7 +101,7 @@ namespace NanoMailGateway.Tests.Core.Queue
 
             store.Close();
             sim.Reboot();
-            var reopened = MessageStore.Open(files, Options(), new TestClock());
+            var reopened = MessageStore.Open(files, Options(), new StepClock());
             QueuedMessage[] left = reopened.GetMessages();
             Assert.Single(left);
             Assert.Equal(keptId, left[0].QueueId);

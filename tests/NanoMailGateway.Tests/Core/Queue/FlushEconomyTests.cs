@@ -10,6 +10,7 @@ using System.Threading;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Simulation;
+using NanoMailGateway.SelfTest;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 
@@ -28,7 +29,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void A_message_costs_one_sync_per_segment_to_accept_and_one_to_deliver(int size)
         {
             var files = new CountingFiles(new FlashSimulator(Capacity, 1) { Loss = UnflushedLoss.DropAll });
-            var s = MessageStore.Open(files, Options(), new TestClock());
+            var s = MessageStore.Open(files, Options(), new StepClock());
             Put(s, Body(100, 9));                         // something before it, as in a running queue
             long syncs = files.Inner.SyncCount, opens = files.Opens;
             byte[] body = Body(size, 3);
@@ -50,7 +51,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             // And it stays delivered after a power cut right then.
             files.Inner.CutPowerNow();
             files.Inner.Reboot();
-            s = MessageStore.Open(files, Options(), new TestClock());
+            s = MessageStore.Open(files, Options(), new StepClock());
             Assert.Equal(1, s.Count);
             Assert.Null(s.Find(m.QueueId));
         }
@@ -59,7 +60,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void Nothing_written_means_nothing_synced()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             QueuedMessage m = Put(s, Body(5000, 1));
             long syncs = sim.SyncCount;
             s.Flush();
@@ -76,7 +77,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void Commit_records_written_before_a_sync_share_it()
         {
             var sim = new FlashSimulator(Capacity, 1) { Loss = UnflushedLoss.DropAll };
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             var a = (MessageWriter)s.BeginMessage(Env())!;
             var b = (MessageWriter)s.BeginMessage(Env())!;
             // Whole write units: nothing is left in the writers' buffers to spill at commit.
@@ -93,7 +94,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.Equal(2, s.Count);
             sim.CutPowerNow();
             sim.Reboot();
-            s = MessageStore.Open(sim, Options(), new TestClock());
+            s = MessageStore.Open(sim, Options(), new StepClock());
             Assert.Equal(Body(2048, 2), ReadAll(s, s.Find(mb.QueueId)!));
         }
 
@@ -102,7 +103,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         {
             var sim = new FlashSimulator(Capacity, 1) { Loss = UnflushedLoss.DropAll };
             var files = new CountingFiles(sim) { SyncDelayMs = 15 };
-            var s = MessageStore.Open(files, Options(), new TestClock());
+            var s = MessageStore.Open(files, Options(), new StepClock());
             const int threads = 4, each = 8;
             var acknowledged = new List<(string id, byte[] body)>();
             var failures = new List<Exception>();
@@ -141,7 +142,7 @@ namespace NanoMailGateway.Tests.Core.Queue
 
             sim.CutPowerNow();
             sim.Reboot();
-            s = MessageStore.Open(sim, Options(), new TestClock());
+            s = MessageStore.Open(sim, Options(), new StepClock());
             Assert.Equal(threads * each, s.Count);
             foreach (var (id, body) in acknowledged) Assert.Equal(body, ReadAll(s, s.Find(id)!));
         }

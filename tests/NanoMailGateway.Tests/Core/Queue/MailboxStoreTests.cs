@@ -4,6 +4,7 @@ using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Queue
 {
@@ -31,7 +32,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void Mailbox_messages_keep_their_uid_across_restarts_and_dele_removes_them()
         {
             var sim = new FlashSimulator(192 * 1024, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             Deliver(s, "Subject: one\r\n\r\nfirst\r\n", "postmaster");
             Deliver(s, "Subject: two\r\n\r\nsecond\r\n", "postmaster", "sensor7");
             var drop = new MailboxStore(s).Open("postmaster")!;
@@ -45,7 +46,7 @@ namespace NanoMailGateway.Tests.Core.Queue
 
             s.Close();
             sim.Reboot();
-            s = MessageStore.Open(sim, Options(), new TestClock());
+            s = MessageStore.Open(sim, Options(), new StepClock());
             drop = new MailboxStore(s).Open("postmaster")!;
             Assert.Equal(new[] { uid0, uid1 }, new[] { drop.UniqueId(0), drop.UniqueId(1) });
             Assert.True(drop.Commit(new[] { true, true }));
@@ -62,7 +63,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.DoesNotContain(drop.UniqueId(0), new[] { uid0, uid1 });
             s.Close();
             sim.Reboot();
-            s = MessageStore.Open(sim, Options(), new TestClock());
+            s = MessageStore.Open(sim, Options(), new StepClock());
             Assert.Equal(again.QueueId, s.GetMessages().Single().QueueId);
         }
     }

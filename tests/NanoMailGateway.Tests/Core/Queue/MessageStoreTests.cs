@@ -5,6 +5,7 @@ using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Queue
 {
@@ -41,14 +42,14 @@ namespace NanoMailGateway.Tests.Core.Queue
         {
             old.Close();
             sim.Reboot();
-            return MessageStore.Open(sim, o ?? Options(), new TestClock());
+            return MessageStore.Open(sim, o ?? Options(), new StepClock());
         }
 
         [Fact]
         public void A_message_reads_back_at_any_position_in_any_chunk_size()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             byte[] body = Body(70_000);                          // spans several segments
             var m = Put(s, body, chunk: 777);
             Assert.Equal(body.Length, m.Size);
@@ -72,7 +73,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void The_envelope_survives_a_restart_field_by_field()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var clock = new TestClock();
+            var clock = new StepClock();
             var s = MessageStore.Open(sim, Options(), clock);
             var e = new Envelope("dev\u00e9@sensor.lan")
             {
@@ -107,7 +108,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void Aborted_and_unfinished_messages_are_invisible_after_restart()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             var a = s.BeginMessage(Env())!;
             a.Write(Body(9000), 0, 9000);
             a.Abort();
@@ -124,7 +125,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void Commit_is_one_flush_and_appends_are_whole_write_units()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             long w0 = sim.WriteCount, f0 = sim.SyncCount;
             Put(s, Body(10_000), chunk: 100);
             Assert.Equal(1, sim.SyncCount - f0);
@@ -136,7 +137,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void Statuses_are_appended_and_the_latest_survives_a_restart()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var clock = new TestClock();
+            var clock = new StepClock();
             var s = MessageStore.Open(sim, Options(), clock);
             var m = Put(s, Body(100), Env(rcpts: 3));
             DateTime later = clock.UtcNow.AddMinutes(30);
@@ -173,7 +174,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         {
             var sim = new FlashSimulator(Capacity, 1);
             var o = Options();
-            var s = MessageStore.Open(sim, o, new TestClock());
+            var s = MessageStore.Open(sim, o, new StepClock());
             var kept = new System.Collections.Generic.List<QueuedMessage>();
             byte[] body = Body(8000);
             while (s.HasRoomFor(body.Length)) kept.Add(Put(s, body));
@@ -209,7 +210,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void The_index_is_bounded_and_keeps_entries_for_local_mail()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(maxMessages: 8), new TestClock());
+            var s = MessageStore.Open(sim, Options(maxMessages: 8), new StepClock());
             int n = 0;
             while (s.BeginMessage(Env()) is { } w)
             {
@@ -228,7 +229,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void Ids_are_never_reused_even_after_the_queue_empties_and_restarts()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             long last = 0;
             for (int round = 0; round < 5; round++)
             {
@@ -251,7 +252,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void A_torn_tail_is_dropped_and_never_appended_after()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             var m = Put(s, Body(3000));
             s.Close();
             string seg = sim.List().Single();
@@ -260,7 +261,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             f.Sync();
             long tornLength = sim.LengthOf(seg);
             sim.Reboot();
-            s = MessageStore.Open(sim, Options(), new TestClock());
+            s = MessageStore.Open(sim, Options(), new StepClock());
             Assert.Equal(m.QueueId, s.GetMessages().Single().QueueId);
             var m2 = Put(s, Body(100));
             Assert.Equal(tornLength, sim.LengthOf(seg));
@@ -273,7 +274,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void Unknown_record_types_with_a_good_crc_are_skipped()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             var m = Put(s, Body(100));
             long next = s.NextSequence;
             s.Close();
@@ -287,7 +288,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             f.Append(r, 0, r.Length);
             f.Sync();
             sim.Reboot();
-            s = MessageStore.Open(sim, Options(), new TestClock());
+            s = MessageStore.Open(sim, Options(), new StepClock());
             Assert.Equal(m.QueueId, s.GetMessages().Single().QueueId);
             Assert.Equal(next + 11, s.NextSequence);             // its sequence number still counts
         }
@@ -296,13 +297,13 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void Read_only_open_changes_nothing()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             Put(s, Body(5000));
             var open = s.BeginMessage(Env())!;
             open.Write(Body(3000), 0, 3000);                     // unflushed tail in the file
             long writes = sim.WriteCount;
             string[] files = sim.List();
-            var ro = MessageStore.OpenReadOnly(sim, new TestClock());
+            var ro = MessageStore.OpenReadOnly(sim, new StepClock());
             Assert.Equal(1, ro.Count);
             Assert.Equal(writes, sim.WriteCount);
             Assert.Equal(files, sim.List());
@@ -314,7 +315,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void A_long_deferred_message_does_not_pin_the_store()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             var stuck = Put(s, Body(3000, 9));
             s.Defer(stuck, 0, DateTime.MaxValue, "4.4.1", "no route");
             for (int i = 0; i < 200; i++)
@@ -334,7 +335,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void An_envelope_whose_commit_record_cannot_fit_a_segment_is_refused_up_front()
         {
             var sim = new FlashSimulator(Capacity, 1);
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             var huge = new Envelope("a@b.c");
             for (int i = 0; i < 200; i++) huge.AddRecipient(new EnvelopeRecipient(new string('x', 60) + i + "@example.com", false, DsnNotify.Unspecified, null));
             Assert.Null(s.BeginMessage(huge));
@@ -353,7 +354,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             // 4 KB segments: 15 recipients with 200-character texts do not fit one record.
             var sim = new FlashSimulator(PowerLossTests.Capacity, 1);
             var o = PowerLossTests.SmallOptions();
-            var s = MessageStore.Open(sim, o, new TestClock());
+            var s = MessageStore.Open(sim, o, new StepClock());
             var stuck = Put(s, Body(1500, 3), Env(rcpts: 15), chunk: 200);
             for (int r = 0; r < 15; r++) s.Defer(stuck, r, DateTime.MaxValue, new string('4', 300), new string('t', 5000));
             Assert.Equal(MessageStore.MaxStatusText, stuck.GetStatus(0).Text.Length);
@@ -381,7 +382,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void Statuses_of_one_attempt_can_share_one_flush()
         {
             var sim = new FlashSimulator(Capacity, 1) { Loss = UnflushedLoss.DropAll };
-            var s = MessageStore.Open(sim, Options(), new TestClock());
+            var s = MessageStore.Open(sim, Options(), new StepClock());
             var m = Put(s, Body(100), Env(rcpts: 3));
             long f0 = sim.SyncCount;
             for (int r = 0; r < 3; r++) s.SetStatus(m, r, new RecipientStatus(RecipientState.Delivered, 1, DateTime.MinValue, "2.0.0", "ok", "", 0), false);
@@ -389,7 +390,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.True(m.AllFinal);
             sim.CutPowerNow();                                   // unflushed: forgotten, the message stays queued
             sim.Reboot();
-            s = MessageStore.Open(sim, Options(), new TestClock());
+            s = MessageStore.Open(sim, Options(), new StepClock());
             m = s.GetMessages().Single();
             Assert.Equal(RecipientState.Queued, m.GetStatus(2).State);
             for (int r = 0; r < 3; r++) s.SetStatus(m, r, new RecipientStatus(RecipientState.Delivered, 1, DateTime.MinValue, "2.0.0", "ok", "", 0), false);
@@ -397,7 +398,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.Equal(1, sim.SyncCount - f0);
             sim.CutPowerNow();
             sim.Reboot();
-            s = MessageStore.Open(sim, Options(), new TestClock());
+            s = MessageStore.Open(sim, Options(), new StepClock());
             Assert.True(s.GetMessages().Single().AllFinal);
         }
     }

@@ -15,6 +15,7 @@ using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Queue
 {
@@ -33,14 +34,14 @@ namespace NanoMailGateway.Tests.Core.Queue
         {
             var sim = new FlashSimulator(Capacity, 1);
             var model = new Model();
-            var clock = new TestClock();
+            var clock = new StepClock();
             var store = MessageStore.Open(sim, SmallOptions(), clock);
             Workload.Run(store, clock, model);
             Assert.True(store.Relocations > 0, "the workload must make compaction copy a live message forward");
             Assert.True(store.SegmentsDeleted > 3, "the workload must delete segments");
             store.Close();
             sim.Reboot();
-            var again = MessageStore.Open(sim, SmallOptions(), new TestClock());
+            var again = MessageStore.Open(sim, SmallOptions(), new StepClock());
             model.Verify(again);
             Assert.Equal(0, again.RecoveryDropped);
         }
@@ -70,7 +71,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         {
             // Count the appends of an uncut run: those are the cut points.
             var probe = new FlashSimulator(Capacity, 1);
-            Workload.Run(MessageStore.Open(probe, SmallOptions(), new TestClock()), new TestClock(), new Model());
+            Workload.Run(MessageStore.Open(probe, SmallOptions(), new StepClock()), new StepClock(), new Model());
             long writes = probe.WriteCount;
             Assert.True(writes > 150, "workload too small: " + writes + " writes");
 
@@ -84,7 +85,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                     sim.Loss = loss(mode);
                     sim.CutPowerAt(k, mode);
                     var model = new Model();
-                    var clock = new TestClock();
+                    var clock = new StepClock();
                     try
                     {
                         Workload.Run(MessageStore.Open(sim, SmallOptions(), clock), clock, model);
@@ -116,7 +117,7 @@ namespace NanoMailGateway.Tests.Core.Queue
         public void A_second_cut_while_recovering_and_going_on_loses_nothing_either(UnflushedLoss loss)
         {
             var probe = new FlashSimulator(Capacity, 1);
-            Workload.Run(MessageStore.Open(probe, SmallOptions(), new TestClock()), new TestClock(), new Model());
+            Workload.Run(MessageStore.Open(probe, SmallOptions(), new StepClock()), new StepClock(), new Model());
             long writes = probe.WriteCount;
             int runs = 0;
             for (long k = 1; k <= writes; k += 4)
@@ -127,7 +128,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                     sim.Loss = loss;
                     sim.CutPowerAt(k, CutMode.Torn);
                     var model = new Model();
-                    var clock = new TestClock();
+                    var clock = new StepClock();
                     Assert.Throws<StorageException>(() => Workload.Run(MessageStore.Open(sim, SmallOptions(), clock), clock, model));
                     sim.Reboot();
                     // Settle the operation in flight at the first cut (a read-only look writes nothing).
@@ -176,7 +177,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             Workload.Remove(store, model, m);
         }
 
-        private static void CheckAfterReboot(FlashSimulator sim, Model model, TestClock clock)
+        private static void CheckAfterReboot(FlashSimulator sim, Model model, StepClock clock)
         {
             var store = MessageStore.Open(sim, SmallOptions(), clock);
             model.Verify(store);
@@ -311,7 +312,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                 return b;
             }
 
-            public static void Run(MessageStore store, TestClock clock, Model model)
+            public static void Run(MessageStore store, StepClock clock, Model model)
             {
                 QueuedMessage a = Accept(store, model, 1, 700, 1, 100);
                 QueuedMessage b = Accept(store, model, 2, 3000, 2, 333);

@@ -15,13 +15,14 @@ using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Tests.Core.Smtp;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Queue
 {
     /// <summary>A test clock whose UtcNow throws <see cref="OutOfMemoryException"/> once armed (the store reads it at Commit).</summary>
     internal sealed class FaultyClock : IClock
     {
-        private readonly TestClock _inner = new TestClock();
+        private readonly StepClock _inner = new StepClock();
         private int _armed;
 
         public void ThrowOnce() => Interlocked.Exchange(ref _armed, 1);

@@ -6,6 +6,7 @@ using System.Text;
 using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
@@ -13,7 +14,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
     {
         private static (string content, bool done, int consumed) Decode(string input, int split = 0)
         {
-            var store = new RecordingMessageStore { UnitSize = 7 }; // tiny writer buffer: many hand-overs
+            var store = new TinyMessageStore { UnitSize = 7 }; // tiny writer buffer: many hand-overs
             var env = new NanoMailGateway.Core.Queue.Envelope("a@b");
             var writer = store.BeginMessage(env)!;
             var sink = new MessageSink();
@@ -33,7 +34,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             }
             sink.Finish();
             writer.Commit();
-            return (store.Committed[0].Text, reader.IsDone, consumed);
+            return (store.Committed()[0].Text, reader.IsDone, consumed);
         }
 
         [Theory]

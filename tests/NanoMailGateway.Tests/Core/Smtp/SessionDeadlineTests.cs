@@ -14,6 +14,7 @@ using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Pop3;
 using NanoMailGateway.Emulator.Host;
+using NanoMailGateway.SelfTest;
 using NanoMailGateway.Tests.Interop;
 using NanoMailGateway.Tests.Support;
 using Xunit;
@@ -108,7 +109,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             string? answer = c.Drip("Subject: slow\r\n\r\n" + new string('x', 200) + "\r\n.\r\n", 400);
             Assert.Equal("421 4.4.2 Data arriving too slowly, closing connection", answer);
             Assert.InRange(sw.ElapsedMilliseconds, 1500, 6000);
-            Assert.Empty(server.Store.Committed);
+            Assert.Empty(server.Store.Committed());
         }
 
         [Fact]
@@ -158,9 +159,9 @@ namespace NanoMailGateway.Tests.Core.Smtp
         [Fact]
         public void A_POP3_line_dripped_an_octet_at_a_time_ends_at_the_autologout_time_from_its_first_octet()
         {
-            var log = new ListLog();
+            var log = new QuietLog(true);
             var options = new Pop3ServerOptions { AutologoutMs = 2000 };
-            var store = new MemoryMaildropStore();
+            var store = new TinyMaildropStore();
             store.AddMailbox("alice");
             var pop3 = new Pop3Server(options, store, new TableAuthenticator().Add("alice", "secret"), null,
                 new BufferPool("pop3", 512, 2), new SystemClock(), log);

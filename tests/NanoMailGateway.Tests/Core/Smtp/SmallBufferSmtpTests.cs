@@ -9,6 +9,8 @@ using System;
 using System.Text;
 using NanoMailGateway.Core.Smtp;
 using Xunit;
+using NanoMailGateway.SelfTest;
+using NanoMailGateway.Tests.Support;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
@@ -64,7 +66,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
                 + LongMail(512) + "RCPT TO:<ops@gw.example.net>\r\nDATA\r\nSubject: s\r\n\r\nbody\r\n.\r\n" + Noop(5000) + "QUIT\r\n");
             Assert.Equal("220 250 250 500 250 500 503 250 250 354 250 500 221", SmtpHarness.CodeString(t));
             Assert.Contains("500 5.5.2 Line too long\r\n", t);
-            Assert.EndsWith("\r\n\r\nbody\r\n", Assert.Single(h.Store.Committed).Text);
+            Assert.EndsWith("\r\n\r\nbody\r\n", Assert.Single(h.Store.Committed()).Text);
             Assert.Equal(0, h.Pool.InUse);
         }
 
@@ -87,7 +89,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             string t = h.Transcript("EHLO x\r\n" + LongMail(613) + LongMail(612) + LongRcpt(1013) + LongRcpt(1012) + Noop(513)
                 + "DATA\r\n.\r\nQUIT\r\n");
             Assert.Equal("220 250 500 250 500 250 500 354 250 221", SmtpHarness.CodeString(t));
-            var r = Assert.Single(h.Store.Committed).Envelope.GetRecipient(0);
+            var r = Assert.Single(h.Store.Committed()).Envelope.GetRecipient(0);
             string rcpt = LongRcpt(1012);
             Assert.Equal(rcpt.Substring(rcpt.IndexOf("rfc822;", StringComparison.Ordinal)).TrimEnd('\r', '\n').Replace("+41", "A"), r.OriginalRecipient);
         }
@@ -98,7 +100,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var h = new SmtpHarness(bufferSize: 512);
             string t = h.Transcript("EHLO x\r\n" + LongMail(612) + Sender + "\r\n" + LongRcpt(1012) + "RCPT TO:<ops@gw.example.net> NOTIFY=FAILURE\r\nDATA\r\n.\r\nQUIT\r\n");
             Assert.Equal("220 250 500 250 500 250 354 250 221", SmtpHarness.CodeString(t));
-            Assert.Single(h.Store.Committed);
+            Assert.Single(h.Store.Committed());
         }
 
         [Theory]
@@ -132,7 +134,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
                 + line998 + "\r\n" + dotted + "\r\n" + line998 + "\r\n";
             string t = h.Transcript("EHLO x\r\n" + Sender + "\r\nRCPT TO:<ops@gw.example.net>\r\nDATA\r\n" + content.Replace("\r\n.", "\r\n..") + ".\r\nQUIT\r\n", chunk: 333);
             Assert.Equal("220 250 250 250 354 250 221", SmtpHarness.CodeString(t));
-            Assert.Equal(content, Assert.Single(h.Store.Committed).TextAfterReceived);
+            Assert.Equal(content, Assert.Single(h.Store.Committed()).TextAfterReceived);
         }
     }
 }

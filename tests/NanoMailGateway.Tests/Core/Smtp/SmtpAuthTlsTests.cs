@@ -5,6 +5,8 @@ using System;
 using System.Text;
 using NanoMailGateway.Core.Simulation;
 using Xunit;
+using NanoMailGateway.SelfTest;
+using NanoMailGateway.Tests.Support;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
@@ -36,7 +38,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             Assert.DoesNotContain("STARTTLS", ehlo);
             Assert.Equal("503 5.5.1 Error: need MAIL command", c.Command("RCPT TO:<a@gw.example.net>"));
             Assert.Equal("221 2.0.0 Bye", c.Command("QUIT"));
-            Assert.Empty(h.Store.Committed);
+            Assert.Empty(h.Store.Committed());
             Assert.Contains(h.Log.Lines, l => l.Contains("TLS established", StringComparison.Ordinal));
         }
 
@@ -84,7 +86,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
                 c.Command("DATA");
                 Assert.StartsWith("250 ", c.Command("Subject: x\r\n\r\nhi\r\n."));
             }
-            var m = Assert.Single(h.Store.Committed);
+            var m = Assert.Single(h.Store.Committed());
             Assert.Equal("alice", m.Envelope.AuthenticatedUser);
             Assert.False(m.Envelope.GetRecipient(0).IsLocal);
             Assert.Contains(" with ESMTPSA id ", m.Text);

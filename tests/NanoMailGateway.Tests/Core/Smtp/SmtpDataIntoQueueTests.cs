@@ -11,6 +11,7 @@ using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
@@ -53,7 +54,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         {
             Assert.Equal(2, SmtpServer.BuffersPerSession);
             var h = new SmtpHarness();
-            var queue = new WatchingStore(MessageStore.Open(new FlashSimulator(512 * 1024, 1), Options(), new TestClock()), h);
+            var queue = new WatchingStore(MessageStore.Open(new FlashSimulator(512 * 1024, 1), Options(), new StepClock()), h);
             h.Queue = queue;
             h.Options.MessageSizeLimit = 100_000;
             string t = h.Transcript(Start + Stuff(Message(5 * Unit)) + ".\r\nQUIT\r\n", chunk: 1000);
@@ -72,7 +73,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         {
             var h = new SmtpHarness();
             var sim = new FlashSimulator(512 * 1024, 1);
-            MessageStore store = MessageStore.Open(sim, Options(), new TestClock());
+            MessageStore store = MessageStore.Open(sim, Options(), new StepClock());
             h.Queue = store;
             h.Options.MessageSizeLimit = 100_000;
             string content = Message(size);
@@ -95,7 +96,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             int[] pieces = PieceLengths(store, m);
             Assert.True(pieces.Length >= stored.Length / Unit);
             Assert.Equal(stored.Length, System.Linq.Enumerable.Sum(pieces));
-            MessageStore other = MessageStore.Open(new FlashSimulator(512 * 1024, 1), Options(), new TestClock());
+            MessageStore other = MessageStore.Open(new FlashSimulator(512 * 1024, 1), Options(), new StepClock());
             IMessageWriter w = other.BeginMessage(m.Envelope)!;
             byte[] bytes = Encoding.Latin1.GetBytes(stored);
             Assert.True(w.Write(bytes, 0, bytes.Length));

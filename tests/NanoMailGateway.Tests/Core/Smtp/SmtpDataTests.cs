@@ -5,6 +5,8 @@ using System;
 using System.Linq;
 using System.Text;
 using Xunit;
+using NanoMailGateway.SelfTest;
+using NanoMailGateway.Tests.Support;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
@@ -25,25 +27,25 @@ namespace NanoMailGateway.Tests.Core.Smtp
         {
             var (t, h) = Send("date: Fri, 27 Nov 2026 10:00:00 +0100\r\nMESSAGE-ID: <x@y>\r\nfrom: Boiler <b@sensor.example>\r\nSubject: s\r\n\r\nbody\r\n.\r\n");
             Assert.Equal("220 250 250 250 354 250 250 221", SmtpHarness.CodeString(t));
-            Assert.Equal("date: Fri, 27 Nov 2026 10:00:00 +0100\r\nMESSAGE-ID: <x@y>\r\nfrom: Boiler <b@sensor.example>\r\nSubject: s\r\n\r\nbody\r\n", h.Store.Committed[0].TextAfterReceived);
+            Assert.Equal("date: Fri, 27 Nov 2026 10:00:00 +0100\r\nMESSAGE-ID: <x@y>\r\nfrom: Boiler <b@sensor.example>\r\nSubject: s\r\n\r\nbody\r\n", h.Store.Committed()[0].TextAfterReceived);
         }
 
         [Fact]
         public void AMissingFromIsMadeFromTheEnvelopeSender()
         {
             var (_, h) = Send("Subject: s\r\n\r\nFrom: in the body\r\n.\r\n");
-            string m = h.Store.Committed[0].TextAfterReceived;
+            string m = h.Store.Committed()[0].TextAfterReceived;
             Assert.EndsWith("@gw.example.net>\r\nFrom: dev@sensor.example\r\n\r\nFrom: in the body\r\n", m);   // RFC 5322 §3.6
             var n = NewHarness();
             n.Transcript("EHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<alerts@gw.example.net>\r\nDATA\r\nSubject: s\r\n\r\nx\r\n.\r\nQUIT\r\n");
-            Assert.Contains("\r\nFrom: MAILER-DAEMON@gw.example.net\r\n\r\nx\r\n", n.Store.Committed[0].TextAfterReceived);
+            Assert.Contains("\r\nFrom: MAILER-DAEMON@gw.example.net\r\n\r\nx\r\n", n.Store.Committed()[0].TextAfterReceived);
         }
 
         [Fact]
         public void MissingFieldsGoAtTheEndOfTheHeaderSection()
         {
             var (_, h) = Send("Subject: s\r\nDate: Fri, 27 Nov 2026 10:00:00 +0100\r\n\r\nDate: in the body\r\n.\r\n");
-            string m = h.Store.Committed[0].TextAfterReceived;
+            string m = h.Store.Committed()[0].TextAfterReceived;
             Assert.StartsWith("Subject: s\r\nDate: Fri, 27 Nov 2026 10:00:00 +0100\r\nMessage-ID: <", m);
             Assert.EndsWith("@gw.example.net>\r\nFrom: dev@sensor.example\r\n\r\nDate: in the body\r\n", m);
         }
@@ -52,7 +54,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         public void ABodyWithoutHeadersGetsFieldsAndABlankLine()
         {
             var (_, h) = Send("just text, no header\r\n.\r\n");
-            string m = h.Store.Committed[0].TextAfterReceived;
+            string m = h.Store.Committed()[0].TextAfterReceived;
             Assert.StartsWith("Date: Sat, 28 Nov 2026 12:00:00 +0000\r\nMessage-ID: <", m);
             Assert.EndsWith(">\r\nFrom: dev@sensor.example\r\n\r\njust text, no header\r\n", m);
         }
@@ -61,18 +63,18 @@ namespace NanoMailGateway.Tests.Core.Smtp
         public void HeaderOnlyMessageAndEmptyMessage()
         {
             var (_, h) = Send("Subject: only\r\n.\r\n");
-            string m = h.Store.Committed[0].TextAfterReceived;
+            string m = h.Store.Committed()[0].TextAfterReceived;
             Assert.StartsWith("Subject: only\r\nDate: ", m);
             Assert.Contains("\r\nMessage-ID: <", m);
             (_, h) = Send(".\r\n");
-            Assert.StartsWith("Date: ", h.Store.Committed[0].TextAfterReceived);
+            Assert.StartsWith("Date: ", h.Store.Committed()[0].TextAfterReceived);
         }
 
         [Fact]
         public void FoldedHeadersStayHeaders()
         {
             var (_, h) = Send("Subject: a\r\n b\r\n\tc\r\nX-Long-Name-Header : v\r\n\r\nx\r\n.\r\n");
-            Assert.StartsWith("Subject: a\r\n b\r\n\tc\r\nX-Long-Name-Header : v\r\nDate: ", h.Store.Committed[0].TextAfterReceived);
+            Assert.StartsWith("Subject: a\r\n b\r\n\tc\r\nX-Long-Name-Header : v\r\nDate: ", h.Store.Committed()[0].TextAfterReceived);
         }
 
         [Fact]
@@ -80,10 +82,10 @@ namespace NanoMailGateway.Tests.Core.Smtp
         {
             var h = NewHarness();
             h.Transcript("HELO old\r\nMAIL FROM:<>\r\nRCPT TO:<a@gw.example.net>\r\nRCPT TO:<b@gw.example.net>\r\nDATA\r\n.\r\n");
-            string m = h.Store.Committed[0].Text;
+            string m = h.Store.Committed()[0].Text;
             Assert.StartsWith("Received: from old ([198.51.100.7])\r\n\tby gw.example.net (NanoMailGateway) with SMTP id ", m);
             Assert.Contains("\r\n\t; Sat, 28 Nov 2026 12:00:00 +0000\r\n", m); // no "for" with two recipients
-            Assert.Equal("", h.Store.Committed[0].Envelope.Sender);
+            Assert.Equal("", h.Store.Committed()[0].Envelope.Sender);
         }
 
         [Theory]
@@ -97,7 +99,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             if (code == "554")
             {
                 Assert.Contains("554 5.4.6 ", t);
-                Assert.Empty(h.Store.Committed);
+                Assert.Empty(h.Store.Committed());
                 Assert.Equal(1, h.Store.Aborted);
             }
         }
@@ -118,7 +120,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var (t, h) = Send("Subject: big\r\n\r\n" + big + ".\r\n");
             Assert.Equal("220 250 250 250 354 552 250 221", SmtpHarness.CodeString(t));
             Assert.Contains("552 5.3.4 Message size exceeds fixed limit", t);
-            Assert.Empty(h.Store.Committed);
+            Assert.Empty(h.Store.Committed());
             Assert.Equal(1, h.Store.Aborted);
         }
 
@@ -129,7 +131,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         {
             var (t, h) = Send("Subject: l\r\n\r\n" + new string('y', length) + "\r\nQUIT\r\n.\r\n", hh => hh.Options.MessageSizeLimit = 100000);
             Assert.Equal("220 250 250 250 354 " + code + " 250 221", SmtpHarness.CodeString(t));
-            Assert.Equal(code == "250" ? 1 : 0, h.Store.Committed.Length);
+            Assert.Equal(code == "250" ? 1 : 0, h.Store.Committed().Length);
             if (code == "554") Assert.Contains("554 5.6.0 ", t);
         }
 
@@ -154,7 +156,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
                 hh.Options.MessageSizeLimit = 100000;
             });
             Assert.Equal("220 250 250 250 354 452 250 221", SmtpHarness.CodeString(t));
-            Assert.Empty(h.Store.Committed);
+            Assert.Empty(h.Store.Committed());
             Assert.Equal(1, h.Store.Aborted);
         }
 
@@ -164,7 +166,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var (t, h) = Send("Subject: s\r\n\r\nx\r\n.\r\n", hh => hh.Store.FailCommit = true);
             Assert.Equal("220 250 250 250 354 451 250 221", SmtpHarness.CodeString(t));
             Assert.Contains("451 4.3.0 ", t);
-            Assert.Empty(h.Store.Committed);
+            Assert.Empty(h.Store.Committed());
             Assert.Equal(1, h.Store.Aborted);
             Assert.DoesNotContain("queued as", t);
         }
@@ -175,7 +177,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var (t, h) = Send("", hh => hh.Store.FailBegin = true);
             // DATA -> 451; the ".\r\n"-less script continues with NOOP and QUIT as commands.
             Assert.Equal("220 250 250 250 451 250 221", SmtpHarness.CodeString(t));
-            Assert.Empty(h.Store.Committed);
+            Assert.Empty(h.Store.Committed());
         }
 
         [Fact]
@@ -184,10 +186,10 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var h = NewHarness();
             string t = h.Transcript(Start + "one\r\n.\r\nMAIL FROM:<b@sensor.example>\r\nRCPT TO:<c@local.example>\r\nDATA\r\ntwo\r\n.\r\nQUIT\r\n");
             Assert.Equal("220 250 250 250 354 250 250 250 354 250 221", SmtpHarness.CodeString(t));
-            Assert.Equal(2, h.Store.Committed.Length);
-            Assert.EndsWith("\r\n\r\none\r\n", h.Store.Committed[0].Text);
-            Assert.EndsWith("\r\n\r\ntwo\r\n", h.Store.Committed[1].Text);
-            Assert.Equal("c@local.example", h.Store.Committed[1].Envelope.GetRecipient(0).Address);
+            Assert.Equal(2, h.Store.Committed().Length);
+            Assert.EndsWith("\r\n\r\none\r\n", h.Store.Committed()[0].Text);
+            Assert.EndsWith("\r\n\r\ntwo\r\n", h.Store.Committed()[1].Text);
+            Assert.Equal("c@local.example", h.Store.Committed()[1].Envelope.GetRecipient(0).Address);
         }
 
         [Fact]
@@ -207,7 +209,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             c.EndInput();
             Assert.True(reader.Join(30000));
             Assert.Equal("220 250 250 250 354 250 221", SmtpHarness.CodeString(t));
-            Assert.Equal(original, h.Store.Committed[0].TextAfterReceived);
+            Assert.Equal(original, h.Store.Committed()[0].TextAfterReceived);
         }
     }
 }

@@ -13,6 +13,7 @@ using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.Smtp;
 using NanoMailGateway.Tests.Support;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
@@ -55,15 +56,15 @@ namespace NanoMailGateway.Tests.Core.Smtp
             AuthFailureDelayMaxMs = 40,
         };
 
-        public RecordingMessageStore Store { get; } = new RecordingMessageStore();
+        public TinyMessageStore Store { get; } = new TinyMessageStore();
 
         /// <summary>The queue the server writes to when not <see cref="Store"/> (e.g. a real MessageStore).</summary>
         public IMessageStore? Queue { get; set; }
         public BufferPool Pool { get; set; }
-        public ListLog Log { get; } = new ListLog();
+        public QuietLog Log { get; } = new QuietLog(true);
         public AccountDirectory Accounts { get; } = new AccountDirectory();
         public ITlsProvider? Tls { get; set; } = new MemoryTlsProvider(true, false);
-        public TestClock Clock { get; } = new TestClock();
+        public StepClock Clock { get; } = new StepClock();
 
         public SmtpHarness(bool withAccount = true, int bufferSize = DefaultBufferSize)
         {

@@ -6,6 +6,8 @@
 using System;
 using System.Text;
 using Xunit;
+using NanoMailGateway.SelfTest;
+using NanoMailGateway.Tests.Support;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
@@ -61,8 +63,8 @@ namespace NanoMailGateway.Tests.Core.Smtp
             h.Options.ErrorLimit = 1000;
             string t = h.Transcript(script.ToString());
             Assert.EndsWith("221 2.0.0 Bye\r\n", t);
-            Assert.Equal(Tricks.Length, h.Store.Committed.Length);
-            foreach (var m in h.Store.Committed)
+            Assert.Equal(Tricks.Length, h.Store.Committed().Length);
+            foreach (var m in h.Store.Committed())
             {
                 for (int i = 0; i < m.Envelope.RecipientCount; i++)
                 {
@@ -81,7 +83,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var h = NewHarness();
             string t = h.Transcript("EHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<victim@remote.example>\r\nRCPT TO:<v@[192.0.2.99]>\r\nDATA\r\n.\r\n", SmtpHarness.TrustedAddress);
             Assert.Equal("220 250 250 250 250 354 250", SmtpHarness.CodeString(t));
-            var e = h.Store.Committed[0].Envelope;
+            var e = h.Store.Committed()[0].Envelope;
             Assert.False(e.GetRecipient(0).IsLocal);
             Assert.False(e.GetRecipient(1).IsLocal);
         }

@@ -7,6 +7,8 @@ using System.Text;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Smtp;
 using Xunit;
+using NanoMailGateway.SelfTest;
+using NanoMailGateway.Tests.Support;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
@@ -65,15 +67,15 @@ namespace NanoMailGateway.Tests.Core.Smtp
             Assert.Equal("220 250 250 250 554 250 354 250 250 250 354 250 250 221", SmtpHarness.CodeString(whole));
             if (whole.Length - Greeting(whole).Length <= BufferSize) Assert.Equal(2, sends); // greeting, then the whole batch's replies in one send
             AssertPackedInOrder(whole);
-            Assert.Equal(2, h0.Store.Committed.Length);
+            Assert.Equal(2, h0.Store.Committed().Length);
             for (int split = 1; split < Batch.Length; split++)
             {
                 var (t, _, h) = Run(split);
                 Assert.Equal(SmtpHarness.CodeString(whole), SmtpHarness.CodeString(t));
-                Assert.Equal(2, h.Store.Committed.Length);
-                Assert.Equal(h0.Store.Committed[0].Text, h.Store.Committed[0].Text);
-                Assert.Equal(h0.Store.Committed[1].Text, h.Store.Committed[1].Text);
-                Assert.Equal(2, h.Store.Committed[0].Envelope.RecipientCount);
+                Assert.Equal(2, h.Store.Committed().Length);
+                Assert.Equal(h0.Store.Committed()[0].Text, h.Store.Committed()[0].Text);
+                Assert.Equal(h0.Store.Committed()[1].Text, h.Store.Committed()[1].Text);
+                Assert.Equal(2, h.Store.Committed()[0].Envelope.RecipientCount);
             }
         }
 

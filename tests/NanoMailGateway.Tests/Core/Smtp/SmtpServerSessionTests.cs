@@ -8,6 +8,8 @@ using System.Threading;
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Smtp;
 using Xunit;
+using NanoMailGateway.SelfTest;
+using NanoMailGateway.Tests.Support;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
@@ -24,7 +26,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             Assert.Equal("220 250 250 250 354 250 221", SmtpHarness.CodeString(t));
             Assert.StartsWith("220 gw.example.net ESMTP", t);
             Assert.Contains("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 ", t);
-            var m = Assert.Single(h.Store.Committed);
+            var m = Assert.Single(h.Store.Committed());
             Assert.Contains("250 2.0.0 Ok: queued as " + m.QueueId + "\r\n", t);
             Assert.Equal("dev@sensor.example", m.Envelope.Sender);
             Assert.Equal("alerts@gw.example.net", m.Envelope.GetRecipient(0).Address);
@@ -119,7 +121,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             string t = h.Transcript(sb.ToString());
             Assert.Equal("220 250 250 250 250 250 250 250 452 452 354 250", SmtpHarness.CodeString(t));
             Assert.Contains("452 4.5.3 Too many recipients", t);
-            Assert.Equal(5, h.Store.Committed[0].Envelope.RecipientCount);
+            Assert.Equal(5, h.Store.Committed()[0].Envelope.RecipientCount);
         }
 
         [Fact]
@@ -127,7 +129,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
         {
             var h = NewHarness();
             h.Transcript("EHLO x\r\n" + Mail + Rcpt + Rcpt + "DATA\r\n.\r\n");
-            Assert.Equal(1, h.Store.Committed[0].Envelope.RecipientCount);
+            Assert.Equal(1, h.Store.Committed()[0].Envelope.RecipientCount);
         }
 
         [Fact]
@@ -137,7 +139,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             string t = h.Transcript("EHLO x\r\nMAIL FROM:<a@b.example> RET=HDRS ENVID=id+2B1 SIZE=300 BODY=8BITMIME\r\n"
                 + "RCPT TO:<x@local.example> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;x+40y.example\r\nDATA\r\n.\r\n");
             Assert.Equal("220 250 250 250 354 250", SmtpHarness.CodeString(t));
-            var e = h.Store.Committed[0].Envelope;
+            var e = h.Store.Committed()[0].Envelope;
             Assert.Equal(NanoMailGateway.Core.Queue.DsnReturn.Headers, e.Return);
             Assert.Equal("id+1", e.EnvelopeId);
             Assert.Equal(300, e.DeclaredSize);
@@ -179,7 +181,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             string t = h.Transcript(junk, chunk: 777);
             Assert.StartsWith("220 ", t);
             Assert.EndsWith("421 4.7.0 Too many errors, closing connection\r\n", t);
-            Assert.Empty(h.Store.Committed);
+            Assert.Empty(h.Store.Committed());
             Assert.Equal(0, h.Pool.InUse);
         }
 
@@ -189,7 +191,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var h = NewHarness();
             string t = h.Transcript("EHLO x\r\n" + Mail + Rcpt + "DATA\r\nSubject: cut\r\n\r\nhalf a mess");
             Assert.Equal("220 250 250 250 354", SmtpHarness.CodeString(t));
-            Assert.Empty(h.Store.Committed);
+            Assert.Empty(h.Store.Committed());
             Assert.Equal(1, h.Store.Aborted);
             Assert.Equal(0, h.Pool.InUse);
         }
@@ -222,7 +224,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             c.Send("Subject: slow\r\n");
             Assert.Equal("421 4.4.2 Timeout exceeded, closing connection", c.ReadReply());
             Assert.Null(c.ReadReply());
-            Assert.Empty(h.Store.Committed);
+            Assert.Empty(h.Store.Committed());
             Assert.Equal(1, h.Store.Aborted);
         }
 
@@ -232,7 +234,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var h = NewHarness();
             string t = h.Transcript("EHLO x\r\n" + Mail + Rcpt + "DATA\r\nSubject: t\r\n\r\nbody\r\n.\r\nQUIT\r\n", chunk: 1);
             Assert.Equal("220 250 250 250 354 250 221", SmtpHarness.CodeString(t));
-            Assert.Single(h.Store.Committed);
+            Assert.Single(h.Store.Committed());
         }
 
         [Fact]

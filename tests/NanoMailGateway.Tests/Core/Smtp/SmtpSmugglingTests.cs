@@ -4,6 +4,8 @@
 
 using System;
 using Xunit;
+using NanoMailGateway.SelfTest;
+using NanoMailGateway.Tests.Support;
 
 namespace NanoMailGateway.Tests.Core.Smtp
 {
@@ -38,7 +40,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
                 + "Subject: carrier\r\n\r\nfirst" + sequence + smuggled + ".\r\nQUIT\r\n";
             string t = h.Transcript(script);
             Assert.Equal("220 250 250 250 354 250 221", SmtpHarness.CodeString(t));
-            var m = Assert.Single(h.Store.Committed);
+            var m = Assert.Single(h.Store.Committed());
             Assert.Equal("alerts@gw.example.net", m.Envelope.GetRecipient(0).Address);
             Assert.Equal(1, m.Envelope.RecipientCount);
             Assert.Contains("MAIL FROM:<ceo@gw.example.net>\r\nRCPT TO:<victim@local.example>\r\nDATA\r\nSubject: smuggled", m.Text);

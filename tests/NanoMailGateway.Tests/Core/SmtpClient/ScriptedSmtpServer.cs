@@ -20,6 +20,7 @@ using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.SmtpClient;
 using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Emulator.Host;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.SmtpClient
 {
@@ -397,7 +398,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         {
             return new SmtpClientSession(connection, tls, "mx.test", options ?? FastOptions(),
                 new byte[bufferSize > 0 ? bufferSize : 1024], new byte[bufferSize > 0 && sendBufferSize > bufferSize ? bufferSize : sendBufferSize],
-                new SystemClock(), log ?? new Support.ListLog(), 1);
+                new SystemClock(), log ?? new NanoMailGateway.SelfTest.QuietLog(true), 1);
         }
 
         public static NanoMailGateway.Core.Queue.EnvelopeRecipient[] Rcpts(params string[] addresses)

@@ -14,6 +14,7 @@ using NanoMailGateway.Core.Simulation;
 using NanoMailGateway.Core.SmtpClient;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.SmtpClient
 {
@@ -25,7 +26,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
     {
         private const string DsnEhlo = "250-mx.test\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250 DSN";
 
-        private static SmtpClientSession Session(ScriptedSmtpServer srv, int bufferSize, SmtpClientOptions? o = null, ListLog? log = null)
+        private static SmtpClientSession Session(ScriptedSmtpServer srv, int bufferSize, SmtpClientOptions? o = null, QuietLog? log = null)
             => ClientHarness.Session(srv.Client, o, new MemoryTlsProvider(false, false), log: log, bufferSize: bufferSize);
 
         private static EnvelopeRecipient Rcpt(string address, string? orcpt) => new EnvelopeRecipient(address, false, DsnNotify.Success | DsnNotify.Failure, orcpt);
@@ -76,7 +77,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         {
             using var srv = new ScriptedSmtpServer { EhloReply = DsnEhlo };
             srv.Start();
-            var log = new ListLog();
+            var log = new QuietLog(true);
             var s = Session(srv, bufferSize, log: log);
             Assert.True(s.Open());
             var env = new Envelope("alerts@gw.test") { Return = DsnReturn.Headers, EnvelopeId = "id+1" };

@@ -7,6 +7,7 @@ using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Tests.Emulator.Host;
 using Xunit;
 using static NanoMailGateway.Tests.Core.SmtpClient.ClientHarness;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.SmtpClient
 {
@@ -38,7 +39,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             using var relay = new RecordingRelay(mode == SmtpTlsMode.Implicit ? host.ImplicitTlsPort : host.StartTlsPort);
             var tls = new HostTlsProvider(null, null, pki.CaFile);
             var conn = new HostSocketNetwork().Connect("127.0.0.1", relay.Port, 3000);
-            var s = new SmtpClientSession(conn, tls, "localhost", Options(mode), new byte[1024], new byte[2048], new SystemClock(), new Support.ListLog(), 1);
+            var s = new SmtpClientSession(conn, tls, "localhost", Options(mode), new byte[1024], new byte[2048], new SystemClock(), new NanoMailGateway.SelfTest.QuietLog(true), 1);
             Assert.True(s.Open(), s.Failure?.Describe() + " / " + string.Join("\n", host.Stderr));
             Assert.True(s.IsSecure);
             Assert.True(s.Authenticated);
@@ -68,7 +69,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             var tls = new HostTlsProvider(null, null, fault == "wrong-ca" ? pki.OtherCaFile : pki.CaFile);
             string name = fault == "wrong-name" ? "smtp.example.test" : "localhost";
             var conn = new HostSocketNetwork().Connect("127.0.0.1", relay.Port, 3000);
-            var s = new SmtpClientSession(conn, tls, name, Options(mode), new byte[1024], new byte[2048], new SystemClock(), new Support.ListLog(), 1);
+            var s = new SmtpClientSession(conn, tls, name, Options(mode), new byte[1024], new byte[2048], new SystemClock(), new NanoMailGateway.SelfTest.QuietLog(true), 1);
             Assert.False(s.Open());
             Assert.Equal(DeliveryOutcome.Transient, s.Failure!.Outcome);
             Assert.Equal("4.7.5", s.Failure.EnhancedCode);
@@ -86,7 +87,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             using var host = new AiosmtpdSmarthost(pki.ServerCertFile, pki.ServerKeyFile, User, Password);
             var tls = new HostTlsProvider(null, null, pki.CaFile);
             var conn = new HostSocketNetwork().Connect("127.0.0.1", host.StartTlsPort, 3000);
-            var log = new Support.ListLog();
+            var log = new NanoMailGateway.SelfTest.QuietLog(true);
             var s = new SmtpClientSession(conn, tls, "localhost", Options(SmtpTlsMode.StartTlsRequired, "wrong"), new byte[1024], new byte[2048], new SystemClock(), log, 1);
             Assert.False(s.Open());
             Assert.Equal(DeliveryOutcome.Transient, s.Failure!.Outcome);

@@ -8,6 +8,7 @@ using NanoMailGateway.Core.SmtpClient;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 using static NanoMailGateway.Tests.Core.SmtpClient.ClientHarness;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.SmtpClient
 {
@@ -224,7 +225,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         {
             using var srv = new ScriptedSmtpServer { OnMessage = _ => ScriptedSmtpServer.Hangup };
             srv.Start();
-            var log = new ListLog();
+            var log = new QuietLog(true);
             var s = Session(srv.Client, log: log);
             Assert.True(s.Open());
             var r = s.Deliver(Env(), Rcpts("a@x.test", "b@x.test"), new BytesContent(Body));

@@ -7,6 +7,7 @@ using NanoMailGateway.Core.SmtpClient;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 using static NanoMailGateway.Tests.Core.SmtpClient.ClientHarness;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.SmtpClient
 {
@@ -40,7 +41,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             using var srv = TlsServer();
             srv.AfterStartTlsInjection = "\r\n250-injected\r\n250 AUTH PLAIN";
             srv.Start();
-            var log = new ListLog();
+            var log = new QuietLog(true);
             var s = Session(srv.Client, Opts(SmtpTlsMode.Opportunistic), new MemoryTlsProvider(false, false), log: log);
             Assert.True(s.Open());
             Assert.True(s.IsSecure);
@@ -182,7 +183,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         {
             using var srv = new ScriptedSmtpServer { EhloReply = SecureEhlo, OnCommand = l => l.StartsWith("AUTH") ? reply : null };
             srv.Start();
-            var log = new ListLog();
+            var log = new QuietLog(true);
             var s = Session(srv.Client, Opts(SmtpTlsMode.Implicit, "user", "wrong"), new MemoryTlsProvider(false, false), log: log);
             Assert.False(s.Open());
             Assert.Equal(DeliveryOutcome.Transient, s.Failure!.Outcome);

@@ -14,6 +14,7 @@ using NanoMailGateway.Core.SmtpClient;
 using NanoMailGateway.Tests.Support;
 using Xunit;
 using static NanoMailGateway.Tests.Core.SmtpClient.ClientHarness;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Core.SmtpClient
 {
@@ -30,7 +31,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             return srv;
         }
 
-        private static SmtpClientSession Open(ScriptedSmtpServer srv, ListLog log, SmtpClientOptions? o = null)
+        private static SmtpClientSession Open(ScriptedSmtpServer srv, QuietLog log, SmtpClientOptions? o = null)
         {
             var s = new SmtpClientSession(srv.Connect(), null, "mx.test", o ?? FastOptions(), new byte[1024], new byte[2048], new SystemClock(), log, 1);
             Assert.True(s.Open(), s.Failure?.Describe());
@@ -50,7 +51,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                 if (!pipelining) x.EhloReply = NoPipelining;
                 x.OnCommand = l => l == "DATA" ? "250 2.0.0 ok" : null;
             });
-            var log = new ListLog();
+            var log = new QuietLog(true);
             var s = Open(srv, log);
             var r = Deliver(s, "a@x.test", "b@x.test");
             Assert.Equal("Transient:0:4.5.0 Transient:0:4.5.0", Outcomes(r));
@@ -70,7 +71,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                 x.BatchUntilData = true;
                 x.OnCommand = l => l.StartsWith("RCPT", StringComparison.Ordinal) ? "250 2.1.5 Ok\r\n250 2.0.0 extra" : null;
             });
-            var s = Open(srv, new ListLog());
+            var s = Open(srv, new QuietLog(true));
             var r = Deliver(s, "a@x.test");
             Assert.Equal("Transient:0:4.5.0", Outcomes(r));
             Assert.Empty(srv.Messages);
@@ -86,7 +87,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                 x.BatchUntilData = true;
                 x.OnCommand = l => l.StartsWith("RCPT", StringComparison.Ordinal) ? ScriptedSmtpServer.Silence : null;
             });
-            var s = Open(srv, new ListLog());
+            var s = Open(srv, new QuietLog(true));
             var r = Deliver(s, "a@x.test");
             Assert.Equal("Transient:0:4.5.0", Outcomes(r));
             Assert.Contains("while sending RCPT TO: unexpected reply 354", r.Statuses[0].Text);
@@ -99,7 +100,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         public void AMultiLineFinalReplyWithTwoCodesDefers(string reply)
         {
             using var srv = Loopback(x => x.OnMessage = _ => reply);
-            var s = Open(srv, new ListLog());
+            var s = Open(srv, new QuietLog(true));
             var r = Deliver(s, "a@x.test");
             Assert.Equal("Transient:0:4.5.0", Outcomes(r));
             Assert.Contains("multi-line reply with codes", r.Statuses[0].Text);
@@ -117,7 +118,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                 if (!pipelining) x.EhloReply = NoPipelining;
                 x.OnCommand = l => l.StartsWith("RCPT", StringComparison.Ordinal) ? "550-5.1.1 no such user\r\n250 2.1.5 Ok" : null;
             });
-            var s = Open(srv, new ListLog());
+            var s = Open(srv, new QuietLog(true));
             var r = Deliver(s, "a@x.test");
             Assert.Equal("Transient:0:4.5.0", Outcomes(r));
             Assert.Empty(srv.Messages);
@@ -131,7 +132,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
                 x.EhloReply = NoPipelining;
                 x.OnCommand = l => l == "DATA" ? "354 go ahead\r\n250 2.0.0 ok" + ScriptedSmtpServer.Hangup : null;
             });
-            var s = Open(srv, new ListLog());
+            var s = Open(srv, new QuietLog(true));
             var r = Deliver(s, "a@x.test");
             Assert.Equal("Transient:0:4.5.0", Outcomes(r));
             Assert.Contains("reply before the command it answers was sent", r.Statuses[0].Text);
@@ -142,7 +143,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
         public void AReplyLeftOverFromTheLastTransactionIsNotTakenForTheNext()
         {
             using var srv = Loopback(x => x.OnMessage = _ => "250 2.0.0 ok\r\n250 2.0.0 and again");
-            var s = Open(srv, new ListLog());
+            var s = Open(srv, new QuietLog(true));
             Assert.Equal("Sent:250:2.0.0", Outcomes(Deliver(s, "a@x.test")));
             var r = Deliver(s, "b@x.test");
             Assert.Equal("Transient:0:4.5.0", Outcomes(r));
@@ -160,7 +161,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             var o = FastOptions();
             o.CommandTimeoutMs = 30000;   // the old wait for RSET
             o.EndTimeoutMs = 500;
-            var s = Open(srv, new ListLog(), o);
+            var s = Open(srv, new QuietLog(true), o);
             var sw = Stopwatch.StartNew();
             var r = Deliver(s, "nobody@x.test");
             Assert.InRange(sw.ElapsedMilliseconds, 400, 3000);
@@ -175,7 +176,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             var o = FastOptions();
             o.CommandTimeoutMs = 30000;
             o.EndTimeoutMs = 500;
-            var s = Open(srv, new ListLog(), o);
+            var s = Open(srv, new QuietLog(true), o);
             Assert.Equal("Sent:250:2.0.0", Outcomes(Deliver(s, "a@x.test")));
             var sw = Stopwatch.StartNew();
             s.Quit();
@@ -190,7 +191,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             for (int i = 0; ehlo.Length < 16 * 1024; i++) ehlo.Append("250-AUTH X-MECHANISM-").Append(i).Append(" X-OTHER-").Append(i).Append("-WITH-A-LONGER-NAME-TO-FILL-THE-LINE\r\n");
             ehlo.Append("250-AUTH PLAIN LOGIN\r\n250 8BITMIME");
             using var srv = Loopback(x => x.EhloReply = ehlo.ToString());
-            var s = Open(srv, new ListLog());   // the default caps
+            var s = Open(srv, new QuietLog(true));   // the default caps
             Assert.True(s.Capabilities.HasFlag(SmtpCapabilities.AuthPlain));
             Assert.True(s.Capabilities.HasFlag(SmtpCapabilities.EightBitMime));
             Assert.Equal("Sent:250:2.0.0", Outcomes(Deliver(s, "a@x.test")));
@@ -203,7 +204,7 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             while (ehlo.Length < 70 * 1024) ehlo.Append("250-X-FILLER 0123456789012345678901234567890123456789\r\n");
             ehlo.Append("250 8BITMIME");
             using var srv = Loopback(x => x.EhloReply = ehlo.ToString());
-            var s = new SmtpClientSession(srv.Connect(), null, "mx.test", FastOptions(), new byte[1024], new byte[2048], new SystemClock(), new ListLog(), 1);
+            var s = new SmtpClientSession(srv.Connect(), null, "mx.test", FastOptions(), new byte[1024], new byte[2048], new SystemClock(), new QuietLog(true), 1);
             Assert.False(s.Open());
             Assert.Equal("4.4.2", s.Failure!.EnhancedCode);
         }

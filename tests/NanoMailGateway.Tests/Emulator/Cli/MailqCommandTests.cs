@@ -5,6 +5,7 @@ using NanoMailGateway.Emulator.Cli;
 using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Emulator.Cli
 {
@@ -29,7 +30,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         public void Lists_a_running_queue_like_postqueue_without_touching_it()
         {
             var files = new HostFileStore(_dir, false);
-            var clock = new TestClock(new DateTime(2026, 11, 28, 9, 5, 7, DateTimeKind.Utc));
+            var clock = new StepClock(new DateTime(2026, 11, 28, 9, 5, 7, DateTimeKind.Utc));
             var store = MessageStore.Open(files, QueueOptions.ForCapacity(192 * 1024, 64), clock);
             var env = new Envelope("alarm@sensor.lan");
             env.AddRecipient(new EnvelopeRecipient("ops@example.com", false, DsnNotify.Unspecified, null));
@@ -95,7 +96,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         public void The_queue_survives_a_restart_on_host_files()
         {
             var options = QueueOptions.ForCapacity(192 * 1024, 64);
-            var store = MessageStore.Open(new HostFileStore(_dir, false), options, new TestClock());
+            var store = MessageStore.Open(new HostFileStore(_dir, false), options, new StepClock());
             var env = new Envelope("alarm@sensor.lan");
             env.AddRecipient(new EnvelopeRecipient("ops@example.com", false, DsnNotify.Unspecified, null));
             var w = store.BeginMessage(env)!;
@@ -105,7 +106,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             w.Commit();
             store.Close();
 
-            store = MessageStore.Open(new HostFileStore(_dir, false), options, new TestClock());
+            store = MessageStore.Open(new HostFileStore(_dir, false), options, new StepClock());
             var m = store.Find(w.QueueId)!;
             Assert.Equal(body, NanoMailGateway.Tests.Core.Queue.PowerLossTests.Model.ReadAll(store, m));
             store.MarkDelivered(m, 0, "2.0.0", "250 ok");

@@ -76,7 +76,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             Assert.Equal("220 gw.example ESMTP NanoMailGateway\r\n", smtpGreeting);
             Assert.Equal("+OK", pop3Greeting.Substring(0, 3));
             Assert.Contains("nmg: queue: 0 messages recovered", stdout);
-            Assert.Contains("nmg: board esp32-c3: heap 54K, storage 192K in 4096-byte blocks, 8 sockets", stdout);
+            Assert.Contains("nmg: board esp32-c3: heap 54K, storage 192K, 8 sockets", stdout);
             Assert.Contains("buffers 6 x 512 bytes (3K), sessions smtp 1 pop3 1 delivery 1, message_size_limit 32K", stdout);
             Assert.Matches(@"nmg: smtp listening on 127\.0\.0\.1:[1-9]\d*", stdout);
             Assert.Matches(@"nmg: pop3 listening on 127\.0\.0\.1:[1-9]\d*", stdout);

@@ -4,6 +4,7 @@ using System.Threading;
 using NanoMailGateway.Emulator.Host;
 using NanoMailGateway.Tests.Support;
 using Xunit;
+using NanoMailGateway.SelfTest;
 
 namespace NanoMailGateway.Tests.Emulator.Host
 {
@@ -22,7 +23,7 @@ namespace NanoMailGateway.Tests.Emulator.Host
         public void WritesWholeLinesFromManyThreads()
         {
             var w = new StringWriter();
-            var log = new ConsoleLog("gw.example", new TestClock(), w);
+            var log = new ConsoleLog("gw.example", new StepClock(), w);
             const int threads = 8, perThread = 200;
             var all = new Thread[threads];
             for (int t = 0; t < threads; t++)
@@ -48,7 +49,7 @@ namespace NanoMailGateway.Tests.Emulator.Host
         {
             var w = new StringWriter();
             w.Dispose();
-            var log = new ConsoleLog("gw.example", new TestClock(), w);
+            var log = new ConsoleLog("gw.example", new StepClock(), w);
             log.Write("smtpd", 1, "still alive");
         }
     }
