@@ -84,6 +84,11 @@ namespace NanoMailGateway.Core.Delivery
         /// <summary>Capacity notices sent to the postmaster since start (one per episode at most).</summary>
         public int CapacityNotices => _capacity.NoticesSent;
 
+        /// <summary>Times a worker went to wait for work (its pass done): lets a caller know the workers are idle.</summary>
+        public int IdleWaits => _idleWaits;
+
+        private int _idleWaits;
+
         /// <summary>Starts delivery_sessions worker threads.</summary>
         public void Start()
         {
@@ -355,13 +360,13 @@ namespace NanoMailGateway.Core.Delivery
                         }
                         catch (StorageException e)
                         {
-                            LogQuietly("warning: queue storage failed: ", e, "; reopening the store");
+                            LogQuietly("warning: queue storage failed: ", e, false, "; reopening the store");
                             if (!a.ReopenStore(_session))
                             {
                                 // Flags first: the log line allocates, and on a board that can fail.
                                 a.StorageFailed = true;
                                 a._stopping = true;
-                                LogQuietly("fatal: queue storage failed: ", e, "; delivery stopped");
+                                LogQuietly("fatal: queue storage failed: ", e, false, "; delivery stopped");
                                 return;
                             }
                             continue;
@@ -370,9 +375,10 @@ namespace NanoMailGateway.Core.Delivery
                         {
                             // A bug, or the heap ran out (OutOfMemoryException on a board): the
                             // batch's recipients keep their last recorded status and come back later.
-                            LogQuietly("error: delivery pass failed: ", e, "");
+                            LogQuietly("error: delivery pass failed: ", e, true, "");
                         }
                         if (a._stopping) return;
+                        Interlocked.Increment(ref a._idleWaits);
                         a._store.WaitForWork(a.WaitMs());
                     }
                     catch (Exception)
@@ -397,11 +403,12 @@ namespace NanoMailGateway.Core.Delivery
 
             // Building the line allocates and can throw inside the handler on a board; an
             // exception leaving Run would end delivery silently.
-            private void LogQuietly(string what, Exception e, string after)
+            // A bug's line names the exception's type too: a NullReferenceException's message says little.
+            private void LogQuietly(string what, Exception e, bool bug, string after)
             {
                 try
                 {
-                    _agent._log.Write(Component, _session, what + e.Message + after);
+                    _agent._log.Write(Component, _session, what + (bug ? e.GetType().FullName + ": " : "") + e.Message + after);
                 }
                 catch (Exception)
                 {

@@ -248,7 +248,8 @@ namespace NanoMailGateway.Core.Listener
         {
             try
             {
-                _log.Write(_factory.Component, 0, what + remote + (remote.Length > 0 ? ": dropped, " : ": ") + e.Message);
+                // The type names the bug when the message does not (a NullReferenceException's says little).
+                _log.Write(_factory.Component, 0, what + remote + (remote.Length > 0 ? ": dropped, " : ": ") + e.GetType().FullName + ": " + e.Message);
             }
             catch (Exception)
             {

@@ -111,7 +111,7 @@ namespace NanoMailGateway.Tests.Core.Delivery
             rig.Flash.CutPowerNow();
             Assert.ThrowsAny<NanoMailGateway.Core.Platform.StorageException>(() => rig.Agent.RunOnce());
             Assert.True(rig.Agent.StorageFailed);
-            Assert.True(rig.Log.Contains("fatal: queue storage failed"), rig.AllLog);
+            Assert.True(rig.Log.Contains("fatal: queue storage failed: power is off"), rig.AllLog);
             rig.Flash.Reboot();
             var store = MessageStore.Open(rig.Flash, new QueueOptions(1024 * 1024, 16384, 2048, 3 * 16384, 64, 4), rig.Clock);
             QueuedMessage m = Assert.Single(store.GetMessages());

@@ -270,19 +270,20 @@ namespace NanoMailGateway.Tests.Core.Delivery
             Assert.False(rig.Log.Contains("notification"));
         }
 
-        [SkippableFact]
-        public void Started_agent_delivers_new_mail_when_woken()
+        // Both tests below wait until every worker has finished its first pass and waits
+        // (IdleWaits) and use the default idle wait of 60 s: within their 5 s only the
+        // signal they name can start the delivery.
+        private static void WhileIdle(DeliveryRig rig, SmtpSinkPeer sink, Action signal)
         {
-            var rig = Rig();
-            using var sink = Sink("127.0.0.3");
             rig.Agent.Start();
             try
             {
-                System.Threading.Thread.Sleep(200);
-                rig.Put("alerts@gw.test", Simple("woken"), "ops@ok.test");
-                rig.Agent.Wake();
+                var deadline = DateTime.UtcNow.AddSeconds(10);
+                while (rig.Agent.IdleWaits < rig.Options.Sessions && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(5);
+                Assert.True(rig.Agent.IdleWaits >= rig.Options.Sessions, "the workers never went idle");
+                signal();
                 Assert.Single(sink.Messages(1, 5000));
-                var deadline = DateTime.UtcNow.AddSeconds(5);
+                deadline = DateTime.UtcNow.AddSeconds(5);
                 while (rig.Store.Count > 0 && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(20);
                 Assert.Equal(0, rig.Store.Count);
             }
@@ -291,6 +292,33 @@ namespace NanoMailGateway.Tests.Core.Delivery
                 rig.Agent.Stop(5000);
             }
             Assert.False(rig.Agent.StorageFailed);
+        }
+
+        [SkippableFact]
+        public void Started_agent_delivers_new_mail_on_the_commit_signal()
+        {
+            var rig = Rig();
+            using var sink = Sink("127.0.0.3");
+            WhileIdle(rig, sink, () => rig.Put("alerts@gw.test", Simple("committed"), "ops@ok.test"));
+        }
+
+        [SkippableFact]
+        public void Started_agent_retries_due_mail_when_woken()
+        {
+            var rig = Rig();
+            QueuedMessage m = rig.Put("alerts@gw.test", Simple("woken"), "ops@soft.test");
+            using (Sink("127.0.0.5", "-r", "RCPT"))
+            {
+                Assert.Equal(1, rig.Agent.RunOnce());
+            }
+            Assert.Equal(RecipientState.Deferred, m.GetStatus(0).State);
+            using var sink = Sink("127.0.0.5");
+            WhileIdle(rig, sink, () =>
+            {
+                // Due now by the clock, but nothing signals the store: the workers sleep on.
+                rig.Clock.Advance(TimeSpan.FromSeconds(61));
+                rig.Agent.Wake();
+            });
         }
     }
 }

@@ -150,7 +150,7 @@ namespace NanoMailGateway.Tests.Core.Listener
             Assert.True(ClosedSoon(dropped));
             var next = Dial(l);
             Assert.StartsWith("220 ", Read(next));
-            Assert.True(h.Log.Contains("dropped, no heap for a session"));
+            Assert.True(h.Log.Contains("dropped, System.OutOfMemoryException: no heap for a session"), string.Join("\n", h.Log.Lines));
             Assert.True(listener.Stop(300));
             Assert.Equal(0, h.Pool.InUse);
         }
@@ -194,7 +194,7 @@ namespace NanoMailGateway.Tests.Core.Listener
             listener.Start();
             var c = Dial(l);
             Assert.StartsWith("220 ", Read(c));
-            Assert.True(h.Log.Contains("accept failed: no heap for a socket"));
+            Assert.True(h.Log.Contains("accept failed: System.OutOfMemoryException: no heap for a socket"), string.Join("\n", h.Log.Lines));
             Assert.True(listener.Stop(300));
             Assert.Equal(0, h.Pool.InUse);
         }
