@@ -378,7 +378,7 @@ namespace NanoMailGateway.Core.Delivery
                             LogQuietly("error: delivery pass failed: ", e, true, "");
                         }
                         if (a._stopping) return;
-                        Interlocked.Increment(ref a._idleWaits);
+                        a._idleWaits++;   // an observation only (a lost count under a race is harmless); no call, no frame
                         a._store.WaitForWork(a.WaitMs());
                     }
                     catch (Exception)

@@ -14,12 +14,17 @@
 //  - Commit syncs only when something was appended since the last Sync, and records the
 //    newest durable sequence number, so that callers whose records another caller's
 //    Sync covered skip their own (group commit, MessageStore.Publish);
-//  - any exception half way through a file operation (a StorageException, or an
-//    OutOfMemoryException on a board) breaks the log: later calls throw until the store
-//    is reopened (recovered), because the state of a half-done append is unknown; so
-//    does a record left open by one. Each file operation is bracketed by Mark() and
-//    Done() instead of a catch of its own: the log counts as broken while it runs, so an
-//    exception leaves it broken by the one path, and nothing is caught and rethrown.
+//  - any exception half way through a file operation that changes the medium (a
+//    StorageException, or an OutOfMemoryException on a board) breaks the log: later calls
+//    throw until the store is reopened (recovered), because the state of a half-done
+//    append is unknown; so does a record left open by one, and a StorageException from a
+//    read (an OutOfMemoryException there changes nothing on the medium). _breaks counts
+//    what broke the log: Fail() and Close() add one for good, and each file operation
+//    that changes the medium adds one before it and takes it back after, instead of a
+//    catch of its own: the log counts as broken while it runs, so an exception leaves it
+//    broken by the one path, and taking the one back cannot mend a log that Fail() or
+//    Close() broke. Plain stores, not calls: a call is a heap frame on nanoCLR, at the
+//    bottom of every append; one field, not two flags: a field is 12 bytes of heap.
 // Not thread-safe: MessageStore calls it under its lock.
 
 using System;
@@ -48,9 +53,8 @@ namespace NanoMailGateway.Core.Queue
         private int _readLast;
         private uint _crc;
         private int _recordLeft = -1;          // payload bytes still due in the open record; -1 = none open
-        private bool _broken;
+        private int _breaks;                   // > 0: broken (see the header)
         private bool _dirty;                   // bytes appended or buffered since the active segment's last Sync
-        private bool _midway;                  // a file operation is under way (Mark to Done)
 
         public SegmentLog(IFileStore files, int segmentSize, long capacity, int writeUnit)
         {
@@ -277,10 +281,10 @@ namespace NanoMailGateway.Core.Queue
             CheckUsable();
             if (_active != null && _dirty)
             {
-                Mark();
+                _breaks++;      // see the header: an exception from here on leaves the log broken
                 Spill();
                 _active.Sync();
-                Done();
+                _breaks--;
                 _dirty = false;
                 SyncCount++;
             }
@@ -293,17 +297,23 @@ namespace NanoMailGateway.Core.Queue
         public int ReadAt(int segment, long position, byte[] buffer, int offset, int count)
         {
             CheckUsable();
-            Mark();
-            IStoredFile f = FileFor(segment);
-            int total = 0;
-            while (total < count)
+            try
             {
-                int n = f.Read(position + total, buffer, offset + total, count - total);
-                if (n <= 0) break;
-                total += n;
+                IStoredFile f = FileFor(segment);
+                int total = 0;
+                while (total < count)
+                {
+                    int n = f.Read(position + total, buffer, offset + total, count - total);
+                    if (n <= 0) break;
+                    total += n;
+                }
+                return total;
             }
-            Done();
-            return total;
+            catch (StorageException)
+            {
+                _breaks++;           // see the header: a read breaks the log on a medium fault only
+                throw;
+            }
         }
 
         /// <summary>Names of every file in the store (recovery picks the segment files).</summary>
@@ -327,9 +337,9 @@ namespace NanoMailGateway.Core.Queue
             SegmentInfo s = GetSegment(0);
             if (s == _activeInfo) throw new InvalidOperationException("cannot delete the active segment");
             DropReadHandle(s.Number);
-            Mark();
+            _breaks++;          // see the header: an exception from here on leaves the log broken
             _files.Delete(RecordFormat.SegmentName(s.Number));
-            Done();
+            _breaks--;
             _segments.RemoveAt(0);
         }
 
@@ -348,24 +358,24 @@ namespace NanoMailGateway.Core.Queue
             if (_active != null) _active.Close();
             _active = null;
             _activeInfo = null;
-            _broken = true;
+            _breaks++;
         }
 
         /// <summary>Breaks the log (as a failed write does) and returns the exception to throw.</summary>
         public StorageException Fail(string why)
         {
-            _broken = true;
+            _breaks++;
             return new StorageException(why);
         }
 
-        public bool IsBroken => _broken || _midway;
+        public bool IsBroken => _breaks != 0;
 
         // ---- internals ------------------------------------------------------------------
 
         /// <summary>Leaves the active segment (synced, never appended again) and starts a new one with its header.</summary>
         private void Roll()
         {
-            Mark();
+            _breaks++;          // see the header: an exception from here on leaves the log broken
             if (_active != null)
             {
                 if (_dirty)
@@ -385,7 +395,7 @@ namespace NanoMailGateway.Core.Queue
             _active = f;
             _activeInfo = new SegmentInfo(number, 0);
             _segments.Add(_activeInfo);
-            Done();
+            _breaks--;
             Begin(RecordType.SegmentHeader, RecordFormat.SegmentHeaderPayload);
             for (int i = 0; i < RecordFormat.SegmentMagic.Length; i++) PutByte(RecordFormat.SegmentMagic[i]);
             PutByte(RecordFormat.Version);
@@ -410,9 +420,9 @@ namespace NanoMailGateway.Core.Queue
                     // Spill's work in place: one heap frame less at the bottom of every
                     // append on nanoCLR (204 bytes or more each).
                     _bufCount = 0;
-                    _midway = true;          // Mark() and Done(), inlined for the same reason
+                    _breaks++;
                     _active!.Append(_buf, 0, _buf.Length);
-                    _midway = false;
+                    _breaks--;
                     AppendCount++;
                     BytesAppended += _buf.Length;
                 }
@@ -462,22 +472,9 @@ namespace NanoMailGateway.Core.Queue
             }
         }
 
-        // Mark() and Done() bracket a file operation that must not fail half way (see the
-        // header): an exception between them leaves the log broken. They never nest, and
-        // Done() cannot mend a log that Fail() or Close() broke.
-        private void Mark()
-        {
-            _midway = true;
-        }
-
-        private void Done()
-        {
-            _midway = false;
-        }
-
         private void CheckUsable()
         {
-            if (_broken || _midway) throw new StorageException("queue store failed earlier; reopen it");
+            if (_breaks != 0) throw new StorageException("queue store failed earlier; reopen it");
         }
 
         private static long Blocks(long length)

@@ -27,10 +27,10 @@ namespace NanoMailGateway.SelfTest
         public int OpenMaildrops { get { lock (_gate) { return _open; } } }
 
         /// <summary>Largest count one Read returns.</summary>
-        public int ReadChunkLimit { get; set; } = 7;
+        public int ReadChunkLimit = 7;
 
         /// <summary>When true, Commit removes nothing and returns false.</summary>
-        public bool FailCommit { get; set; }
+        public bool FailCommit;
 
         /// <summary>Commit calls so far.</summary>
         public int Commits { get { lock (_gate) { return _commits; } } }

@@ -37,22 +37,22 @@ namespace NanoMailGateway.SelfTest
         }
 
         /// <summary>Largest size HasRoomFor accepts.</summary>
-        public long RoomFor { get; set; }
+        public long RoomFor;
 
         /// <summary>Write and Advance return false once a message would pass this many octets.</summary>
-        public long WriteLimit { get; set; }
+        public long WriteLimit;
 
         /// <summary>Octets per page: what one GetBuffer hands out, like the queue's write unit.</summary>
-        public int UnitSize { get; set; } = 256;
+        public int UnitSize = 256;
 
         /// <summary>HasRoomFor answers false and BeginMessage returns null.</summary>
-        public bool Full { get; set; }
+        public bool Full;
 
         /// <summary>BeginMessage throws StorageException.</summary>
-        public bool FailBegin { get; set; }
+        public bool FailBegin;
 
         /// <summary>Commit throws StorageException.</summary>
-        public bool FailCommit { get; set; }
+        public bool FailCommit;
 
         /// <summary>Messages begun.</summary>
         public int Begun { get { lock (_gate) { return _begun; } } }
