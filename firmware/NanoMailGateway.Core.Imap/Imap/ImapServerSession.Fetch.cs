@@ -210,7 +210,7 @@ namespace NanoMailGateway.Core.Imap
                 if (_header == null) _header = new ImapMessageHeader();
                 h = _header;
                 // The output buffer is empty here and lends itself to the header scan.
-                h.Scan(view, i, _out, (_want & (WantEnvelope | WantStructure | WantBody)) != 0, (_want & (WantStructure | WantBody)) != 0);
+                h.Scan(view, i, _lines.Output, (_want & (WantEnvelope | WantStructure | WantBody)) != 0, (_want & (WantStructure | WantBody)) != 0);
             }
             PutNumbered(i + 1, " FETCH (");
             bool first = true;
@@ -220,8 +220,8 @@ namespace NanoMailGateway.Core.Imap
             if ((_want & WantDate) != 0)
             {
                 first = Item(first, "INTERNALDATE ");
-                if (_out.Length - _outCount < 32) Flush();
-                _outCount += ImapDate.WriteDateTime(view.ArrivalUtc(i), _out, _outCount);
+                if (_lines.Room < 32) Flush();
+                _lines.Advance(ImapDate.WriteDateTime(view.ArrivalUtc(i), _lines.Output, _lines.OutputLength));
             }
             if ((_want & WantEnvelope) != 0) { first = Item(first, "ENVELOPE "); PutEnvelope(h!); }
             if ((_want & WantStructure) != 0) { first = Item(first, "BODYSTRUCTURE "); PutStructure(h!, view.SizeOf(i)); }
@@ -308,12 +308,12 @@ namespace NanoMailGateway.Core.Imap
             long end = from + length;
             while (from < end)
             {
-                if (_outCount == _out.Length) Flush();
-                int want = _out.Length - _outCount;
+                if (_lines.Room == 0) Flush();
+                int want = _lines.Room;
                 if (end - from < want) want = (int)(end - from);
-                int n = view.Read(i, from, _out, _outCount, want);
+                int n = view.Read(i, from, _lines.Output, _lines.OutputLength, want);
                 if (n <= 0 || n > want) throw new NanoMailGateway.Core.Platform.StorageException("message shorter than its size");
-                _outCount += n;
+                _lines.Advance(n);
                 from += n;
             }
         }
@@ -328,13 +328,6 @@ namespace NanoMailGateway.Core.Imap
             PutDecimal(n);
             Put("}\r\n");
             h.Filter(view, i, _in, _secFields[k], _secFieldsLength![k], not, this);
-        }
-
-        /// <summary>One octet of a filtered header (ImapMessageHeader.Filter's output).</summary>
-        internal void PutOctet(byte b)
-        {
-            if (_outCount == _out.Length) Flush();
-            _out[_outCount++] = b;
         }
     }
 }

@@ -22,12 +22,12 @@ namespace NanoMailGateway.Core.Imap
             get
             {
                 ITlsProvider? tls = _server.Tls;
-                return tls != null && tls.CanServe && !_conn.IsSecure && _state == ImapState.WaitingForLogin;
+                return tls != null && tls.CanServe && !_lines.Connection.IsSecure && _state == ImapState.WaitingForLogin;
             }
         }
 
         /// <summary>RFC 9051 §6.2.3: no password in the clear from outside the trusted networks.</summary>
-        private bool CanLogIn => _conn.IsSecure || _server.Trusted.Contains(_conn.RemoteAddress);
+        private bool CanLogIn => _lines.Connection.IsSecure || _server.Trusted.Contains(_lines.Connection.RemoteAddress);
 
         private void PutCapabilities()
         {
@@ -67,11 +67,10 @@ namespace NanoMailGateway.Core.Imap
             _text = ImapReplies.TlsGo;
             PutTagged(ResultOk);
             Flush();
-            // CVE-2011-0411: nothing sent in plaintext after STARTTLS counts.
-            _reader!.Reset();
             try
             {
-                _conn = _server.Tls!.AuthenticateAsServer(_conn, _options.TlsHandshakeTimeoutMs);
+                // CVE-2011-0411: nothing sent in plaintext after STARTTLS counts.
+                _lines.Reset(_server.Tls!.AuthenticateAsServer(_lines.Connection, _options.TlsHandshakeTimeoutMs));
             }
             catch (ConnectionException e)
             {
@@ -114,16 +113,16 @@ namespace NanoMailGateway.Core.Imap
             {
                 if (!AtEnd) return Bad(ImapReplies.SyntaxError);
                 Put(ImapReplies.ContinueSasl);
-                int r = NextCommand(_options.AutologoutMs);
-                if (r != ImapCommandReader.Complete)
+                int r = NextCommand(_options.AutologoutMs, long.MaxValue);
+                if (r != CommandComplete)
                 {
                     _state = ImapState.Closed;
                     return ResultNone;
                 }
-                start = 0;
-                length = _reader!.Length;
+                start = _cmd;
+                length = _end - _cmd;
                 // RFC 9051 §6.2.2: "*" cancels; the server answers BAD.
-                if (length == 1 && _in[0] == (byte)'*') return Bad(ImapReplies.Cancelled);
+                if (length == 1 && _in[start] == (byte)'*') return Bad(ImapReplies.Cancelled);
             }
             if (!SaslServer.TryDecodePlain(_in, start, length, out string user, out string password)) return Bad(ImapReplies.SyntaxError);
             return LogIn(user, password);
@@ -131,7 +130,7 @@ namespace NanoMailGateway.Core.Imap
 
         private int LogIn(string user, string password)
         {
-            string address = _conn.RemoteAddress;
+            string address = _lines.Connection.RemoteAddress;
             if (user.Length == 0 || !IsPrintable(user) || !_server.Authenticator.Verify(user, password))
             {
                 _authFailures++;
@@ -153,7 +152,7 @@ namespace NanoMailGateway.Core.Imap
             }
             _user = user;
             _state = ImapState.WaitingForSelect;
-            _server.Log.Write(Component, _id, "login " + user + " from " + address + (_conn.IsSecure ? " over TLS" : ""));
+            _server.Log.Write(Component, _id, "login " + user + " from " + address + (_lines.Connection.IsSecure ? " over TLS" : ""));
             // RFC 9051 §6.2.3: the capabilities change after login; say so in the OK.
             PutBytes(_tag, 0, _tagLength);
             Put(" OK [");

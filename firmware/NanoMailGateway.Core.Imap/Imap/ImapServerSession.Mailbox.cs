@@ -315,8 +315,8 @@ namespace NanoMailGateway.Core.Imap
                     Refresh();
                     Flush();
                 }
-                int r = _reader!.Next(_conn, _options.IdlePollMs);
-                if (r == ImapCommandReader.TimedOut)
+                int r = NextCommand(_options.AutologoutMs, _server.Clock.MonotonicMilliseconds + _options.IdlePollMs);
+                if (r == CommandTimedOut)
                 {
                     if (_server.Clock.MonotonicMilliseconds - started < _options.AutologoutMs) continue;
                     Put(ImapReplies.ByeAutologout);
@@ -324,12 +324,12 @@ namespace NanoMailGateway.Core.Imap
                     _state = ImapState.Closed;
                     return ResultNone;
                 }
-                if (r == ImapCommandReader.Closed)
+                if (r == CommandClosed)
                 {
                     _state = ImapState.Closed;
                     return ResultNone;
                 }
-                if (r == ImapCommandReader.Complete && Ascii.EqualsIgnoreCase(_in, 0, _reader.Length, "DONE"))
+                if (r == CommandComplete && Ascii.EqualsIgnoreCase(_in, _cmd, _end - _cmd, "DONE"))
                 {
                     _text = ImapReplies.IdleDone;
                     return ResultOk;

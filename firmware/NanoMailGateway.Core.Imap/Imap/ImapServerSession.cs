@@ -9,11 +9,22 @@
 // Parsing is strict (RFC 9051 §9 grammar): one SP between arguments, nothing after the
 // last; anything else is BAD with [CLIENTBUG]. Nothing is allocated per command except
 // what is kept or logged (the login name) and the header fields ENVELOPE returns.
-// Limits: the command with its literals fits the input buffer (ImapCommandReader), tags
-// up to 32 octets, autologout after 30 minutes (RFC 9051 §5.4), MaxErrors refusals.
+// Framing is LineChannel's (ARCHITECTURE.md, Protocol sessions): a command is a line, and
+// when it ends in a literal announcement ({n} or {n+}, RFC 9051 §4.3, RFC 7888) the n
+// octets after it (Receive/Consume) and the rest of the command after them, held in place
+// with Keep, so the whole command lies in the input buffer, literals in place, for the
+// parser ("{n}" CRLF then n octets). A synchronizing literal gets "+" (RFC 9051 §7.5).
+// Limits: the command with its literals fits the input buffer, a literal also at most
+// MaxLiteral; a synchronizing literal over the limit is refused before the client sends
+// it, a non-synchronizing one is read and dropped with the rest of its command, then
+// refused; an over-long line is dropped to its LF (drain, then answer), the refusal
+// carrying the command's tag. Tags up to 32 octets, autologout after 30 minutes (RFC 9051
+// §5.4), MaxErrors refusals.
 // Left out on purpose: more than one mailbox (INBOX per account), APPEND, COPY, MOVE,
-// keywords and flags other than \Seen and \Deleted, CONDSTORE, BINARY, UTF8=ACCEPT.
+// keywords and flags other than \Seen and \Deleted, CONDSTORE, BINARY, UTF8=ACCEPT,
+// literal8 (BINARY, RFC 3516).
 
+using NanoMailGateway.Core.Lines;
 using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Queue;
@@ -32,16 +43,25 @@ namespace NanoMailGateway.Core.Imap
         private const int ResultBad = 2;
         private const int ResultNone = 3;   // the handler wrote its own tagged line (or none: logout)
 
+        // What reading a command gave.
+        private const int CommandComplete = 0;   // in [_cmd, _end) of the input buffer
+        private const int CommandClosed = 1;
+        private const int CommandTimedOut = 2;   // nothing of a command is lost: a partial line stays
+        private const int CommandTooLong = 3;    // dropped; _tag holds its tag
+        private const int CommandTooBig = 4;     // a literal over the limit, refused or dropped; _tag holds its tag
+
+        /// <summary>Longest tag kept for a refusal; a longer one is cut.</summary>
+        private const int MaxTag = 32;
+
         private readonly ImapServer _server;
         private readonly ImapServerOptions _options;
         private readonly int _id;
-        private readonly byte[] _tag = new byte[ImapCommandReader.MaxTag];
-        private IConnection _conn;
+        private readonly byte[] _tag = new byte[MaxTag];
+        private readonly IConnection _accepted;
+        private LineChannel _lines = null!;
         private byte[] _in = new byte[0];
-        private byte[] _out = new byte[0];
-        private ImapCommandReader? _reader;
         private int _tagLength;
-        private int _outCount;
+        private int _cmd;            // start of the command in _in
         private int _p;              // parse position in _in
         private int _end;            // end of the command in _in (CRLF excluded)
         private string _text = "";   // text of the tagged line after OK/NO/BAD
@@ -55,7 +75,7 @@ namespace NanoMailGateway.Core.Imap
         {
             _server = server;
             _options = server.Options;
-            _conn = connection;
+            _accepted = connection;
             _id = id;
             _state = ImapState.WaitingForLogin;
         }
@@ -63,13 +83,12 @@ namespace NanoMailGateway.Core.Imap
         /// <summary>Runs the session to its end: rents the buffers, serves, returns them, closes.</summary>
         public void Run()
         {
-            byte[][]? buffers = _server.RentBuffers(_conn, _id);
+            byte[][]? buffers = _server.RentBuffers(_accepted, _id);
             if (buffers == null) return;
             try
             {
                 _in = buffers[0];
-                _out = buffers[1];
-                _reader = new ImapCommandReader(_in, _options.MaxLiteral);
+                _lines = new LineChannel(_accepted, _in, buffers[1], _server.Clock, _options.SendTimeoutMs);
                 Serve();
             }
             finally
@@ -81,12 +100,12 @@ namespace NanoMailGateway.Core.Imap
         /// <summary>Closing the connection ends a blocked read; nothing is lost (flags are written as they change).</summary>
         public void Abort()
         {
-            _conn.Close();
+            (_lines == null ? _accepted : _lines.Connection).Close();
         }
 
         private void Serve()
         {
-            _server.Log.Write(Component, _id, "connect from " + _conn.RemoteAddress);
+            _server.Log.Write(Component, _id, "connect from " + _accepted.RemoteAddress);
             try
             {
                 // RFC 9051 §7.1.1: the greeting may carry the capabilities (saves a round trip).
@@ -97,33 +116,31 @@ namespace NanoMailGateway.Core.Imap
                 Put(ImapReplies.CrLf);
                 while (_state != ImapState.Closed)
                 {
-                    int r = NextCommand(_options.AutologoutMs);
-                    if (r == ImapCommandReader.Closed)
+                    int r = NextCommand(_options.AutologoutMs, long.MaxValue);
+                    if (r == CommandClosed)
                     {
                         _server.Log.Write(Component, _id, "lost connection in " + ImapStates.Name(_state));
                         break;
                     }
-                    if (r == ImapCommandReader.TimedOut)
+                    if (r == CommandTimedOut)
                     {
                         Put(ImapReplies.ByeAutologout);
                         _server.Log.Write(Component, _id, "autologout in " + ImapStates.Name(_state));
                         break;
                     }
                     int result;
-                    if (r == ImapCommandReader.Complete) result = Step();
+                    if (r == CommandComplete) result = Step();
                     else
                     {
-                        // Dropped: answer with the tag the reader kept.
-                        System.Array.Copy(_reader!.Tag, _tag, _reader.TagLength);
-                        _tagLength = _reader.TagLength;
-                        _text = r == ImapCommandReader.TooLong ? ImapReplies.LineTooLong : ImapReplies.LiteralTooBig;
+                        // Dropped: answer with the tag kept from it.
+                        _text = r == CommandTooLong ? ImapReplies.LineTooLong : ImapReplies.LiteralTooBig;
                         result = ResultBad;
                     }
                     if (result != ResultNone) PutTagged(result);
                     if (result == ResultBad && ++_errors >= _options.MaxErrors && _state != ImapState.Closed)
                     {
                         Put(ImapReplies.ByeErrors);
-                        _server.Log.Write(Component, _id, "too many errors from " + _conn.RemoteAddress);
+                        _server.Log.Write(Component, _id, "too many errors from " + _lines.Connection.RemoteAddress);
                         break;
                     }
                 }
@@ -142,33 +159,122 @@ namespace NanoMailGateway.Core.Imap
             {
                 _state = ImapState.Closed;
                 CloseMailbox();
-                _conn.Close();
-                _server.Log.Write(Component, _id, "disconnect from " + _conn.RemoteAddress);
+                _lines.Connection.Close();
+                _server.Log.Write(Component, _id, "disconnect from " + _accepted.RemoteAddress);
             }
         }
 
-        /// <summary>Reads the next command, answering "+" to synchronizing literals; flushes before it blocks.</summary>
-        private int NextCommand(int timeoutMs)
+        /// <summary>
+        /// Reads the next command into [_cmd, _end), answering "+" to synchronizing literals;
+        /// the output is sent before a read blocks. <paramref name="notAfter"/> cuts the wait
+        /// for the command's first line (IDLE's polls), keeping a partial line.
+        /// </summary>
+        private int NextCommand(int timeoutMs, long notAfter)
         {
+            LineResult r = _lines.ReadLine(_in.Length, timeoutMs, notAfter);
+            int start = _lines.LineStart;
             while (true)
             {
-                if (!_reader!.HasBuffered) Flush();
-                int r = _reader.Next(_conn, timeoutMs);
-                if (r != ImapCommandReader.Continue) return r;
-                Put(ImapReplies.ContinueLiteral);
-                Flush();
+                if (r == LineResult.Closed || r == LineResult.TimedOut) return Abandon(r == LineResult.Closed ? CommandClosed : CommandTimedOut);
+                if (r == LineResult.TooLong) return Drop(r, start, CommandTooLong, timeoutMs, false);
+                int lineEnd = _lines.LineStart + _lines.LineLength;
+                long size = LiteralAnnounced(_lines.LineStart, lineEnd, out bool sync);
+                if (size < 0)
+                {
+                    _lines.Keep(-1);
+                    _cmd = start;
+                    _end = lineEnd;
+                    return CommandComplete;
+                }
+                if (size > _options.MaxLiteral || _lines.Start - start + size > _in.Length)
+                {
+                    // RFC 9051 §7.5: instead of "+", a tagged BAD, and the client sends no
+                    // literal; a LITERAL- one comes anyway and is dropped with its command.
+                    return Drop(r, start, CommandTooBig, timeoutMs, false);
+                }
+                _lines.Keep(start);
+                if (sync)
+                {
+                    _lines.Append(ImapReplies.ContinueLiteral);
+                    _lines.Flush();
+                }
+                while (_lines.Available < size)
+                {
+                    int n = _lines.Receive(timeoutMs);
+                    if (n <= 0) return Abandon(n == ConnectionResult.TimedOut ? CommandTimedOut : CommandClosed);
+                }
+                start = _lines.Kept;
+                _lines.Consume((int)size);
+                // The rest of the command has the room the buffer has left (at least CRLF).
+                int room = _in.Length - (_lines.Start - start);
+                if (room < 2) return Drop(LineResult.Line, start, CommandTooLong, timeoutMs, true);
+                r = _lines.ReadLine(room, timeoutMs, long.MaxValue);
+                start = _lines.Kept;
             }
+        }
+
+        /// <summary>Lets go of a partly read command; returns <paramref name="result"/>.</summary>
+        private int Abandon(int result)
+        {
+            _lines.Keep(-1);
+            return result;
+        }
+
+        /// <summary>
+        /// Refuses the command starting at <paramref name="start"/> whose last line read gave
+        /// <paramref name="r"/>: keeps its tag, then drops the rest of it (the octets of the
+        /// non-synchronizing literals its lines announce, and the lines after them), the
+        /// rest of the line first when <paramref name="restOfLine"/>.
+        /// </summary>
+        private int Drop(LineResult r, int start, int result, int timeoutMs, bool restOfLine)
+        {
+            int n = 0;
+            while (n < MaxTag && start + n < _in.Length && _in[start + n] != Ascii.SP && _in[start + n] != Ascii.CR && _in[start + n] != Ascii.LF) { _tag[n] = _in[start + n]; n++; }
+            _tagLength = n;
+            _lines.Keep(-1);
+            if (restOfLine) r = _lines.ReadLine(_in.Length, timeoutMs, long.MaxValue);
+            while (true)
+            {
+                if (r == LineResult.Closed) return CommandClosed;
+                if (r == LineResult.TimedOut) return CommandTimedOut;
+                long size = LiteralAnnounced(_lines.LineStart, _lines.LineStart + _lines.LineLength, out bool sync);
+                if (size < 0 || sync) return result;
+                while (size > 0)
+                {
+                    if (_lines.Available == 0)
+                    {
+                        int got = _lines.Receive(timeoutMs);
+                        if (got <= 0) return got == ConnectionResult.TimedOut ? CommandTimedOut : CommandClosed;
+                    }
+                    int take = _lines.Available < size ? _lines.Available : (int)size;
+                    _lines.Consume(take);
+                    size -= take;
+                }
+                r = _lines.ReadLine(_in.Length, timeoutMs, long.MaxValue);
+            }
+        }
+
+        /// <summary>The size announced by "{n}" or "{n+}" ending [<paramref name="start"/>, <paramref name="end"/>), or -1.</summary>
+        private long LiteralAnnounced(int start, int end, out bool sync)
+        {
+            sync = true;
+            if (end - start < 3 || _in[end - 1] != (byte)'}') return -1;
+            int digitsEnd = end - 1;
+            if (_in[digitsEnd - 1] == (byte)'+') { sync = false; digitsEnd--; }
+            int open = digitsEnd - 1;
+            while (open >= start && Ascii.IsDigit(_in[open])) open--;
+            if (open < start || _in[open] != (byte)'{' || open == digitsEnd - 1) return -1;
+            return Ascii.ParseDecimal(_in, open + 1, digitsEnd - open - 1, 0x7FFFFFFFL);
         }
 
         /// <summary>Parses tag and command name and runs the handler; returns its result.</summary>
         private int Step()
         {
-            _p = 0;
-            _end = _reader!.Length;
+            _p = _cmd;
             // RFC 9051 §9: tag = 1*<any ASTRING-CHAR except "+">.
             int tagLength = 0;
             while (_p < _end && IsAtomChar(_in[_p], true) && _in[_p] != (byte)'+') { _p++; tagLength++; }
-            if (tagLength == 0 || tagLength > ImapCommandReader.MaxTag || !Sp())
+            if (tagLength == 0 || tagLength > MaxTag || !Sp())
             {
                 // No usable tag: an untagged BAD (RFC 9051 §7.1.3).
                 _tagLength = 1;
@@ -176,7 +282,7 @@ namespace NanoMailGateway.Core.Imap
                 _text = ImapReplies.SyntaxError;
                 return ResultBad;
             }
-            System.Array.Copy(_in, 0, _tag, 0, tagLength);
+            System.Array.Copy(_in, _cmd, _tag, 0, tagLength);
             _tagLength = tagLength;
             _text = ImapReplies.Completed;
             int nameStart = _p;
@@ -342,7 +448,7 @@ namespace NanoMailGateway.Core.Imap
             long n = Ascii.ParseDecimal(_in, _p + 1, close - _p - 1, _in.Length);
             if (n < 0 || close >= _end) return -1;
             if (_in[close] == (byte)'+') close++;
-            // "}" CRLF, then the octets (ImapCommandReader put them there).
+            // "}" CRLF, then the octets (NextCommand put them there).
             if (close + 2 >= _in.Length || _in[close] != (byte)'}' || _in[close + 1] != Ascii.CR || _in[close + 2] != Ascii.LF) return -1;
             start = close + 3;
             if (start + n > _end) return -1;
@@ -369,27 +475,20 @@ namespace NanoMailGateway.Core.Imap
 
         // ---- output -------------------------------------------------------------------
 
-        /// <summary>Copies a string into the output buffer (characters below U+0100 as octets), flushing when full.</summary>
+        /// <summary>Copies a string into the output (characters below U+0100 as octets).</summary>
         private void Put(string s)
         {
-            int done = 0;
-            while (done < s.Length)
-            {
-                if (_outCount == _out.Length) Flush();
-                int n = Ascii.CopyTo(done == 0 ? s : s.Substring(done), _out, _outCount);
-                _outCount += n;
-                done += n;
-            }
+            _lines.Append(s);
         }
 
         private void PutBytes(byte[] b, int offset, int count)
         {
             while (count > 0)
             {
-                if (_outCount == _out.Length) Flush();
-                int n = count < _out.Length - _outCount ? count : _out.Length - _outCount;
-                System.Array.Copy(b, offset, _out, _outCount, n);
-                _outCount += n;
+                if (_lines.Room == 0) _lines.Flush();
+                int n = count < _lines.Room ? count : _lines.Room;
+                System.Array.Copy(b, offset, _lines.Output, _lines.OutputLength, n);
+                _lines.Advance(n);
                 offset += n;
                 count -= n;
             }
@@ -397,8 +496,7 @@ namespace NanoMailGateway.Core.Imap
 
         private void PutDecimal(long value)
         {
-            if (_out.Length - _outCount < 20) Flush();
-            _outCount += Ascii.WriteDecimal(value, _out, _outCount);
+            _lines.AppendDecimal(value);
         }
 
         /// <summary>"* " then the number and the word (untagged EXISTS, EXPUNGE, FETCH, RFC 9051 §7.4).</summary>
@@ -434,19 +532,23 @@ namespace NanoMailGateway.Core.Imap
             for (int i = 0; i < s.Length; i++)
             {
                 char c = s[i];
-                if (_outCount + 2 > _out.Length) Flush();
-                if (c == '"' || c == '\\') _out[_outCount++] = (byte)'\\';
-                _out[_outCount++] = (byte)c;
+                if (c == '"' || c == '\\') PutOctet((byte)'\\');
+                PutOctet((byte)c);
             }
             Put("\"");
         }
 
+        /// <summary>One octet (also ImapMessageHeader.Filter's output).</summary>
+        internal void PutOctet(byte b)
+        {
+            if (_lines.Room == 0) _lines.Flush();
+            _lines.Output[_lines.OutputLength] = b;
+            _lines.Advance(1);
+        }
+
         private void Flush()
         {
-            if (_outCount == 0) return;
-            int n = _outCount;
-            _outCount = 0;
-            _conn.Send(_out, 0, n, _options.SendTimeoutMs);
+            _lines.Flush();
         }
     }
 }

@@ -9,6 +9,9 @@
 //   command line 512, §4.5.3.1.5 reply line 512, RFC 2449 §4 POP3 255). A longer line is
 //   dropped up to its LF and reported once as TooLong, so the caller answers after the
 //   protocol boundary (never in the middle of the line) and can count it as an error.
+//   Its first octets (up to 32) and its last ones received stay where the line would be:
+//   an IMAP refusal carries the command's tag (RFC 9051 §7.1), and a dropped IMAP line
+//   that announces a non-synchronizing literal ({n+}) shows it at its end.
 // - Deadline from the line's first byte: the caller's timeout is how long to wait for a
 //   line to start, and also how long the whole line may take once its first octet is here.
 //   A client that drips one byte every few seconds cannot hold a session by keeping each
@@ -27,7 +30,9 @@
 // ARCHITECTURE.md, Memory); a full buffer is sent and filling goes on, so a reply longer
 // than the buffer needs no allocation.
 // Left out on purpose: line continuation and folding (HTTP obs-fold, IMAP literals are
-// the caller's: it reads the line, sees {n}, then Receive/Consume n octets), and any
+// the caller's: it reads the line, sees {n}, then Receive/Consume n octets, with Keep
+// holding the command's earlier lines in place so the whole command lies in the buffer
+// for the parser), and any
 // character set other than octets.
 
 using NanoMailGateway.Core.Platform;
@@ -52,6 +57,8 @@ namespace NanoMailGateway.Core.Lines
         private int _lineStart;
         private int _lineLength;          // -1 while an over-long line is being dropped
         private long _startedAt;          // when the first octet of the unread line arrived
+        private int _keep;                // octets from here on survive compaction; -1: none
+        private const int DroppedHead = 32;   // first octets of an over-long line that stay
 
         /// <summary>
         /// Creates a channel. <paramref name="sendTimeoutMs"/> is the deadline of a send that
@@ -64,6 +71,7 @@ namespace NanoMailGateway.Core.Lines
             _out = output;
             _clock = clock;
             _sendTimeoutMs = sendTimeoutMs;
+            _keep = -1;
         }
 
         /// <summary>The connection (it changes at <see cref="Reset"/>).</summary>
@@ -81,6 +89,7 @@ namespace NanoMailGateway.Core.Lines
             _end = 0;
             _outLength = 0;
             _lineLength = 0;
+            _keep = -1;
         }
 
         // ---- input ----
@@ -102,6 +111,19 @@ namespace NanoMailGateway.Core.Lines
 
         /// <summary>Octets received and not yet read as a line or consumed.</summary>
         public int Available => _end - _start;
+
+        /// <summary>
+        /// Keeps the octets from <paramref name="offset"/> (at most <see cref="Start"/>) in the
+        /// buffer, one after the other, while more are read: compaction moves them to its front
+        /// and <see cref="Kept"/> says where they are. -1 lets them go.
+        /// </summary>
+        public void Keep(int offset)
+        {
+            _keep = offset;
+        }
+
+        /// <summary>Where the octets named by <see cref="Keep"/> are now, or -1.</summary>
+        public int Kept => _keep;
 
         /// <summary>Marks <paramref name="count"/> unread octets (from <see cref="Start"/>) as taken.</summary>
         public void Consume(int count)
@@ -133,21 +155,19 @@ namespace NanoMailGateway.Core.Lines
                     // its deadline (a lenient bound: it arrived before this line was taken).
                     if (_start < _end) _startedAt = _clock.MonotonicMilliseconds;
                     _lineStart = first;
-                    if (_lineLength < 0 || lf + 1 - first > limit)
-                    {
-                        _lineLength = 0;
-                        return LineResult.TooLong;
-                    }
+                    bool tooLong = _lineLength < 0 || lf + 1 - first > limit;
                     _lineLength = (lf > first && _in[lf - 1] == Ascii.CR ? lf - 1 : lf) - first;
-                    return LineResult.Line;
+                    return tooLong ? LineResult.TooLong : LineResult.Line;
                 }
                 if (_lineLength < 0 || _end - _start >= limit)
                 {
-                    // Over the limit with no LF yet: drop what is here and keep dropping to the
-                    // LF, then report once (drain to the protocol boundary, then answer).
+                    // Over the limit with no LF yet: keep the line's head, drop the rest and
+                    // keep dropping to the LF, then report once (drain to the protocol
+                    // boundary, then answer).
+                    if (_lineLength >= 0) Compact();
                     _lineLength = -1;
-                    _start = 0;
-                    _end = 0;
+                    int head = limit / 2 < DroppedHead ? limit / 2 : DroppedHead;
+                    if (_end - _start > head) _end = _start + head;
                 }
                 else
                 {
@@ -189,19 +209,22 @@ namespace NanoMailGateway.Core.Lines
             return n;
         }
 
-        // Moves the unread octets to the front of the buffer to make room.
+        // Moves the unread octets, and the kept ones before them, to the front of the buffer to make room.
         private void Compact()
         {
-            if (_start == _end)
+            int from = _keep >= 0 ? _keep : _start;
+            if (from == _end)
             {
                 _start = 0;
                 _end = 0;
+                _keep = _keep >= 0 ? 0 : -1;
                 return;
             }
-            if (_start == 0) return;
-            System.Array.Copy(_in, _start, _in, 0, _end - _start);
-            _end -= _start;
-            _start = 0;
+            if (from == 0) return;
+            System.Array.Copy(_in, from, _in, 0, _end - from);
+            _end -= from;
+            _start -= from;
+            if (_keep >= 0) _keep = 0;
         }
 
         // ---- output ----

@@ -214,6 +214,39 @@ namespace NanoMailGateway.Tests.Core.Lines
         }
 
         [Fact]
+        public void Keep_holds_a_command_split_by_a_literal_in_place_across_compaction()
+        {
+            // 48 octets in a 64-octet buffer: the second line only fits once the first part
+            // and the literal move to the front, together.
+            var c = new ScriptedConnection(_clock).Then(0, "A1 NOOP\r\nA2 LOGIN {4}\r\n").Then(0, "ab").Then(0, "cd \"").Then(0, new string('p', 30) + "\"\r\n");
+            var ch = Channel(c);
+            Assert.Equal(LineResult.Line, ch.ReadLine(64, 1000, long.MaxValue));
+            Assert.Equal(LineResult.Line, ch.ReadLine(64, 1000, long.MaxValue));
+            ch.Keep(ch.LineStart);
+            while (ch.Available < 4) Assert.True(ch.Receive(1000) > 0);
+            ch.Consume(4);
+            Assert.Equal(LineResult.Line, ch.ReadLine(64 - (ch.Start - ch.Kept), 1000, long.MaxValue));
+            Assert.Equal(0, ch.Kept);
+            string command = Encoding.ASCII.GetString(ch.Input, ch.Kept, ch.LineStart + ch.LineLength - ch.Kept);
+            Assert.Equal("A2 LOGIN {4}\r\nabcd \"" + new string('p', 30) + "\"", command);
+            ch.Keep(-1);
+            Assert.Equal(-1, ch.Kept);
+        }
+
+        [Fact]
+        public void An_over_long_line_keeps_its_head_and_its_last_octets()
+        {
+            // The head carries an IMAP tag; the end a literal announcement.
+            var c = new ScriptedConnection(_clock).Then(0, "tag7 LOGIN " + new string('x', 60)).Then(0, new string('y', 50)).Then(0, "z {12+}\r\n");
+            var ch = Channel(c);
+            Assert.Equal(LineResult.TooLong, ch.ReadLine(64, 1000, long.MaxValue));
+            string kept = Line(ch);
+            Assert.StartsWith("tag7 LOGIN xxxxxxxxxxxxxxxxxxxxx", kept);
+            Assert.EndsWith("z {12+}", kept);
+            Assert.True(kept.Length < 64);
+        }
+
+        [Fact]
         public void Reset_drops_what_was_read_and_not_sent_before_it()
         {
             var plain = new ScriptedConnection(_clock).Then(0, "STARTTLS\r\nRSET\r\n");
