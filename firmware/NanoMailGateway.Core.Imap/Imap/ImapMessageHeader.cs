@@ -1,7 +1,9 @@
-// Reads a stored message's header (RFC 5322 §2.2) from flash in small chunks: where it
-// ends (the section HEADER and where TEXT starts), the fields ENVELOPE and BODYSTRUCTURE
-// need (RFC 9051 §7.5.2; unfolded, first occurrence, cut at the capture buffer's size),
-// the body's line count, and the HEADER.FIELDS[.NOT] filter (RFC 9051 §6.4.5).
+// Reads a stored message's header (RFC 5322 §2.2), or a part's MIME header (RFC 2045 §3),
+// from flash in small chunks: where it ends (the section HEADER and where TEXT starts),
+// the fields ENVELOPE and BODYSTRUCTURE need (RFC 9051 §7.5.2; unfolded, first
+// occurrence, cut at the capture buffer's size), the body's line count (its LFs, and a
+// last line without one: a part's last CRLF belongs to the delimiter after it), and the
+// HEADER.FIELDS[.NOT] filter (RFC 9051 §6.4.5).
 // Stored messages have CRLF line ends (the listener makes them so), which the scan
 // relies on. One per session, reused; its chunk and name buffers are 128 and 80 octets.
 // Left out on purpose: RFC 2047 decoding (ENVELOPE strings are raw, as RFC 9051 says),
@@ -27,7 +29,9 @@ namespace NanoMailGateway.Core.Imap
         internal const int MessageId = 9;
         internal const int ContentType = 10;
         internal const int ContentTransferEncoding = 11;
-        internal const int FieldCount = 12;
+        internal const int ContentId = 12;
+        internal const int ContentDescription = 13;
+        internal const int FieldCount = 14;
 
         private const int ChunkSize = 128;
         private const int MaxName = 80;
@@ -36,7 +40,7 @@ namespace NanoMailGateway.Core.Imap
         private readonly byte[] _name = new byte[MaxName];
         private readonly string?[] _fields = StringArray.New(FieldCount);
 
-        /// <summary>Octets of the header, the blank line included (the whole message when there is none).</summary>
+        /// <summary>Octets of the header, the blank line included (the whole range scanned when there is none).</summary>
         internal long Length { get; private set; }
 
         /// <summary>Lines of the body (LF count after the header); valid when Scan counted them.</summary>
@@ -59,31 +63,34 @@ namespace NanoMailGateway.Core.Imap
         }
 
         /// <summary>
-        /// Reads message <paramref name="index"/>'s header. With <paramref name="capture"/> the
-        /// fields are kept, collected in <paramref name="scratch"/> (at most its size per field);
-        /// with <paramref name="countLines"/> the body's lines are counted too.
+        /// Reads the header at [<paramref name="from"/>, <paramref name="to"/>) of message
+        /// <paramref name="index"/> (0 and its size for the message's own). With
+        /// <paramref name="capture"/> the fields are kept, collected in <paramref name="scratch"/>
+        /// (at most its size per field); with <paramref name="countLines"/> the body's lines up
+        /// to <paramref name="to"/> are counted too.
         /// </summary>
-        internal void Scan(MailboxView view, int index, byte[] scratch, bool capture, bool countLines)
+        internal void Scan(MailboxView view, int index, long from, long to, byte[] scratch, bool capture, bool countLines)
         {
             StringArray.Clear(_fields, 0, FieldCount);
-            long size = view.SizeOf(index);
-            long pos = 0;
+            long pos = from;
             int state = 0;          // 0 line start, 1 name, 2 value, 3 CR at line start
             int nameLength = 0;
             int field = -1;
             int captured = 0;
-            Length = size;
+            Length = to - from;
             BodyLines = 0;
             bool inBody = false;
-            while (pos < size)
+            byte last = Ascii.LF;
+            while (pos < to)
             {
-                int n = Read(view, index, pos, size);
+                int n = Read(view, index, pos, to);
                 for (int j = 0; j < n; j++)
                 {
                     byte b = _chunk[j];
                     if (inBody)
                     {
                         if (b == Ascii.LF) BodyLines++;
+                        last = b;
                         continue;
                     }
                     switch (state)
@@ -121,7 +128,7 @@ namespace NanoMailGateway.Core.Imap
                         default:
                             if (b == Ascii.LF)
                             {
-                                Length = pos + j + 1;
+                                Length = pos + j + 1 - from;
                                 if (!countLines) return;
                                 inBody = true;
                             }
@@ -132,6 +139,7 @@ namespace NanoMailGateway.Core.Imap
                 pos += n;
             }
             if (!inBody) Keep(field, scratch, captured);
+            else if (last != Ascii.LF) BodyLines++;
         }
 
         private int Read(MailboxView view, int index, long pos, long size)
@@ -162,9 +170,10 @@ namespace NanoMailGateway.Core.Imap
                 case 6: if (Is(n, "SENDER")) return Sender; break;
                 case 7: if (Is(n, "SUBJECT")) return Subject; break;
                 case 8: if (Is(n, "REPLY-TO")) return ReplyTo; break;
-                case 10: if (Is(n, "MESSAGE-ID")) return MessageId; break;
+                case 10: if (Is(n, "MESSAGE-ID")) return MessageId; if (Is(n, "CONTENT-ID")) return ContentId; break;
                 case 11: if (Is(n, "IN-REPLY-TO")) return InReplyTo; break;
                 case 12: if (Is(n, "CONTENT-TYPE")) return ContentType; break;
+                case 19: if (Is(n, "CONTENT-DESCRIPTION")) return ContentDescription; break;
                 case 25: if (Is(n, "CONTENT-TRANSFER-ENCODING")) return ContentTransferEncoding; break;
             }
             return -1;

@@ -2,13 +2,19 @@
 // captured. ENVELOPE strings are the raw field values (RFC 2047 words stay encoded, as the
 // RFC says); an address list is split at commas outside quotes and angle brackets, each
 // address into display name, local part and domain; sender and reply-to default to from.
-// BODYSTRUCTURE describes the body as one part with its Content-Type, parameters and
-// Content-Transfer-Encoding, its size and, for text, its lines: exact for what the
-// gateway keeps most (alerts, which are single-part text).
-// Left out on purpose: the parts of a multipart message (a bounce's multipart/report is
-// described as one opaque part of that type: clients then fetch BODY[] and parse it
-// themselves), extension data, group syntax beyond dropping the group's name.
+// BODYSTRUCTURE describes a single-part body with its Content-Type, parameters, Content-ID,
+// Content-Description and Content-Transfer-Encoding, its size and, for text, its lines;
+// a multipart body (the gateway's own bounces and delay notices, RFC 3464) as its parts
+// (ImapBodyParts), each described the same way, then its subtype and, in BODYSTRUCTURE,
+// its parameters (the boundary among them); a message/rfc822 part (or body) with the
+// returned message's ENVELOPE, its body and its lines (RFC 9051 §7.5.2, body-type-msg).
+// Sizes and lines are exact: a part ends before the CRLF of the delimiter after it, and
+// a last line without a line end counts as a line.
+// Left out on purpose: multipart inside a part (described as one part of its type, whose
+// BODY[n] is the whole), extension data other than a multipart's parameters (no MD5,
+// disposition, language), group syntax beyond dropping the group's name.
 
+using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Text;
 
 namespace NanoMailGateway.Core.Imap
@@ -141,8 +147,48 @@ namespace NanoMailGateway.Core.Imap
             return new string(c, 0, n);
         }
 
-        /// <summary>body-type-1part (RFC 9051 §9) for the whole body: type, subtype, parameters, NIL id and description, encoding, size, and lines for text.</summary>
-        private void PutStructure(ImapMessageHeader h, long messageSize)
+        /// <summary>
+        /// The message's body (RFC 9051 §9 body): its parts when it is a multipart one with
+        /// parts found, else one part. <paramref name="extensible"/> for BODYSTRUCTURE.
+        /// </summary>
+        private void PutStructure(MailboxView view, int i, ImapMessageHeader h, bool extensible)
+        {
+            if (_partCount == 0)
+            {
+                // A message/rfc822 body described before left h at the enclosed header.
+                if (!_topScanned) { Flush(); h.Scan(view, i, 0, view.SizeOf(i), _lines.Output, true, true); }
+                PutPart(view, i, h, _headerLength, view.SizeOf(i), false);
+                return;
+            }
+            Put("(");
+            for (int k = 0; k < _partCount; k++)
+            {
+                Flush();
+                h.Scan(view, i, _parts!.Start(k), _parts.End(k), _lines.Output, true, true);
+                PutPart(view, i, h, _parts.Start(k) + h.Length, _parts.End(k), false);
+            }
+            string ct = _contentType!;
+            int semi = ct.IndexOf(';');
+            string media = semi < 0 ? ct : ct.Substring(0, semi);
+            Put(" ");
+            PutNString(media.Substring(media.IndexOf('/') + 1).Trim().ToUpper());
+            if (extensible)
+            {
+                // body-ext-mpart: the parameters, the boundary among them.
+                Put(" ");
+                if (semi < 0) Put("NIL");
+                else PutParameters(ct, semi);
+            }
+            Put(")");
+        }
+
+        /// <summary>
+        /// body-type-1part (RFC 9051 §9) of the body at [<paramref name="bodyStart"/>,
+        /// <paramref name="end"/>) under the header <paramref name="h"/> holds: type, subtype,
+        /// parameters, id, description, encoding, size, and lines for text; for message/rfc822
+        /// (not <paramref name="nested"/>) also the enclosed message's ENVELOPE and body.
+        /// </summary>
+        private void PutPart(MailboxView view, int i, ImapMessageHeader h, long bodyStart, long end, bool nested)
         {
             string? ct = h.Field(ImapMessageHeader.ContentType);
             string type = "text";
@@ -160,21 +206,52 @@ namespace NanoMailGateway.Core.Imap
                     paramsAt = semi;
                 }
             }
+            long lines = h.BodyLines;
+            bool message = !nested && Ascii.EqualsIgnoreCase(type, "message") && Ascii.EqualsIgnoreCase(subtype, "rfc822");
             Put("(");
             PutNString(type.ToUpper());
             Put(" ");
             PutNString(subtype.ToUpper());
             Put(" ");
+            // RFC 2045 §5.2: no Content-Type is text/plain; charset=us-ascii.
             if (ct == null || paramsAt < 0) Put(ct == null ? "(\"CHARSET\" \"us-ascii\")" : "NIL");
             else PutParameters(ct, paramsAt);
-            Put(" NIL NIL ");
+            Put(" ");
+            PutNString(h.Field(ImapMessageHeader.ContentId));
+            Put(" ");
+            PutNString(h.Field(ImapMessageHeader.ContentDescription));
+            Put(" ");
             string? cte = h.Field(ImapMessageHeader.ContentTransferEncoding);
             PutNString(cte == null ? "7BIT" : cte.ToUpper());
             Put(" ");
-            long bodySize = messageSize - h.Length;
-            PutDecimal(bodySize);
-            if (Ascii.EqualsIgnoreCase(type, "text")) { Put(" "); PutDecimal(h.BodyLines); }
+            PutDecimal(end - bodyStart);
+            if (message)
+            {
+                // body-type-msg: the enclosed message's header read like a message's own.
+                Flush();
+                h.Scan(view, i, bodyStart, end, _lines.Output, true, true);
+                _topScanned = false;
+                Put(" ");
+                PutEnvelope(h);
+                Put(" ");
+                PutPart(view, i, h, bodyStart + h.Length, end, true);
+                Put(" ");
+                PutDecimal(lines);
+            }
+            else if (Ascii.EqualsIgnoreCase(type, "text")) { Put(" "); PutDecimal(lines); }
             Put(")");
+        }
+
+        /// <summary>The value of parameter <paramref name="upper"/> (named in upper case) of a Content-Type, or null.</summary>
+        private static string? Parameter(string ct, string upper)
+        {
+            int i = ct.IndexOf(';');
+            while (i >= 0)
+            {
+                string? value = NextParameter(ct, ref i, out string? key);
+                if (key != null && Ascii.EqualsIgnoreCase(key, upper)) return value;
+            }
+            return null;
         }
 
         /// <summary>The parameters after the media type as ("KEY" "value" ...), or NIL when there are none.</summary>
@@ -182,24 +259,34 @@ namespace NanoMailGateway.Core.Imap
         {
             int written = 0;
             int i = semi;
-            while (i >= 0 && i < ct.Length)
+            while (i >= 0)
             {
-                int next = AddressEnd(ct, i + 1, ';');
-                string p = ct.Substring(i + 1, next - i - 1).Trim();
-                int eq = p.IndexOf('=');
-                if (eq > 0)
-                {
-                    string value = p.Substring(eq + 1).Trim();
-                    if (value.Length >= 2 && value[0] == '"' && value[value.Length - 1] == '"') value = Unquote(value);
-                    Put(written == 0 ? "(" : " ");
-                    PutNString(p.Substring(0, eq).Trim().ToUpper());
-                    Put(" ");
-                    PutNString(value);
-                    written++;
-                }
-                i = next < ct.Length ? next : -1;
+                string? value = NextParameter(ct, ref i, out string? key);
+                if (key == null) continue;
+                Put(written == 0 ? "(" : " ");
+                PutNString(key.ToUpper());
+                Put(" ");
+                PutNString(value);
+                written++;
             }
             Put(written == 0 ? "NIL" : ")");
+        }
+
+        /// <summary>
+        /// The parameter after the ";" at <paramref name="i"/> (its value unquoted; key null when
+        /// it has no "="); moves <paramref name="i"/> to the next ";", or -1 at the end.
+        /// </summary>
+        private static string? NextParameter(string ct, ref int i, out string? key)
+        {
+            int next = AddressEnd(ct, i + 1, ';');
+            string p = ct.Substring(i + 1, next - i - 1).Trim();
+            i = next < ct.Length ? next : -1;
+            int eq = p.IndexOf('=');
+            key = null;
+            if (eq <= 0) return null;
+            key = p.Substring(0, eq).Trim();
+            string value = p.Substring(eq + 1).Trim();
+            return value.Length >= 2 && value[0] == '"' && value[value.Length - 1] == '"' ? Unquote(value) : value;
         }
     }
 }

@@ -1,13 +1,15 @@
 // FETCH and UID FETCH (RFC 9051 §6.4.5, §7.5.2): FLAGS, UID, RFC822.SIZE, INTERNALDATE,
 // ENVELOPE, BODYSTRUCTURE and BODY, BODY[section]<partial> and BODY.PEEK[...] with the
-// sections "", HEADER, TEXT, HEADER.FIELDS (...), HEADER.FIELDS.NOT (...) and 1 (the body
-// of a single-part message), RFC822, RFC822.HEADER, RFC822.TEXT, and the macros ALL,
-// FAST, FULL. Bodies stream from flash into the output buffer as literals; the header is
-// read in small chunks (ImapMessageHeader) for its length, the ENVELOPE fields and the
-// content type. A BODY[] without PEEK sets \Seen in a read-write mailbox (durably, one
-// Status record) and the response then carries FLAGS.
-// Left out on purpose: BINARY (RFC 3516), MIME part headers (n.MIME), sections of parts
-// of a multipart message (they come back empty), MODSEQ.
+// sections "", HEADER, TEXT, HEADER.FIELDS (...), HEADER.FIELDS.NOT (...), n (the body of
+// a single-part message as 1, part n of a multipart one) and n.MIME (part n's MIME header),
+// RFC822, RFC822.HEADER, RFC822.TEXT, and the macros ALL, FAST, FULL. Bodies stream from
+// flash into the output buffer as literals; the header is read in small chunks
+// (ImapMessageHeader) for its length, the ENVELOPE fields and the content type, and a
+// multipart body once more for its parts' offsets (ImapBodyParts). A BODY[] without PEEK
+// sets \Seen in a read-write mailbox (durably, one Status record) and the response then
+// carries FLAGS.
+// Left out on purpose: BINARY (RFC 3516), sections inside a part (n.m, n.HEADER, n.TEXT:
+// they come back empty or are refused), MODSEQ.
 
 using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Text;
@@ -31,8 +33,9 @@ namespace NanoMailGateway.Core.Imap
         private const int SectionText = 2;
         private const int SectionFields = 3;
         private const int SectionFieldsNot = 4;
-        private const int SectionPart1 = 5;
-        private const int SectionOtherPart = 6;
+        private const int SectionPart = 5;       // part number in _secFields
+        private const int SectionPartMime = 6;   // part number in _secFields
+        private const int SectionOtherPart = 7;
 
         // How a section is named in the response.
         private const int NameBody = 0;
@@ -49,12 +52,21 @@ namespace NanoMailGateway.Core.Imap
         private int[]? _secName;
         private int[]? _secSpec;       // the text between the brackets, echoed in the response
         private int[]? _secSpecLength;
-        private int[]? _secFields;     // the field list's inside, for HEADER.FIELDS[.NOT]
+        private int[]? _secFields;     // the field list's inside, for HEADER.FIELDS[.NOT]; the part number
         private int[]? _secFieldsLength;
         private long[]? _secOrigin;    // partial: origin, or -1
         private long[]? _secCount;
         private bool _setsSeen;
         private ImapMessageHeader? _header;
+        private ImapBodyParts? _parts;
+
+        // The message being fetched: its header's length and Content-Type, kept before its
+        // parts' headers are scanned with the same ImapMessageHeader, and its parts.
+        private long _headerLength;
+        private string? _contentType;
+        private bool _multipart;
+        private int _partCount;
+        private bool _topScanned;      // the header object holds the message's own header
 
         private int Fetch(bool uid)
         {
@@ -134,11 +146,15 @@ namespace NanoMailGateway.Core.Imap
             else if (Keyword("TEXT")) kind = SectionText;
             else
             {
-                // section-part: nz-number *("." nz-number); only "1" of a single-part message has content.
+                // section-part: nz-number *("." nz-number), then ".MIME" (RFC 9051 §6.4.5);
+                // one level of parts has content.
                 int s = _p;
-                while (_p < _end && (Ascii.IsDigit(_in[_p]) || _in[_p] == (byte)'.')) _p++;
-                if (_p == s || _in[s] == (byte)'0' || _in[_p - 1] == (byte)'.') return false;
-                kind = _p - s == 1 && _in[s] == (byte)'1' ? SectionPart1 : SectionOtherPart;
+                while (_p < _end && (Ascii.IsDigit(_in[_p]) || (_in[_p] == (byte)'.' && _p + 1 < _end && Ascii.IsDigit(_in[_p + 1])))) _p++;
+                if (_p == s || _in[s] == (byte)'0') return false;
+                long part = Ascii.ParseDecimal(_in, s, _p - s, ImapBodyParts.MaxParts + 1);
+                bool mime = Keyword(".MIME");
+                kind = part < 0 ? SectionOtherPart : mime ? SectionPartMime : SectionPart;
+                _secFields![k] = (int)part;
             }
             if (kind == SectionFields || kind == SectionFieldsNot)
             {
@@ -204,13 +220,27 @@ namespace NanoMailGateway.Core.Imap
                 seenNow = true;
             }
             ImapMessageHeader? h = null;
-            if ((_want & (WantEnvelope | WantStructure | WantBody)) != 0 || NeedsHeaderLength())
+            _partCount = 0;
+            bool structure = (_want & (WantStructure | WantBody)) != 0;
+            bool parts = structure || WantsParts();
+            if ((_want & WantEnvelope) != 0 || parts || NeedsHeaderLength())
             {
                 Flush();
                 if (_header == null) _header = new ImapMessageHeader();
                 h = _header;
                 // The output buffer is empty here and lends itself to the header scan.
-                h.Scan(view, i, _lines.Output, (_want & (WantEnvelope | WantStructure | WantBody)) != 0, (_want & (WantStructure | WantBody)) != 0);
+                long size = view.SizeOf(i);
+                h.Scan(view, i, 0, size, _lines.Output, (_want & WantEnvelope) != 0 || parts, structure);
+                _headerLength = h.Length;
+                _topScanned = true;
+                _contentType = h.Field(ImapMessageHeader.ContentType);
+                _multipart = h.IsMultipart;
+                if (_multipart && parts)
+                {
+                    string? boundary = Parameter(_contentType!, "BOUNDARY");
+                    if (_parts == null) _parts = new ImapBodyParts();
+                    if (boundary != null) _partCount = _parts.Find(view, i, _headerLength, boundary);
+                }
             }
             PutNumbered(i + 1, " FETCH (");
             bool first = true;
@@ -224,8 +254,8 @@ namespace NanoMailGateway.Core.Imap
                 _lines.Advance(ImapDate.WriteDateTime(view.ArrivalUtc(i), _lines.Output, _lines.OutputLength));
             }
             if ((_want & WantEnvelope) != 0) { first = Item(first, "ENVELOPE "); PutEnvelope(h!); }
-            if ((_want & WantStructure) != 0) { first = Item(first, "BODYSTRUCTURE "); PutStructure(h!, view.SizeOf(i)); }
-            if ((_want & WantBody) != 0) { first = Item(first, "BODY "); PutStructure(h!, view.SizeOf(i)); }
+            if ((_want & WantStructure) != 0) { first = Item(first, "BODYSTRUCTURE "); PutStructure(view, i, h!, true); }
+            if ((_want & WantBody) != 0) { first = Item(first, "BODY "); PutStructure(view, i, h!, false); }
             for (int k = 0; k < _sections; k++)
             {
                 first = Item(first, "");
@@ -237,6 +267,12 @@ namespace NanoMailGateway.Core.Imap
         private bool NeedsHeaderLength()
         {
             for (int k = 0; k < _sections; k++) if (_secKind![k] != SectionFull) return true;
+            return false;
+        }
+
+        private bool WantsParts()
+        {
+            for (int k = 0; k < _sections; k++) if (_secKind![k] == SectionPart || _secKind[k] == SectionPartMime) return true;
             return false;
         }
 
@@ -267,15 +303,15 @@ namespace NanoMailGateway.Core.Imap
             switch (_secKind![k])
             {
                 case SectionHeader:
-                    length = h!.Length;
+                    length = _headerLength;
                     break;
                 case SectionText:
-                    from = h!.Length;
+                    from = _headerLength;
                     length = size - from;
                     break;
-                case SectionPart1:
-                    if (h!.IsMultipart) length = 0;
-                    else { from = h.Length; length = size - from; }
+                case SectionPart:
+                case SectionPartMime:
+                    PartRange(view, i, k, h!, ref from, ref length);
                     break;
                 case SectionOtherPart:
                     length = 0;
@@ -297,6 +333,29 @@ namespace NanoMailGateway.Core.Imap
                 }
             }
             PutRange(view, i, from, length);
+        }
+
+        /// <summary>
+        /// Where part n (BODY[n]) or its MIME header (BODY[n.MIME]) lies: part 1 of a
+        /// single-part message is its body; a part that is not there is empty.
+        /// </summary>
+        private void PartRange(MailboxView view, int i, int k, ImapMessageHeader h, ref long from, ref long length)
+        {
+            int part = _secFields![k];
+            bool mime = _secKind![k] == SectionPartMime;
+            length = 0;
+            if (!_multipart)
+            {
+                if (part == 1 && !mime) { from = _headerLength; length = view.SizeOf(i) - from; }
+                return;
+            }
+            if (part > _partCount) return;
+            long start = _parts!.Start(part - 1);
+            long end = _parts.End(part - 1);
+            // Without capture the scan writes nothing into the output buffer it is lent.
+            h.Scan(view, i, start, end, _lines.Output, false, false);
+            if (mime) { from = start; length = h.Length; }
+            else { from = start + h.Length; length = end - from; }
         }
 
         /// <summary>Octets [from, from + length) of the message as a literal, streamed from flash.</summary>

@@ -66,6 +66,7 @@ namespace NanoMailGateway.Tests.EndToEnd
                 string text = n.Output;
                 n.Smtp = Regex.Match(text, @"smtp listening on (\S+)").Groups[1].Value;
                 n.Pop3 = Regex.Match(text, @"pop3 listening on (\S+)").Groups[1].Value;
+                n.Imap = Regex.Match(text, @"imap listening on (\S+)").Groups[1].Value;
                 return n;
             }
             catch
@@ -78,6 +79,8 @@ namespace NanoMailGateway.Tests.EndToEnd
         public string Smtp { get; private set; } = "";
 
         public string Pop3 { get; private set; } = "";
+
+        public string Imap { get; private set; } = "";
 
         public int Pid => _p.Id;
 

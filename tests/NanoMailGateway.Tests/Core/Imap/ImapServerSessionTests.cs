@@ -190,6 +190,45 @@ namespace NanoMailGateway.Tests.Core.Imap
             Assert.Equal(3, fast.Count);
         }
 
+        // Shaped like the gateway's own bounce (Delivery/Bounce/DsnComposer): multipart/report
+        // with a folded boundary parameter, a preamble, three parts, the returned message last.
+        internal const string Part1Body = "line one\r\nline two\r\n";
+        internal const string Part1Mime = "Content-Description: Notification\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n";
+        internal const string Part2Body = "Reporting-MTA: dns; gw.example\r\n\r\nFinal-Recipient: rfc822; ops@nowhere.test\r\nAction: failed\r\n";
+        internal const string Part3Body = "From: alice@gw.example\r\nSubject: Daily report\r\n\r\nall quiet\r\n";
+        internal const string Report = "From: Mail Delivery System <MAILER-DAEMON@gw.example>\r\nTo: <alice@gw.example>\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"b0UND\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            + "This is a MIME-encapsulated message.\r\n\r\n"
+            + "--b0UND\r\n" + Part1Mime + Part1Body
+            + "\r\n--b0UND\r\nContent-Description: Delivery report\r\nContent-Type: message/delivery-status\r\n\r\n" + Part2Body
+            + "\r\n--b0UND\r\nContent-Description: Undelivered Message\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + Part3Body
+            + "\r\n--b0UND--\r\n";
+
+        [Fact]
+        public void Bodystructure_and_parts_of_a_multipart_report()
+        {
+            var h = new ImapHarness();
+            h.Deliver("alice", Report);
+            using var c = h.Login();
+            Run(c, "a1", "EXAMINE INBOX");
+            string alice = "((NIL NIL \"alice\" \"gw.example\"))";
+            string parts = "((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL \"Notification\" \"7BIT\" " + Part1Body.Length + " 2)"
+                + "(\"MESSAGE\" \"DELIVERY-STATUS\" NIL NIL \"Delivery report\" \"7BIT\" " + Part2Body.Length + ")"
+                + "(\"MESSAGE\" \"RFC822\" NIL NIL \"Undelivered Message\" \"8BIT\" " + Part3Body.Length
+                + " (NIL \"Daily report\" " + alice + " " + alice + " " + alice + " NIL NIL NIL NIL NIL)"
+                + " (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 11 1) 4) \"REPORT\"";
+            Assert.Equal("* 1 FETCH (BODYSTRUCTURE " + parts + " (\"REPORT-TYPE\" \"delivery-status\" \"BOUNDARY\" \"b0UND\")) BODY " + parts + "))",
+                Run(c, "a2", "FETCH 1 (BODYSTRUCTURE BODY)")[0]);
+            // Each part and MIME header streams as a literal of its exact size; a part that is not there is empty.
+            var f = Run(c, "a3", "FETCH 1 (BODY.PEEK[1] BODY.PEEK[1.MIME] BODY.PEEK[2]<0.13> BODY.PEEK[3] BODY.PEEK[4] BODY.PEEK[TEXT]<0.10>)");
+            Assert.Equal("a3 OK completed", f[^1]);
+            Assert.Equal("* 1 FETCH (BODY[1] {" + Part1Body.Length + "}\r\n" + Part1Body + " BODY[1.MIME] {" + Part1Mime.Length + "}\r\n" + Part1Mime
+                + " BODY[2]<0> {13}\r\nReporting-MTA BODY[3] {" + Part3Body.Length + "}\r\n" + Part3Body
+                + " BODY[4] {0}\r\n BODY[TEXT]<0> {10}\r\nThis is a )", string.Join("\r\n", f.Take(f.Count - 1)));
+            Assert.Equal("a4 BAD [CLIENTBUG] Syntax error", Run(c, "a4", "FETCH 1 BODY[1.]")[^1]);
+            Assert.Equal("* 1 FETCH (BODY[1.2] {0}", Run(c, "a5", "FETCH 1 BODY.PEEK[1.2]")[0]);
+        }
+
         [Fact]
         public void Store_search_expunge_and_close_share_the_store_with_pop3()
         {
