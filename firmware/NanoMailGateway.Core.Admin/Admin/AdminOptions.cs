@@ -15,9 +15,6 @@ namespace NanoMailGateway.Core.Admin
         /// <summary>Deadline of each send of the response, ms.</summary>
         public int SendTimeoutMs { get; set; } = 10000;
 
-        /// <summary>After a wrong password, the pause before 401, ms (one slot: a guesser gets one try per pause).</summary>
-        public int AuthFailureDelayMs { get; set; } = 1000;
-
         /// <summary>How long to read and drop what a client still sends after the response, ms (so that closing
         /// does not reset the connection before the client has read the answer).</summary>
         public int LingerMs { get; set; } = 200;

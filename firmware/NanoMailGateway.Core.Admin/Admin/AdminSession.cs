@@ -182,12 +182,16 @@ namespace NanoMailGateway.Core.Admin
             {
                 if (r.User != null)
                 {
-                    Log("authentication failed for " + r.User + " from " + _conn.RemoteAddress);
-                    Thread.Sleep(_server.Options.AuthFailureDelayMs);
+                    // The gateway's throttle (AuthThrottle): the pause grows per address across
+                    // requests and protocols, so the endpoint is no side door for guessing.
+                    int delay = _server.Gateway.Throttle.Fail(_conn.RemoteAddress, 1);
+                    Log("authentication failed for " + r.User + " from " + _conn.RemoteAddress + ", delayed " + delay.ToString() + " ms");
+                    if (delay > 0) Thread.Sleep(delay);
                 }
                 Error(w, HttpStatus.Unauthorized, "WWW-Authenticate: Basic realm=\"nmg\", charset=\"UTF-8\"\r\n");
                 return;
             }
+            _server.Gateway.Throttle.Succeed(_conn.RemoteAddress);
             bool read = r.Method == HttpRequest.Get || r.Method == HttpRequest.Head;
             bool head = r.Method == HttpRequest.Head;
             string path = r.Path;

@@ -1,58 +1,128 @@
-// Slows down password guessing: after each failed authentication in a session the
-// session sleeps, and the sleep doubles per failure up to a cap; after a set number of
-// failures the protocol drops the session. The delay is a plain Thread.Sleep on the
-// session's own thread (other sessions keep running) and is counted, so tests can
-// observe it with a small base delay instead of waiting seconds.
-// Left out on purpose: throttling across sessions per client address (needs a bounded
-// table; the session limit already caps parallel guessing).
+// Slows down password guessing: one throttle for the whole gateway, shared by SMTP AUTH
+// (RFC 4954), POP3 USER/PASS and AUTH (RFC 1939 §7, RFC 5034) and IMAP LOGIN and
+// AUTHENTICATE (RFC 9051 §6.2), so that a guesser gains nothing by switching protocol or
+// reconnecting. Each failed authentication is answered after a delay of
+// base × 2^(n−1) ms, capped, where n is the larger of the session's own failures and the
+// client address's recent ones (failures older than the memory time are forgotten; a
+// good login forgets the address). The table of addresses is fixed (Addresses entries,
+// allocated once): when it is full, the address that failed least recently gives way,
+// so a flood of addresses costs no memory, only the protection of the oldest entry.
+// The throttle only counts and says how long; the session sleeps on its own thread (other
+// sessions keep running) after sending what it had buffered, and ends itself at its
+// protocol's limit (SMTP 421 4.7.0 after smtp's limit, POP3 and IMAP at their error limit).
+// Left out on purpose: blocking an address outright (a misconfigured sensor must still be
+// able to send once its password is fixed) and counting successes.
 
-using System.Threading;
+using NanoMailGateway.Core.Platform;
 
 namespace NanoMailGateway.Core.Auth
 {
-    /// <summary>Per-session failed-authentication counter and delay. Not thread-safe.</summary>
+    /// <summary>Failed-authentication delays per client address, across sessions and protocols. Thread-safe.</summary>
     public sealed class AuthThrottle
     {
-        private readonly int _baseDelayMs;
-        private readonly int _maxDelayMs;
-        private readonly int _limit;
+        /// <summary>Delay before the answer to a first failure, ms.</summary>
+        public const int DefaultDelayMs = 1000;
 
-        /// <summary>Creates a throttle: first delay <paramref name="baseDelayMs"/>, doubling, capped at <paramref name="maxDelayMs"/>; <paramref name="limit"/> failures end the session.</summary>
-        public AuthThrottle(int baseDelayMs, int maxDelayMs, int limit)
+        /// <summary>Longest delay, ms (reached at the fifth failure in a row).</summary>
+        public const int DefaultMaxDelayMs = 16 * 1000;
+
+        /// <summary>Addresses remembered at once.</summary>
+        public const int DefaultAddresses = 16;
+
+        /// <summary>How long an address's failures are remembered after its last one, ms.</summary>
+        public const int DefaultMemoryMs = 15 * 60 * 1000;
+
+        private readonly object _gate = new object();
+        private readonly IClock _clock;
+        private readonly int _delayMs;
+        private readonly int _maxDelayMs;
+        private readonly int _memoryMs;
+        private readonly string?[] _address;
+        private readonly int[] _failures;
+        private readonly long[] _lastFailureMs;
+
+        /// <summary>Creates the gateway's throttle with the default delays, table size and memory.</summary>
+        public AuthThrottle(IClock clock)
+            : this(clock, DefaultDelayMs, DefaultMaxDelayMs, DefaultAddresses, DefaultMemoryMs)
         {
-            _baseDelayMs = baseDelayMs < 0 ? 0 : baseDelayMs;
-            _maxDelayMs = maxDelayMs < _baseDelayMs ? _baseDelayMs : maxDelayMs;
-            _limit = limit < 1 ? 1 : limit;
         }
 
-        /// <summary>Failures so far in this session.</summary>
-        public int Failures { get; private set; }
+        /// <summary>Creates a throttle: first delay <paramref name="delayMs"/>, doubling up to <paramref name="maxDelayMs"/>; <paramref name="addresses"/> remembered for <paramref name="memoryMs"/> after their last failure.</summary>
+        public AuthThrottle(IClock clock, int delayMs, int maxDelayMs, int addresses, int memoryMs)
+        {
+            _clock = clock;
+            _delayMs = delayMs < 0 ? 0 : delayMs;
+            _maxDelayMs = maxDelayMs < _delayMs ? _delayMs : maxDelayMs;
+            _memoryMs = memoryMs;
+            int n = addresses < 1 ? 1 : addresses;
+            _address = Text.StringArray.New(n);   // on nanoCLR only this gives null slots
+            _failures = new int[n];
+            _lastFailureMs = new long[n];
+        }
 
-        /// <summary>Milliseconds slept in total in this session.</summary>
+        /// <summary>Delays handed out so far, ms in total (what the sessions slept).</summary>
         public long TotalDelayMs { get; private set; }
 
-        /// <summary>True once the failure limit is reached: the session must end.</summary>
-        public bool LimitReached => Failures >= _limit;
-
-        /// <summary>The delay the next failure will cost, in ms.</summary>
-        public int NextDelayMs
+        /// <summary>
+        /// Counts a failed authentication from <paramref name="address"/>, the
+        /// <paramref name="sessionFailures"/>-th of its session, and returns how long to wait
+        /// before answering it, ms.
+        /// </summary>
+        public int Fail(string address, int sessionFailures)
         {
-            get
+            long now = _clock.MonotonicMilliseconds;
+            lock (_gate)
             {
-                long d = _baseDelayMs;
-                for (int i = 0; i < Failures && d < _maxDelayMs; i++) d *= 2;
-                return d > _maxDelayMs ? _maxDelayMs : (int)d;
+                int slot = -1;
+                int oldest = 0;   // a free entry, else the one that failed least recently
+                for (int i = 0; i < _address.Length; i++)
+                {
+                    if (_address[i] == address) { slot = i; break; }
+                    if (_address[oldest] == null) continue;
+                    if (_address[i] == null || _lastFailureMs[i] < _lastFailureMs[oldest]) oldest = i;
+                }
+                if (slot < 0)
+                {
+                    slot = oldest;
+                    _address[slot] = address;
+                    _failures[slot] = 0;
+                }
+                else if (now - _lastFailureMs[slot] > _memoryMs)
+                {
+                    _failures[slot] = 0;
+                }
+                if (_failures[slot] < 1000) _failures[slot]++;
+                _lastFailureMs[slot] = now;
+                int n = _failures[slot] > sessionFailures ? _failures[slot] : sessionFailures;
+                int delay = DelayFor(n);
+                TotalDelayMs += delay;
+                return delay;
             }
         }
 
-        /// <summary>Counts a failure and sleeps its delay; returns the delay in ms.</summary>
-        public int Fail()
+        /// <summary>Forgets the failures of <paramref name="address"/> after a good login.</summary>
+        public void Succeed(string address)
         {
-            int d = NextDelayMs;
-            Failures++;
-            TotalDelayMs += d;
-            if (d > 0) Thread.Sleep(d);
-            return d;
+            lock (_gate)
+            {
+                for (int i = 0; i < _address.Length; i++)
+                {
+                    if (_address[i] == address)
+                    {
+                        _address[i] = null;
+                        _failures[i] = 0;
+                        return;
+                    }
+                }
+            }
+        }
+
+        /// <summary>The delay before the answer to the <paramref name="failures"/>-th failure in a row, ms.</summary>
+        public int DelayFor(int failures)
+        {
+            long d = _delayMs;
+            for (int i = 1; i < failures && d < _maxDelayMs; i++) d *= 2;
+            return d > _maxDelayMs ? _maxDelayMs : (int)d;
         }
     }
 }

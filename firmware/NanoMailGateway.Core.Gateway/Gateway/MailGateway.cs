@@ -47,8 +47,20 @@ namespace NanoMailGateway.Core.Gateway
     /// <summary>Composes and runs the gateway. Start once, Stop once, from one thread; counters are thread-safe.</summary>
     public sealed class MailGateway
     {
-        /// <summary>Pending connections per listen socket; small because the board's IP stack is small.</summary>
-        public const int Backlog = 4;
+        /// <summary>
+        /// Pending connections a listen socket holds per session slot (README, Bursts). A burst
+        /// of senders waits in the IP stack's accept queue (a socket each, no buffers) until a
+        /// slot frees; a queue of 4 made the kernel drop the SYNs of the rest, and each such
+        /// sender came back only after its TCP retransmission timeout (1 s and more), so ten
+        /// senders per slot got under 1 % of the throughput of one (tools/bench smtp).
+        /// </summary>
+        public const int BacklogPerSlot = 10;
+
+        /// <summary>The listen backlog for a listener with <paramref name="slots"/> session slots: BacklogPerSlot each, at least 4.</summary>
+        public static int BacklogFor(int slots)
+        {
+            return slots < 1 ? 4 : (slots * BacklogPerSlot < 4 ? 4 : slots * BacklogPerSlot);
+        }
 
         /// <summary>Queue segment file size, bytes (QueueOptions: small enough that a stuck message pins little).</summary>
         public const int SegmentSize = 16384;
@@ -86,6 +98,7 @@ namespace NanoMailGateway.Core.Gateway
             BoardProfile b = config.Board;
             // Allocated once, sized from the board (ARCHITECTURE.md, Memory); it never grows.
             Pool = new BufferPool("session", b.BufferSize, b.BufferCount);
+            Throttle = new AuthThrottle(platform.Clock);
             SmtpEndpoints = Text.StringArray.New(0);
             Pop3Endpoints = Text.StringArray.New(0);
         }
@@ -95,6 +108,13 @@ namespace NanoMailGateway.Core.Gateway
 
         /// <summary>The shared session buffer pool (counters: InUse, HighWaterMark, Refusals).</summary>
         public BufferPool Pool { get; }
+
+        /// <summary>
+        /// The failed-authentication throttle SMTP and POP3 use, and an IMAP service must too
+        /// (hand it to the service before AddMailboxService): one per gateway, so a guesser
+        /// gains nothing by switching protocol (README, Authentication).
+        /// </summary>
+        public AuthThrottle Throttle { get; }
 
         /// <summary>The bound SMTP endpoints ("127.0.0.1:2525"), real ports when 0 was configured. Valid after Start.</summary>
         public string[] SmtpEndpoints { get; private set; }
@@ -191,9 +211,9 @@ namespace NanoMailGateway.Core.Gateway
                 AccountDirectory accounts = SmtpServerSetup.AccountsFrom(_config);
 
                 Smtp = new SmtpServer(SmtpServerSetup.OptionsFrom(_config), store, Pool,
-                    _platform.ServerTls, SmtpServerSetup.TrustedFrom(_config), accounts,
+                    _platform.ServerTls, SmtpServerSetup.TrustedFrom(_config), accounts, Throttle,
                     new MailboxRecipients(local, mailboxes, b.MailboxQuota), clock, _log);
-                Pop3 = new Pop3Server(Pop3OptionsFrom(_config), mailboxes, accounts, _platform.ServerTls, Pool, clock, _log);
+                Pop3 = new Pop3Server(Pop3OptionsFrom(_config), mailboxes, accounts, Throttle, _platform.ServerTls, Pool, clock, _log);
                 int imapCount = _imap == null ? 0 : _config.ImapListen.Length;
                 // Packet buffers from the session pool: a delivery session resolves before it
                 // rents its two buffers, so a lookup needs no buffer of its own (ARCHITECTURE.md, Memory).
@@ -341,7 +361,7 @@ namespace NanoMailGateway.Core.Gateway
         {
             for (int i = 0; i < endpoints.Length; i++)
             {
-                ITcpListener socket = _platform.Network.Listen(endpoints[i].Host, endpoints[i].Port, Backlog);
+                ITcpListener socket = _platform.Network.Listen(endpoints[i].Host, endpoints[i].Port, BacklogFor(slots));
                 bound[i] = socket.LocalEndPoint;
                 ConnectionListener l = new ConnectionListener(socket, factory, slots, _log);
                 listeners[i] = l;

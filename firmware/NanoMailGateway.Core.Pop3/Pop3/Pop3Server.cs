@@ -2,8 +2,8 @@
 // - the exclusive-access lock per maildrop (RFC 1939 §8: one session per mailbox; a
 //   second login gets "-ERR [IN-USE]", RFC 2449 §8.1.1), released when a session ends
 //   for any reason (QUIT, drop, timeout, exception);
-// - the per-address memory of failed logins that makes the "-ERR [AUTH]" delay grow
-//   across sessions, bounded to Options.AuthFailureAddresses entries;
+// - the gateway's AuthThrottle, which makes the "-ERR [AUTH]" delay grow per session and
+//   per client address across sessions and protocols;
 // - buffer renting: a session takes its two buffers from the pool or is refused.
 // The listener loop (Core/Listener) accepts connections and calls Serve on a session
 // thread; when all slots are taken it sends Pop3Replies.TooManySessions itself.
@@ -33,38 +33,34 @@ namespace NanoMailGateway.Core.Pop3
 
         private readonly object _gate = new object();
         private readonly string?[] _locked;          // locked mailbox names, null = free slot
-        private readonly string?[] _failedAddress;   // remote addresses with recent failures
-        private readonly int[] _failures;
-        private readonly long[] _lastFailureMs;
         private int _nextSession;
 
         /// <summary>
         /// Makes the server. <paramref name="pool"/> buffers must be at least
         /// <see cref="MinBufferSize"/> octets; each session rents two. <paramref name="tls"/>
-        /// may be null (no STLS).
+        /// may be null (no STLS). <paramref name="throttle"/> is the gateway's, shared with
+        /// SMTP and IMAP.
         /// </summary>
-        public Pop3Server(Pop3ServerOptions options, IMaildropStore store, IMailboxAuthenticator authenticator,
+        public Pop3Server(Pop3ServerOptions options, IMaildropStore store, IMailboxAuthenticator authenticator, AuthThrottle throttle,
             ITlsProvider? tls, BufferPool pool, IClock clock, ILog log)
         {
             if (pool.BufferSize < MinBufferSize) throw new System.ArgumentException("POP3 needs pool buffers of at least 512 octets", "pool");
             Options = options;
             Store = store;
             Authenticator = authenticator;
+            Throttle = throttle;
             Tls = tls;
             Pool = pool;
             Clock = clock;
             Log = log;
             // At most one lock per buffer pair: a session without buffers never logs in.
             _locked = StringArray.New(pool.Capacity / 2 + 1);
-            int n = options.AuthFailureAddresses < 1 ? 1 : options.AuthFailureAddresses;
-            _failedAddress = StringArray.New(n);
-            _failures = new int[n];
-            _lastFailureMs = new long[n];
         }
 
         internal Pop3ServerOptions Options { get; }
         internal IMaildropStore Store { get; }
         internal IMailboxAuthenticator Authenticator { get; }
+        internal AuthThrottle Throttle { get; }
         internal ITlsProvider? Tls { get; }
         internal BufferPool Pool { get; }
         internal IClock Clock { get; }
@@ -140,58 +136,6 @@ namespace NanoMailGateway.Core.Pop3
                     if (m != null && Ascii.EqualsIgnoreCase(m, mailbox)) { _locked[i] = null; return; }
                 }
             }
-        }
-
-        /// <summary>Counts a failed login from <paramref name="address"/>; returns its recent failures, this one included.</summary>
-        internal int RecordFailure(string address)
-        {
-            long now = Clock.MonotonicMilliseconds;
-            lock (_gate)
-            {
-                int slot = -1;
-                int oldest = -1;  // a free entry, else the least recently failing one
-                for (int i = 0; i < _failedAddress.Length; i++)
-                {
-                    if (_failedAddress[i] == address) { slot = i; break; }
-                    if (oldest >= 0 && _failedAddress[oldest] == null) continue;
-                    if (oldest < 0 || _failedAddress[i] == null || _lastFailureMs[i] < _lastFailureMs[oldest]) oldest = i;
-                }
-                if (slot < 0)
-                {
-                    // Bounded table: the least recently failing address is forgotten.
-                    slot = oldest;
-                    _failedAddress[slot] = address;
-                    _failures[slot] = 0;
-                }
-                else if (now - _lastFailureMs[slot] > Options.AuthFailureMemoryMs)
-                {
-                    _failures[slot] = 0;
-                }
-                if (_failures[slot] < 1000) _failures[slot]++;
-                _lastFailureMs[slot] = now;
-                return _failures[slot];
-            }
-        }
-
-        /// <summary>Forgets the failures of <paramref name="address"/> after a good login.</summary>
-        internal void RecordSuccess(string address)
-        {
-            lock (_gate)
-            {
-                for (int i = 0; i < _failedAddress.Length; i++)
-                {
-                    if (_failedAddress[i] == address) { _failedAddress[i] = null; _failures[i] = 0; return; }
-                }
-            }
-        }
-
-        /// <summary>Delay in milliseconds before the reply to the <paramref name="failures"/>-th failed login: base × 2^(n-1), capped.</summary>
-        internal int FailureDelayMs(int failures)
-        {
-            long d = Options.AuthFailureDelayMs;
-            for (int i = 1; i < failures && d < Options.MaxAuthFailureDelayMs; i++) d *= 2;
-            if (d > Options.MaxAuthFailureDelayMs) d = Options.MaxAuthFailureDelayMs;
-            return (int)d;
         }
     }
 }

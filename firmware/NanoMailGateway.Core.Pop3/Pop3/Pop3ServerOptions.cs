@@ -35,24 +35,6 @@ namespace NanoMailGateway.Core.Pop3
         /// </summary>
         public int MaxErrors { get; set; } = 10;
 
-        /// <summary>
-        /// Delay in milliseconds before the first "-ERR [AUTH]" reply; it doubles with each
-        /// further failure of the session or of the remote address. Default 1,000.
-        /// </summary>
-        public int AuthFailureDelayMs { get; set; } = 1000;
-
-        /// <summary>Upper bound in milliseconds of the growing failure delay. Default 16,000.</summary>
-        public int MaxAuthFailureDelayMs { get; set; } = 16 * 1000;
-
-        /// <summary>
-        /// Milliseconds after which an address's remembered failures are forgotten.
-        /// Default 900,000 (15 minutes).
-        /// </summary>
-        public int AuthFailureMemoryMs { get; set; } = 15 * 60 * 1000;
-
-        /// <summary>Remote addresses whose failures are remembered (oldest is forgotten first). Default 16.</summary>
-        public int AuthFailureAddresses { get; set; } = 16;
-
         /// <summary>Offer and accept AUTH PLAIN (RFC 5034, RFC 4616). Default true.</summary>
         public bool OfferSaslPlain { get; set; } = true;
 

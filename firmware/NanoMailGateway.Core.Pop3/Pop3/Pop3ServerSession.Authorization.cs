@@ -79,19 +79,17 @@ namespace NanoMailGateway.Core.Pop3
             string address = _lines.Connection.RemoteAddress;
             if (!IsPrintableName(user) || !_server.Authenticator.Verify(user, password))
             {
-                // Growing delay per session and per address (whichever has more failures),
+                // Growing delay per session and per address in any protocol (AuthThrottle),
                 // so that guessing costs time even across reconnects.
                 _authFailures++;
-                int n = _server.RecordFailure(address);
-                if (_authFailures > n) n = _authFailures;
-                int delay = _server.FailureDelayMs(n);
-                _server.Log.Write(Component, _id, "login failed for " + user + " from " + address + ", failure " + n.ToString() + ", delay " + delay.ToString() + " ms");
+                int delay = _server.Throttle.Fail(address, _authFailures);
+                _server.Log.Write(Component, _id, "login failed for " + user + " from " + address + ", failure " + _authFailures.ToString() + ", delay " + delay.ToString() + " ms");
                 _lines.Flush();
                 if (delay > 0) Thread.Sleep(delay);
                 _state = Pop3State.WaitingForLogin;
                 return Refuse(Pop3Replies.AuthFailed);
             }
-            _server.RecordSuccess(address);
+            _server.Throttle.Succeed(address);
             _state = Pop3State.WaitingForLogin;
             // RFC 1939 §8: exclusive access to the maildrop for the whole session.
             if (!_server.TryLock(user))

@@ -36,11 +36,12 @@ namespace NanoMailGateway.Core.Smtp
         /// <param name="tls">TLS for STARTTLS, or null for none.</param>
         /// <param name="trusted">Networks that may relay without AUTH.</param>
         /// <param name="accounts">AUTH accounts (empty: AUTH not offered).</param>
+        /// <param name="throttle">The gateway's failed-authentication throttle (shared with POP3 and IMAP).</param>
         /// <param name="clock">Time for Received:/Date:.</param>
         /// <param name="log">Event log.</param>
         public SmtpServer(SmtpServerOptions options, IMessageStore store, BufferPool pool, ITlsProvider? tls,
-            ITrustedNetworks trusted, AccountDirectory accounts, IClock clock, ILog log)
-            : this(options, store, pool, tls, trusted, accounts, null, clock, log)
+            ITrustedNetworks trusted, AccountDirectory accounts, AuthThrottle throttle, IClock clock, ILog log)
+            : this(options, store, pool, tls, trusted, accounts, throttle, null, clock, log)
         {
         }
 
@@ -51,11 +52,12 @@ namespace NanoMailGateway.Core.Smtp
         /// <param name="tls">TLS for STARTTLS, or null for none.</param>
         /// <param name="trusted">Networks that may relay without AUTH.</param>
         /// <param name="accounts">AUTH accounts (empty: AUTH not offered).</param>
+        /// <param name="throttle">The gateway's failed-authentication throttle (shared with POP3 and IMAP).</param>
         /// <param name="localRecipients">Which local mailboxes exist and have room; null accepts every local recipient.</param>
         /// <param name="clock">Time for Received:/Date:.</param>
         /// <param name="log">Event log.</param>
         public SmtpServer(SmtpServerOptions options, IMessageStore store, BufferPool pool, ITlsProvider? tls,
-            ITrustedNetworks trusted, AccountDirectory accounts, ILocalRecipients? localRecipients, IClock clock, ILog log)
+            ITrustedNetworks trusted, AccountDirectory accounts, AuthThrottle throttle, ILocalRecipients? localRecipients, IClock clock, ILog log)
         {
             if (pool.BufferSize < MinBufferSize) throw new System.ArgumentException("SMTP session buffers must be at least 512 bytes", "pool");
             Options = options;
@@ -64,6 +66,7 @@ namespace NanoMailGateway.Core.Smtp
             Tls = tls;
             Trusted = trusted;
             Accounts = accounts;
+            Throttle = throttle;
             LocalRecipients = localRecipients;
             Clock = clock;
             Log = log;
@@ -88,6 +91,7 @@ namespace NanoMailGateway.Core.Smtp
         internal ITlsProvider? Tls { get; }
         internal ITrustedNetworks Trusted { get; }
         internal AccountDirectory Accounts { get; }
+        internal AuthThrottle Throttle { get; }
         internal ILocalRecipients? LocalRecipients { get; }
         internal IClock Clock { get; }
         internal ILog Log { get; }

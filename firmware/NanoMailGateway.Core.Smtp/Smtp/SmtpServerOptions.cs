@@ -38,13 +38,7 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>Allow AUTH on a connection that is neither TLS nor from a trusted network [smtp_allow_plaintext_auth]. Off: RFC 4954 §4 warns against cleartext passwords.</summary>
         public bool AllowPlaintextAuth { get; set; }
 
-        /// <summary>Delay after the first failed AUTH, ms; it doubles with each further failure [smtp_auth_failure_delay].</summary>
-        public int AuthFailureDelayMs { get; set; } = 1000;
-
-        /// <summary>Cap of the growing AUTH failure delay, ms.</summary>
-        public int AuthFailureDelayMaxMs { get; set; } = 16000;
-
-        /// <summary>Failed AUTH attempts per session before it is closed with 421 4.7.0.</summary>
+        /// <summary>Failed AUTH attempts per session before it is closed with 421 4.7.0 (the delays come from the server's AuthThrottle).</summary>
         public int AuthFailureLimit { get; set; } = 3;
 
         /// <summary>Part of the queue (index entries and bytes) one client address may hold, percent; 100 = no limit. Beyond it MAIL

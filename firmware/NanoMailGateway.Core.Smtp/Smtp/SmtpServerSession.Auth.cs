@@ -1,7 +1,8 @@
 // AUTH (RFC 4954) for SmtpServerSession: PLAIN and LOGIN through Core/Auth's SaslServer,
 // offered only on TLS, from trusted networks, or when smtp_allow_plaintext_auth is set
-// (RFC 4954 §4 warns against cleartext passwords); failures are delayed by a growing
-// AuthThrottle and end the session at its limit with 421 4.7.0.
+// (RFC 4954 §4 warns against cleartext passwords); failures are delayed by the gateway's
+// AuthThrottle (growing per session and per client address, across protocols) and end
+// the session at its limit with 421 4.7.0.
 // Left out on purpose: mechanisms beyond PLAIN/LOGIN, AUTH= trust (RFC 4954 §5 value
 // is parsed, not believed).
 
@@ -69,12 +70,17 @@ namespace NanoMailGateway.Core.Smtp
             if (account != null)
             {
                 _authUser = account; // the configured spelling goes into the envelope and Received:
+                _server.Throttle.Succeed(_lines.Connection.RemoteAddress);
                 Log("authenticated as " + account);
                 return SmtpReplies.AuthOk;
             }
-            int delay = _throttle.Fail(); // slows guessing down, growing per failure
-            Log("authentication failed for " + ForLog(user) + " from [" + _lines.Connection.RemoteAddress + "], failure " + _throttle.Failures.ToString() + ", delayed " + delay.ToString() + " ms");
-            if (_throttle.LimitReached)
+            // Slows guessing down: the delay grows per failure of this session and of this
+            // address in any protocol (AuthThrottle); the session's thread sleeps, others run.
+            _authFailures++;
+            int delay = _server.Throttle.Fail(_lines.Connection.RemoteAddress, _authFailures);
+            if (delay > 0) System.Threading.Thread.Sleep(delay);
+            Log("authentication failed for " + ForLog(user) + " from [" + _lines.Connection.RemoteAddress + "], failure " + _authFailures.ToString() + ", delayed " + delay.ToString() + " ms");
+            if (_authFailures >= _options.AuthFailureLimit)
             {
                 _after = After.Close;
                 return SmtpReplies.TooManyErrors;

@@ -64,7 +64,7 @@ namespace NanoMailGateway.Core.Smtp
         private readonly MessageSink _sink;   // DATA goes straight into the queue writer's buffer: no third pool buffer
         private readonly DotReader _dot;
         private readonly SaslServer _sasl = new SaslServer();
-        private readonly AuthThrottle _throttle;
+        private int _authFailures;
         private readonly bool _dsn;        // DSN advertised: the input buffer holds a 1012-octet RCPT line
         private readonly int _lineLimit;   // longest line ReadLine reads whole
         private SmtpSessionState _state;
@@ -87,7 +87,6 @@ namespace NanoMailGateway.Core.Smtp
             _lines = new LineChannel(connection, buffers[0], buffers[1], server.Clock, _options.SendTimeoutMs);
             _sink = new MessageSink();
             _dot = new DotReader(_sink);
-            _throttle = new AuthThrottle(_options.AuthFailureDelayMs, _options.AuthFailureDelayMaxMs, _options.AuthFailureLimit);
             // RFC 3461 §3: a server that advertises DSN must take MAIL lines of 612 and RCPT
             // lines of 1012 octets; with a smaller buffer it does not advertise DSN and keeps
             // the plain 512 of RFC 5321 §4.5.3.1.4.
@@ -98,8 +97,8 @@ namespace NanoMailGateway.Core.Smtp
         /// <summary>The state, for tests and logs.</summary>
         public SmtpSessionState State => _state;
 
-        /// <summary>Failed AUTH attempts and the delay they cost (tests observe the throttle here).</summary>
-        public AuthThrottle Throttle => _throttle;
+        /// <summary>Failed AUTH attempts in this session.</summary>
+        public int AuthFailures => _authFailures;
 
         /// <inheritdoc/>
         public void Abort()

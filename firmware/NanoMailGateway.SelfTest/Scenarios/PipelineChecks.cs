@@ -56,7 +56,7 @@ namespace NanoMailGateway.SelfTest
             o.LocalDomains = local;
             o.MessageSizeLimit = 4000;
             BufferPool pool = new BufferPool("smtp", SmtpServer.MinBufferSize, SmtpServer.BuffersPerSession);
-            SmtpServer server = new SmtpServer(o, store, pool, null, new OneAddressTrusted(ScriptedSession.ClientAddress), new AccountDirectory(), new StepClock(), new QuietLog());
+            SmtpServer server = new SmtpServer(o, store, pool, null, new OneAddressTrusted(ScriptedSession.ClientAddress), new AccountDirectory(), new AuthThrottle(new StepClock()), new StepClock(), new QuietLog());
             Transcript t = ScriptedSession.Run(new Acceptor(server).Serve,
                 "EHLO sensor7.example.org\r\nMAIL FROM:<sensor7@gw.example.org>\r\nRCPT TO:<" + recipient + ">\r\nDATA\r\n" + BodyOnTheWire + ".\r\nQUIT\r\n", 1024);
             int ok = t.Find("250 2.0.0 Ok: queued as ", 0);
@@ -201,9 +201,8 @@ namespace NanoMailGateway.SelfTest
             AccountDirectory accounts = new AccountDirectory();
             accounts.Add("sensor7", "pump-secret");
             Pop3ServerOptions po = new Pop3ServerOptions();
-            po.AuthFailureDelayMs = 1;
             po.SendTimeoutMs = 2000; // a reply that outgrows the pipe fails fast instead of hanging
-            Pop3Server pop3 = new Pop3Server(po, new MailboxStore(store), accounts, null, new BufferPool("pop3", Pop3Server.MinBufferSize, 2), clock, new QuietLog());
+            Pop3Server pop3 = new Pop3Server(po, new MailboxStore(store), accounts, new AuthThrottle(clock, 1, 2, 2, 60000), null, new BufferPool("pop3", Pop3Server.MinBufferSize, 2), clock, new QuietLog());
             Transcript t = ScriptedSession.Run(pop3.Serve, "USER sensor7\r\nPASS pump-secret\r\nLIST\r\nRETR 1\r\nQUIT\r\n", 3072);
             Expect.StartsWith("+OK", t.Line(2), "login");
             Expect.StartsWith("+OK", t.Line(3), "LIST");

@@ -9,6 +9,7 @@
 // - STLS (RFC 2595 §4): commands pipelined behind it are discarded (CVE-2011-0411);
 // - after every session the pool buffers, the mailbox lock and the maildrop are released.
 
+using NanoMailGateway.Core.Auth;
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Pop3;
 
@@ -46,9 +47,9 @@ namespace NanoMailGateway.SelfTest
             {
                 Pop3ServerOptions o = new Pop3ServerOptions();
                 o.AutologoutMs = 2000;
-                o.AuthFailureDelayMs = 1;
-                o.MaxAuthFailureDelayMs = 2;
-                Server = new Pop3Server(o, Store, new OneUserAuthenticator("alice", "secret"), new NanoMailGateway.Core.Simulation.MemoryTlsProvider(true, false), Pool, new StepClock(), new QuietLog());
+                StepClock clock = new StepClock();
+                Server = new Pop3Server(o, Store, new OneUserAuthenticator("alice", "secret"), new AuthThrottle(clock, 1, 2, 2, 60000),
+                    new NanoMailGateway.Core.Simulation.MemoryTlsProvider(true, false), Pool, clock, new QuietLog());
                 Store.Deliver("alice", Message1);
                 Store.Deliver("alice", Message2);
             }

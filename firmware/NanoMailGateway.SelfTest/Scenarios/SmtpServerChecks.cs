@@ -79,9 +79,9 @@ namespace NanoMailGateway.SelfTest
                 o.CommandTimeoutMs = 2000;
                 o.DataTimeoutMs = 2000;
                 o.SendTimeoutMs = 2000;
-                o.AuthFailureDelayMs = 1;
-                o.AuthFailureDelayMaxMs = 2;
-                Server = new SmtpServer(o, Store, Pool, new MemoryTlsProvider(true, false), new OneAddressTrusted(Trusted), accounts, new StepClock(), new QuietLog());
+                StepClock clock = new StepClock();
+                Server = new SmtpServer(o, Store, Pool, new MemoryTlsProvider(true, false), new OneAddressTrusted(Trusted), accounts,
+                    new AuthThrottle(clock, 1, 2, 2, 60000), clock, new QuietLog());
             }
 
             public Transcript Session(string script, string clientAddress)

@@ -117,6 +117,40 @@ namespace NanoMailGateway.Tests.EndToEnd
             Assert.StartsWith("+OK", c.Command("QUIT"));
         }
 
+        [Fact]
+        public void A_password_guessed_wrong_over_SMTP_slows_the_next_POP3_guess_from_that_address()
+        {
+            // One throttle for every protocol (README, Password guessing): SMTP's failure
+            // counts for the address, so POP3's first failure waits the second delay (2 s),
+            // not the first (1 s) as it did when each protocol counted alone.
+            string cfg = ByteExactTests.HoldingConfig(_dir, "user.alerts = al-secret\nsmtp_allow_plaintext_auth = yes\n");
+            using var nmg = NmgProcess.Start(cfg, _data, "esp32-s3");
+            using (var smtp = new LineClient(nmg.Smtp))
+            {
+                Assert.StartsWith("220 ", smtp.ReadLine());
+                smtp.Command("EHLO sensor.plant.example");
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                Assert.StartsWith("535 5.7.8", smtp.Command("AUTH PLAIN " + Convert.ToBase64String(Encoding.ASCII.GetBytes("\0alerts\0guess"))));
+                Assert.InRange(sw.ElapsedMilliseconds, 900, 1900);
+            }
+            using var pop = new LineClient(nmg.Pop3);
+            Assert.StartsWith("+OK", pop.ReadLine());
+            Assert.StartsWith("+OK", pop.Command("USER alerts"));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            Assert.StartsWith("-ERR [AUTH]", pop.Command("PASS guess2"));
+            Assert.InRange(watch.ElapsedMilliseconds, 1900, 3900);
+            // A good login forgets the address: the next wrong one waits the first delay again.
+            Assert.StartsWith("+OK", pop.Command("USER alerts"));
+            Assert.StartsWith("+OK", pop.Command("PASS al-secret"));
+            Assert.StartsWith("+OK", pop.Command("QUIT"));
+            using var again = new LineClient(nmg.Pop3);
+            Assert.StartsWith("+OK", again.ReadLine());
+            Assert.StartsWith("+OK", again.Command("USER alerts"));
+            watch.Restart();
+            Assert.StartsWith("-ERR [AUTH]", again.Command("PASS guess3"));
+            Assert.InRange(watch.ElapsedMilliseconds, 900, 1900);
+        }
+
         [SkippableFact]
         public void CurlListsRetrievesAndDeletes()
         {

@@ -27,12 +27,11 @@ namespace NanoMailGateway.Tests.Interop
                 MessageSizeLimit = 5_000_000,
                 CommandTimeoutMs = 20000,
                 DataTimeoutMs = 20000,
-                AuthFailureDelayMs = 10,
             };
             configure?.Invoke(Options);
             Accounts.Add("alice", "s3cret");
             var server = new SmtpServer(Options, Store, new BufferPool("smtp", 4096, sessions * SmtpServer.BuffersPerSession), tls,
-                new SetTrustedNetworks(), Accounts, new SystemClock(), Log);
+                new SetTrustedNetworks(), Accounts, new AuthThrottle(new SystemClock(), 10, 160, 16, 60_000), new SystemClock(), Log);
             ITcpListener l = new HostSocketNetwork().Listen("127.0.0.1", 0, 16);
             _listener = new ConnectionListener(l, server, sessions, Log);
             _listener.Start();

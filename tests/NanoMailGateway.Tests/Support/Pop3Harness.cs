@@ -34,9 +34,10 @@ namespace NanoMailGateway.Tests.Support
     /// <summary>A POP3 server on in-memory connections with small timers.</summary>
     public sealed class Pop3Harness
     {
-        public Pop3Harness(Action<Pop3ServerOptions>? configure = null, ITlsProvider? tls = null, int bufferSize = 512, int buffers = 16)
+        public Pop3Harness(Action<Pop3ServerOptions>? configure = null, ITlsProvider? tls = null, int bufferSize = 512, int buffers = 16,
+            int authDelayMs = 1, int authMaxDelayMs = 50, int authMemoryMs = AuthThrottle.DefaultMemoryMs)
         {
-            Options = new Pop3ServerOptions { AutologoutMs = 10_000, AuthFailureDelayMs = 1, MaxAuthFailureDelayMs = 50 };
+            Options = new Pop3ServerOptions { AutologoutMs = 10_000 };
             configure?.Invoke(Options);
             Store = new TinyMaildropStore();
             Auth = new TableAuthenticator().Add("alice", "secret").Add("bob", "hunter 2");
@@ -45,7 +46,8 @@ namespace NanoMailGateway.Tests.Support
             Pool = new BufferPool("pop3", bufferSize, buffers);
             Log = new QuietLog(true);
             Clock = new StepClock();
-            Server = new Pop3Server(Options, Store, Auth, tls, Pool, Clock, Log);
+            Throttle = new AuthThrottle(Clock, authDelayMs, authMaxDelayMs, AuthThrottle.DefaultAddresses, authMemoryMs);
+            Server = new Pop3Server(Options, Store, Auth, Throttle, tls, Pool, Clock, Log);
         }
 
         public Pop3ServerOptions Options { get; }
@@ -54,6 +56,7 @@ namespace NanoMailGateway.Tests.Support
         public BufferPool Pool { get; }
         public QuietLog Log { get; }
         public StepClock Clock { get; }
+        public AuthThrottle Throttle { get; }
         public Pop3Server Server { get; }
 
         /// <summary>Starts a session from <paramref name="clientAddress"/> and reads nothing yet.</summary>

@@ -113,8 +113,8 @@ namespace NanoMailGateway.Bench
             foreach (int size in new[] { 1024, 256 * 1024 })
             {
                 var store = new OneMessageStore(Message(size));
-                var options = new Pop3ServerOptions { AuthFailureDelayMs = 0 };
-                var server = new Pop3Server(options, store, store, null, new BufferPool("pop3", 1024, 4), new SystemClock(), new BenchKit.NullLog());
+                var options = new Pop3ServerOptions();
+                var server = new Pop3Server(options, store, store, new AuthThrottle(new SystemClock()), null, new BufferPool("pop3", 1024, 4), new SystemClock(), new BenchKit.NullLog());
                 InMemory(server, 3);   // warm up JIT
                 int many = size > 100_000 ? 41 : 401;
                 var one = InMemory(server, 1);

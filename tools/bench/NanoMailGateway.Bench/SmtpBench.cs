@@ -46,13 +46,113 @@ namespace NanoMailGateway.Bench
                 Console.WriteLine("| " + sessions.ToString().PadLeft(8) + " | " + messages.ToString().PadLeft(8) + " | " + ((length / 1024) + " KB").PadLeft(6)
                     + " | " + seconds.ToString("F2").PadLeft(7) + " | " + (messages / seconds).ToString("F0").PadLeft(10) + " |");
             }
+            Console.WriteLine();
+            Bursts(source);
+        }
+
+        /// <summary>
+        /// Bursts (README, The numbers): per board, the listener with exactly the board's SMTP
+        /// slots and backlog (MailGateway.BacklogFor), fed by smtp-source with as many senders as
+        /// slots and then ten times as many, while a probe connects every 50 ms and times the
+        /// first line it gets (220, or 421 4.3.2). Goal: the burst keeps at least 70 % of the
+        /// throughput, and no connection waits more than 1 s for its first line.
+        /// </summary>
+        private static void Bursts(string source)
+        {
+            Console.WriteLine("SMTP listener under bursts: the board's slots and backlog, smtp-source with 1x and 10x as many senders (1 KB, store discards)");
+            Console.WriteLine("| board | slots | senders | messages | messages/s | of 1x | probes | slowest first line | 421 | smtp-source |");
+            Console.WriteLine("|-------|------:|--------:|---------:|-----------:|------:|-------:|-------------------:|----:|-------------|");
+            foreach (var (board, slots) in new[] { ("esp32-c3", 1), ("esp32-wroom-32", 2), ("esp32-s3", 6) })
+            {
+                double baseRate = 0;
+                foreach (int senders in new[] { slots, 10 * slots })
+                {
+                    const int messages = 600;
+                    var r = Burst(source, slots, senders, messages);
+                    double rate = r.Stored / r.Seconds;
+                    if (senders == slots) baseRate = rate;
+                    Console.WriteLine("| " + board + " | " + slots + " | " + senders + " | " + r.Stored + " | " + rate.ToString("F0") + " | "
+                        + (rate / baseRate * 100).ToString("F0") + " % | " + r.Probes + " | " + r.SlowestMs + " ms | " + r.Refused + " | " + r.Exit + " |");
+                }
+            }
+        }
+
+        private sealed class BurstResult
+        {
+            public int Stored;
+            public double Seconds;
+            public int Probes;
+            public long SlowestMs;
+            public int Refused;
+            public string Exit = "";
+        }
+
+        private static BurstResult Burst(string source, int slots, int senders, int messages)
+        {
+            var store = new DiscardStore();
+            ITcpListener l = new HostSocketNetwork().Listen("127.0.0.1", 0, NanoMailGateway.Core.Gateway.MailGateway.BacklogFor(slots));
+            var listener = new ConnectionListener(l, NewServer(store, slots), slots, new BenchKit.NullLog());
+            listener.Start();
+            var result = new BurstResult();
+            bool done = false;
+            var probe = new System.Threading.Thread(() =>
+            {
+                while (!System.Threading.Volatile.Read(ref done))
+                {
+                    var sw = Stopwatch.StartNew();
+                    try
+                    {
+                        using var c = new System.Net.Sockets.TcpClient();
+                        c.Connect("127.0.0.1", listener.LocalPort);
+                        c.ReceiveTimeout = 30000;
+                        var r = new System.IO.StreamReader(c.GetStream(), Encoding.ASCII);
+                        string? first = r.ReadLine();
+                        long ms = sw.ElapsedMilliseconds;
+                        lock (result)
+                        {
+                            result.Probes++;
+                            if (ms > result.SlowestMs) result.SlowestMs = ms;
+                            if (first != null && first.StartsWith("421", StringComparison.Ordinal)) result.Refused++;
+                        }
+                        if (first != null && first.StartsWith("220", StringComparison.Ordinal))
+                        {
+                            byte[] quit = Encoding.ASCII.GetBytes("QUIT\r\n");
+                            c.GetStream().Write(quit, 0, quit.Length);
+                            r.ReadLine();
+                        }
+                    }
+                    catch (Exception)
+                    {
+                        lock (result) { result.Probes++; result.SlowestMs = Math.Max(result.SlowestMs, sw.ElapsedMilliseconds); }
+                    }
+                    System.Threading.Thread.Sleep(50);
+                }
+            });
+            var watch = Stopwatch.StartNew();
+            probe.Start();
+            var psi = new ProcessStartInfo(source) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in new[] { "-s", senders.ToString(), "-m", messages.ToString(), "-l", "1024", "-f", "s@sensor.example", "-t", "a@bench.example", "127.0.0.1:" + listener.LocalPort })
+                psi.ArgumentList.Add(a);
+            using (var p = Process.Start(psi)!)
+            {
+                p.StandardOutput.ReadToEnd();
+                string err = p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                result.Exit = p.ExitCode == 0 ? "ok" : "exit " + p.ExitCode + ": " + err.Trim().Replace("\n", " ").Replace("|", "/");
+            }
+            result.Seconds = watch.Elapsed.TotalSeconds;
+            System.Threading.Volatile.Write(ref done, true);
+            probe.Join();
+            listener.Stop(2000);
+            result.Stored = store.Count;
+            return result;
         }
 
         private static SmtpServer NewServer(IMessageStore store, int sessions)
         {
             var options = new SmtpServerOptions { HostName = "bench.example", LocalDomains = new[] { "bench.example" }, MessageSizeLimit = 10_000_000 };
             return new SmtpServer(options, store, new BufferPool("smtp", 2048, sessions * SmtpServer.BuffersPerSession), null,
-                new NoTrust(), new AccountDirectory(), new SystemClock(), new BenchKit.NullLog());
+                new NoTrust(), new AccountDirectory(), new AuthThrottle(new SystemClock()), new SystemClock(), new BenchKit.NullLog());
         }
 
         private static byte[] Script(int bodySize, int messages)

@@ -3,6 +3,7 @@
 using System;
 using System.Text;
 using NanoMailGateway.Core.Auth;
+using NanoMailGateway.Tests.Support;
 using Xunit;
 
 namespace NanoMailGateway.Tests.Core.Auth
@@ -79,18 +80,45 @@ namespace NanoMailGateway.Tests.Core.Auth
         }
 
         [Fact]
-        public void ThrottleGrowsAndCaps()
+        public void ThrottleGrowsPerAddressAcrossSessionsAndCaps()
         {
-            var t = new AuthThrottle(5, 12, 4);
-            Assert.Equal(5, t.NextDelayMs);
-            Assert.Equal(5, t.Fail());
-            Assert.Equal(10, t.Fail());
-            Assert.Equal(12, t.Fail());
-            Assert.False(t.LimitReached);
-            Assert.Equal(12, t.Fail());
-            Assert.True(t.LimitReached);
-            Assert.Equal(39, t.TotalDelayMs);
-            Assert.Equal(4, t.Failures);
+            var t = new AuthThrottle(new TestClock(), 5, 12, 4, 60_000);
+            Assert.Equal(5, t.Fail("192.0.2.1", 1));
+            Assert.Equal(10, t.Fail("192.0.2.1", 1));   // a new session: the address's count goes on
+            Assert.Equal(12, t.Fail("192.0.2.1", 2));   // capped
+            Assert.Equal(5, t.Fail("192.0.2.2", 1));    // another address starts at the base
+            Assert.Equal(12, t.Fail("192.0.2.3", 3));   // a session's own count when it is the larger
+            Assert.Equal(44, t.TotalDelayMs);
+        }
+
+        [Fact]
+        public void ThrottleForgetsAfterSuccessAndAfterItsMemory()
+        {
+            var clock = new TestClock();
+            var t = new AuthThrottle(clock, 100, 10_000, 4, 60_000);
+            t.Fail("192.0.2.1", 1);
+            t.Fail("192.0.2.1", 1);
+            t.Succeed("192.0.2.1");
+            Assert.Equal(100, t.Fail("192.0.2.1", 1));
+            t.Fail("192.0.2.1", 1);
+            clock.Advance(TimeSpan.FromMinutes(2));
+            Assert.Equal(100, t.Fail("192.0.2.1", 1));
+        }
+
+        [Fact]
+        public void ThrottleTableIsFixedAndForgetsTheLeastRecentAddress()
+        {
+            var clock = new TestClock();
+            var t = new AuthThrottle(clock, 100, 10_000, 2, 600_000);
+            t.Fail("192.0.2.1", 1);
+            t.Fail("192.0.2.1", 1);                      // .1 at 2 failures
+            clock.Advance(TimeSpan.FromSeconds(1));
+            t.Fail("192.0.2.2", 1);                      // the table is full
+            clock.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(100, t.Fail("192.0.2.3", 1));  // takes .1's entry (it failed least recently)
+            Assert.Equal(100, t.Fail("192.0.2.1", 1));  // so .1 starts again (taking .2's entry) ...
+            Assert.Equal(200, t.Fail("192.0.2.1", 1));  // ... and grows again
+            Assert.Equal(100, t.Fail("192.0.2.2", 1));  // .2 was forgotten
         }
     }
 }

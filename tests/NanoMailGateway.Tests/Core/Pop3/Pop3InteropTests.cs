@@ -25,7 +25,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
 
         private static Pop3Harness Filled(out string[] uids)
         {
-            var h = new Pop3Harness(o => o.AuthFailureDelayMs = 1);
+            var h = new Pop3Harness();
             uids = Messages.Select(m => h.Store.Deliver("alice", m)).ToArray();
             return h;
         }

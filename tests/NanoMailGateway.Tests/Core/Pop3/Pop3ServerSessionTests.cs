@@ -91,7 +91,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
             var h = new Pop3Harness();
             h.Store.Deliver("alice", "x\r\n");
             var drop = new BrokenContractStore();
-            var server = new Pop3Server(h.Options, drop, h.Auth, null, h.Pool, h.Clock, h.Log);
+            var server = new Pop3Server(h.Options, drop, h.Auth, h.Throttle, null, h.Pool, h.Clock, h.Log);
             MemoryConnection.CreatePair("192.0.2.9", "192.0.2.1", out var client, out var srv);
             var t = new Thread(() => server.Serve(srv));
             t.Start();
@@ -240,7 +240,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
         [Fact]
         public void Failed_logins_get_AUTH_after_a_growing_delay_per_session_and_per_address()
         {
-            var h = new Pop3Harness(o => { o.AuthFailureDelayMs = 60; o.MaxAuthFailureDelayMs = 2000; });
+            var h = new Pop3Harness(authDelayMs: 60, authMaxDelayMs: 2000);
             var times = new long[3];
             using (var c = h.Connect("198.51.100.7"))
             {
@@ -275,7 +275,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
                 Assert.StartsWith("-ERR [AUTH]", c.Command("PASS x"), StringComparison.Ordinal);
                 Assert.InRange(sw.ElapsedMilliseconds, 55, 450);
             }
-            Assert.True(h.Log.Contains("login failed for nosuchuser from 198.51.100.7, failure 4"));
+            Assert.True(h.Log.Contains("login failed for nosuchuser from 198.51.100.7, failure 1, delay 480 ms"));   // the first of its session, the fourth of its address
         }
 
         public static TheoryData<string, string, string> BadInput => new TheoryData<string, string, string>
@@ -518,7 +518,7 @@ namespace NanoMailGateway.Tests.Core.Pop3
         [Fact]
         public void Remembered_failures_of_an_address_expire()
         {
-            var h = new Pop3Harness(o => { o.AuthFailureDelayMs = 40; o.MaxAuthFailureDelayMs = 5000; o.AuthFailureMemoryMs = 60_000; });
+            var h = new Pop3Harness(authDelayMs: 40, authMaxDelayMs: 5000, authMemoryMs: 60_000);
             using (var c = h.Connect("203.0.113.5"))
             {
                 c.ExpectOk();

@@ -62,8 +62,9 @@ namespace NanoMailGateway.Tests.Core.Pop3
             MessageStore s = MessageStore.Open(sim, Options(), new StepClock());
             var accounts = new AccountDirectory();
             accounts.Add("alerts", "pw");
-            var server = new Pop3Server(new Pop3ServerOptions(), new MailboxStore(s), accounts, null,
-                new BufferPool("pop3", 1024, 2), new StepClock(), new QuietLog(true));
+            var clock = new StepClock();
+            var server = new Pop3Server(new Pop3ServerOptions(), new MailboxStore(s), accounts, new AuthThrottle(clock), null,
+                new BufferPool("pop3", 1024, 2), clock, new QuietLog(true));
             MemoryConnection.CreatePair("192.0.2.10", "192.0.2.1", out MemoryConnection client, out MemoryConnection serverEnd);
             var t = new Thread(() => server.Serve(serverEnd)) { IsBackground = true };
             t.Start();

@@ -86,7 +86,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             MessageStore store = Open(clock);
             var h = new SmtpHarness();
             var server = new SmtpServer(h.Options, store, h.Pool, null, new SetTrustedNetworks(SmtpHarness.TrustedAddress),
-                new AccountDirectory(), h.Clock, h.Log);
+                new AccountDirectory(), h.Throttle, h.Clock, h.Log);
             var toServer = new MemoryPipe(MemoryConnection.DefaultCapacity);
             var toClient = new MemoryPipe(MemoryConnection.DefaultCapacity);
             var serverEnd = new MemoryConnection(toServer, toClient, SmtpHarness.TrustedAddress, 40000, "192.0.2.1", false);

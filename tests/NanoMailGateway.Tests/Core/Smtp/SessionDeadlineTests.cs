@@ -10,6 +10,7 @@ using System.IO;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
+using NanoMailGateway.Core.Auth;
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Listener;
 using NanoMailGateway.Core.Pop3;
@@ -163,7 +164,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var options = new Pop3ServerOptions { AutologoutMs = 2000 };
             var store = new TinyMaildropStore();
             store.AddMailbox("alice");
-            var pop3 = new Pop3Server(options, store, new TableAuthenticator().Add("alice", "secret"), null,
+            var pop3 = new Pop3Server(options, store, new TableAuthenticator().Add("alice", "secret"), new AuthThrottle(new SystemClock()), null,
                 new BufferPool("pop3", 512, 2), new SystemClock(), log);
             var listener = new ConnectionListener(new HostSocketNetwork().Listen("127.0.0.1", 0, 4), new Pop3SessionFactory(pop3), 1, log);
             listener.Start();

@@ -121,7 +121,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             Assert.Equal("250 2.0.0 Ok", c.Command("NOOP"));
             Assert.Equal("235 2.7.0 Authentication successful", c.Command("AUTH PLAIN " + B64("\0alice\0s3cret")));
             Assert.Equal("221 2.0.0 Bye", c.Command("QUIT"));
-            Assert.Equal(0, c.Session.Throttle.Failures);
+            Assert.Equal(0, c.Session.AuthFailures);
         }
 
         [Fact]

@@ -144,8 +144,8 @@ namespace NanoMailGateway.Tests.Core.Smtp
             Assert.Equal("421 4.7.0 Too many errors, closing connection", c.Command("AUTH PLAIN " + B64("\0alice\0S3CRET")));
             Assert.Null(c.ReadReply());
             Assert.True(sw.ElapsedMilliseconds >= 70, "throttle slept " + sw.ElapsedMilliseconds + " ms");
-            Assert.Equal(3, c.Session.Throttle.Failures);
-            Assert.Equal(10 + 20 + 40, c.Session.Throttle.TotalDelayMs);
+            Assert.Equal(3, c.Session.AuthFailures);
+            Assert.Equal(10 + 20 + 40, h.Throttle.TotalDelayMs);
             Assert.Contains(h.Log.Lines, l => l.Contains("authentication failed for mallory", StringComparison.Ordinal) && l.Contains("failure 2, delayed 20 ms", StringComparison.Ordinal));
         }
 

@@ -52,8 +52,6 @@ namespace NanoMailGateway.Tests.Core.Smtp
             CommandTimeoutMs = 5000,
             DataTimeoutMs = 5000,
             SendTimeoutMs = 5000,
-            AuthFailureDelayMs = 10,
-            AuthFailureDelayMaxMs = 40,
         };
 
         public TinyMessageStore Store { get; } = new TinyMessageStore();
@@ -66,13 +64,17 @@ namespace NanoMailGateway.Tests.Core.Smtp
         public ITlsProvider? Tls { get; set; } = new MemoryTlsProvider(true, false);
         public StepClock Clock { get; } = new StepClock();
 
+        /// <summary>Shared by every server this harness creates: failed AUTH waits 10 ms, doubling to 40 ms.</summary>
+        public AuthThrottle Throttle { get; }
+
         public SmtpHarness(bool withAccount = true, int bufferSize = DefaultBufferSize)
         {
             Pool = new BufferPool("smtp", bufferSize, 12);
+            Throttle = new AuthThrottle(Clock, 10, 40, 16, 60_000);
             if (withAccount) Accounts.Add("alice", "s3cret");
         }
 
-        public SmtpServer CreateServer() => new SmtpServer(Options, Queue ?? Store, Pool, Tls, new SetTrustedNetworks(TrustedAddress), Accounts, Clock, Log);
+        public SmtpServer CreateServer() => new SmtpServer(Options, Queue ?? Store, Pool, Tls, new SetTrustedNetworks(TrustedAddress), Accounts, Throttle, Clock, Log);
 
         /// <summary>Sends <paramref name="input"/> in pieces of <paramref name="chunk"/> bytes (0 = all at once),
         /// ends the input, and returns everything the server wrote until it closed.</summary>
