@@ -3,7 +3,7 @@
 using System;
 using System.Text;
 using NanoMailGateway.Core.Auth;
-using NanoMailGateway.Tests.Support;
+using NanoMailGateway.SelfTest;
 using Xunit;
 
 namespace NanoMailGateway.Tests.Core.Auth
@@ -82,7 +82,7 @@ namespace NanoMailGateway.Tests.Core.Auth
         [Fact]
         public void ThrottleGrowsPerAddressAcrossSessionsAndCaps()
         {
-            var t = new AuthThrottle(new TestClock(), 5, 12, 4, 60_000);
+            var t = new AuthThrottle(new StepClock(), 5, 12, 4, 60_000);
             Assert.Equal(5, t.Fail("192.0.2.1", 1));
             Assert.Equal(10, t.Fail("192.0.2.1", 1));   // a new session: the address's count goes on
             Assert.Equal(12, t.Fail("192.0.2.1", 2));   // capped
@@ -94,7 +94,7 @@ namespace NanoMailGateway.Tests.Core.Auth
         [Fact]
         public void ThrottleForgetsAfterSuccessAndAfterItsMemory()
         {
-            var clock = new TestClock();
+            var clock = new StepClock();
             var t = new AuthThrottle(clock, 100, 10_000, 4, 60_000);
             t.Fail("192.0.2.1", 1);
             t.Fail("192.0.2.1", 1);
@@ -108,7 +108,7 @@ namespace NanoMailGateway.Tests.Core.Auth
         [Fact]
         public void ThrottleTableIsFixedAndForgetsTheLeastRecentAddress()
         {
-            var clock = new TestClock();
+            var clock = new StepClock();
             var t = new AuthThrottle(clock, 100, 10_000, 2, 600_000);
             t.Fail("192.0.2.1", 1);
             t.Fail("192.0.2.1", 1);                      // .1 at 2 failures
