@@ -197,7 +197,7 @@ namespace NanoMailGateway.Board
             if (config.ImapListen.Length > 0)
             {
                 gateway.AddMailboxService(new Core.Imap.ImapServer(Core.Imap.ImapServer.OptionsFrom(config),
-                    Core.Smtp.SmtpServerSetup.AccountsFrom(config), serverTls, config.TrustedNetworks, services.Clock, services.Log));
+                    Core.Smtp.SmtpServerSetup.AccountsFrom(config), gateway.Throttle, serverTls, config.TrustedNetworks, services.Clock, services.Log));
             }
             try
             {

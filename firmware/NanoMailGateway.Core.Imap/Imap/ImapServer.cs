@@ -37,13 +37,16 @@ namespace NanoMailGateway.Core.Imap
         /// <summary>
         /// Makes the server for a gateway, which binds it to its mailboxes and pool at Start
         /// (<see cref="Open"/>). <paramref name="tls"/> may be null (no STARTTLS);
-        /// <paramref name="trusted"/> lists the networks that may log in without TLS.
+        /// <paramref name="trusted"/> lists the networks that may log in without TLS;
+        /// <paramref name="throttle"/> is the gateway's (MailGateway.Throttle), shared with SMTP
+        /// and POP3.
         /// </summary>
-        public ImapServer(ImapServerOptions options, IMailboxAuthenticator authenticator,
+        public ImapServer(ImapServerOptions options, IMailboxAuthenticator authenticator, AuthThrottle throttle,
             ITlsProvider? tls, NetworkList trusted, IClock clock, ILog log)
         {
             Options = options;
             Authenticator = authenticator;
+            Throttle = throttle;
             Tls = tls;
             Trusted = trusted;
             Clock = clock;
@@ -51,9 +54,9 @@ namespace NanoMailGateway.Core.Imap
         }
 
         /// <summary>Makes the server over <paramref name="store"/> with sessions from <paramref name="pool"/> (tests and tools).</summary>
-        public ImapServer(ImapServerOptions options, MailboxStore store, IMailboxAuthenticator authenticator,
+        public ImapServer(ImapServerOptions options, MailboxStore store, IMailboxAuthenticator authenticator, AuthThrottle throttle,
             ITlsProvider? tls, NetworkList trusted, BufferPool pool, IClock clock, ILog log)
-            : this(options, authenticator, tls, trusted, clock, log)
+            : this(options, authenticator, throttle, tls, trusted, clock, log)
         {
             Open(store, pool);
         }
@@ -78,6 +81,7 @@ namespace NanoMailGateway.Core.Imap
         internal ImapServerOptions Options { get; }
         internal MailboxStore Store { get; private set; } = null!;
         internal IMailboxAuthenticator Authenticator { get; }
+        internal AuthThrottle Throttle { get; }
         internal ITlsProvider? Tls { get; }
         internal NetworkList Trusted { get; }
         internal BufferPool Pool { get; private set; } = null!;

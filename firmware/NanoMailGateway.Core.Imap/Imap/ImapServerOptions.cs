@@ -38,12 +38,6 @@ namespace NanoMailGateway.Core.Imap
         /// <summary>Refused commands (BAD, failed logins) after which the session ends with "* BYE". Default 10.</summary>
         public int MaxErrors { get; set; } = 10;
 
-        /// <summary>Delay before the first failed login's NO, ms; doubles per failure of the session up to 16 s. Default 1,000.</summary>
-        public int AuthFailureDelayMs { get; set; } = 1000;
-
-        /// <summary>Upper bound of the failed-login delay, ms. Default 16,000.</summary>
-        public int MaxAuthFailureDelayMs { get; set; } = 16 * 1000;
-
         /// <summary>Text after "* OK [CAPABILITY ...] " in the greeting (RFC 9051 §7.1.1).</summary>
         public string Greeting { get; set; } = "NanoMailGateway IMAP4rev2 server ready";
     }

@@ -133,13 +133,13 @@ namespace NanoMailGateway.Core.Imap
             string address = _lines.Connection.RemoteAddress;
             if (user.Length == 0 || !IsPrintable(user) || !_server.Authenticator.Verify(user, password))
             {
+                // The gateway's throttle: the delay grows per session and per address in any
+                // protocol (AuthThrottle), so a guesser gains nothing by switching to IMAP.
                 _authFailures++;
-                long delay = _options.AuthFailureDelayMs;
-                for (int i = 1; i < _authFailures && delay < _options.MaxAuthFailureDelayMs; i++) delay *= 2;
-                if (delay > _options.MaxAuthFailureDelayMs) delay = _options.MaxAuthFailureDelayMs;
-                _server.Log.Write(Component, _id, "login failed for " + (IsPrintable(user) ? user : "?") + " from " + address + ", failure " + _authFailures.ToString());
+                int delay = _server.Throttle.Fail(address, _authFailures);
+                _server.Log.Write(Component, _id, "login failed for " + (IsPrintable(user) ? user : "?") + " from " + address + ", failure " + _authFailures.ToString() + ", delay " + delay.ToString() + " ms");
                 Flush();
-                if (delay > 0) Thread.Sleep((int)delay);
+                if (delay > 0) Thread.Sleep(delay);
                 _text = ImapReplies.LoginFailed;
                 // Counts toward the error limit like a BAD.
                 PutTagged(ResultNo);

@@ -29,17 +29,22 @@ namespace NanoMailGateway.Tests.Support
             Flash = new FlashSimulator(512 * 1024, 5);
             Store = MessageStore.Open(Flash, QueueOptions.ForCapacity(512 * 1024, 64), new StepClock());
             Mailboxes = new MailboxStore(Store);
-            Options = new ImapServerOptions { AutologoutMs = 10_000, AuthFailureDelayMs = 1, MaxAuthFailureDelayMs = 20, IdlePollMs = 50 };
+            Options = new ImapServerOptions { AutologoutMs = 10_000, IdlePollMs = 50 };
             configure?.Invoke(Options);
             var accounts = new AccountDirectory();
             accounts.Add("alice", "secret");
             accounts.Add("bob", "hunter2");
             Pool = new BufferPool("imap", bufferSize, buffers);
             Log = new QuietLog(true);
-            Server = new ImapServer(Options, Mailboxes, accounts, null, NetworkList.Parse(trusted.Split(", "), out _)!, Pool, new StepClock(), Log);
+            var clock = new StepClock();
+            Throttle = new AuthThrottle(clock, 1, 20, AuthThrottle.DefaultAddresses, AuthThrottle.DefaultMemoryMs);
+            Server = new ImapServer(Options, Mailboxes, accounts, Throttle, null, NetworkList.Parse(trusted.Split(", "), out _)!, Pool, clock, Log);
         }
 
         public FlashSimulator Flash { get; }
+
+        /// <summary>Failed logins wait 1 ms, doubling to 20 ms.</summary>
+        public AuthThrottle Throttle { get; }
         public MessageStore Store { get; }
         public MailboxStore Mailboxes { get; }
         public ImapServerOptions Options { get; }

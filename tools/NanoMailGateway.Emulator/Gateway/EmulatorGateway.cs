@@ -74,7 +74,7 @@ namespace NanoMailGateway.Emulator.Gateway
             if (config.ImapListen.Length > 0)
             {
                 Gateway.AddMailboxService(new Core.Imap.ImapServer(Core.Imap.ImapServer.OptionsFrom(config),
-                    Core.Smtp.SmtpServerSetup.AccountsFrom(config), serverTls, config.TrustedNetworks, clock, log));
+                    Core.Smtp.SmtpServerSetup.AccountsFrom(config), Gateway.Throttle, serverTls, config.TrustedNetworks, clock, log));
             }
         }
 

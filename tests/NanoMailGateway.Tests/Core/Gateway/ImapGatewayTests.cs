@@ -23,8 +23,8 @@ namespace NanoMailGateway.Tests.Core.Gateway
 
         public ImapGatewayTests(Xunit.Abstractions.ITestOutputHelper output) { _out = output; }
 
-        [Fact]
-        public void A_local_message_reaches_an_idle_imap_session_within_a_second_of_250()
+        /// <summary>A gateway with SMTP, POP3 and IMAP on loopback, composed as the emulator and the board app do (EmulatorGateway, Program.cs).</summary>
+        private static MailGateway NewGateway(QuietLog log)
         {
             var c = new GatewayConfig
             {
@@ -37,12 +37,47 @@ namespace NanoMailGateway.Tests.Core.Gateway
             };
             c.Board.ImapSessions = 1;
             c.SetAccount("alerts", "al-secret");
-            var log = new QuietLog(true);
             var platform = new GatewayPlatform(new HostSocketNetwork(), new FlashSimulator(192 * 1024, 7), null, null, new SystemClock(), new CountingRandom(3), log);
             var g = new MailGateway(c, platform);
-            // As the emulator and the board app do (EmulatorGateway, Program.cs).
             g.AddMailboxService(new NanoMailGateway.Core.Imap.ImapServer(NanoMailGateway.Core.Imap.ImapServer.OptionsFrom(c),
-                NanoMailGateway.Core.Smtp.SmtpServerSetup.AccountsFrom(c), null, c.TrustedNetworks, new SystemClock(), log));
+                NanoMailGateway.Core.Smtp.SmtpServerSetup.AccountsFrom(c), g.Throttle, null, c.TrustedNetworks, new SystemClock(), log));
+            return g;
+        }
+
+        [Fact]
+        public void A_failed_POP3_login_doubles_the_delay_of_the_next_IMAP_one_from_that_address()
+        {
+            var log = new QuietLog(true);
+            var g = NewGateway(log);
+            g.Start();
+            try
+            {
+                using (var pop = new LineClient(g.Pop3Endpoints[0]))
+                {
+                    Assert.StartsWith("+OK", pop.ReadLine());
+                    pop.Command("USER alerts");
+                    Assert.StartsWith("-ERR [AUTH]", pop.Command("PASS guess"));
+                }
+                using var imap = new LineClient(g.ImapEndpoints[0]);
+                Assert.StartsWith("* OK", imap.ReadLine());
+                var sw = Stopwatch.StartNew();
+                Assert.StartsWith("a1 NO [AUTHENTICATIONFAILED]", imap.Command("a1 LOGIN alerts guess2"));
+                // The second failure of the address (README, Password guessing): 2 s, not the 1 s
+                // of a first one, as each protocol counted alone before.
+                Assert.InRange(sw.ElapsedMilliseconds, 1900, 3900);
+                Assert.True(log.Contains("delay 2000 ms"));
+            }
+            finally
+            {
+                Assert.True(g.Stop(10000));
+            }
+        }
+
+        [Fact]
+        public void A_local_message_reaches_an_idle_imap_session_within_a_second_of_250()
+        {
+            var log = new QuietLog(true);
+            var g = NewGateway(log);
             g.Start();
             try
             {

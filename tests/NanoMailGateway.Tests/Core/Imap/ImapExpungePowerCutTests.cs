@@ -59,8 +59,9 @@ namespace NanoMailGateway.Tests.Core.Imap
             MessageStore s = MessageStore.Open(sim, Options(), new StepClock());
             var accounts = new AccountDirectory();
             accounts.Add("alerts", "pw");
-            var server = new ImapServer(new ImapServerOptions(), new MailboxStore(s), accounts, null,
-                NetworkList.Parse(new[] { "192.0.2.0/24" }, out _)!, new BufferPool("imap", 1024, 2), new StepClock(), new QuietLog(true));
+            var clock = new StepClock();
+            var server = new ImapServer(new ImapServerOptions(), new MailboxStore(s), accounts, new AuthThrottle(clock), null,
+                NetworkList.Parse(new[] { "192.0.2.0/24" }, out _)!, new BufferPool("imap", 1024, 2), clock, new QuietLog(true));
             MemoryConnection.CreatePair("192.0.2.10", "192.0.2.1", out MemoryConnection client, out MemoryConnection serverEnd);
             var t = new Thread(() => server.Serve(serverEnd)) { IsBackground = true };
             t.Start();
