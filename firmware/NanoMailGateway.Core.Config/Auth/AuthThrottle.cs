@@ -7,6 +7,9 @@
 // good login forgets the address). The table of addresses is fixed (Addresses entries,
 // allocated once): when it is full, the address that failed least recently gives way,
 // so a flood of addresses costs no memory, only the protection of the oldest entry.
+// The table is made at the first failure, not before: a gateway whose clients all know
+// their passwords never holds it (ARCHITECTURE.md, Memory), and if the heap has no room
+// for it then, the delay falls back to the session's own count.
 // The throttle only counts and says how long; the session sleeps on its own thread (other
 // sessions keep running) after sending what it had buffered, and ends itself at its
 // protocol's limit (SMTP 421 4.7.0 after smtp's limit, POP3 and IMAP at their error limit).
@@ -26,7 +29,7 @@ namespace NanoMailGateway.Core.Auth
         /// <summary>Longest delay, ms (reached at the fifth failure in a row).</summary>
         public const int DefaultMaxDelayMs = 16 * 1000;
 
-        /// <summary>Addresses remembered at once.</summary>
+        /// <summary>Addresses remembered at once (24 bytes of heap each on the board).</summary>
         public const int DefaultAddresses = 16;
 
         /// <summary>How long an address's failures are remembered after its last one, ms.</summary>
@@ -37,9 +40,10 @@ namespace NanoMailGateway.Core.Auth
         private readonly int _delayMs;
         private readonly int _maxDelayMs;
         private readonly int _memoryMs;
-        private readonly string?[] _address;
-        private readonly int[] _failures;
-        private readonly long[] _lastFailureMs;
+        private readonly int _addresses;
+        private string?[]? _address;      // null until the first failure
+        private int[]? _failures;
+        private long[]? _lastFailureMs;
 
         /// <summary>Creates the gateway's throttle with the default delays, table size and memory.</summary>
         public AuthThrottle(IClock clock)
@@ -54,10 +58,7 @@ namespace NanoMailGateway.Core.Auth
             _delayMs = delayMs < 0 ? 0 : delayMs;
             _maxDelayMs = maxDelayMs < _delayMs ? _delayMs : maxDelayMs;
             _memoryMs = memoryMs;
-            int n = addresses < 1 ? 1 : addresses;
-            _address = Text.StringArray.New(n);   // on nanoCLR only this gives null slots
-            _failures = new int[n];
-            _lastFailureMs = new long[n];
+            _addresses = addresses < 1 ? 1 : addresses;
         }
 
         /// <summary>Delays handed out so far, ms in total (what the sessions slept).</summary>
@@ -73,6 +74,22 @@ namespace NanoMailGateway.Core.Auth
             long now = _clock.MonotonicMilliseconds;
             lock (_gate)
             {
+                if (_address == null || _failures == null || _lastFailureMs == null)
+                {
+                    try
+                    {
+                        _failures = new int[_addresses];
+                        _lastFailureMs = new long[_addresses];
+                        _address = Text.StringArray.New(_addresses);   // on nanoCLR only this gives null slots
+                    }
+                    catch (System.OutOfMemoryException)
+                    {
+                        _address = null;   // no table now: the session's own count decides
+                        int fallback = DelayFor(sessionFailures);
+                        TotalDelayMs += fallback;
+                        return fallback;
+                    }
+                }
                 int slot = -1;
                 int oldest = 0;   // a free entry, else the one that failed least recently
                 for (int i = 0; i < _address.Length; i++)
@@ -105,6 +122,7 @@ namespace NanoMailGateway.Core.Auth
         {
             lock (_gate)
             {
+                if (_address == null || _failures == null) return;
                 for (int i = 0; i < _address.Length; i++)
                 {
                     if (_address[i] == address)

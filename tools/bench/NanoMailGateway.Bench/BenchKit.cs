@@ -42,6 +42,17 @@ namespace NanoMailGateway.Bench
             return port;
         }
 
+        /// <summary>Starts Postfix's smtp-sink on 127.0.0.1:<paramref name="port"/> (as nobody when run as root); kill it when done.</summary>
+        public static System.Diagnostics.Process StartSmtpSink(int port)
+        {
+            string sink = System.IO.File.Exists("/usr/sbin/smtp-sink") ? "/usr/sbin/smtp-sink" : "smtp-sink";
+            var psi = new System.Diagnostics.ProcessStartInfo(sink) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            if (Environment.UserName == "root") { psi.ArgumentList.Add("-u"); psi.ArgumentList.Add("nobody"); }
+            psi.ArgumentList.Add("127.0.0.1:" + port);
+            psi.ArgumentList.Add("64");
+            return System.Diagnostics.Process.Start(psi)!;
+        }
+
         /// <summary>Waits up to 5 s until something accepts on 127.0.0.1:<paramref name="port"/>.</summary>
         public static void WaitForPort(int port, string what)
         {

@@ -31,13 +31,8 @@ namespace NanoMailGateway.Bench
 
         public static void Run(string[] args)
         {
-            string sink = File.Exists("/usr/sbin/smtp-sink") ? "/usr/sbin/smtp-sink" : "smtp-sink";
             int port = BenchKit.FreePort();
-            var psi = new ProcessStartInfo(sink) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            if (Environment.UserName == "root") { psi.ArgumentList.Add("-u"); psi.ArgumentList.Add("nobody"); }
-            psi.ArgumentList.Add("127.0.0.1:" + port);
-            psi.ArgumentList.Add("64");
-            using Process p = Process.Start(psi)!;
+            using Process p = BenchKit.StartSmtpSink(port);
             try
             {
                 BenchKit.WaitForPort(port, "smtp-sink");

@@ -26,6 +26,7 @@ namespace NanoMailGateway.Bench
             new Bench("pop3", "bytes allocated per RETR and RETR throughput", Pop3Bench.Run),
             new Bench("selftest", "bytes allocated per self-test check (upper bound of its heap use)", SelfTestBench.Run),
             new Bench("smtp", "bytes allocated per accepted message, smtp-source throughput", SmtpBench.Run),
+            new Bench("storm", "an alert storm: a flapping sensor against a quiet one's alarms, with and without a rate limit", StormBench.Run),
             new Bench("smtpclient", "messages/s to smtp-sink and bytes allocated per delivered message", SmtpClientBench.Run),
         };
 
