@@ -74,8 +74,15 @@ namespace NanoMailGateway.Board
             IFileStore store = OpenStore(log, settings!.StorageFolder);
             ITlsProvider tls = LoadTls(log, config);
 
-            // 5. The gateway.
-            var services = new BoardServices(config, new NanoSocketNetwork(), tls, store, new NanoClock(), new NanoRandom(), log);
+            // 5. The gateway. With syslog_server every line also goes to the LAN's log
+            // server (README, Remote syslog), from here on.
+            var network = new NanoSocketNetwork();
+            var clock = new NanoClock();
+            if (config.SyslogServer != null)
+            {
+                log = new Core.Syslog.SyslogLog(log, network.OpenUdp(0), config.SyslogServer.Host, config.SyslogServer.Port, clock, config.Hostname);
+            }
+            var services = new BoardServices(config, network, tls, store, clock, new NanoRandom(), log);
             MailGateway? gateway = StartGateway(services);
 
             // 6. Watch.

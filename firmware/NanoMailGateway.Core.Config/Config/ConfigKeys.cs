@@ -91,21 +91,26 @@ namespace NanoMailGateway.Core.Config
                 case "local_domains":
                     return SetLocalDomains(c, value);
                 case "smtp_listen":
-                    if (Endpoints(key, value, false, ref eps, ref error)) c.SmtpListen = eps!;
+                    if (Endpoints(key, value, -1, ref eps, ref error)) c.SmtpListen = eps!;
                     return error;
                 case "pop3_listen":
-                    if (Endpoints(key, value, false, ref eps, ref error)) c.Pop3Listen = eps!;
+                    if (Endpoints(key, value, -1, ref eps, ref error)) c.Pop3Listen = eps!;
                     return error;
                 case "imap_listen":
-                    if (Endpoints(key, value, false, ref eps, ref error)) c.ImapListen = eps!;
+                    if (Endpoints(key, value, -1, ref eps, ref error)) c.ImapListen = eps!;
                     return error;
                 case "admin_listen":
-                    if (!Endpoints(key, value, false, ref eps, ref error)) return error;
+                    if (!Endpoints(key, value, -1, ref eps, ref error)) return error;
                     if (eps!.Length > 1) return key + ": one address only (ip:port)";
                     c.AdminListen = eps.Length == 0 ? null : eps[0];
                     return null;
+                case "syslog_server":
+                    if (!Endpoints(key, value, 514, ref eps, ref error)) return error;
+                    if (eps!.Length > 1) return key + ": one address only (ip or ip:port)";
+                    c.SyslogServer = eps.Length == 0 ? null : eps[0];
+                    return null;
                 case "dns_servers":
-                    if (Endpoints(key, value, true, ref eps, ref error)) c.DnsServers = eps!;
+                    if (Endpoints(key, value, 53, ref eps, ref error)) c.DnsServers = eps!;
                     return error;
                 case "trusted_networks":
                     {
@@ -274,7 +279,9 @@ namespace NanoMailGateway.Core.Config
         }
 
         /// <summary>A list of addresses; a DNS server may omit the port (53, RFC 1035 §4.2), a listener may not.</summary>
-        private static bool Endpoints(string key, string value, bool dns, ref Endpoint[]? eps, ref string? error)
+        // defaultPort: the port an address without one gets (DNS 53, syslog 514), or -1 when
+        // the port is required (listen sockets).
+        private static bool Endpoints(string key, string value, int defaultPort, ref Endpoint[]? eps, ref string? error)
         {
             string[]? items = ConfigValue.SplitList(value);
             if (items == null)
@@ -285,10 +292,10 @@ namespace NanoMailGateway.Core.Config
             eps = new Endpoint[items.Length];
             for (int i = 0; i < items.Length; i++)
             {
-                Endpoint? e = Endpoint.Parse(items[i], dns ? 53 : -1, true);
-                if (e == null || (dns && e.Port == 0))
+                Endpoint? e = Endpoint.Parse(items[i], defaultPort, true);
+                if (e == null || (defaultPort > 0 && e.Port == 0))
                 {
-                    error = key + ": bad address '" + items[i] + "' (use " + (dns ? "ip or ip:port" : "ip:port") + ")";
+                    error = key + ": bad address '" + items[i] + "' (use " + (defaultPort > 0 ? "ip or ip:port" : "ip:port") + ")";
                     return false;
                 }
                 eps[i] = e;

@@ -50,6 +50,9 @@ namespace NanoMailGateway.Core.Config
         /// (no object made: this config lives on the board's heap for the whole run).</summary>
         public Endpoint? AdminListen { get; set; }
 
+        /// <summary>syslog_server: where every log line also goes as RFC 5424 over UDP (README, Remote syslog); null = nowhere, the default.</summary>
+        public Endpoint? SyslogServer { get; set; }
+
         /// <summary>trusted_networks: clients that may relay without AUTH; loopback only, so the gateway is never an open relay by default.</summary>
         public NetworkList TrustedNetworks { get; set; } = new NetworkList(new Cidr[] { Cidr.Parse("127.0.0.0/8")!, Cidr.Parse("::1")! });
 

@@ -124,7 +124,12 @@ namespace NanoMailGateway.Emulator.Cli
             }
 
             var clock = new SystemClock();
-            var log = new ConsoleLog(config.Hostname, clock, stdout);
+            ILog log = new ConsoleLog(config.Hostname, clock, stdout);
+            if (config.SyslogServer != null)
+            {
+                // Every line also to the syslog server (README, Remote syslog).
+                log = new NanoMailGateway.Core.Syslog.SyslogLog(log, new HostSocketNetwork().OpenUdp(0), config.SyslogServer.Host, config.SyslogServer.Port, clock, config.Hostname);
+            }
             EmulatorGateway gateway;
             try
             {

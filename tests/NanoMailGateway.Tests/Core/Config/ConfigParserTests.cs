@@ -38,6 +38,8 @@ namespace NanoMailGateway.Tests.Core.Config
                 ("pop3_listen =", c => c.Pop3Listen.Length, 0),
                 ("imap_listen = 192.168.1.2:143", c => Eps(c.ImapListen), "192.168.1.2:143"),
                 ("admin_listen = 192.168.1.2:8025", c => c.AdminListen + "", "192.168.1.2:8025"),
+                ("syslog_server = 192.168.1.9", c => c.SyslogServer + "", "192.168.1.9:514"),
+                ("syslog_server = 192.168.1.9:1514", c => c.SyslogServer + "", "192.168.1.9:1514"),
                 ("trusted_networks = 127.0.0.0/8 192.168.1.0/24, fd00::/8", c => c.TrustedNetworks.Count, 3),
                 ("relayhost = [smtp.example.net]:587", c => c.RelayHost + " mx=" + c.RelayHostMxLookup, "smtp.example.net:587 mx=False"),
                 ("relayhost = [192.0.2.1]", c => c.RelayHost + " mx=" + c.RelayHostMxLookup, "192.0.2.1:25 mx=False"),
