@@ -114,20 +114,16 @@ namespace NanoMailGateway.Core.Syslog
                 Put("-");
                 return;
             }
-            PutNumber(utc.Year, 4);
-            Put("-");
-            PutNumber(utc.Month, 2);
-            Put("-");
-            PutNumber(utc.Day, 2);
-            Put("T");
-            PutNumber(utc.Hour, 2);
-            Put(":");
-            PutNumber(utc.Minute, 2);
-            Put(":");
-            PutNumber(utc.Second, 2);
-            Put(".");
-            PutNumber(utc.Millisecond, 3);
-            Put("Z");
+            PutField(utc.Year, 4, '-'); PutField(utc.Month, 2, '-'); PutField(utc.Day, 2, 'T');
+            PutField(utc.Hour, 2, ':'); PutField(utc.Minute, 2, ':'); PutField(utc.Second, 2, '.');
+            PutField(utc.Millisecond, 3, 'Z');
+        }
+
+        // A number of <paramref name="digits"/> digits, then <paramref name="after"/>.
+        private void PutField(int value, int digits, char after)
+        {
+            PutNumber(value, digits);
+            if (_length < _message.Length) _message[_length++] = (byte)after;
         }
 
         private void Put(string s)
