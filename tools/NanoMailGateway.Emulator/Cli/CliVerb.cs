@@ -1,25 +1,20 @@
-// One nmg verb: its name, a one-line summary for `nmg --help`, and its entry point.
+// One nmg verb: a System.CommandLine command that also carries the lines its generated
+// --help ends with (what it does in more words, its exit codes).
 
-using System;
-using System.IO;
+using System.CommandLine;
 
 namespace NanoMailGateway.Emulator.Cli
 {
-    /// <summary>A verb of the nmg command line.</summary>
-    public sealed class CliVerb
+    /// <summary>A verb of the nmg command line (or nmg itself).</summary>
+    public sealed class CliVerb : Command
     {
-        public CliVerb(string name, string summary, Func<string[], TextWriter, TextWriter, int> run)
+        public CliVerb(string name, string summary, string epilogue)
+            : base(name, summary)
         {
-            Name = name;
-            Summary = summary;
-            Run = run;
+            Epilogue = epilogue;
         }
 
-        public string Name { get; }
-
-        public string Summary { get; }
-
-        /// <summary>Runs the verb with the arguments after its name; returns the exit code (sysexits.h).</summary>
-        public Func<string[], TextWriter, TextWriter, int> Run { get; }
+        /// <summary>Printed after the generated help: details and exit codes (sysexits.h).</summary>
+        public string Epilogue { get; }
     }
 }

@@ -1,64 +1,113 @@
-// The nmg command line: `nmg <verb> [flags]`. Verbs come from one table; adding a verb
-// is one line in Verbs (and its <Verb>Command class).
+// The nmg command line: `nmg <verb> [options]`, parsed by System.CommandLine with one set of
+// conventions for every verb (README "nmg"): `--opt value` and `--opt=value`, generated
+// `--help`/`-h` on nmg and on each verb, and every usage error reported as one line
+//   nmg VERB: <what is wrong> (see nmg VERB --help)
+// with exit code 64 (EX_USAGE). Adding a verb is one line in Build (and its <Verb>Command class).
 
 using System;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using System.IO;
 
 namespace NanoMailGateway.Emulator.Cli
 {
-    /// <summary>Dispatches a command line to its verb.</summary>
+    /// <summary>Parses a command line and runs its verb.</summary>
     public static class CommandLine
     {
-        /// <summary>Every verb, in the order `nmg --help` lists them.</summary>
-        public static readonly CliVerb[] Verbs =
+        public const string Name = "nmg";
+
+        /// <summary>nmg with every verb, in the order `nmg --help` lists them.</summary>
+        public static Command Build(TextWriter stdout, TextWriter stderr)
         {
-            new CliVerb("run", "run the gateway on this host with a board's limits", RunCommand.Run),
-            new CliVerb("mailq", "list the mail queue of a stopped or running gateway (postqueue -p)", MailqCommand.Run),
-            new CliVerb("mx", "show the mail exchangers and addresses delivery would use for a domain", MxCommand.Run),
-        };
+            Command root = Root();
+            root.Add(RunCommand.Create(stdout, stderr));
+            root.Add(MailqCommand.Create(stdout, stderr));
+            root.Add(MxCommand.Create(stdout, stderr));
+            return root;
+        }
 
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
-            if (args.Length == 0)
-            {
-                stderr.WriteLine("nmg: missing command (see nmg --help)");
-                return ExitCodes.Usage;
-            }
-            string verb = args[0];
-            if (verb == "--help" || verb == "-h" || verb == "help")
-            {
-                PrintHelp(stdout);
-                return ExitCodes.Ok;
-            }
-            foreach (CliVerb v in Verbs)
-            {
-                if (v.Name == verb)
-                {
-                    string[] rest = new string[args.Length - 1];
-                    Array.Copy(args, 1, rest, 0, rest.Length);
-                    return v.Run(rest, stdout, stderr);
-                }
-            }
-            stderr.WriteLine(verb.StartsWith('-')
-                ? "nmg: unknown option '" + verb + "' (see nmg --help)"
-                : "nmg: unknown command '" + verb + "' (see nmg --help)");
-            return ExitCodes.Usage;
+            if (args.Length == 1 && args[0] == "help") args = new[] { "--help" };
+            return Invoke(Build(stdout, stderr), args, stdout, stderr);
         }
 
-        private static void PrintHelp(TextWriter o)
+        /// <summary>Runs one verb with the arguments after its name, under the same conventions as nmg.</summary>
+        public static int RunVerb(Command verb, string[] args, TextWriter stdout, TextWriter stderr)
         {
-            o.WriteLine("nmg - NanoMailGateway emulator and admin tool");
-            o.WriteLine();
-            o.WriteLine("usage: nmg <command> [options]");
-            o.WriteLine();
-            o.WriteLine("commands:");
-            foreach (CliVerb v in Verbs)
+            Command root = Root();
+            root.Add(verb);
+            string[] line = new string[args.Length + 1];
+            line[0] = verb.Name;
+            Array.Copy(args, 0, line, 1, args.Length);
+            return Invoke(root, line, stdout, stderr);
+        }
+
+        /// <summary>An option with one value that may not be empty (an empty path or name is a typo, not a choice).</summary>
+        public static Option<string> Value(string name, string helpName, string description)
+        {
+            var option = new Option<string>(name) { HelpName = helpName, Description = description };
+            option.Validators.Add(r =>
             {
-                o.WriteLine("  " + v.Name.PadRight(10) + v.Summary);
+                if (r.GetValueOrDefault<string>()?.Length == 0) r.AddError("empty value for option '" + name + "'");
+            });
+            return option;
+        }
+
+        // A plain Command rather than RootCommand: RootCommand takes its name from the process
+        // (dotnet's testhost under tests) and adds --version, which nmg does not have.
+        private static Command Root()
+        {
+            var root = new CliVerb(Name, "NanoMailGateway emulator and admin tool",
+                "Run 'nmg <command> --help' for the options of a command.\n" +
+                "Exit codes: 0 ok, 64 bad usage, 66 missing input, 71 OS error, 78 bad configuration.");
+            var help = new HelpOption();
+            help.Action = new VerbHelpAction((SynchronousCommandLineAction)help.Action!);
+            root.Add(help);
+            return root;
+        }
+
+        private static int Invoke(Command root, string[] args, TextWriter stdout, TextWriter stderr)
+        {
+            ParseResult parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                Command at = parsed.CommandResult.Command;
+                string who = at == root ? Name : Name + " " + at.Name;
+                stderr.WriteLine(who + ": " + Problem(parsed, at == root) + " (see " + who + " --help)");
+                return ExitCodes.Usage;
             }
-            o.WriteLine();
-            o.WriteLine("Run 'nmg <command> --help' for the options of a command.");
-            o.WriteLine("Exit codes: 0 ok, 64 bad usage, 66 missing input, 71 OS error, 78 bad configuration.");
+            // The verbs report their own failures with sysexits codes, and `nmg run` handles
+            // SIGINT and SIGTERM itself (RunCommand), so System.CommandLine does neither.
+            var invocation = new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            };
+            return parsed.Invoke(invocation);
+        }
+
+        /// <summary>The first thing wrong: a word nmg does not know, else the parser's first error.</summary>
+        private static string Problem(ParseResult parsed, bool atRoot)
+        {
+            if (parsed.UnmatchedTokens.Count > 0)
+            {
+                string token = parsed.UnmatchedTokens[0];
+                if (token.StartsWith('-')) return "unknown option '" + token + "'";
+                return (atRoot ? "unknown command '" : "unexpected argument '") + token + "'";
+            }
+            return Phrase(parsed.Errors[0].Message);
+        }
+
+        /// <summary>A parser message as the middle of our one-line form: lower-case start, no final period.</summary>
+        private static string Phrase(string message)
+        {
+            string m = message.TrimEnd();
+            if (m.EndsWith('.')) m = m.Substring(0, m.Length - 1);
+            return m.Length > 0 ? char.ToLowerInvariant(m[0]) + m.Substring(1) : m;
         }
     }
 }

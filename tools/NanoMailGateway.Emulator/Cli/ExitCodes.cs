@@ -7,11 +7,17 @@ namespace NanoMailGateway.Emulator.Cli
     {
         public const int Ok = 0;
 
-        /// <summary>EX_USAGE: bad flag, missing argument, unknown verb or board.</summary>
+        /// <summary>EX_USAGE: unknown option or verb, missing or bad value, unknown board.</summary>
         public const int Usage = 64;
+
+        /// <summary>EX_DATAERR: the input is unusable (nmg mx: not a domain).</summary>
+        public const int DataErr = 65;
 
         /// <summary>EX_NOINPUT: a named input file (the config) does not exist or cannot be read.</summary>
         public const int NoInput = 66;
+
+        /// <summary>EX_NOHOST: the host does not exist (nmg mx: a permanent DNS failure).</summary>
+        public const int NoHost = 68;
 
         /// <summary>EX_SOFTWARE: an internal error.</summary>
         public const int Software = 70;
@@ -24,6 +30,9 @@ namespace NanoMailGateway.Emulator.Cli
 
         /// <summary>EX_IOERR: the queue's files cannot be read or written.</summary>
         public const int IoErr = 74;
+
+        /// <summary>EX_TEMPFAIL: try again later (nmg mx: a temporary DNS failure, no server).</summary>
+        public const int TempFail = 75;
 
         /// <summary>EX_CONFIG: the configuration has an error.</summary>
         public const int Config = 78;

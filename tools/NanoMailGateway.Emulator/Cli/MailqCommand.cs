@@ -16,6 +16,7 @@
 // Exit codes: 0 ok, 64 usage, 66 data directory missing, 74 the files cannot be read.
 
 using System;
+using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using NanoMailGateway.Core.Platform;
@@ -27,29 +28,27 @@ namespace NanoMailGateway.Emulator.Cli
     /// <summary>The `nmg mailq` verb.</summary>
     public static class MailqCommand
     {
-        private const string Usage = "usage: nmg mailq [--data DIR]";
-
-        /// <summary>Runs the verb; returns the exit code (sysexits.h).</summary>
+        /// <summary>Runs the verb with the arguments after its name; returns the exit code (sysexits.h).</summary>
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
-            string dir = RunCommand.DefaultDataDir;
-            for (int i = 0; i < args.Length; i++)
+            return CommandLine.RunVerb(Create(stdout, stderr), args, stdout, stderr);
+        }
+
+        public static Command Create(TextWriter stdout, TextWriter stderr)
+        {
+            Option<string> data = CommandLine.Value("--data", "DIR", "the data directory (default: ./" + RunCommand.DefaultDataDir + ")");
+            var verb = new CliVerb("mailq", "list the mail queue of a stopped or running gateway (postqueue -p)",
+                "Lists the mail queue in DIR read-only, like postqueue -p.\n" +
+                "Exit codes: 0 ok, 64 bad usage, 66 data directory missing, 74 queue files unreadable.")
             {
-                string a = args[i];
-                if (a == "--help" || a == "-h")
-                {
-                    stdout.WriteLine(Usage);
-                    stdout.WriteLine("Lists the mail queue in DIR (default ./" + RunCommand.DefaultDataDir + ") read-only, like postqueue -p.");
-                    return 0;
-                }
-                if (a == "--data" && i + 1 < args.Length) dir = args[++i];
-                else if (a.StartsWith("--data=", StringComparison.Ordinal)) dir = a.Substring(7);
-                else
-                {
-                    stderr.WriteLine("nmg mailq: unknown argument " + a + " (" + Usage + ")");
-                    return ExitCodes.Usage;
-                }
-            }
+                data,
+            };
+            verb.SetAction(r => List(r.GetValue(data) ?? RunCommand.DefaultDataDir, stdout, stderr));
+            return verb;
+        }
+
+        private static int List(string dir, TextWriter stdout, TextWriter stderr)
+        {
             if (!Directory.Exists(dir))
             {
                 stderr.WriteLine("nmg mailq: data directory " + dir + " does not exist");
@@ -63,10 +62,10 @@ namespace NanoMailGateway.Emulator.Cli
             catch (StorageException e)
             {
                 stderr.WriteLine("nmg mailq: cannot read the queue in " + dir + ": " + e.Message);
-                return 74;   // EX_IOERR
+                return ExitCodes.IoErr;
             }
             Print(messages, stdout);
-            return 0;
+            return ExitCodes.Ok;
         }
 
         /// <summary>Recovers the index read-only; retries when a running gateway deletes a segment under it.</summary>

@@ -4,11 +4,13 @@
 //   10 mx1.example.org. 192.0.2.10,192.0.2.11 ttl=300
 // An implicit MX (RFC 5321 §5.1) is marked "implicit". Errors go to stderr with their
 // RFC 3463 code; exit codes per sysexits.h: 68 EX_NOHOST for permanent failures, 75
-// EX_TEMPFAIL for temporary ones, 65 EX_DATAERR for an unusable domain, 64 EX_USAGE.
+// EX_TEMPFAIL for temporary ones, 65 EX_DATAERR for an unusable domain, 64 EX_USAGE
+// (CommandLine's conventions).
 // Default servers: the nameserver lines of /etc/resolv.conf.
 
-using System;
 using System.Collections.Generic;
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.IO;
 using NanoMailGateway.Core.Dns;
@@ -20,54 +22,74 @@ namespace NanoMailGateway.Emulator.Cli
     /// <summary>The `mx` verb.</summary>
     public static class MxCommand
     {
-        private const string Usage = "usage: nmg mx DOMAIN [--dns IP[:PORT]]... [--timeout SECONDS] [--ipv6]";
-
+        /// <summary>Runs the verb with the arguments after its name; returns the exit code (sysexits.h).</summary>
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
-            string? domain = null;
-            var servers = new List<string>();
-            int timeoutS = 0;
-            bool ipv6 = false;
-            for (int i = 0; i < args.Length; i++)
+            return CommandLine.RunVerb(Create(stdout, stderr), args, stdout, stderr);
+        }
+
+        public static Command Create(TextWriter stdout, TextWriter stderr)
+        {
+            var domain = new Argument<string>("DOMAIN") { Description = "the domain to look up (or an address literal like [192.0.2.1])" };
+            domain.Validators.Add(r =>
             {
-                string a = args[i];
-                if (a == "--help" || a == "-h")
-                {
-                    stdout.WriteLine(Usage);
-                    stdout.WriteLine("Prints the mail exchangers of DOMAIN as delivery would use them: preference, exchanger,");
-                    stdout.WriteLine("addresses and TTL, one per line; or the error with its enhanced status code.");
-                    stdout.WriteLine("  --dns IP[:PORT]   DNS server (repeatable; default: nameservers of /etc/resolv.conf)");
-                    stdout.WriteLine("  --timeout S       total time for the lookup in seconds (default 10)");
-                    stdout.WriteLine("  --ipv6            also use AAAA records (off by default: the board has no IPv6)");
-                    stdout.WriteLine("Exit: 0 found, 68 permanent failure, 75 temporary failure, 65 bad domain, 64 usage.");
-                    return 0;
-                }
-                if (a == "--dns" || a == "--timeout")
-                {
-                    if (i + 1 >= args.Length) return UsageError(stderr, a + " needs a value");
-                    string v = args[++i];
-                    if (a == "--dns")
-                    {
-                        if (DnsServer.Parse(v) == null) return UsageError(stderr, "bad --dns value '" + v + "' (want IPv4[:PORT])");
-                        servers.Add(v);
-                    }
-                    else if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out timeoutS) || timeoutS < 1 || timeoutS > 300)
-                    {
-                        return UsageError(stderr, "bad --timeout value '" + v + "' (want 1..300 seconds)");
-                    }
-                    continue;
-                }
-                if (a == "--ipv6") { ipv6 = true; continue; }
-                if (a.StartsWith('-')) return UsageError(stderr, "unknown option " + a);
-                if (domain != null) return UsageError(stderr, "only one DOMAIN");
-                domain = a;
+                // Not a domain but an option nmg mx does not have (the parser takes it for DOMAIN).
+                string? value = r.GetValueOrDefault<string>();
+                if (value != null && value.StartsWith('-')) r.AddError("unknown option '" + value + "'");
+            });
+            var dns = new Option<string[]>("--dns")
+            {
+                HelpName = "IP[:PORT]",
+                Description = "DNS server (repeatable; default: nameservers of " + ResolvConf.DefaultPath + ")",
+                CustomParser = ParseServers,
+            };
+            var timeout = new Option<int>("--timeout")
+            {
+                HelpName = "SECONDS",
+                Description = "total time for the lookup in seconds, 1..300 (default 10)",
+                CustomParser = ParseTimeout,
+            };
+            var ipv6 = new Option<bool>("--ipv6") { Description = "also use AAAA records (off by default: the board has no IPv6)" };
+            var verb = new CliVerb("mx", "show the mail exchangers and addresses delivery would use for a domain",
+                "Prints the mail exchangers of DOMAIN as delivery would use them: preference, exchanger,\n" +
+                "addresses and TTL, one per line; or the error with its enhanced status code.\n" +
+                "Exit codes: 0 found, 64 bad usage, 65 bad domain, 68 permanent failure, 75 temporary failure.")
+            {
+                domain, dns, timeout, ipv6,
+            };
+            verb.SetAction(r => Lookup(r.GetValue(domain)!, r.GetValue(dns) ?? new string[0], r.GetValue(timeout), r.GetValue(ipv6), stdout, stderr));
+            return verb;
+        }
+
+        private static string[] ParseServers(ArgumentResult r)
+        {
+            var servers = new string[r.Tokens.Count];
+            for (int i = 0; i < servers.Length; i++)
+            {
+                servers[i] = r.Tokens[i].Value;
+                if (DnsServer.Parse(servers[i]) == null) r.AddError("bad --dns value '" + servers[i] + "' (want IPv4[:PORT])");
             }
-            if (domain == null) return UsageError(stderr, "missing DOMAIN");
+            return servers;
+        }
+
+        private static int ParseTimeout(ArgumentResult r)
+        {
+            string v = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) || seconds < 1 || seconds > 300)
+            {
+                r.AddError("bad --timeout value '" + v + "' (want 1..300 seconds)");
+            }
+            return seconds;
+        }
+
+        private static int Lookup(string domain, string[] dns, int timeoutS, bool ipv6, TextWriter stdout, TextWriter stderr)
+        {
+            var servers = new List<string>(dns);
             if (servers.Count == 0) servers.AddRange(ResolvConf.ReadNameservers());
             if (servers.Count == 0 && !domain.StartsWith('['))
             {
                 stderr.WriteLine("nmg mx: no DNS server: give --dns or add a nameserver to " + ResolvConf.DefaultPath);
-                return 75;
+                return ExitCodes.TempFail;
             }
 
             var options = new DnsOptions { Servers = servers.ToArray(), UseIPv6 = ipv6, CacheEntries = 0 };
@@ -87,18 +109,12 @@ namespace NanoMailGateway.Emulator.Cli
                         + string.Join(",", h.Addresses) + " ttl=" + h.TtlSeconds.ToString(CultureInfo.InvariantCulture)
                         + (h.IsImplicit ? " implicit" : ""));
                 }
-                return 0;
+                return ExitCodes.Ok;
             }
             stderr.WriteLine("nmg mx: " + domain + ": " + r.EnhancedCode + " " + r.Text);
-            if (r.IsTemporary) return 75;                    // EX_TEMPFAIL
-            if (r.Status == DnsStatus.Invalid && r.EnhancedCode == "5.1.3") return 65; // EX_DATAERR
-            return 68;                                       // EX_NOHOST
-        }
-
-        private static int UsageError(TextWriter stderr, string message)
-        {
-            stderr.WriteLine("nmg mx: " + message + " (" + Usage + ")");
-            return 64;
+            if (r.IsTemporary) return ExitCodes.TempFail;
+            if (r.Status == DnsStatus.Invalid && r.EnhancedCode == "5.1.3") return ExitCodes.DataErr;
+            return ExitCodes.NoHost;
         }
     }
 }

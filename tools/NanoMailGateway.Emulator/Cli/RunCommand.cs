@@ -3,6 +3,7 @@
 // cleanly on Ctrl-C (SIGINT) or SIGTERM with exit code 0.
 
 using System;
+using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -19,25 +20,49 @@ namespace NanoMailGateway.Emulator.Cli
         /// <summary>Data directory when --data is not given, relative to the working directory.</summary>
         public const string DefaultDataDir = "nmg-data";
 
-        private const string Usage =
-            "usage: nmg run [--config FILE] [--board NAME|FILE.conf] [--data DIR]\n" +
-            "\n" +
-            "Runs the gateway on this host with the limits of a board profile.\n" +
-            "\n" +
-            "  --config FILE   main.cf-style settings (default: built-in defaults on loopback:\n" +
-            "                  SMTP 127.0.0.1:2525, POP3 127.0.0.1:1110)\n" +
-            "  --board NAME    board profile from the boards/ folder beside nmg, or a .conf path\n" +
-            "                  (default: " + ConfigLoader.DefaultBoard + ")\n" +
-            "  --data DIR      where queue, mailboxes and accounts live (default: ./" + DefaultDataDir + ")\n" +
-            "\n" +
-            "At first start a 'postmaster' account gets a random password, printed once and kept\n" +
-            "in DIR/accounts. Stops on Ctrl-C or SIGTERM.\n" +
-            "Exit codes: 0 stopped, 64 bad option or unknown board, 66 config file missing,\n" +
-            "71 cannot listen, 73 cannot create the data directory, 74 queue files unreadable,\n" +
-            "78 bad configuration.";
-
         /// <summary>The verb entry point: runs until SIGINT or SIGTERM.</summary>
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        {
+            return CommandLine.RunVerb(Create(stdout, stderr), args, stdout, stderr);
+        }
+
+        /// <summary>
+        /// Runs until <paramref name="stop"/> is cancelled. <paramref name="started"/> is
+        /// called once the gateway listens (tests use it to learn the bound endpoints).
+        /// </summary>
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop, Action<EmulatorGateway>? started)
+        {
+            return CommandLine.RunVerb(Define((c, b, d) => Serve(c, b, d, stdout, stderr, stop, started)), args, stdout, stderr);
+        }
+
+        public static Command Create(TextWriter stdout, TextWriter stderr)
+        {
+            return Define((c, b, d) => ServeUntilSignal(c, b, d, stdout, stderr));
+        }
+
+        /// <summary>The verb's options; <paramref name="serve"/> gets --config, --board and --data (null when not given).</summary>
+        private static Command Define(Func<string?, string?, string?, int> serve)
+        {
+            Option<string> config = CommandLine.Value("--config", "FILE",
+                "main.cf-style settings (default: built-in defaults on loopback: SMTP 127.0.0.1:2525, POP3 127.0.0.1:1110)");
+            Option<string> board = CommandLine.Value("--board", "NAME|FILE.conf",
+                "board profile from the boards/ folder beside nmg, or a .conf path (default: " + ConfigLoader.DefaultBoard + ")");
+            Option<string> data = CommandLine.Value("--data", "DIR",
+                "where queue, mailboxes and accounts live (default: ./" + DefaultDataDir + ")");
+            var verb = new CliVerb("run", "run the gateway on this host with a board's limits",
+                "At first start a 'postmaster' account gets a random password, printed once and kept\n" +
+                "in DIR/accounts. Stops on Ctrl-C or SIGTERM.\n" +
+                "Exit codes: 0 stopped, 64 bad option or unknown board, 66 config file missing,\n" +
+                "71 cannot listen, 73 cannot create the data directory, 74 queue files unreadable,\n" +
+                "78 bad configuration.")
+            {
+                config, board, data,
+            };
+            verb.SetAction(r => serve(r.GetValue(config), r.GetValue(board), r.GetValue(data)));
+            return verb;
+        }
+
+        private static int ServeUntilSignal(string? configPath, string? board, string? dataDir, TextWriter stdout, TextWriter stderr)
         {
             using var stop = new CancellationTokenSource();
             Action<PosixSignalContext> onSignal = ctx =>
@@ -47,55 +72,11 @@ namespace NanoMailGateway.Emulator.Cli
             };
             using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
             using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
-            return Run(args, stdout, stderr, stop.Token, null);
+            return Serve(configPath, board, dataDir, stdout, stderr, stop.Token, null);
         }
 
-        /// <summary>
-        /// Runs until <paramref name="stop"/> is cancelled. <paramref name="started"/> is
-        /// called once the gateway listens (tests use it to learn the bound endpoints).
-        /// </summary>
-        public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop, Action<EmulatorGateway>? started)
+        private static int Serve(string? configPath, string? board, string? dataDir, TextWriter stdout, TextWriter stderr, CancellationToken stop, Action<EmulatorGateway>? started)
         {
-            string? configPath = null;
-            string? board = null;
-            string? dataDir = null;
-            for (int i = 0; i < args.Length; i++)
-            {
-                string a = args[i];
-                if (a == "--help" || a == "-h")
-                {
-                    stdout.WriteLine(Usage);
-                    return ExitCodes.Ok;
-                }
-                string name = a;
-                string? value = null;
-                int eq = a.IndexOf('=');
-                if (a.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-                {
-                    name = a.Substring(0, eq);
-                    value = a.Substring(eq + 1);
-                }
-                if (name != "--config" && name != "--board" && name != "--data")
-                {
-                    stderr.WriteLine(a.StartsWith('-')
-                        ? "nmg run: unknown option '" + a + "' (see nmg run --help)"
-                        : "nmg run: unexpected argument '" + a + "' (see nmg run --help)");
-                    return ExitCodes.Usage;
-                }
-                if (value == null)
-                {
-                    if (i + 1 >= args.Length || args[i + 1].Length == 0)
-                    {
-                        stderr.WriteLine("nmg run: option " + name + " needs a value (see nmg run --help)");
-                        return ExitCodes.Usage;
-                    }
-                    value = args[++i];
-                }
-                if (name == "--config") configPath = value;
-                else if (name == "--board") board = value;
-                else dataDir = value;
-            }
-
             LoadResult loaded = ConfigLoader.Load(board, configPath);
             if (loaded.Config == null)
             {

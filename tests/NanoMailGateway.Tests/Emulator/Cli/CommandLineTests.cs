@@ -1,4 +1,7 @@
+using System.CommandLine;
 using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
 using NanoMailGateway.Emulator.Cli;
 using Xunit;
 
@@ -6,6 +9,8 @@ namespace NanoMailGateway.Tests.Emulator.Cli
 {
     public class CommandLineTests
     {
+        private static readonly string NL = System.Environment.NewLine;
+
         private static (int code, string stdout, string stderr) Run(params string[] args)
         {
             var o = new StringWriter();
@@ -18,13 +23,16 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         [InlineData("--help")]
         [InlineData("-h")]
         [InlineData("help")]
-        public void HelpListsEveryVerb(string flag)
+        public void HelpListsEveryVerbAndTheExitCodes(string flag)
         {
             var (code, stdout, stderr) = Run(flag);
             Assert.Equal(0, code);
             Assert.Equal("", stderr);
-            Assert.Contains("usage: nmg <command>", stdout);
-            foreach (CliVerb v in CommandLine.Verbs) Assert.Contains("  " + v.Name, stdout);
+            Assert.Contains("Usage:" + NL + "  nmg [command] [options]", stdout);
+            Command root = CommandLine.Build(TextWriter.Null, TextWriter.Null);
+            Assert.Equal(new[] { "run", "mailq", "mx" }, root.Subcommands.Select(v => v.Name));
+            foreach (Command v in root.Subcommands) Assert.Matches(@"\n  " + v.Name + @"\b.*  " + Regex.Escape(v.Description!), stdout);
+            Assert.Contains("Exit codes: 0 ok, 64 bad usage, 66 missing input, 71 OS error, 78 bad configuration.", stdout);
         }
 
         [Fact]
@@ -32,18 +40,22 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         {
             var (code, stdout, _) = Run("run", "--help");
             Assert.Equal(0, code);
-            Assert.Contains("--config FILE", stdout);
-            Assert.Contains("--board NAME", stdout);
-            Assert.Contains("--data DIR", stdout);
+            Assert.Contains("  nmg run [options]", stdout);
+            Assert.Contains("--config <FILE>", stdout);
+            Assert.Contains("--board <NAME|FILE.conf>", stdout);
+            Assert.Contains("--data <DIR>", stdout);
+            Assert.Contains("Exit codes: 0 stopped, 64 bad option or unknown board", stdout);
         }
 
         [Theory]
-        [InlineData(new string[0], "nmg: missing command (see nmg --help)")]
+        [InlineData(new string[0], "nmg: required command was not provided (see nmg --help)")]
         [InlineData(new[] { "frobnicate" }, "nmg: unknown command 'frobnicate' (see nmg --help)")]
         [InlineData(new[] { "--verbose" }, "nmg: unknown option '--verbose' (see nmg --help)")]
         [InlineData(new[] { "run", "--bogus" }, "nmg run: unknown option '--bogus' (see nmg run --help)")]
         [InlineData(new[] { "run", "extra" }, "nmg run: unexpected argument 'extra' (see nmg run --help)")]
-        [InlineData(new[] { "run", "--config" }, "nmg run: option --config needs a value (see nmg run --help)")]
+        [InlineData(new[] { "run", "--config" }, "nmg run: required argument missing for option: '--config' (see nmg run --help)")]
+        [InlineData(new[] { "run", "--config=" }, "nmg run: required argument missing for option: '--config' (see nmg run --help)")]
+        [InlineData(new[] { "run", "--data", "" }, "nmg run: empty value for option '--data' (see nmg run --help)")]
         [InlineData(new[] { "run", "--board=nosuch" }, "nmg: unknown board 'nosuch' (known: esp32-c3, esp32-s3, esp32-wroom-32, esp32-wrover)")]
         [InlineData(new[] { "run", "--board", "nosuch" }, "nmg: unknown board 'nosuch' (known: esp32-c3, esp32-s3, esp32-wroom-32, esp32-wrover)")]
         public void UsageErrorsAreOneLineAndExit64(string[] args, string message)
@@ -51,7 +63,70 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             var (code, stdout, stderr) = Run(args);
             Assert.Equal(64, code);
             Assert.Equal("", stdout);
-            Assert.Equal(message + System.Environment.NewLine, stderr);
+            Assert.Equal(message + NL, stderr);
+        }
+
+        /// <summary>
+        /// One row per verb: arguments it needs before its options, an option taking a value, a
+        /// value the verb rejects after parsing (so that the answer shows the value arrived),
+        /// and that answer's exit code and message.
+        /// </summary>
+        public static TheoryData<string, string[], string, string, int, string> Verbs => new()
+        {
+            { "run", new string[0], "--board", "nosuch", 64, "nmg: unknown board 'nosuch'" },
+            { "mailq", new string[0], "--data", "/nonexistent/nmg-data", 66, "nmg mailq: data directory /nonexistent/nmg-data does not exist" },
+            { "mx", new[] { "a.example" }, "--dns", "dns.example", 64, "nmg mx: bad --dns value 'dns.example' (want IPv4[:PORT]) (see nmg mx --help)" },
+        };
+
+        [Fact]
+        public void TheTableCoversEveryVerb()
+        {
+            Command root = CommandLine.Build(TextWriter.Null, TextWriter.Null);
+            Assert.Equal(root.Subcommands.Select(v => v.Name), Verbs.Select(row => (string)row[0]));
+        }
+
+        [Theory]
+        [MemberData(nameof(Verbs))]
+        public void EveryVerbFollowsTheSameConventions(string verb, string[] before, string option, string value, int exit, string answer)
+        {
+            string[] Line(params string[] rest) => new[] { verb }.Concat(before).Concat(rest).ToArray();
+            string who = "nmg " + verb;
+
+            // --help and -h: the generated help with the verb's usage line and its exit codes.
+            foreach (string help in new[] { "--help", "-h" })
+            {
+                var (code, stdout, stderr) = Run(verb, help);
+                Assert.Equal(0, code);
+                Assert.Equal("", stderr);
+                Assert.Contains("Usage:" + NL + "  " + who + " ", stdout);
+                Assert.Contains(option + " <", stdout);
+                Assert.Contains("Exit codes: 0 ", stdout);
+            }
+
+            // --opt value and --opt=value reach the verb alike.
+            var spaced = Run(Line(option, value));
+            var joined = Run(Line(option + "=" + value));
+            Assert.Equal(exit, spaced.code);
+            Assert.StartsWith(answer, spaced.stderr);
+            Assert.Equal(spaced, joined);
+
+            // An unknown option and a missing value: exit 64, one line, one shape for every verb.
+            var unknown = Run(Line("--bogus"));
+            Assert.Equal((64, "", who + ": unknown option '--bogus' (see " + who + " --help)" + NL), unknown);
+            var missing = Run(Line(option));
+            Assert.Equal(64, missing.code);
+            Assert.Equal("", missing.stdout);
+            Assert.Equal(MissingValue("mailq", "--data"), MissingValue(verb, option, before));
+            Assert.Equal(missing, Run(Line(option + "=")));
+        }
+
+        /// <summary>The verb's answer to <paramref name="option"/> without its value, with the verb and option names taken out.</summary>
+        private static string MissingValue(string verb, string option, params string[] before)
+        {
+            var (code, _, stderr) = Run(new[] { verb }.Concat(before).Append(option).ToArray());
+            Assert.Equal(64, code);
+            Assert.Matches(@"^nmg " + verb + @": \S.* '" + option + @"' \(see nmg " + verb + @" --help\)\r?\n$", stderr);
+            return stderr.Replace("nmg " + verb, "nmg VERB").Replace(option, "--OPTION");
         }
 
         [Fact]

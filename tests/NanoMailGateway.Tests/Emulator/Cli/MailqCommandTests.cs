@@ -88,7 +88,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         {
             var (code, stdout, stderr) = Mailq(args);
             Assert.Equal(expected, code);
-            if (expected == 0) Assert.Contains("usage: nmg mailq", stdout);
+            if (expected == 0) Assert.Contains("  nmg mailq [options]", stdout);
             else Assert.Single(stderr.Trim().Split('\n'));
         }
 

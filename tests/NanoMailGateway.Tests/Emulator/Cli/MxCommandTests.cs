@@ -88,6 +88,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         [InlineData(64, "a.example", "--dns")]
         [InlineData(64, "a.example", "--dns", "dns.example")]
         [InlineData(64, "a.example", "--timeout", "0")]
+        [InlineData(64, "a.example", "--timeout=300s")]
         [InlineData(65, "bad domain!", "--dns", "127.0.0.1:9")]
         public void Usage_errors_are_one_line(int exit, params string[] args)
         {
@@ -102,7 +103,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         {
             var (rc, o, _) = Run("--help");
             Assert.Equal(0, rc);
-            Assert.Contains("nmg mx DOMAIN", o);
+            Assert.Contains("  nmg mx <DOMAIN> [options]", o);
         }
     }
 }
