@@ -113,8 +113,14 @@ namespace NanoMailGateway.Board
                 bad = ConfigParser.Parse(conf, 0, conf.Length, GatewayConfPath, config, false);
             }
             if (bad == null) bad = ConfigValidator.Validate(config);
-            if (bad == null) return config;
-            error = bad.ToString();
+            if (bad != null)
+            {
+                error = bad.ToString();
+                return null;
+            }
+            string? boardOnly = BoardConfigCheck.Check(config);
+            if (boardOnly == null) return config;
+            error = GatewayConfPath + ": " + boardOnly;
             return null;
         }
 
