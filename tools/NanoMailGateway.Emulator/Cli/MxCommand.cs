@@ -1,4 +1,4 @@
-// `nmg mx DOMAIN [--dns IP[:PORT]]... [--timeout S] [--ipv6]`: shows what delivery would
+// `nmg mx DOMAIN [--dns IP[:PORT]]... [--config FILE] [--timeout S] [--ipv6]`: shows what delivery would
 // use for DOMAIN, through the same MxResolver that runs on the board. One line per
 // exchanger, like `dig +short MX` plus addresses and TTL:
 //   10 mx1.example.org. 192.0.2.10,192.0.2.11 ttl=300
@@ -6,7 +6,8 @@
 // RFC 3463 code; exit codes per sysexits.h: 68 EX_NOHOST for permanent failures, 75
 // EX_TEMPFAIL for temporary ones, 65 EX_DATAERR for an unusable domain, 64 EX_USAGE
 // (CommandLine's conventions).
-// Default servers: the nameserver lines of /etc/resolv.conf.
+// Servers: --dns, else the dns_servers of --config (the gateway's own, as `nmg run` with
+// that file would use them), else the nameserver lines of /etc/resolv.conf.
 
 using System.Collections.Generic;
 using System.CommandLine;
@@ -15,6 +16,7 @@ using System.Globalization;
 using System.IO;
 using NanoMailGateway.Core.Dns;
 using NanoMailGateway.Core.Platform;
+using NanoMailGateway.Emulator.Gateway;
 using NanoMailGateway.Emulator.Host;
 
 namespace NanoMailGateway.Emulator.Cli
@@ -49,15 +51,36 @@ namespace NanoMailGateway.Emulator.Cli
                 Description = "total time for the lookup in seconds, 1..300 (default 10)",
                 CustomParser = ParseTimeout,
             };
+            var configFile = new Option<string>("--config")
+            {
+                HelpName = "FILE",
+                Description = "main.cf whose dns_servers to use when --dns is not given",
+            };
             var ipv6 = new Option<bool>("--ipv6") { Description = "also use AAAA records (off by default: the board has no IPv6)" };
             var verb = new CliVerb("mx", "show the mail exchangers and addresses delivery would use for a domain",
                 "Prints the mail exchangers of DOMAIN as delivery would use them: preference, exchanger,\n" +
                 "addresses and TTL, one per line; or the error with its enhanced status code.\n" +
                 "Exit codes: 0 found, 64 bad usage, 65 bad domain, 68 permanent failure, 75 temporary failure.")
             {
-                domain, dns, timeout, ipv6,
+                domain, dns, configFile, timeout, ipv6,
             };
-            verb.SetAction(r => Lookup(r.GetValue(domain)!, r.GetValue(dns) ?? new string[0], r.GetValue(timeout), r.GetValue(ipv6), stdout, stderr));
+            verb.SetAction(r =>
+            {
+                string[] servers = r.GetValue(dns) ?? new string[0];
+                string? path = r.GetValue(configFile);
+                if (servers.Length == 0 && path != null)
+                {
+                    LoadResult loaded = ConfigLoader.Load(null, path);
+                    if (loaded.Config == null)
+                    {
+                        stderr.WriteLine("nmg mx: " + loaded.Error);
+                        return loaded.ExitCode;
+                    }
+                    servers = new string[loaded.Config.DnsServers.Length];
+                    for (int i = 0; i < servers.Length; i++) servers[i] = loaded.Config.DnsServers[i].ToString();
+                }
+                return Lookup(r.GetValue(domain)!, servers, r.GetValue(timeout), r.GetValue(ipv6), stdout, stderr);
+            });
             return verb;
         }
 

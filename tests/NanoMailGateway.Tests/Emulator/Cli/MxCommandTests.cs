@@ -43,6 +43,28 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         }
 
         [SkippableFact]
+        public void With_a_config_file_its_dns_servers_are_used()
+        {
+            string dir = Directory.CreateTempSubdirectory("nmg-mx-").FullName;
+            try
+            {
+                string cfg = Path.Combine(dir, "main.cf");
+                File.WriteAllText(cfg, "hostname = gw.example\ndns_servers = " + Dns() + "\n");
+                var (code, o, e) = Run("example.test", "--config", cfg, "--timeout", "5");
+                Assert.Equal("", e);
+                Assert.Equal(0, code);
+                Assert.StartsWith("10 mx1.example.test. 127.0.0.11 ttl=300", o);
+                var (missing, _, err) = Run("example.test", "--config", Path.Combine(dir, "none.cf"));
+                Assert.Equal(66, missing);
+                Assert.StartsWith("nmg mx: cannot read config ", err);
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+
+        [SkippableFact]
         public void Implicit_MX_is_marked()
         {
             var (code, o, _) = Run("plain.test", "--dns", Dns());
