@@ -30,7 +30,22 @@ namespace NanoMailGateway.Emulator.Cli
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
             if (args.Length == 1 && args[0] == "help") args = new[] { "--help" };
+            if (args.Length == 1 && args[0] == "--version")
+            {
+                stdout.WriteLine(Name + " " + Version);
+                return ExitCodes.Ok;
+            }
             return Invoke(Build(stdout, stderr), args, stdout, stderr);
+        }
+
+        /// <summary>This build's version: the emulator assembly's informational version (with the commit when the build knew it).</summary>
+        public static string Version
+        {
+            get
+            {
+                var a = typeof(CommandLine).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false);
+                return a.Length > 0 ? ((System.Reflection.AssemblyInformationalVersionAttribute)a[0]).InformationalVersion : "0.0.0";
+            }
         }
 
         /// <summary>Runs one verb with the arguments after its name, under the same conventions as nmg.</summary>
@@ -56,11 +71,12 @@ namespace NanoMailGateway.Emulator.Cli
         }
 
         // A plain Command rather than RootCommand: RootCommand takes its name from the process
-        // (dotnet's testhost under tests) and adds --version, which nmg does not have.
+        // (dotnet's testhost under tests) and adds a --version that would print testhost's;
+        // nmg's own `nmg --version` is answered in Run.
         private static Command Root()
         {
             var root = new CliVerb(Name, "NanoMailGateway emulator and admin tool",
-                "Run 'nmg <command> --help' for the options of a command.\n" +
+                "Run 'nmg <command> --help' for the options of a command; 'nmg --version' prints the version.\n" +
                 "Exit codes: 0 ok, 64 bad usage, 66 missing input, 71 OS error, 78 bad configuration.");
             var help = new HelpOption();
             help.Action = new VerbHelpAction((SynchronousCommandLineAction)help.Action!);

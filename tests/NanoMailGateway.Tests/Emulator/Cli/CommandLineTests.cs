@@ -36,6 +36,17 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         }
 
         [Fact]
+        public void VersionPrintsTheBuildsVersion()
+        {
+            var (code, o, e) = Run("--version");
+            Assert.Equal(0, code);
+            Assert.Equal("", e);
+            Assert.Matches(@"^nmg \d+\.\d+\.\d+", o);
+            Assert.Single(o.TrimEnd().Split('\n'));
+            Assert.Contains("'nmg --version' prints the version", Run("--help").stdout);
+        }
+
+        [Fact]
         public void RunHelpDescribesItsOptions()
         {
             var (code, stdout, _) = Run("run", "--help");
