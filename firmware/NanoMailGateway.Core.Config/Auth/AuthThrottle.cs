@@ -4,15 +4,15 @@
 // reconnecting. Each failed authentication is answered after a delay of
 // base × 2^(n−1) ms, capped, where n is the larger of the session's own failures and the
 // client address's recent ones (failures older than the memory time are forgotten; a
-// good login forgets the address). The table of addresses is fixed (Addresses entries,
-// allocated once): when it is full, the address that failed least recently gives way,
-// so a flood of addresses costs no memory, only the protection of the oldest entry.
+// good login forgets the address). The table of addresses has a fixed size (Addresses
+// entries): when it is full, the address that failed least recently gives way, so a
+// flood of addresses costs no memory, only the protection of the oldest entry.
 // The table is made at the first failure, not before: a gateway whose clients all know
 // their passwords never holds it (ARCHITECTURE.md, Memory), and if the heap has no room
 // for it then, the delay falls back to the session's own count.
 // The throttle only counts and says how long; the session sleeps on its own thread (other
-// sessions keep running) after sending what it had buffered, and ends itself at its
-// protocol's limit (SMTP 421 4.7.0 after smtp's limit, POP3 and IMAP at their error limit).
+// sessions keep running) and ends itself at its protocol's limit (SMTP with 421 4.7.0 at
+// its AUTH failure limit, POP3 and IMAP at their error limit).
 // Left out on purpose: blocking an address outright (a misconfigured sensor must still be
 // able to send once its password is fixed) and counting successes.
 
