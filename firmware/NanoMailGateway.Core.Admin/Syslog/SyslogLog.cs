@@ -138,17 +138,11 @@ namespace NanoMailGateway.Core.Syslog
         // Decimal, at least <paramref name="digits"/> digits (zeros in front).
         private void PutNumber(int value, int digits)
         {
-            int v = value < 0 ? 0 : value;
+            if (_length + 10 + digits > _message.Length) return;   // no room for any int: the line is cut here
             int width = 1;
-            for (int p = 10; p <= v && width < 10; p *= 10) width++;
-            if (width < digits) width = digits;
-            if (_length + width > _message.Length) return;
-            for (int i = width - 1; i >= 0; i--)
-            {
-                _message[_length + i] = (byte)('0' + v % 10);
-                v /= 10;
-            }
-            _length += width;
+            for (int v = value; v >= 10; v /= 10) width++;
+            for (; width < digits; width++) _message[_length++] = (byte)'0';
+            _length += Text.Ascii.WriteDecimal(value, _message, _length);
         }
     }
 }

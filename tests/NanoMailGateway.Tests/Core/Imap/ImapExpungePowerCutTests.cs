@@ -66,32 +66,20 @@ namespace NanoMailGateway.Tests.Core.Imap
             var t = new Thread(() => server.Serve(serverEnd)) { IsBackground = true };
             t.Start();
             var text = new StringBuilder();
-            Send(client, "a1 LOGIN alerts pw\r\na2 SELECT INBOX\r\n");
+            MemoryWire.Send(client, "a1 LOGIN alerts pw\r\na2 SELECT INBOX\r\n");
             ReadUntil(client, text, "a2 ");
             Assert.Contains("a2 OK", text.ToString());
             if (cutAt > 0) sim.CutPowerAt(cutAt, mode);
-            Send(client, "a3 STORE " + marks + " +FLAGS.SILENT (\\Deleted)\r\na4 EXPUNGE\r\na5 LOGOUT\r\n");
+            MemoryWire.Send(client, "a3 STORE " + marks + " +FLAGS.SILENT (\\Deleted)\r\na4 EXPUNGE\r\na5 LOGOUT\r\n");
             ReadUntil(client, text, "a5 ");
             Assert.True(t.Join(10000), "session did not end");
             if (!sim.PoweredOff) s.Close();
             return text.ToString();
         }
 
-        private static void Send(MemoryConnection c, string s)
-        {
-            byte[] b = Encoding.ASCII.GetBytes(s);
-            c.Send(b, 0, b.Length, 5000);
-        }
-
         private static void ReadUntil(MemoryConnection c, StringBuilder text, string tag)
         {
-            var buf = new byte[4096];
-            while (!text.ToString().Contains("\n" + tag))
-            {
-                int n = c.Receive(buf, 0, buf.Length, 5000);
-                Assert.True(n > 0, "server closed or timed out; have: " + text);
-                text.Append(Encoding.ASCII.GetString(buf, 0, n));
-            }
+            MemoryWire.ReceiveUntil(c, text, () => text.ToString().Contains("\n" + tag));
         }
 
         /// <summary>After recovery: each message whole with its UID, or gone and marked; returns the numbers (1-based) still there.</summary>

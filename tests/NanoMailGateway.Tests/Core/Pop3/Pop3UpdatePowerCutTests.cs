@@ -72,31 +72,19 @@ namespace NanoMailGateway.Tests.Core.Pop3
             Read(client, text, 1);
             string cmds = "USER alerts\r\nPASS pw\r\n";
             foreach (int n in Deleted) cmds += "DELE " + n + "\r\n";
-            Send(client, cmds);
+            MemoryWire.Send(client, cmds);
             Read(client, text, 1 + 2 + Deleted.Length);
             Assert.DoesNotContain("-ERR", text.ToString());
             if (cutAt > 0) sim.CutPowerAt(cutAt, mode);
-            Send(client, "QUIT\r\n");
+            MemoryWire.Send(client, "QUIT\r\n");
             ReadToClose(client, text);
             Assert.True(t.Join(10000), "session did not end");
             return text.ToString();
         }
 
-        private static void Send(MemoryConnection c, string s)
-        {
-            byte[] b = Encoding.ASCII.GetBytes(s);
-            c.Send(b, 0, b.Length, 5000);
-        }
-
         private static void Read(MemoryConnection c, StringBuilder text, int lines)
         {
-            var buf = new byte[4096];
-            while (CountLines(text) < lines)
-            {
-                int n = c.Receive(buf, 0, buf.Length, 5000);
-                Assert.True(n > 0, "server closed or timed out; have: " + text);
-                text.Append(Encoding.ASCII.GetString(buf, 0, n));
-            }
+            MemoryWire.ReceiveUntil(c, text, () => CountLines(text) >= lines);
         }
 
         private static void ReadToClose(MemoryConnection c, StringBuilder text)
