@@ -58,6 +58,14 @@ namespace NanoMailGateway.Core.SmtpClient
         /// <summary>AUTH password (relay_password).</summary>
         public string? Password { get; set; }
 
+        /// <summary>Submission from the command line (nmg send), not relaying: credentials may go
+        /// without TLS (to the server its user named, such as a gateway on the same host), AUTH is
+        /// skipped when the server offers no PLAIN or LOGIN, and a transaction in which any recipient
+        /// is refused is abandoned before DATA, so that no one gets a message the sender believes
+        /// went to all. Off for delivery: a relay never sends credentials in plaintext, and a
+        /// refused recipient must not hold back mail for the others.</summary>
+        public bool Submission { get; set; }
+
         /// <summary>Byte cap for one whole reply, all lines: only a bound on an endless reply, since
         /// a reply is read line by line in the reply buffer and at most SmtpReplyReader.TextCap of it
         /// is kept, so the cap costs no memory. RFC 5321 §4.2 sets no limit on lines. The longest

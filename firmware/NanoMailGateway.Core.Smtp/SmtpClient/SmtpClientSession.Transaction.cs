@@ -18,6 +18,8 @@
 //   - Delivered only from a 2xx to the final dot; a reply that arrives before the client
 //     sent what it answers (354 and 250 in one packet, a reply during the body) is a
 //     protocol error that defers.
+//   - Submission (SmtpClientOptions.Submission): no pipelining, and a refused recipient
+//     abandons the transaction with RSET before DATA, leaving the others unsent.
 //   - A connection that breaks before the final reply defers everything still open;
 //     the server may have the message already (a duplicate is acceptable, RFC 1047).
 // Left out on purpose: downgrading 8-bit content for servers without 8BITMIME (the
@@ -111,7 +113,9 @@ namespace NanoMailGateway.Core.SmtpClient
         /// by SmtpReplyTable; only the reply to the final dot can deliver.</summary>
         private void Transact(Envelope envelope, EnvelopeRecipient[] recipients, IMessageContent content, DeliveryStatus[] statuses, bool dsn)
         {
-            bool pipelining = _extensions.Has(SmtpCapabilities.Pipelining);
+            // Submission waits for each RCPT reply: with DATA already sent in the batch, a refused
+            // recipient could only be answered by dropping the connection (RFC 5321 §4.1.1.4).
+            bool pipelining = _extensions.Has(SmtpCapabilities.Pipelining) && !_options.Submission;
             int accepted = 0;
             ReplyVerdict v;
             _stage = StageMail;
@@ -192,6 +196,13 @@ namespace NanoMailGateway.Core.SmtpClient
             {
                 if (accepted == 0)
                 {
+                    Reset();
+                    return;
+                }
+                if (_options.Submission && accepted < recipients.Length)
+                {
+                    // All or nothing: the accepted recipients get nothing either (SmtpClientOptions.Submission).
+                    FillOpen(statuses, DeliveryStatus.LocalTransient("4.0.0", "not sent: another recipient was refused"));
                     Reset();
                     return;
                 }

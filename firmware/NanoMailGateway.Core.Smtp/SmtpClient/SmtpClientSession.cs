@@ -13,6 +13,8 @@
 //     (a wrong password must never bounce mail). An initial response that would make the
 //     AUTH line longer than 512 octets answers the empty challenge instead (RFC 4954 §4);
 //     credentials whose response line does not fit the send buffer defer with 4.3.5.
+//     Submission (SmtpClientOptions.Submission, nmg send) may send them without TLS and
+//     skips AUTH when none is offered.
 //   - 421 at any point (§3.8): everything still open is deferred and the connection closed.
 //   - What each reply means at each stage is SmtpReplyTable's (the outcome table); a reply
 //     out of place is a protocol error that defers and closes.
@@ -285,12 +287,13 @@ namespace NanoMailGateway.Core.SmtpClient
         private bool Authenticate()
         {
             _stage = "authenticating";
-            if (!_lines.Connection.IsSecure)
+            bool plain = _extensions.Has(SmtpCapabilities.AuthPlain);
+            if (_options.Submission && !plain && !_extensions.Has(SmtpCapabilities.AuthLogin)) return true;   // AUTH only when offered
+            if (!_lines.Connection.IsSecure && !_options.Submission)
             {
                 // Credentials never cross the wire in plaintext.
                 return FailOpen(DeliveryStatus.LocalTransient("4.7.0", "not sending credentials to " + ServerName + " without TLS"), true);
             }
-            bool plain = _extensions.Has(SmtpCapabilities.AuthPlain);
             if (!plain && !_extensions.Has(SmtpCapabilities.AuthLogin))
             {
                 return FailOpen(DeliveryStatus.LocalTransient("4.7.0", "host " + ServerName + " offers no AUTH PLAIN or LOGIN"), true);

@@ -24,6 +24,7 @@ namespace NanoMailGateway.Emulator.Cli
             root.Add(RunCommand.Create(stdout, stderr));
             root.Add(MailqCommand.Create(stdout, stderr));
             root.Add(MxCommand.Create(stdout, stderr));
+            root.Add(SendCommand.Create(stdout, stderr));
             return root;
         }
 
@@ -68,6 +69,25 @@ namespace NanoMailGateway.Emulator.Cli
                 if (r.GetValueOrDefault<string>()?.Length == 0) r.AddError("empty value for option '" + name + "'");
             });
             return option;
+        }
+
+        /// <summary>An option of whole seconds, 1..<paramref name="max"/> (--timeout).</summary>
+        public static Option<int> Seconds(string name, int max, string description)
+        {
+            return new Option<int>(name)
+            {
+                HelpName = "SECONDS",
+                Description = description,
+                CustomParser = r =>
+                {
+                    string v = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                    if (!int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int seconds) || seconds < 1 || seconds > max)
+                    {
+                        r.AddError("bad " + name + " value '" + v + "' (want 1.." + max.ToString(System.Globalization.CultureInfo.InvariantCulture) + " seconds)");
+                    }
+                    return seconds;
+                },
+            };
         }
 
         // A plain Command rather than RootCommand: RootCommand takes its name from the process

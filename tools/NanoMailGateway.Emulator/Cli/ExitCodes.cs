@@ -10,14 +10,21 @@ namespace NanoMailGateway.Emulator.Cli
         /// <summary>EX_USAGE: unknown option or verb, missing or bad value, unknown board.</summary>
         public const int Usage = 64;
 
-        /// <summary>EX_DATAERR: the input is unusable (nmg mx: not a domain).</summary>
+        /// <summary>EX_DATAERR: the input is unusable (nmg mx: not a domain; nmg send: a line over
+        /// 998 octets, no recipient, an address that would need SMTPUTF8).</summary>
         public const int DataErr = 65;
 
         /// <summary>EX_NOINPUT: a named input file (the config) does not exist or cannot be read.</summary>
         public const int NoInput = 66;
 
-        /// <summary>EX_NOHOST: the host does not exist (nmg mx: a permanent DNS failure).</summary>
+        /// <summary>EX_NOUSER: the addressee is unknown (nmg send: a recipient refused with 5.1.x, RFC 3463 §3.2).</summary>
+        public const int NoUser = 67;
+
+        /// <summary>EX_NOHOST: the host does not exist (nmg mx: a permanent DNS failure; nmg send: the server's name).</summary>
         public const int NoHost = 68;
+
+        /// <summary>EX_UNAVAILABLE: the service refused for good (nmg send: a 5xx reply other than 5.1.x).</summary>
+        public const int Unavailable = 69;
 
         /// <summary>EX_SOFTWARE: an internal error.</summary>
         public const int Software = 70;
@@ -31,7 +38,8 @@ namespace NanoMailGateway.Emulator.Cli
         /// <summary>EX_IOERR: the queue's files cannot be read or written.</summary>
         public const int IoErr = 74;
 
-        /// <summary>EX_TEMPFAIL: try again later (nmg mx: a temporary DNS failure, no server).</summary>
+        /// <summary>EX_TEMPFAIL: try again later (nmg mx: a temporary DNS failure, no server; nmg send:
+        /// a 4xx reply, connection refused, a timeout or a dropped connection).</summary>
         public const int TempFail = 75;
 
         /// <summary>EX_CONFIG: the configuration has an error.</summary>

@@ -45,12 +45,7 @@ namespace NanoMailGateway.Emulator.Cli
                 Description = "DNS server (repeatable; default: nameservers of " + ResolvConf.DefaultPath + ")",
                 CustomParser = ParseServers,
             };
-            var timeout = new Option<int>("--timeout")
-            {
-                HelpName = "SECONDS",
-                Description = "total time for the lookup in seconds, 1..300 (default 10)",
-                CustomParser = ParseTimeout,
-            };
+            Option<int> timeout = CommandLine.Seconds("--timeout", 300, "total time for the lookup in seconds, 1..300 (default 10)");
             var configFile = new Option<string>("--config")
             {
                 HelpName = "FILE",
@@ -93,16 +88,6 @@ namespace NanoMailGateway.Emulator.Cli
                 if (DnsServer.Parse(servers[i]) == null) r.AddError("bad --dns value '" + servers[i] + "' (want IPv4[:PORT])");
             }
             return servers;
-        }
-
-        private static int ParseTimeout(ArgumentResult r)
-        {
-            string v = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) || seconds < 1 || seconds > 300)
-            {
-                r.AddError("bad --timeout value '" + v + "' (want 1..300 seconds)");
-            }
-            return seconds;
         }
 
         private static int Lookup(string domain, string[] dns, int timeoutS, bool ipv6, TextWriter stdout, TextWriter stderr)

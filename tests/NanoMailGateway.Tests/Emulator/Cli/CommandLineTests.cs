@@ -30,7 +30,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             Assert.Equal("", stderr);
             Assert.Contains("Usage:" + NL + "  nmg [command] [options]", stdout);
             Command root = CommandLine.Build(TextWriter.Null, TextWriter.Null);
-            Assert.Equal(new[] { "run", "mailq", "mx" }, root.Subcommands.Select(v => v.Name));
+            Assert.Equal(new[] { "run", "mailq", "mx", "send" }, root.Subcommands.Select(v => v.Name));
             foreach (Command v in root.Subcommands) Assert.Matches(@"\n  " + v.Name + @"\b.*  " + Regex.Escape(v.Description!), stdout);
             Assert.Contains("Exit codes: 0 ok, 64 bad usage, 66 missing input, 71 OS error, 78 bad configuration.", stdout);
         }
@@ -87,6 +87,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             { "run", new string[0], "--board", "nosuch", 64, "nmg: unknown board 'nosuch'" },
             { "mailq", new string[0], "--data", "/nonexistent/nmg-data", 66, "nmg mailq: data directory /nonexistent/nmg-data does not exist" },
             { "mx", new[] { "a.example" }, "--dns", "dns.example", 64, "nmg mx: bad --dns value 'dns.example' (want IPv4[:PORT]) (see nmg mx --help)" },
+            { "send", new string[0], "--server", "gw.example:99999", 64, "nmg send: bad --server value 'gw.example:99999' (want HOST[:PORT]) (see nmg send --help)" },
         };
 
         [Fact]
@@ -138,6 +139,36 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             Assert.Equal(64, code);
             Assert.Matches(@"^nmg " + verb + @": \S.* '" + option + @"' \(see nmg " + verb + @" --help\)\r?\n$", stderr);
             return stderr.Replace("nmg " + verb, "nmg VERB").Replace(option, "--OPTION");
+        }
+
+        /// <summary>README's "nmg, the emulator and admin tool" section: a usage line per verb naming
+        /// each of its options, and every exit code a verb's help lists in the exit-code bullet.</summary>
+        [Fact]
+        public void ReadmeListsEveryVerbWithItsOptionsAndExitCodes()
+        {
+            string readme = File.ReadAllText(Path.Combine(NanoMailGateway.Tests.Guard.BuildOutput.RepoRoot(), "README.md"));
+            int start = readme.IndexOf("## nmg, the emulator and admin tool", System.StringComparison.Ordinal);
+            Assert.True(start >= 0);
+            string section = readme.Substring(start, readme.IndexOf("\n## ", start, System.StringComparison.Ordinal) - start);
+            string[] lines = section.Split('\n');
+            int bullet = System.Array.FindIndex(lines, l => l.StartsWith("- Exit codes (sysexits):", System.StringComparison.Ordinal));
+            Assert.True(bullet > 0);
+            string exitCodes = string.Join(" ", lines.Skip(bullet).TakeWhile((l, i) => i == 0 || l.StartsWith("  ", System.StringComparison.Ordinal)));
+            Command root = CommandLine.Build(TextWriter.Null, TextWriter.Null);
+            foreach (Command verb in root.Subcommands)
+            {
+                string usage = Assert.Single(lines, l => l.StartsWith("    nmg " + verb.Name + " ", System.StringComparison.Ordinal));
+                foreach (Option option in verb.Options.Where(o => o is not System.CommandLine.Help.HelpOption))
+                {
+                    Assert.Matches(@"(?<![\w-])" + Regex.Escape(option.Name) + @"(?![\w-])", usage);
+                }
+                string epilogue = ((CliVerb)verb).Epilogue;
+                string listed = epilogue.Substring(epilogue.IndexOf("Exit codes:", System.StringComparison.Ordinal));
+                foreach (Match code in Regex.Matches(listed, @"\b[1-9]\d\b"))
+                {
+                    Assert.True(Regex.IsMatch(exitCodes, @"\b" + code.Value + @"\b"), "README's exit codes lack " + code.Value + " (nmg " + verb.Name + ")");
+                }
+            }
         }
 
         [Fact]
