@@ -8,10 +8,11 @@
 //   3. a POST's body (at most MaxBody octets) follows in the same buffer;
 //   4. Basic authentication as the postmaster (401 with WWW-Authenticate, after a pause
 //      when a wrong password came);
-//   5. the route: GET/HEAD of /, /metrics and /queue; POST of /queue/retry and
-//      /queue/delete, which must come from the page (its form token) or carry
-//      X-Requested-By (a header no cross-site form can send), and must not name another
-//      Origin or a cross-site Sec-Fetch-Site (403): no state changes on GET;
+//   5. the route: GET/HEAD of /, /metrics and /queue; POST of /queue/retry,
+//      /queue/delete, /queue/hold and /queue/release, which must come from the page (its
+//      form token) or carry X-Requested-By (a header no cross-site form can send), and
+//      must not name another Origin or a cross-site Sec-Fetch-Site (403): no state
+//      changes on GET;
 //   6. after the response, what the client still sends is read and dropped for LingerMs,
 //      so that closing does not reset the connection under an unread answer.
 // Errors are values until the one place that writes them; a broken connection just ends
@@ -219,20 +220,20 @@ namespace NanoMailGateway.Core.Admin
                 }
                 return;
             }
-            if (path == "/queue/retry" || path == "/queue/delete")
+            if (path == "/queue/retry" || path == "/queue/delete" || path == "/queue/hold" || path == "/queue/release")
             {
                 if (r.Method != HttpRequest.Post)
                 {
                     Error(w, HttpStatus.MethodNotAllowed, "Allow: POST\r\n");
                     return;
                 }
-                Action(w, path == "/queue/retry");
+                Action(w, path.Substring(7));
                 return;
             }
             Error(w, HttpStatus.NotFound, "");
         }
 
-        private void Action(HttpResponseWriter w, bool retry)
+        private void Action(HttpResponseWriter w, string action)
         {
             HttpRequest r = _request;
             string? token = HttpRequestParser.FormValue(r.Body, "token");
@@ -249,12 +250,7 @@ namespace NanoMailGateway.Core.Admin
             if (id == null) id = HttpRequestParser.FormValue(r.Query, "id");
             int n;
             string done;
-            if (retry)
-            {
-                n = _server.Control.Retry(id);
-                done = "retried " + (n < 0 ? "0" : n.ToString()) + " recipient(s)";
-            }
-            else
+            if (action == "delete")
             {
                 string? bounce = HttpRequestParser.FormValue(r.Body, "bounce");
                 if (bounce == null) bounce = HttpRequestParser.FormValue(r.Query, "bounce");
@@ -265,6 +261,14 @@ namespace NanoMailGateway.Core.Admin
                 }
                 n = _server.Control.Delete(id, bounce == "yes");
                 done = "deleted " + (n < 0 ? "0" : n.ToString()) + " recipient(s)" + (bounce == "yes" ? ", report to the sender" : "");
+            }
+            else
+            {
+                // retry, hold, release: one message by id, or every message without one
+                if (action == "retry") n = _server.Control.Retry(id);
+                else if (action == "hold") n = _server.Control.Hold(id);
+                else n = _server.Control.Release(id);
+                done = (action == "retry" ? "retried " : action == "hold" ? "held " : "released ") + (n < 0 ? "0" : n.ToString()) + " recipient(s)";
             }
             if (n == QueueControl.NotFound) { Error(w, HttpStatus.NotFound, ""); return; }
             if (fromPage)

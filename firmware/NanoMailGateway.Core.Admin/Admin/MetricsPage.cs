@@ -36,7 +36,7 @@ namespace NanoMailGateway.Core.Admin
             Metric(w, "nmg_pop3_sessions_total", "counter", "POP3 sessions accepted since start.", g.Pop3Accepted);
 
             QueuedMessage[] all = q.GetMessages();
-            int[] states = new int[7];
+            int[] states = new int[(int)RecipientState.Held + 1];
             for (int i = 0; i < all.Length; i++)
             {
                 for (int r = 0; r < all[i].RecipientCount; r++)

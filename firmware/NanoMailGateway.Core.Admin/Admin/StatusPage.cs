@@ -30,7 +30,7 @@ namespace NanoMailGateway.Core.Admin
                 + "body{font-family:sans-serif;margin:0.5em;max-width:60em}table{border-collapse:collapse}"
                 + "td,th{border:1px solid #bbb;padding:2px 6px;text-align:left;vertical-align:top}"
                 + ".scroll{overflow-x:auto}#queue td{word-break:break-word}#queue button{margin:1px 0}pre{white-space:pre-wrap;font-size:85%}"
-                + ".deferred,.bouncing{color:#a40}.failed{color:#b00}.delivered,.mailbox{color:#070}"
+                + ".deferred,.bouncing{color:#a40}.failed{color:#b00}.delivered,.mailbox{color:#070}.held{color:#06c}"
                 + "</style></head><body>\n<h1>");
             w.WriteHtml(g.Config.Hostname);
             w.Write("</h1>\n<h2>Board</h2>\n<table id=\"board\">");
@@ -95,9 +95,11 @@ namespace NanoMailGateway.Core.Admin
             w.Write(" bytes<br>from &lt;");
             w.WriteHtml(m.Envelope.Sender);
             w.Write("&gt;</td><td>");
+            bool held = false;
             for (int r = 0; r < m.RecipientCount; r++)
             {
                 RecipientStatus st = m.GetStatus(r);
+                if (st.State == RecipientState.Held) held = true;
                 string state = RecipientStatus.StateName(st.State);
                 if (r > 0) w.Write("<br>");
                 w.WriteHtml(m.Envelope.GetRecipient(r).Address);
@@ -122,6 +124,8 @@ namespace NanoMailGateway.Core.Admin
             }
             w.Write("</td><td>");
             Action(w, s, "retry", m.QueueId, "", "Retry");
+            if (held) Action(w, s, "release", m.QueueId, "", "Release");
+            else Action(w, s, "hold", m.QueueId, "", "Hold");
             Action(w, s, "delete", m.QueueId, "yes", "Delete, bounce");
             Action(w, s, "delete", m.QueueId, "no", "Delete silently");
             w.Write("</td></tr>\n");

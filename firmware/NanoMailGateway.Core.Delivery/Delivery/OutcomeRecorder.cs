@@ -92,8 +92,11 @@ namespace NanoMailGateway.Core.Delivery
             }
             else if (status.Outcome == DeliveryOutcome.Transient)
             {
-                state = RecipientState.Deferred;
-                next = new DateTime(now.Ticks + _schedule.NextDelayMs(attempts) * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+                state = Pending(m, index);
+                if (state == RecipientState.Deferred)
+                {
+                    next = new DateTime(now.Ticks + _schedule.NextDelayMs(attempts) * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+                }
                 report = false;   // delay notices are decided per message, once (DeliveryAgent)
             }
             else
@@ -105,6 +108,12 @@ namespace NanoMailGateway.Core.Delivery
             work.Dirty = true;
             Log(component, session, work, rcpt, relay, status, now);
             if (report) work.Reports.Add(new DsnRecipient(rcpt, action, status, remoteMta, now, _schedule.GiveUpTime(m.ArrivalUtc)));
+        }
+
+        /// <summary>Deferred, or Held when the operator's hold came while this attempt was under way (QueueControl).</summary>
+        private static RecipientState Pending(QueuedMessage m, int index)
+        {
+            return m.GetStatus(index).State == RecipientState.Held ? RecipientState.Held : RecipientState.Deferred;
         }
 
         /// <summary>Files the message for recipient <paramref name="index"/> in <paramref name="mailbox"/>

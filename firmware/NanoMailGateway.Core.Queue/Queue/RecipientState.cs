@@ -30,5 +30,14 @@ namespace NanoMailGateway.Core.Queue
         /// NextAttemptUtc is when the report is tried (again); delivery never retries it.
         /// </summary>
         Bouncing = 6,
+
+        /// <summary>
+        /// Put on hold by the operator (README, Admin endpoint; Postfix's hold queue): never
+        /// due, not final, and a delivery attempt already under way when the hold came keeps
+        /// it on hold when it fails temporarily. Attempts, code and text of the last result
+        /// stay, so a release (QueueControl) makes it Queued again when it was never tried
+        /// and Deferred, due at once, when it was.
+        /// </summary>
+        Held = 7,
     }
 }

@@ -87,6 +87,7 @@ namespace NanoMailGateway.Core.Queue
                 case RecipientState.InMailbox: return "mailbox";
                 case RecipientState.Expunged: return "expunged";
                 case RecipientState.Bouncing: return "bouncing";
+                case RecipientState.Held: return "held";
                 default: return "unknown";
             }
         }

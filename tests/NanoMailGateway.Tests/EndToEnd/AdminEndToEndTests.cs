@@ -6,7 +6,8 @@
 //   - /metrics passes promtool check metrics and its counters match what was sent;
 //   - a table of malformed and oversized requests over raw sockets, each answered with
 //     its status, and mail still accepted afterwards;
-//   - curl deletes a message silently and another with a report to the sender.
+//   - curl deletes a message silently and another with a report to the sender;
+//   - nmg queue holds, lists, deletes, flushes and releases, and nmg status reads /metrics.
 
 using System;
 using System.Diagnostics;
@@ -103,6 +104,7 @@ namespace NanoMailGateway.Tests.EndToEnd
             Assert.Contains("<tr id=\"q-" + id + "\">", dom.StdOut);
             Assert.Contains("deferred", dom.StdOut);
             Assert.Contains("&lt;alerts@plant.example&gt;", dom.StdOut);
+            Assert.Contains("id=\"hold-" + id + "\"", dom.StdOut);
 
             string png = Path.Combine(_dir, "status.png");
             ProcessResult shot = ProcessRunner.Run(chromium, flags.Concat(new[] { "--screenshot=" + png, "--hide-scrollbars", url }).ToArray(), null, TimeSpan.FromSeconds(90));
@@ -231,6 +233,74 @@ namespace NanoMailGateway.Tests.EndToEnd
             Assert.DoesNotContain(loud + " ", list.StdOut);
             Assert.Matches(@"(?m)^\S+ \d+ \S+ <>\n    alerts@plant\.example mailbox\b", list.StdOut);
             Assert.EndsWith(" Kbytes in 1 Requests.\n", list.StdOut);
+        }
+
+        // nmg queue and nmg status against the running gateway, as an operator types them
+        // (in process: the same parser and HTTP client as the nmg binary).
+        private (int code, string stdout, string stderr) Nmg(params string[] args)
+        {
+            var o = new StringWriter();
+            var e = new StringWriter();
+            int code = NanoMailGateway.Emulator.Cli.CommandLine.Run(args, o, e);
+            return (code, o.ToString(), e.ToString());
+        }
+
+        [SkippableFact]
+        public void NmgQueueHoldsReleasesFlushesAndDeletesAndNmgStatusReadsTheMetrics()
+        {
+            Peers.Require("smtp-sink");
+            using var nmg = StartGateway(out string admin);
+            string pw = Path.Combine(_dir, "pw");
+            File.WriteAllText(pw, Password + "\n");
+            string[] at = { "--gateway", "http://" + admin, "--password-file", pw };
+            string held, other, doomed;
+            using (var soft = new SmtpSinkPeer("127.0.0.1", _relayPort, "-r", "RCPT"))
+            {
+                held = Send(nmg, "alerts@plant.example", "ops@remote.example");
+                other = Send(nmg, "alerts@plant.example", "ops@remote.example");
+                doomed = Send(nmg, "alerts@plant.example", "ops@remote.example");
+                WaitFor(nmg, "status=deferred", 3);
+            }
+
+            Assert.Equal((0, "held 1 recipient(s)\n", ""), Nmg(new[] { "queue", "hold", held }.Concat(at).ToArray()));
+            var list = Nmg(new[] { "queue", "list" }.Concat(at).ToArray());
+            Assert.Equal(0, list.code);
+            Assert.Matches(@"(?m)^" + held + @" \d+ \S+ <alerts@plant\.example>\n    ops@remote\.example held \(4\.", list.stdout);
+            Assert.Equal((0, "deleted 1 recipient(s)\n", ""), Nmg(new[] { "queue", "delete", doomed }.Concat(at).ToArray()));
+
+            using var sink = new SmtpSinkPeer("127.0.0.1", _relayPort);
+            // flush (postqueue -f): the deferred message goes at once, the held one stays.
+            Assert.Equal((0, "retried 1 recipient(s)\n", ""), Nmg(new[] { "queue", "flush" }.Concat(at).ToArray()));
+            Assert.Single(sink.Messages(1, 5000));
+            WaitFor(nmg, other + ": removed");
+            Thread.Sleep(1000);
+            Assert.Single(sink.Messages(1, 100));
+            Assert.Contains(held + " ", Nmg(new[] { "queue", "list" }.Concat(at).ToArray()).stdout);
+
+            var sw = Stopwatch.StartNew();
+            Assert.Equal((0, "released 1 recipient(s)\n", ""), Nmg(new[] { "queue", "release", "ALL" }.Concat(at).ToArray()));
+            Assert.Equal(2, sink.Messages(2, 5000).Count);
+            Assert.True(sw.ElapsedMilliseconds < 5000, "release took " + sw.ElapsedMilliseconds + " ms");
+            WaitFor(nmg, held + ": removed");
+
+            var status = Nmg(new[] { "status" }.Concat(at).ToArray());
+            Assert.Equal(0, status.code);
+            Assert.Matches(@"^gateway     http://" + Regex.Escape(admin) + @"/, up \d+s\n", status.stdout);
+            Assert.Contains("\nsince start 3 accepted, 2 delivered, 3 deferred, 0 bounced\n", status.stdout);
+            Assert.Contains("\nrecipients  none\n", status.stdout);
+
+            // What goes wrong, each with its sysexits code and one line.
+            var missing = Nmg(new[] { "queue", "delete", "0000zzzz" }.Concat(at).ToArray());
+            Assert.Equal((66, "", "nmg queue: no message 0000zzzz in the queue\n"), missing);
+            File.WriteAllText(pw, "wrong\n");
+            var refused = Nmg(new[] { "status" }.Concat(at).ToArray());
+            Assert.Equal(77, refused.code);
+            Assert.StartsWith("nmg status: the gateway refused the password (401)", refused.stderr);
+            var closed = Nmg("queue", "list", "--gateway", "127.0.0.1:" + FreePort.Tcp(), "--password-file", pw);
+            Assert.Equal(69, closed.code);
+            Assert.StartsWith("nmg queue: cannot reach the gateway at http://127.0.0.1:", closed.stderr);
+            Assert.Equal(64, Nmg(new[] { "queue", "hold" }.Concat(at).ToArray()).code);
+            Assert.Equal("nmg queue: delete needs one queue ID (see nmg queue --help)\n", Nmg(new[] { "queue", "delete", "ALL" }.Concat(at).ToArray()).stderr);
         }
 
         // Sends a raw request and returns the status line and the header fields of the answer.

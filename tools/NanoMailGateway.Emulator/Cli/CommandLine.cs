@@ -25,6 +25,8 @@ namespace NanoMailGateway.Emulator.Cli
             root.Add(MailqCommand.Create(stdout, stderr));
             root.Add(MxCommand.Create(stdout, stderr));
             root.Add(SendCommand.Create(stdout, stderr));
+            root.Add(QueueCommand.Create(stdout, stderr));
+            root.Add(StatusCommand.Create(stdout, stderr));
             return root;
         }
 
@@ -97,7 +99,8 @@ namespace NanoMailGateway.Emulator.Cli
         {
             var root = new CliVerb(Name, "NanoMailGateway emulator and admin tool",
                 "Run 'nmg <command> --help' for the options of a command; 'nmg --version' prints the version.\n" +
-                "Exit codes: 0 ok, 64 bad usage, 66 missing input, 71 OS error, 78 bad configuration.");
+                "Exit codes: 0 ok, 64 bad usage, 66 missing input, 71 OS error, 78 bad configuration;\n" +
+                "'nmg VERB --help' lists each verb's own.");
             var help = new HelpOption();
             help.Action = new VerbHelpAction((SynchronousCommandLineAction)help.Action!);
             root.Add(help);

@@ -23,7 +23,8 @@ namespace NanoMailGateway.Emulator.Cli
         /// <summary>EX_NOHOST: the host does not exist (nmg mx: a permanent DNS failure; nmg send: the server's name).</summary>
         public const int NoHost = 68;
 
-        /// <summary>EX_UNAVAILABLE: the service refused for good (nmg send: a 5xx reply other than 5.1.x).</summary>
+        /// <summary>EX_UNAVAILABLE: the service refused for good or is not there (nmg send: a 5xx reply other
+        /// than 5.1.x; nmg queue, nmg status: the gateway's admin endpoint cannot be reached).</summary>
         public const int Unavailable = 69;
 
         /// <summary>EX_SOFTWARE: an internal error.</summary>
@@ -41,6 +42,12 @@ namespace NanoMailGateway.Emulator.Cli
         /// <summary>EX_TEMPFAIL: try again later (nmg mx: a temporary DNS failure, no server; nmg send:
         /// a 4xx reply, connection refused, a timeout or a dropped connection).</summary>
         public const int TempFail = 75;
+
+        /// <summary>EX_PROTOCOL: the remote answered something unexpected (nmg queue, nmg status).</summary>
+        public const int Protocol = 76;
+
+        /// <summary>EX_NOPERM: permission denied (nmg queue, nmg status: the password or the client was refused).</summary>
+        public const int NoPerm = 77;
 
         /// <summary>EX_CONFIG: the configuration has an error.</summary>
         public const int Config = 78;

@@ -12,7 +12,11 @@
 //                                            ops@example.com
 //
 //   -- 2 Kbytes in 1 Request.
-// A recipient still Queued has no status line; a null sender shows as MAILER-DAEMON.
+// A recipient still Queued has no status line; a null sender shows as MAILER-DAEMON; a
+// message the operator holds has '!' after its id (Postfix's mark). Mail whose only
+// recipients left are in local mailboxes waits for POP3 or IMAP, not for delivery: it is
+// listed after the queue under its own heading with its own total, so the queue's count
+// is what is still to be delivered.
 // Exit codes: 0 ok, 64 usage, 66 data directory missing, 74 the files cannot be read.
 
 using System;
@@ -38,7 +42,7 @@ namespace NanoMailGateway.Emulator.Cli
         {
             Option<string> data = CommandLine.Value("--data", "DIR", "the data directory (default: ./" + RunCommand.DefaultDataDir + ")");
             var verb = new CliVerb("mailq", "list the mail queue of a stopped or running gateway (postqueue -p)",
-                "Lists the mail queue in DIR read-only, like postqueue -p.\n" +
+                "Lists the mail queue in DIR read-only, like postqueue -p; mail kept in local mailboxes is listed after it, apart.\n" +
                 "Exit codes: 0 ok, 64 bad usage, 66 data directory missing, 74 queue files unreadable.")
             {
                 data,
@@ -88,21 +92,50 @@ namespace NanoMailGateway.Emulator.Cli
             }
         }
 
-        /// <summary>Writes the listing in postqueue -p form.</summary>
+        /// <summary>Writes the listing in postqueue -p form, mail kept in local mailboxes apart.</summary>
         public static void Print(QueuedMessage[] messages, TextWriter o)
         {
-            if (messages.Length == 0)
+            var queued = new System.Collections.Generic.List<QueuedMessage>();
+            var filed = new System.Collections.Generic.List<QueuedMessage>();
+            foreach (QueuedMessage m in messages) (InMailboxOnly(m) ? filed : queued).Add(m);
+            if (queued.Count == 0) o.WriteLine("Mail queue is empty");
+            else
             {
-                o.WriteLine("Mail queue is empty");
-                return;
+                long kbytes = Block(queued, o);
+                o.WriteLine("-- " + kbytes + " Kbytes in " + queued.Count + (queued.Count == 1 ? " Request." : " Requests."));
             }
+            if (filed.Count == 0) return;
+            o.WriteLine();
+            o.WriteLine("Mail in local mailboxes (read with POP3 or IMAP; nothing left to deliver):");
+            long kb = Block(filed, o);
+            o.WriteLine("-- " + kb + " Kbytes in " + filed.Count + (filed.Count == 1 ? " message" : " messages") + " in mailboxes.");
+        }
+
+        /// <summary>True when every recipient still on the gateway is in a local mailbox: the message waits for its reader, not for delivery.</summary>
+        private static bool InMailboxOnly(QueuedMessage m)
+        {
+            bool any = false;
+            for (int i = 0; i < m.RecipientCount; i++)
+            {
+                RecipientStatus s = m.GetStatus(i);
+                if (s.State == RecipientState.InMailbox) any = true;
+                else if (!s.IsFinal) return false;
+            }
+            return any;
+        }
+
+        // One block per message; a held message has '!' after its id, as in Postfix's mailq.
+        private static long Block(System.Collections.Generic.List<QueuedMessage> messages, TextWriter o)
+        {
             o.WriteLine("-Queue ID- --Size-- ----Arrival Time---- -Sender/Recipient-------");
             long total = 0;
             foreach (QueuedMessage m in messages)
             {
                 total += m.Size;
                 string sender = m.Envelope.Sender.Length == 0 ? "MAILER-DAEMON" : m.Envelope.Sender;
-                o.WriteLine(m.QueueId.PadRight(10) + " " + m.Size.ToString(CultureInfo.InvariantCulture).PadLeft(8) + " " + Time(m.ArrivalUtc) + "  " + sender);
+                string id = m.QueueId;
+                for (int i = 0; i < m.RecipientCount; i++) if (m.GetStatus(i).State == RecipientState.Held) { id += "!"; break; }
+                o.WriteLine(id.PadRight(10) + " " + m.Size.ToString(CultureInfo.InvariantCulture).PadLeft(8) + " " + Time(m.ArrivalUtc) + "  " + sender);
                 for (int i = 0; i < m.RecipientCount; i++)
                 {
                     RecipientStatus s = m.GetStatus(i);
@@ -111,8 +144,7 @@ namespace NanoMailGateway.Emulator.Cli
                 }
                 o.WriteLine();
             }
-            long kbytes = (total + 1023) / 1024;
-            o.WriteLine("-- " + kbytes + " Kbytes in " + messages.Length + (messages.Length == 1 ? " Request." : " Requests."));
+            return (total + 1023) / 1024;
         }
 
         private static string Describe(RecipientStatus s)

@@ -30,9 +30,9 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             Assert.Equal("", stderr);
             Assert.Contains("Usage:" + NL + "  nmg [command] [options]", stdout);
             Command root = CommandLine.Build(TextWriter.Null, TextWriter.Null);
-            Assert.Equal(new[] { "run", "mailq", "mx", "send" }, root.Subcommands.Select(v => v.Name));
+            Assert.Equal(new[] { "run", "mailq", "mx", "send", "queue", "status" }, root.Subcommands.Select(v => v.Name));
             foreach (Command v in root.Subcommands) Assert.Matches(@"\n  " + v.Name + @"\b.*  " + Regex.Escape(v.Description!), stdout);
-            Assert.Contains("Exit codes: 0 ok, 64 bad usage, 66 missing input, 71 OS error, 78 bad configuration.", stdout);
+            Assert.Contains("Exit codes: 0 ok, 64 bad usage, 66 missing input, 71 OS error, 78 bad configuration;" + NL + "'nmg VERB --help' lists each verb's own.", stdout);
         }
 
         [Fact]
@@ -88,6 +88,8 @@ namespace NanoMailGateway.Tests.Emulator.Cli
             { "mailq", new string[0], "--data", "/nonexistent/nmg-data", 66, "nmg mailq: data directory /nonexistent/nmg-data does not exist" },
             { "mx", new[] { "a.example" }, "--dns", "dns.example", 64, "nmg mx: bad --dns value 'dns.example' (want IPv4[:PORT]) (see nmg mx --help)" },
             { "send", new string[0], "--server", "gw.example:99999", 64, "nmg send: bad --server value 'gw.example:99999' (want HOST[:PORT]) (see nmg send --help)" },
+            { "queue", new[] { "list" }, "--gateway", "ftp://gw.example", 64, "nmg queue: bad --gateway value 'ftp://gw.example' (want http://HOST:PORT) (see nmg queue --help)" },
+            { "status", new string[0], "--gateway", "gw.example:8025/x", 64, "nmg status: bad --gateway value 'gw.example:8025/x' (want http://HOST:PORT) (see nmg status --help)" },
         };
 
         [Fact]

@@ -71,6 +71,42 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         }
 
         [Fact]
+        public void A_held_message_is_marked_and_mailbox_mail_is_listed_apart_with_its_own_total()
+        {
+            var files = new HostFileStore(_dir, false);
+            var clock = new StepClock(new DateTime(2026, 11, 28, 9, 5, 7, DateTimeKind.Utc));
+            var store = MessageStore.Open(files, QueueOptions.ForCapacity(192 * 1024, 64), clock);
+            string Put(string rcpt, int size)
+            {
+                var env = new Envelope("alarm@sensor.lan");
+                env.AddRecipient(new EnvelopeRecipient(rcpt, false, DsnNotify.Unspecified, null));
+                var w = store.BeginMessage(env)!;
+                w.Write(new byte[size], 0, size);
+                w.Commit();
+                return w.QueueId;
+            }
+            string held = Put("ops@example.com", 700);
+            string filed = Put("postmaster", 2100);
+            store.SetStatus(store.Find(held)!, 0, new RecipientStatus(RecipientState.Held, 0, DateTime.MinValue, "", "", "", 0), false);
+            store.SetStatus(store.Find(filed)!, 0, new RecipientStatus(RecipientState.InMailbox, 1, DateTime.MinValue, "2.0.0", "filed", "postmaster", 0), false);
+            store.Flush();
+
+            var (code, stdout, _) = Mailq("--data", _dir);
+
+            Assert.Equal(0, code);
+            string text = stdout.Replace("\r", "");
+            string queue = text.Substring(0, text.IndexOf("Mail in local mailboxes", StringComparison.Ordinal));
+            string boxes = text.Substring(queue.Length);
+            Assert.Contains(held + "!       700 Sat Nov 28 09:05:07  alarm@sensor.lan\n(held)\n", queue);
+            Assert.EndsWith("-- 1 Kbytes in 1 Request.\n\n", queue);
+            Assert.DoesNotContain(filed, queue);
+            Assert.StartsWith("Mail in local mailboxes (read with POP3 or IMAP; nothing left to deliver):\n", boxes);
+            Assert.Contains(filed + "       2100 Sat Nov 28 09:05:07  alarm@sensor.lan\n(mailbox, 1 attempt, mailbox postmaster uid ", boxes);
+            Assert.EndsWith("-- 3 Kbytes in 1 message in mailboxes.\n", boxes);
+            store.Close();
+        }
+
+        [Fact]
         public void Empty_queue()
         {
             Directory.CreateDirectory(_dir);
