@@ -92,6 +92,25 @@ namespace NanoMailGateway.Emulator.Cli
             };
         }
 
+        /// <summary>
+        /// The first line of a password file, or null with one line on stderr when it cannot be
+        /// read (the verb then exits 66, EX_NOINPUT). Passwords come from files or the
+        /// environment, never the command line, where `ps` shows them to every user.
+        /// </summary>
+        public static string? PasswordFile(string who, string file, TextWriter stderr)
+        {
+            try
+            {
+                using var reader = new StreamReader(file);
+                return reader.ReadLine() ?? "";
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                stderr.WriteLine(who + ": cannot read the password file " + file + ": " + e.Message);
+                return null;
+            }
+        }
+
         // A plain Command rather than RootCommand: RootCommand takes its name from the process
         // (dotnet's testhost under tests) and adds a --version that would print testhost's;
         // nmg's own `nmg --version` is answered in Run.

@@ -55,14 +55,9 @@ namespace NanoMailGateway.Emulator.Cli
             string? file = r.GetValue(_passwordFile);
             if (file != null)
             {
-                try
+                password = CommandLine.PasswordFile(who, file, stderr);
+                if (password == null)
                 {
-                    using var reader = new StreamReader(file);
-                    password = reader.ReadLine() ?? "";
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    stderr.WriteLine(who + ": cannot read the password file " + file + ": " + e.Message);
                     exit = ExitCodes.NoInput;
                     return null;
                 }

@@ -122,16 +122,8 @@ namespace NanoMailGateway.Emulator.Cli
                     string? file = r.GetValue(passwordFile);
                     if (file != null)
                     {
-                        try
-                        {
-                            using var reader = new StreamReader(file);
-                            password = reader.ReadLine() ?? "";
-                        }
-                        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                        {
-                            stderr.WriteLine(Who + ": cannot read password file " + file + ": " + e.Message);
-                            return ExitCodes.NoInput;
-                        }
+                        password = CommandLine.PasswordFile(Who, file, stderr);
+                        if (password == null) return ExitCodes.NoInput;
                     }
                     else
                     {

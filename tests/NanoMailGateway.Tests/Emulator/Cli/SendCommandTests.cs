@@ -184,7 +184,7 @@ namespace NanoMailGateway.Tests.Emulator.Cli
         {
             var (code, _, e) = InProcess("Subject: x\n\nbody\n", "gw", "--user", "u", "--password-file", "/nonexistent/nmg-password", "a@x.test");
             Assert.Equal(66, code);
-            Assert.StartsWith("nmg send: cannot read password file /nonexistent/nmg-password: ", e);
+            Assert.StartsWith("nmg send: cannot read the password file /nonexistent/nmg-password: ", e);
         }
     }
 }
