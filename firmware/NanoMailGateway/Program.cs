@@ -6,7 +6,9 @@
 //   4. open the store (I:\nmg), load the TLS certificates
 //   5. start the gateway: recover the queue, start the listeners and delivery
 //   6. every minute: log free heap and queue state; reboot when Wi-Fi has been down too
-//      long or the storage fails (there is no managed watchdog on the ESP32)
+//      long or the storage fails (there is no managed watchdog on the ESP32); Wi-Fi back
+//      after an outage and a start after an unexpected stop (RunMarker) raise the health
+//      notices to notify_to (README, Notices)
 // A bad or missing config is not fixed by rebooting: the app then logs the error once a
 // minute and waits for a corrected file (nanoff --filedeployment, then reset).
 // Left out on purpose: Ethernet boards, static IP, OTA updates.
@@ -15,10 +17,12 @@ using System;
 using System.Threading;
 using NanoMailGateway.Board.Adapters;
 using NanoMailGateway.Board.Device;
+using NanoMailGateway.Board.Examples;
 using NanoMailGateway.Board.Settings;
 using NanoMailGateway.Core.Admin;
 using NanoMailGateway.Core.Config;
 using NanoMailGateway.Core.Gateway;
+using NanoMailGateway.Core.Health;
 using NanoMailGateway.Core.Platform;
 using System.Security.Cryptography.X509Certificates;
 
@@ -235,10 +239,28 @@ namespace NanoMailGateway.Board
                 // storage_capacity cannot hold the queue's reserve: a profile error, not fixed by a reboot.
                 Halt(services.Log, "board profile: " + e.Message);
             }
+            StartNotices(services, gateway);
             services.Log.Write(Component, 0, "gateway started: smtp " + Join(gateway.SmtpEndpoints) + ", pop3 " + Join(gateway.Pop3Endpoints) + ", imap " + Join(gateway.ImapEndpoints)
                 + "; " + gateway.Describe());
             if (adminLog != null) StartAdmin(services, gateway, adminLog);
             return gateway;
+        }
+
+        // The run marker on I: (README, Notices): a board has no clean stop, so every start but
+        // the first after a deployment reports how the previous run ended: it did not stop.
+        private static void StartNotices(BoardServices services, MailGateway gateway)
+        {
+            try
+            {
+                if (RunMarker.Begin(services.Store) && gateway.Delivery != null)
+                {
+                    gateway.Delivery.Notices.Raise(Core.Notices.HealthNotices.UnexpectedStop, 0, null);
+                }
+            }
+            catch (StorageException e)
+            {
+                services.Log.Write(Component, 0, "run marker not written: " + e.Message);
+            }
         }
 
         /// <summary>Log lines the admin page keeps on the board (each up to 200 characters of heap).</summary>
@@ -280,6 +302,10 @@ namespace NanoMailGateway.Board
         {
             ILog log = services.Log;
             long downSince = -1;
+            // Board code's own alert through the submission API (README, Notices): uncomment the
+            // second line to mail notify_to when free heap runs low.
+            LowHeapAlert? heapAlert = null;
+            // heapAlert = gateway == null ? null : new LowHeapAlert(gateway, LowHeapAlert.DefaultThresholdBytes);
             while (true)
             {
                 Thread.Sleep(ReportIntervalMs);
@@ -295,10 +321,19 @@ namespace NanoMailGateway.Board
                     return;
                 }
                 log.Write(Component, 0, "heap free " + BoardHealth.FreeHeap().ToString() + " bytes; " + queue);
+                if (heapAlert != null) heapAlert.Check();
 
                 if (WifiUplink.Address().Length > 0)
                 {
-                    if (downSince >= 0) log.Write(Component, 0, "wifi back after " + ((now - downSince) / 1000).ToString() + " s");
+                    if (downSince >= 0)
+                    {
+                        log.Write(Component, 0, "wifi back after " + ((now - downSince) / 1000).ToString() + " s");
+                        // One notice per notify_interval; a flapping link is counted into the next one.
+                        if (gateway != null && gateway.Delivery != null)
+                        {
+                            gateway.Delivery.Notices.Raise(Core.Notices.HealthNotices.UplinkBack, now - downSince, null);
+                        }
+                    }
                     downSince = -1;
                 }
                 else if (downSince < 0)

@@ -126,6 +126,12 @@ namespace NanoMailGateway.Core.Config
                     c.Postmaster = value;
                     return null;
 
+                case "notify_to":
+                    return SetNotifyTo(c, value);
+                case "notify_interval":
+                    if (Duration(key, value, 1, ref n, ref error)) c.NotifyIntervalSeconds = (int)n;
+                    return error;
+
                 // ---- outbound delivery ------------------------------------------------
                 case "relayhost":
                     return SetRelayHost(c, value);
@@ -216,6 +222,33 @@ namespace NanoMailGateway.Core.Config
                 items[i] = Text.Ascii.ToLowerString(items[i]);
             }
             c.LocalDomains = items;
+            return null;
+        }
+
+        // notify_to: an account name (the local mailbox name@hostname) or local@domain, where the
+        // local part is a dot-atom (RFC 5322 §3.4.1, as SMTP takes it unquoted, RFC 5321 §4.1.2).
+        // Whether a local name's mailbox exists is ConfigValidator's: accounts may come later.
+        private static string? SetNotifyTo(GatewayConfig c, string value)
+        {
+            string[]? items = ConfigValue.SplitList(value);
+            if (items == null) return TooMany("notify_to");
+            for (int i = 0; i < items.Length; i++)
+            {
+                string a = items[i];
+                int at = a.LastIndexOf('@');
+                bool good = at < 0 ? Account.IsValidName(a)
+                    : at > 0 && at <= 64 && a[0] != '.' && a[at - 1] != '.' && Endpoint.IsHostName(a.Substring(at + 1));
+                for (int k = 0; good && at > 0 && k < at; k++)
+                {
+                    // Dot-atom text (RFC 5322 §3.2.3): atext, single dots between.
+                    char ch = a[k];
+                    good = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
+                        || "!#$%&'*+-/=?^_`{|}~".IndexOf(ch) >= 0 || (ch == '.' && a[k - 1] != '.');
+                }
+                if (!good) return "notify_to: bad address '" + a + "' (use an account name or local@domain)";
+                if (at > 0) items[i] = a.Substring(0, at + 1) + Text.Ascii.ToLowerString(a.Substring(at + 1));
+            }
+            c.NotifyTo = items;
             return null;
         }
 

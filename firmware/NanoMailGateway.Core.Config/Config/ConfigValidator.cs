@@ -18,6 +18,19 @@ namespace NanoMailGateway.Core.Config
             if (c.RetryMaxSeconds > c.QueueLifetimeSeconds) return c.ErrorAt("retry_max", "retry_max: longer than queue_lifetime");
             if (c.DelayWarningSeconds >= c.QueueLifetimeSeconds) return c.ErrorAt("delay_warning", "delay_warning: not shorter than queue_lifetime (use 0 to turn it off)");
 
+            // A notice to a local mailbox that does not exist would be refused at delivery, silently
+            // (a message from <> is never bounced, RFC 5321 §4.5.5).
+            for (int i = 0; c.NotifyTo != null && i < c.NotifyTo.Length; i++)
+            {
+                string a = c.NotifyTo[i];
+                int at = a.LastIndexOf('@');
+                string? name = at < 0 ? a : c.IsLocalDomain(a.Substring(at + 1)) ? a.Substring(0, at) : null;
+                if (name != null && !Text.Ascii.EqualsIgnoreCase(name, "postmaster") && c.FindAccount(name) == null)
+                {
+                    return c.ErrorAt("notify_to", "notify_to: no mailbox '" + name + "' (add user." + name + " or give a full address)");
+                }
+            }
+
             // Both halves of a key pair, or neither.
             if ((c.SmtpTlsCert.Length == 0) != (c.SmtpTlsKey.Length == 0))
             {

@@ -109,6 +109,15 @@ namespace NanoMailGateway.Core.Config
         /// <summary>postmaster: the local account that receives postmaster@ mail and failed bounces (RFC 5321 §4.5.1).</summary>
         public string Postmaster { get; set; } = "postmaster";
 
+        /// <summary>notify_to: who gets the gateway's own notices (README, Notices): account names (a local
+        /// mailbox, name@hostname) or full addresses; null or empty = the postmaster's mailbox, as the capacity notice
+        /// always went. Null by default: no array is made for a key that is not set (ARCHITECTURE.md, Memory).</summary>
+        public string[]? NotifyTo { get; set; }
+
+        /// <summary>notify_interval: at most one health notice of a kind this often; events in between are
+        /// counted into the next one, so a flapping condition sends one notice an hour, not hundreds.</summary>
+        public int NotifyIntervalSeconds { get; set; } = 3600;
+
         /// <summary>smtp_tls_cert: server certificate (PEM) for STARTTLS; "" = STARTTLS not offered.</summary>
         public string SmtpTlsCert { get; set; } = "";
 

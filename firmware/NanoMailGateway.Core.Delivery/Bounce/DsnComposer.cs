@@ -294,20 +294,6 @@ namespace NanoMailGateway.Core.Bounce
             return new string(c);
         }
 
-        /// <summary>
-        /// Writes <paramref name="text"/> (a whole message the gateway composed, such as a
-        /// capacity notice) into <paramref name="writer"/>; false when the store had no room.
-        /// Callers hold the composer's lock, as for Compose.
-        /// </summary>
-        public bool ComposeText(IMessageWriter writer, string text)
-        {
-            _writer = writer;
-            _full = false;
-            Put(text);
-            _writer = null;
-            return !_full;
-        }
-
         /// <summary>Puts a string's bytes (chars below U+0100) into the writer's buffer.</summary>
         private void Put(string s)
         {

@@ -19,8 +19,12 @@
 //     to 1 min, then go on; only after StorageReopenLimit failed reopens in a row does it
 //     stop with a log line, and the board reboots as the last resort (README, Storage
 //     faults). Any other exception (a bug) is logged and the batch is retried later.
-//   - Capacity: after each pass CapacityWatch logs 75 %/90 % warnings and sends the
-//     postmaster one notice per episode (README, Capacity).
+//   - Capacity: after each pass CapacityWatch logs 75 %/90 % warnings and sends
+//     notify_to one notice per episode (README, Capacity).
+//   - Notices: the agent owns the gateway's LocalSubmission and HealthNotices (README,
+//     Notices), made at first use. A reopened store is noted (Defer) in ReopenStore and its
+//     notice sent by the next pass (not from inside the worker's catch, a deeper stack);
+//     each pass ends with HealthNotices.Poll, which sends what is due.
 // Left out on purpose: per-destination concurrency limits beyond the claims, priority
 // of new mail over deferred mail (oldest first is fair enough for a few messages).
 
@@ -31,6 +35,7 @@ using NanoMailGateway.Core.Bounce;
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Dns;
 using NanoMailGateway.Core.Mailbox;
+using NanoMailGateway.Core.Notices;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Core.Queue;
 using NanoMailGateway.Core.Smtp;
@@ -43,10 +48,12 @@ namespace NanoMailGateway.Core.Delivery
         private const string Component = "qmgr";
         private const string LocalKey = "[local]";
 
-        private readonly MessageStore _store;
-        private readonly DeliveryAgentOptions _options;
+        // Internal for CapacityWatch, which reads them here instead of holding copies (each field is
+        // 12 bytes of heap on nanoCLR, ARCHITECTURE.md, Memory).
+        internal readonly MessageStore _store;
+        internal readonly DeliveryAgentOptions _options;
         private readonly IClock _clock;
-        private readonly ILog _log;
+        internal readonly ILog _log;
         private readonly OutcomeRecorder _recorder;
         private readonly LocalDelivery _localDelivery;
         private readonly RemoteDelivery _remote;
@@ -75,7 +82,30 @@ namespace NanoMailGateway.Core.Delivery
             _localDelivery = new LocalDelivery(local, _recorder);
             _remote = new RemoteDelivery(store, options, network, tls, resolver, pool, clock, log, _recorder);
             _dsn = new DsnSender(store, local, options.Dsn, clock, random, log);
-            _capacity = new CapacityWatch(store, _dsn.Composer, local, options.HostName, clock, log);
+            _local = local;
+            _capacity = new CapacityWatch(this);
+        }
+
+        private readonly LocalRecipientMap _local;
+        private HealthNotices? _notices;   // made at the first notice: a gateway that never sends one pays nothing (Memory)
+
+        /// <summary>Composes and queues the gateway's own mail (notices; board code's alerts). Thread-safe.</summary>
+        public LocalSubmission Submission => Notices.Submission;
+
+        /// <summary>The rate-limited health notices to notify_to. Thread-safe.</summary>
+        public HealthNotices Notices
+        {
+            get
+            {
+                lock (_claimed)
+                {
+                    if (_notices == null)
+                    {
+                        _notices = new HealthNotices(new LocalSubmission(_store, _local, _clock, _log), _clock);
+                    }
+                    return _notices;
+                }
+            }
         }
 
         /// <summary>True after storage failures the store could not recover from stopped the workers (the gateway should reboot).</summary>
@@ -178,6 +208,8 @@ namespace NanoMailGateway.Core.Delivery
             RemoveFinished(session);
             _store.Maintain();
             _capacity.Check(session);
+            // No local here: every slot of this frame is heap for the whole pass (Memory).
+            if (_notices != null) _notices.Poll();
             return attempts;
         }
 
@@ -300,6 +332,8 @@ namespace NanoMailGateway.Core.Delivery
                     {
                         _log.Write(Component, session, "queue store reopened after a storage fault (attempt " + attempt.ToString() + "): "
                             + _store.Count.ToString() + " messages, " + _store.UsedBytes.ToString() + " bytes");
+                        // Sent by the next pass's Poll, not from here: this runs in the worker's catch block.
+                        Notices.Defer(HealthNotices.StorageRecovered, attempt);
                         return true;
                     }
                 }

@@ -35,9 +35,6 @@ namespace NanoMailGateway.Core.Delivery
             _composer = new DsnComposer(options, clock, random);
         }
 
-        /// <summary>The composer, for other text the gateway composes (lock it while writing).</summary>
-        public DsnComposer Composer => _composer;
-
         /// <summary>
         /// Queues the report of <paramref name="work"/> (its Reports must not be empty). True
         /// when it is committed (or none is owed: a message from &lt;&gt;); false, logged, when it

@@ -26,6 +26,9 @@ namespace NanoMailGateway.Core.Mailbox
             _config = config;
         }
 
+        /// <summary>The configuration it reads (hostname, notify_to and notify_interval for LocalSubmission and HealthNotices).</summary>
+        internal GatewayConfig Config => _config;
+
         /// <summary>True when the address's domain is delivered locally.</summary>
         public bool IsLocal(string address)
         {

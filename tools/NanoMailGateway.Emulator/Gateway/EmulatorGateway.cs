@@ -11,6 +11,8 @@
 // NMG_MEDIUM_SIZE (a size such as 256K) emulates the board's drive: every file in the data
 // directory counts against it and a write past it fails as on a full disk (README,
 // Storage faults); unset, the host disk is the limit.
+// The run marker (RunMarker, README Notices) is written once started and deleted at a clean
+// Stop: found at the next start, the gateway sends the unexpected-stop notice.
 // Left out on purpose: everything protocol; this file only plugs adapters in.
 
 using System;
@@ -18,6 +20,7 @@ using NanoMailGateway.Core.Admin;
 using NanoMailGateway.Core.Buffers;
 using NanoMailGateway.Core.Config;
 using NanoMailGateway.Core.Gateway;
+using NanoMailGateway.Core.Health;
 using NanoMailGateway.Core.Platform;
 using NanoMailGateway.Emulator.Host;
 
@@ -68,6 +71,7 @@ namespace NanoMailGateway.Emulator.Gateway
                 files.MediumBytes = bytes;
                 log.Write("nmg", 0, "emulated medium of " + bytes.ToString() + " bytes for " + dataDir);
             }
+            _files = files;
             var platform = new GatewayPlatform(_network, files, serverTls, clientTls, clock, random, log);
             Gateway = new MailGateway(config, platform);
             // IMAP comes from the host (MailGateway.AddMailboxService): README, IMAP mailboxes.
@@ -82,6 +86,8 @@ namespace NanoMailGateway.Emulator.Gateway
         public const int AdminLogLines = 30;
 
         private readonly AdminLog? _adminLog;
+        private readonly IFileStore _files;
+        private bool _marked;   // the run marker is ours to delete at Stop
         private readonly INetwork _network;
         private readonly IClock _clock;
         private readonly IRandom _random;
@@ -126,6 +132,8 @@ namespace NanoMailGateway.Emulator.Gateway
                     throw;
                 }
             }
+            if (RunMarker.Begin(_files)) Gateway.Delivery!.Notices.Raise(Core.Notices.HealthNotices.UnexpectedStop, 0, null);
+            _marked = true;
         }
 
         /// <summary>Stops listeners, sessions (bounded), delivery and the queue. Safe to call twice.</summary>
@@ -133,6 +141,8 @@ namespace NanoMailGateway.Emulator.Gateway
         {
             _admin?.Stop(StopTimeoutMs);
             Gateway.Stop(StopTimeoutMs);
+            if (_marked) RunMarker.End(_files);
+            _marked = false;
         }
 
         public void Dispose()

@@ -61,6 +61,9 @@ namespace NanoMailGateway.Tests.Core.Config
                 ("message_size_limit = 512K", c => c.MessageSizeLimit, 524288),
                 ("max_recipients = 1000", c => c.MaxRecipients, 1000),
                 ("postmaster = admin", c => c.Postmaster, "admin"),
+                ("notify_to = alerts, Ops.Team@Example.NET", c => string.Join("|", c.NotifyTo!), "alerts|Ops.Team@example.net"),
+                ("notify_to =", c => c.NotifyTo!.Length, 0),
+                ("notify_interval = 10m", c => c.NotifyIntervalSeconds, 600),
                 ("smtp_tls_cert = cert.pem", c => c.SmtpTlsCert, "cert.pem"),
                 ("smtp_tls_key = key.pem", c => c.SmtpTlsKey, "key.pem"),
                 ("smtp_command_timeout = 300s", c => c.SmtpCommandTimeoutSeconds, 300),
@@ -150,6 +153,9 @@ namespace NanoMailGateway.Tests.Core.Config
         [InlineData("relayhost = 192.0.2.1", "main.cf:1: relayhost: put an IP address in brackets: '[192.0.2.1]'")]
         [InlineData("relay_security = ssl", "main.cf:1: relay_security: bad value 'ssl' (use none, starttls or tls)")]
         [InlineData("postmaster = a@b", "main.cf:1: postmaster: bad account name 'a@b'")]
+        [InlineData("notify_to = ops@@example.net", "main.cf:1: notify_to: bad address 'ops@@example.net' (use an account name or local@domain)")]
+        [InlineData("notify_to = .ops@example.net", "main.cf:1: notify_to: bad address '.ops@example.net' (use an account name or local@domain)")]
+        [InlineData("notify_interval = 0", "main.cf:1: notify_interval: 0 is below the minimum of 1s")]
         [InlineData("user.a%b = x", "main.cf:1: user.a%b: bad account name 'a%b'")]
         [InlineData("user.bob =", "main.cf:1: user.bob: the secret must be 1..128 printable characters without spaces")]
         [InlineData("user.bob = two words", "main.cf:1: user.bob: the secret must be 1..128 printable characters without spaces")]

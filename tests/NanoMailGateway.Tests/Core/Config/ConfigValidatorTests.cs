@@ -32,6 +32,8 @@ namespace NanoMailGateway.Tests.Core.Config
         [InlineData("buffer_size = 512\nbuffer_count = 46", "main.cf:2: buffer_count: 46 x 512 bytes is more than a quarter of heap_bytes 92160 of board test")]
         [InlineData("smtp_sessions = 12\nbuffer_count = 16", "main.cf:1: smtp_sessions: listeners, sessions and DNS need 17 sockets; board test has 16")]
         [InlineData("pop3_sessions = 0", "defaults: pop3_listen: set but pop3_sessions = 0")]
+        [InlineData("notify_to = alerts", "main.cf:1: notify_to: no mailbox 'alerts' (add user.alerts or give a full address)")]
+        [InlineData("local_domains = plant.example\nnotify_to = ops@Plant.Example", "main.cf:2: notify_to: no mailbox 'ops' (add user.ops or give a full address)")]
         public void InconsistentSettingsAreNamed(string config, string expected)
         {
             Assert.Equal(expected, Check(config, "message_size_limit = 64K"));
@@ -39,6 +41,7 @@ namespace NanoMailGateway.Tests.Core.Config
 
         [Theory]
         [InlineData("pop3_sessions = 0\npop3_listen =")]
+        [InlineData("user.alerts = pw\nnotify_to = alerts, postmaster, ops@far.example")]
         [InlineData("tls_server = yes\nsmtp_tls_cert = c.pem\nsmtp_tls_key = k.pem")]
         [InlineData("relayhost = [r.example]:587\nrelay_security = starttls\nrelay_user = u\nrelay_password = p")]
         [InlineData("delay_warning = 0")]
