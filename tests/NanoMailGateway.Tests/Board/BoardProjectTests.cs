@@ -48,9 +48,27 @@ namespace NanoMailGateway.Tests.Board
             AssertPackagesMatchTheBuild("firmware/NanoMailGateway.SelfTest.Board/packages.config", nf);
         }
 
+        [Fact]
+        public void ProtocolSelfTestNfprojReferencesWhatTheCompiledSelfTestReferences()
+        {
+            XDocument nf = XDocument.Load(Nfproj("firmware/NanoMailGateway.SelfTest.Protocols.Board/NanoMailGateway.SelfTest.Protocols.nfproj"));
+            AssertCoversCompiledReferences(nf, BuildOutput.ProtocolSelfTestApp());
+            AssertPackagesMatchTheBuild("firmware/NanoMailGateway.SelfTest.Protocols.Board/packages.config", nf);
+            // The board build compiles the files the .Device build compiles: the shared ones
+            // are listed one by one there and in Shared.props.
+            string shared = File.ReadAllText(Path.Combine(BuildOutput.RepoRoot(), "firmware/NanoMailGateway.SelfTest.Protocols/Shared.props"));
+            string[] linked = nf.Descendants(Msb + "Compile").Select(c => c.Attribute("Include")!.Value)
+                .Where(i => i.StartsWith("..\\NanoMailGateway.SelfTest\\Support\\", StringComparison.Ordinal))
+                .Select(i => i.Substring("..\\NanoMailGateway.SelfTest\\Support\\".Length)).ToArray();
+            string[] listed = Regex.Matches(shared, "Support/([A-Za-z]+\\.cs)").Select(m => m.Groups[1].Value).ToArray();
+            Assert.NotEmpty(listed);
+            Assert.Equal(listed.OrderBy(n => n, StringComparer.Ordinal), linked.OrderBy(n => n, StringComparer.Ordinal));
+        }
+
         [Theory]
         [InlineData("firmware/NanoMailGateway.Board.sln", "firmware/NanoMailGateway/NanoMailGateway.nfproj")]
         [InlineData("firmware/NanoMailGateway.SelfTest.Board.sln", "firmware/NanoMailGateway.SelfTest.Board/NanoMailGateway.SelfTest.nfproj")]
+        [InlineData("firmware/NanoMailGateway.SelfTest.Protocols.Board.sln", "firmware/NanoMailGateway.SelfTest.Protocols.Board/NanoMailGateway.SelfTest.Protocols.nfproj")]
         public void BoardSolutionHoldsTheAppAndEveryLibraryItDeploys(string sln, string app)
         {
             string text = File.ReadAllText(Path.Combine(BuildOutput.RepoRoot(), sln));

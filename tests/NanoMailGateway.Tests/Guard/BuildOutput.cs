@@ -60,7 +60,10 @@ namespace NanoMailGateway.Tests.Guard
         /// <summary>The self-test as the board runs it (firmware/NanoMailGateway.SelfTest.Device builds it).</summary>
         public static string SelfTestApp() => DeviceAssembly("firmware/NanoMailGateway.SelfTest.Device", "NanoMailGateway.SelfTest");
 
-        /// <summary>Every assembly a board runs: the Core libraries, the board app and the self-test.</summary>
+        /// <summary>The protocol self-test as the board runs it (firmware/NanoMailGateway.SelfTest.Protocols.Device builds it).</summary>
+        public static string ProtocolSelfTestApp() => DeviceAssembly("firmware/NanoMailGateway.SelfTest.Protocols.Device", "NanoMailGateway.SelfTest.Protocols");
+
+        /// <summary>Every assembly a board runs: the Core libraries, the board app and the two self-tests.</summary>
         public static string[] AllDeviceAssemblies()
         {
             string[] all = AllDeviceAssemblies(Configuration());
@@ -71,10 +74,11 @@ namespace NanoMailGateway.Tests.Guard
         /// <summary>Names of every assembly a board runs, in the order of <see cref="AllDeviceAssemblies(string)"/>.</summary>
         public static string[] DeviceAssemblyNames()
         {
-            var names = new string[CoreLibraries.Length + 2];
+            var names = new string[CoreLibraries.Length + 3];
             CoreLibraries.CopyTo(names, 0);
             names[CoreLibraries.Length] = "NanoMailGateway";
             names[CoreLibraries.Length + 1] = "NanoMailGateway.SelfTest";
+            names[CoreLibraries.Length + 2] = "NanoMailGateway.SelfTest.Protocols";
             return names;
         }
 
@@ -84,10 +88,11 @@ namespace NanoMailGateway.Tests.Guard
         /// </summary>
         public static string[] AllDeviceAssemblies(string configuration)
         {
-            var all = new string[CoreLibraries.Length + 2];
+            var all = new string[CoreLibraries.Length + 3];
             for (int i = 0; i < CoreLibraries.Length; i++) all[i] = DeviceAssembly("firmware/" + CoreLibraries[i], CoreLibraries[i], configuration);
             all[CoreLibraries.Length] = DeviceAssembly("firmware/NanoMailGateway.Device", "NanoMailGateway", configuration);
             all[CoreLibraries.Length + 1] = DeviceAssembly("firmware/NanoMailGateway.SelfTest.Device", "NanoMailGateway.SelfTest", configuration);
+            all[CoreLibraries.Length + 2] = DeviceAssembly("firmware/NanoMailGateway.SelfTest.Protocols.Device", "NanoMailGateway.SelfTest.Protocols", configuration);
             return all;
         }
 

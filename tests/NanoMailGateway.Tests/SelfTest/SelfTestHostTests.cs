@@ -31,9 +31,10 @@ namespace NanoMailGateway.Tests.SelfTest
             public void WriteLine(string line) => All.Add(line);
         }
 
-        private static string SelfTestDll()
+        /// <summary>The net10.0 build of the self-test program <paramref name="name"/> (its project folder and assembly name).</summary>
+        internal static string SelfTestDll(string name)
         {
-            string path = Path.Combine(BuildOutput.RepoRoot(), "firmware", "NanoMailGateway.SelfTest", "bin", BuildOutput.Configuration(), "net10.0", "NanoMailGateway.SelfTest.dll");
+            string path = Path.Combine(BuildOutput.RepoRoot(), "firmware", name, "bin", BuildOutput.Configuration(), "net10.0", name + ".dll");
             if (!File.Exists(path)) throw new FileNotFoundException("self-test not built: " + path + " (run dotnet build at the repository root)", path);
             return path;
         }
@@ -41,7 +42,16 @@ namespace NanoMailGateway.Tests.SelfTest
         [Fact]
         public void ChildProcessPassesEveryCheck()
         {
-            ProcessResult r = ProcessRunner.Run("dotnet", new[] { SelfTestDll() }, null, TimeSpan.FromSeconds(120));
+            RunChild(SelfTestDll("NanoMailGateway.SelfTest"), ExpectedAtLeast, Scenarios);
+        }
+
+        /// <summary>
+        /// Starts a self-test program as users do and checks its output: every check ok, at
+        /// least <paramref name="expectedAtLeast"/> of them, one of each scenario prefix, the verdict last.
+        /// </summary>
+        internal static void RunChild(string dll, int expectedAtLeast, string[] scenarios)
+        {
+            ProcessResult r = ProcessRunner.Run("dotnet", new[] { dll }, null, TimeSpan.FromSeconds(120));
             Assert.False(r.TimedOut, "self-test did not finish in 120 s; output so far:" + Environment.NewLine + r.StdOut);
             string[] lines = r.StdOut.Replace("\r\n", "\n").TrimEnd('\n').Split('\n');
             string why = Environment.NewLine + r.StdOut + r.StdErr;
@@ -55,11 +65,11 @@ namespace NanoMailGateway.Tests.SelfTest
             string[] failed = checks.Where(l => !l.StartsWith("ok   ", StringComparison.Ordinal)).ToArray();
             Assert.True(failed.Length == 0, "failed checks:" + Environment.NewLine + string.Join(Environment.NewLine, failed));
             Assert.Equal(checks.Length + " passed, 0 failed", lines[^2]);
-            Assert.True(checks.Length >= ExpectedAtLeast, "only " + checks.Length + " checks ran, expected at least " + ExpectedAtLeast + why);
+            Assert.True(checks.Length >= expectedAtLeast, "only " + checks.Length + " checks ran, expected at least " + expectedAtLeast + why);
 
             string[] names = checks.Select(l => l.Substring(5)).ToArray();
             Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count());
-            foreach (string prefix in Scenarios)
+            foreach (string prefix in scenarios)
             {
                 Assert.True(names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal)), "no check of scenario " + prefix + why);
             }
