@@ -17,7 +17,6 @@
 // tests/NanoMailGateway.Tests/Core/Imap, with real clients in Interop).
 
 using System;
-using System.Threading;
 using NanoMailGateway.Core.Queue;
 
 namespace NanoMailGateway.SelfTest
