@@ -243,6 +243,9 @@ namespace NanoMailGateway.Board
             services.Log.Write(Component, 0, "gateway started: smtp " + Join(gateway.SmtpEndpoints) + ", pop3 " + Join(gateway.Pop3Endpoints) + ", imap " + Join(gateway.ImapEndpoints)
                 + "; " + gateway.Describe());
             if (adminLog != null) StartAdmin(services, gateway, adminLog);
+            // Start-up garbage compacted away before the first mail, as the self-test's
+            // full-load check does (README, Supported boards).
+            services.Log.Write(Component, 0, "heap compacted, " + BoardHealth.Compact().ToString() + " bytes free");
             return gateway;
         }
 

@@ -108,6 +108,7 @@ namespace NanoMailGateway.SelfTest
             QuietLog log = new QuietLog();
             MailGateway g = new MailGateway(c, new GatewayPlatform(net, flash, null, null, new StepClock(), new CountingRandom(), log));
             g.Start();
+            HeapProbe.Compact();   // as the board app after start (BoardHealth.Compact)
             try
             {
                 int slots = c.Board.SmtpSessions;

@@ -26,6 +26,24 @@ namespace NanoMailGateway.SelfTest
         private const int LargestChunk = 4096;
         private const int SmallestChunk = 16;
 
+        /// <summary>
+        /// Makes the runtime collect and compact the heap, as the board app does with
+        /// nanoFramework.Runtime.Native.GC.Run(true) once the gateway has started (that
+        /// package is not deployed with the self-test): an array larger than any board's heap
+        /// cannot be had, and nanoCLR compacts before it gives up on an array.
+        /// </summary>
+        public static void Compact()
+        {
+            try
+            {
+                byte[] never = new byte[Ceiling];
+                never[0] = 1;
+            }
+            catch (OutOfMemoryException)
+            {
+            }
+        }
+
         /// <summary>Payload bytes the heap could still hand out, up to <see cref="Ceiling"/>.</summary>
         public static int FreeBytes()
         {

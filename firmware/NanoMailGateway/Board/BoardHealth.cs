@@ -17,6 +17,18 @@ namespace NanoMailGateway.Board.Device
             return nanoFramework.Runtime.Native.GC.Run(false);
         }
 
+        /// <summary>
+        /// Collects and compacts the heap, returning the free bytes. Called once the gateway
+        /// has started: start-up leaves the config text, the recovery scan's garbage and
+        /// the threads' first frames scattered over the heap, and nanoCLR compacts on its own
+        /// only after an array allocation failed, so a later call frame (heap on nanoCLR) can
+        /// fail with kilobytes free in small holes (README, Supported boards).
+        /// </summary>
+        public static uint Compact()
+        {
+            return nanoFramework.Runtime.Native.GC.Run(true);
+        }
+
         /// <summary>Logs why, then reboots. Does not return.</summary>
         public static void Reboot(ILog log, string reason)
         {
