@@ -16,6 +16,9 @@ namespace NanoMailGateway.Core.Config
         /// <summary>Prefix of account keys: "user.NAME = SECRET".</summary>
         public const string UserPrefix = "user.";
 
+        /// <summary>Prefix of alias keys: "alias.NAME = address[, address]".</summary>
+        public const string AliasPrefix = "alias.";
+
         /// <summary>
         /// Parses and stores one setting. Returns null when done, or the error text after
         /// the "file:line: " prefix. Each case stores its value only when the value is good
@@ -209,6 +212,10 @@ namespace NanoMailGateway.Core.Config
                 if (!c.SetAccount(name, value)) return key + ": more than " + GatewayConfig.MaxAccounts.ToString() + " accounts";
                 return null;
             }
+            if (key.Length > AliasPrefix.Length && key.Substring(0, AliasPrefix.Length) == AliasPrefix)
+            {
+                return SetAlias(c, key, key.Substring(AliasPrefix.Length), value);
+            }
             return "unknown key '" + key + "'";
         }
 
@@ -225,16 +232,38 @@ namespace NanoMailGateway.Core.Config
             return null;
         }
 
-        // notify_to: an account name (the local mailbox name@hostname) or local@domain, where the
-        // local part is a dot-atom (RFC 5322 §3.4.1, as SMTP takes it unquoted, RFC 5321 §4.1.2).
-        // Whether a local name's mailbox exists is ConfigValidator's: accounts may come later.
         private static string? SetNotifyTo(GatewayConfig c, string value)
         {
-            string[]? items = ConfigValue.SplitList(value);
-            if (items == null) return TooMany("notify_to");
-            for (int i = 0; i < items.Length; i++)
+            string[]? items = null;
+            string? error = NamesOrAddresses("notify_to", value, ConfigValue.MaxListItems, ref items);
+            if (error == null) c.NotifyTo = items;
+            return error;
+        }
+
+        // alias.NAME: a name like an account's, 1..Alias.MaxTargets targets. Whether they
+        // exist, nest or clash with an account is ConfigValidator's: accounts may come later.
+        private static string? SetAlias(GatewayConfig c, string key, string name, string value)
+        {
+            if (!Account.IsValidName(name)) return key + ": bad alias name '" + name + "'";
+            string[]? targets = null;
+            string? error = NamesOrAddresses(key, value, Alias.MaxTargets, ref targets);
+            if (error != null) return error;
+            if (targets!.Length == 0) return key + ": at least one address is needed";
+            if (!c.SetAlias(name, targets)) return key + ": more than " + GatewayConfig.MaxAliases.ToString() + " aliases";
+            return null;
+        }
+
+        // A list of mail targets (notify_to, alias.NAME): each an account name (the local
+        // mailbox name@hostname) or local@domain, where the local part is a dot-atom (RFC
+        // 5322 §3.4.1, as SMTP takes it unquoted, RFC 5321 §4.1.2) of at most 64 octets
+        // (RFC 5321 §4.5.3.1.1). Domains are lowered, as a domain is matched ignoring case.
+        private static string? NamesOrAddresses(string key, string value, int max, ref string[]? items)
+        {
+            string[]? list = ConfigValue.SplitList(value);
+            if (list == null || list.Length > max) return key + ": more than " + max.ToString() + " entries";
+            for (int i = 0; i < list.Length; i++)
             {
-                string a = items[i];
+                string a = list[i];
                 int at = a.LastIndexOf('@');
                 bool good = at < 0 ? Account.IsValidName(a)
                     : at > 0 && at <= 64 && a[0] != '.' && a[at - 1] != '.' && Endpoint.IsHostName(a.Substring(at + 1));
@@ -245,10 +274,10 @@ namespace NanoMailGateway.Core.Config
                     good = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
                         || "!#$%&'*+-/=?^_`{|}~".IndexOf(ch) >= 0 || (ch == '.' && a[k - 1] != '.');
                 }
-                if (!good) return "notify_to: bad address '" + a + "' (use an account name or local@domain)";
-                if (at > 0) items[i] = a.Substring(0, at + 1) + Text.Ascii.ToLowerString(a.Substring(at + 1));
+                if (!good) return key + ": bad address '" + a + "' (use an account name or local@domain)";
+                if (at > 0) list[i] = a.Substring(0, at + 1) + Text.Ascii.ToLowerString(a.Substring(at + 1));
             }
-            c.NotifyTo = items;
+            items = list;
             return null;
         }
 

@@ -22,13 +22,8 @@ namespace NanoMailGateway.Core.Config
             // (a message from <> is never bounced, RFC 5321 §4.5.5).
             for (int i = 0; c.NotifyTo != null && i < c.NotifyTo.Length; i++)
             {
-                string a = c.NotifyTo[i];
-                int at = a.LastIndexOf('@');
-                string? name = at < 0 ? a : c.IsLocalDomain(a.Substring(at + 1)) ? a.Substring(0, at) : null;
-                if (name != null && !Text.Ascii.EqualsIgnoreCase(name, "postmaster") && c.FindAccount(name) == null)
-                {
-                    return c.ErrorAt("notify_to", "notify_to: no mailbox '" + name + "' (add user." + name + " or give a full address)");
-                }
+                string? name = MissingMailbox(c, c.NotifyTo[i]);
+                if (name != null) return c.ErrorAt("notify_to", "notify_to: no mailbox '" + name + "' (add user." + name + " or give a full address)");
             }
 
             // Both halves of a key pair, or neither.
@@ -91,7 +86,46 @@ namespace NanoMailGateway.Core.Config
             {
                 return c.ErrorAt("imap_listen", "imap_listen: set but imap_sessions = 0 (IMAP is off on board " + b.Name + ")");
             }
+            return Aliases(c);
+        }
+
+        // Aliases (README, Aliases): a name that is neither an account nor postmaster (RFC
+        // 5321 §4.5.1: postmaster is always the postmaster's mailbox, postmaster = NAME picks
+        // the account), and targets that exist: an account, or an address whose local
+        // domain has that account; an alias as a target would nest.
+        private static ConfigError? Aliases(GatewayConfig c)
+        {
+            for (int i = 0; i < c.AliasCount; i++)
+            {
+                Alias a = c.GetAlias(i);
+                string key = ConfigKeys.AliasPrefix + a.Name;
+                if (Text.Ascii.EqualsIgnoreCase(a.Name, "postmaster"))
+                {
+                    return c.ErrorAt(key, key + ": postmaster is always the postmaster account's mailbox (choose it with postmaster = NAME)");
+                }
+                if (c.FindAccount(a.Name) != null) return c.ErrorAt(key, key + ": " + a.Name + " is also an account (user." + a.Name + ")");
+                for (int t = 0; t < a.Targets.Length; t++)
+                {
+                    string target = a.Targets[t];
+                    string? missing = MissingMailbox(c, target);
+                    if (missing != null && c.FindAlias(missing) != null) return c.ErrorAt(key, key + ": " + target + " is an alias (aliases do not nest)");
+                    if (missing != null) return c.ErrorAt(key, key + ": no mailbox '" + missing + "' for " + target + " (add user." + missing + ")");
+                }
+            }
             return null;
+        }
+
+        /// <summary>
+        /// The local part of <paramref name="address"/> (an account name, or an address in a
+        /// local domain) when no mailbox answers to it; null when one does (postmaster
+        /// always does) or the address is remote, not ours to check.
+        /// </summary>
+        private static string? MissingMailbox(GatewayConfig c, string address)
+        {
+            int at = address.LastIndexOf('@');
+            string? name = at < 0 ? address : c.IsLocalDomain(address.Substring(at + 1)) ? address.Substring(0, at) : null;
+            if (name == null || Text.Ascii.EqualsIgnoreCase(name, "postmaster") || c.FindAccount(name) != null) return null;
+            return name;
         }
     }
 }

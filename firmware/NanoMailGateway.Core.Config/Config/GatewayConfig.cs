@@ -16,7 +16,11 @@ namespace NanoMailGateway.Core.Config
         /// <summary>Most user.NAME accounts: each costs RAM and a mailbox on flash.</summary>
         public const int MaxAccounts = 32;
 
+        /// <summary>Most alias.NAME entries.</summary>
+        public const int MaxAliases = 32;
+
         private readonly ArrayList _accounts = new ArrayList();
+        private ArrayList? _aliases;   // made at the first alias: most gateways have none, and the board's heap is tight
         private readonly ArrayList _origins = new ArrayList();
 
         /// <summary>The board's limits (layered like the rest).</summary>
@@ -169,6 +173,44 @@ namespace NanoMailGateway.Core.Config
             }
             if (_accounts.Count >= MaxAccounts) return false;
             _accounts.Add(new Account(name, secret));
+            return true;
+        }
+
+        /// <summary>Number of aliases.</summary>
+        public int AliasCount => _aliases == null ? 0 : _aliases.Count;
+
+        /// <summary>The alias at <paramref name="index"/> (0..AliasCount-1).</summary>
+        public Alias GetAlias(int index)
+        {
+            return (Alias)_aliases![index]!;
+        }
+
+        /// <summary>The alias with this name (ASCII case ignored), or null.</summary>
+        public Alias? FindAlias(string name)
+        {
+            if (_aliases == null) return null;
+            for (int i = 0; i < _aliases.Count; i++)
+            {
+                Alias a = (Alias)_aliases[i]!;
+                if (Text.Ascii.EqualsIgnoreCase(a.Name, name)) return a;
+            }
+            return null;
+        }
+
+        /// <summary>Adds an alias or replaces the targets of one with the same name. Returns false when MaxAliases is reached.</summary>
+        public bool SetAlias(string name, string[] targets)
+        {
+            if (_aliases == null) _aliases = new ArrayList();
+            for (int i = 0; i < _aliases.Count; i++)
+            {
+                if (Text.Ascii.EqualsIgnoreCase(((Alias)_aliases[i]!).Name, name))
+                {
+                    _aliases[i] = new Alias(name, targets);
+                    return true;
+                }
+            }
+            if (_aliases.Count >= MaxAliases) return false;
+            _aliases.Add(new Alias(name, targets));
             return true;
         }
 

@@ -9,7 +9,9 @@
 //    lets us: the local part is ours to interpret);
 //  - the mailbox name returned is the account's name as configured, so the POP3 login
 //    name, the lock and the stored mailbox name always agree.
-// Left out on purpose: aliases, subaddressing (user+tag), catch-all mailboxes.
+//  - a local part that names an alias.NAME (never an account: the config checks) is
+//    expanded at RCPT to its targets (Expand), each an address of its own.
+// Left out on purpose: subaddressing (user+tag), catch-all mailboxes, nested aliases.
 
 using NanoMailGateway.Core.Config;
 
@@ -54,6 +56,25 @@ namespace NanoMailGateway.Core.Mailbox
             if (Text.Ascii.EqualsIgnoreCase(local, "postmaster")) local = _config.Postmaster;
             Account? account = _config.FindAccount(local);
             return account == null ? null : account.Name;
+        }
+
+        /// <summary>
+        /// The targets of the alias a local address names, as full addresses (an account
+        /// name gets the hostname as its domain), or null when it names none.
+        /// </summary>
+        public string[]? Expand(string address)
+        {
+            int at = address.LastIndexOf('@');
+            if (at <= 0 || !_config.IsLocalDomain(address.Substring(at + 1))) return null;
+            Alias? alias = _config.FindAlias(address.Substring(0, at));
+            if (alias == null) return null;
+            string[] targets = Text.StringArray.New(alias.Targets.Length);
+            for (int i = 0; i < targets.Length; i++)
+            {
+                string t = alias.Targets[i];
+                targets[i] = t.IndexOf('@') < 0 ? t + "@" + _config.Hostname : t;
+            }
+            return targets;
         }
 
         /// <summary>The postmaster's mailbox name, for bounces that cannot be delivered (never bounced again).</summary>

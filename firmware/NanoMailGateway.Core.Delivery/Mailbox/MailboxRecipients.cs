@@ -1,6 +1,7 @@
 // The SMTP listener's RCPT check for local recipients (Smtp/ILocalRecipients) over the
 // one mapping rule (LocalRecipientMap) and the mailboxes in the queue (MailboxStore):
-//  - no such mailbox (no user.NAME account, postmaster aside) -> UnknownMailbox, 550 5.1.1;
+//  - no such mailbox (no user.NAME account, postmaster aside) -> UnknownMailbox, 550 5.1.1,
+//    unless the name is an alias.NAME -> Alias (the listener takes its targets instead);
 //  - the octets already in the mailbox plus the declared size (SIZE=, RFC 1870; 0 when
 //    not declared) exceed the quota -> MailboxFull, 452 4.2.2 (over quota the
 //    listener answers 452 4.2.2 for that recipient). A message without SIZE= that then
@@ -36,12 +37,19 @@ namespace NanoMailGateway.Core.Mailbox
         public LocalRecipientResult Check(string address, long declaredSize)
         {
             string? mailbox = _map.MailboxFor(address);
-            if (mailbox == null) return LocalRecipientResult.UnknownMailbox;
+            if (mailbox == null) return _map.Expand(address) != null ? LocalRecipientResult.Alias : LocalRecipientResult.UnknownMailbox;
             long used = _mailboxes.UsedBytes(mailbox);
             long size = declaredSize > 0 ? declaredSize : 0;
             if (used >= _quota || used + size > _quota) return LocalRecipientResult.MailboxFull;
             if (_mailboxes.BudgetFull(size)) return LocalRecipientResult.MailboxFull;
             return LocalRecipientResult.Accept;
+        }
+
+        /// <inheritdoc/>
+        public string[] Expand(string address)
+        {
+            string[]? targets = _map.Expand(address);
+            return targets ?? Text.StringArray.New(0);
         }
     }
 }

@@ -7,6 +7,8 @@
 // full"; RFC 5321 §4.5.3.1.10 allows 452 at RCPT for a resource shortage).
 // Without an implementation (SmtpServer built without one) every local recipient is
 // accepted, as before.
+// An alias (README, Aliases) is accepted and replaced by its targets in the envelope;
+// their mailboxes' quotas are local delivery's to enforce (it defers, never loses).
 // Left out on purpose: VRFY/EXPN answers from it (VRFY stays 252, RFC 5321 §3.5.3).
 
 namespace NanoMailGateway.Core.Smtp
@@ -20,6 +22,8 @@ namespace NanoMailGateway.Core.Smtp
         UnknownMailbox,
         /// <summary>The mailbox is at its quota: 452 4.2.2.</summary>
         MailboxFull,
+        /// <summary>An alias: the recipients are its targets (<see cref="ILocalRecipients.Expand"/>).</summary>
+        Alias,
     }
 
     /// <summary>Decides on local recipients at RCPT. Implementations must be thread-safe (all sessions call it).</summary>
@@ -31,5 +35,8 @@ namespace NanoMailGateway.Core.Smtp
         /// is the MAIL FROM SIZE= value in octets, 0 when none was given.
         /// </summary>
         LocalRecipientResult Check(string address, long declaredSize);
+
+        /// <summary>The target addresses of an address <see cref="Check"/> found an alias (RFC 5321 §3.4 "aliases").</summary>
+        string[] Expand(string address);
     }
 }

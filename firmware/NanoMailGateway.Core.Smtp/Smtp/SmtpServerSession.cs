@@ -298,11 +298,42 @@ namespace NanoMailGateway.Core.Smtp
                     Log("reject: RCPT from [" + _lines.Connection.RemoteAddress + "]: 452 4.2.2 <" + _path.Address + ">: mailbox full; from=<" + e.Sender + ">");
                     return SmtpReplies.MailboxFull; // RFC 3463 4.2.2 mailbox full; RFC 5321 §4.5.3.1.10 452 at RCPT
                 }
+                if (lr == LocalRecipientResult.Alias) return AliasRecipients(e);
             }
             if (!e.HasRecipient(_path.Address))
             {
                 e.AddRecipient(new EnvelopeRecipient(_path.Address, d == RelayDecision.Local, _parameters.Notify, _parameters.OriginalRecipient));
             }
+            _state = SmtpSessionState.WaitingForRcptOrData;
+            return SmtpReplies.RecipientOk;
+        }
+
+        /// <summary>
+        /// Puts the targets of the alias in _path into the envelope in its place (README,
+        /// Aliases), each with the alias as its original recipient (RFC 3461 §4.2) unless the
+        /// client named one, so a report shows the address the sender used. All or none:
+        /// when they would pass max_recipients the RCPT gets 452 4.5.3 (RFC 5321
+        /// §4.5.3.1.10) and the client may send the rest in another transaction.
+        /// </summary>
+        private string AliasRecipients(Envelope e)
+        {
+            string[] targets = _server.LocalRecipients!.Expand(_path.Address);
+            if (e.RecipientCount + targets.Length > _options.MaxRecipients)
+            {
+                Log("reject: RCPT from [" + _lines.Connection.RemoteAddress + "]: 452 4.5.3 <" + _path.Address + ">: alias of " + targets.Length.ToString() + " would pass max_recipients; from=<" + e.Sender + ">");
+                return SmtpReplies.TooManyRecipients;
+            }
+            string original = _parameters.OriginalRecipient ?? "rfc822;" + _path.Address;
+            string logged = "alias: <" + _path.Address + "> ->";
+            for (int i = 0; i < targets.Length; i++)
+            {
+                string t = targets[i];
+                logged += (i == 0 ? " <" : ", <") + t + ">";
+                if (e.HasRecipient(t)) continue;
+                bool local = _server.Relay.IsLocalDomain(t.Substring(t.LastIndexOf('@') + 1));
+                e.AddRecipient(new EnvelopeRecipient(t, local, _parameters.Notify, original));
+            }
+            Log(logged);
             _state = SmtpSessionState.WaitingForRcptOrData;
             return SmtpReplies.RecipientOk;
         }

@@ -1,7 +1,8 @@
 // Scenario: configuration parsing and validation (Core/Config), good and bad. The texts
 // are inline: a board has no config file until one is deployed, and the check must not
 // depend on one. Errors must name the file and the 1-based line. The local recipient map
-// built from it names the mailbox of a local address (postmaster included, RFC 5321 §4.5.1).
+// built from it names the mailbox of a local address (postmaster included, RFC 5321 §4.5.1)
+// and expands an alias (README, Aliases) to full addresses.
 
 using NanoMailGateway.Core.Config;
 using NanoMailGateway.Core.Mailbox;
@@ -111,7 +112,7 @@ namespace NanoMailGateway.SelfTest
         private static void LocalRecipients()
         {
             GatewayConfig c = new GatewayConfig();
-            Expect.Null(ConfigParser.Parse("hostname = gw.example.org\nlocal_domains = plant.example\nuser.Ops = s3cret-pass\npostmaster = Ops\n", "main.cf", c, false), "main.cf error");
+            Expect.Null(ConfigParser.Parse("hostname = gw.example.org\nlocal_domains = plant.example\nuser.Ops = s3cret-pass\npostmaster = Ops\nalias.oncall = ops, Pager@Example.NET\n", "main.cf", c, false), "main.cf error");
             LocalRecipientMap map = new LocalRecipientMap(c);
             Expect.Equal("Ops", map.MailboxFor("ops@PLANT.example"), "account name, case ignored");
             Expect.Equal("Ops", map.MailboxFor("PostMaster@gw.example.org"), "postmaster of every local domain");
@@ -119,6 +120,14 @@ namespace NanoMailGateway.SelfTest
             Expect.Null(map.MailboxFor("ops@example.net"), "not a local domain");
             Expect.True(!map.IsLocal("ops@plant.example.com"), "a suffix of a local domain is not local");
             Expect.Equal("Ops", map.PostmasterMailbox, "postmaster mailbox");
+            // An alias is no mailbox: its targets, as full addresses, take its place at RCPT.
+            Expect.Null(map.MailboxFor("oncall@plant.example"), "an alias has no mailbox");
+            string[]? targets = map.Expand("OnCall@plant.example");
+            Expect.NotNull(targets, "alias targets");
+            Expect.Equal(2, targets!.Length, "two targets");
+            Expect.Equal("ops@gw.example.org", targets[0], "account name gets the hostname");
+            Expect.Equal("Pager@example.net", targets[1], "remote address, domain lowered");
+            Expect.Null(map.Expand("ops@plant.example"), "an account is not an alias");
         }
     }
 }

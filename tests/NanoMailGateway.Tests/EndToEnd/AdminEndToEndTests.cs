@@ -157,6 +157,14 @@ namespace NanoMailGateway.Tests.EndToEnd
             Assert.Contains("\nnmg_smtp_rejects_total{reason=\"no_mailbox\"} 1\n", m.StdOut);
             Assert.Contains("\nnmg_queue_messages 2\n", m.StdOut);
             Assert.Contains("\nnmg_queue_recipients{state=\"deferred\"} 2\n", m.StdOut);
+
+            // The fleet's alert rules (README, Many boards) name only series a gateway serves
+            // (the free heap only on a board), and only states it reports.
+            string rules = File.ReadAllText(Path.Combine(NanoMailGateway.Tests.Guard.BuildOutput.RepoRoot(), "docs", "fleet", "nmg-alerts.yml"));
+            string[] names = Regex.Matches(rules, @"\bnmg_[a-z_]+").Select(x => x.Value).Distinct().ToArray();
+            Assert.Contains("nmg_queue_used_bytes", names);
+            foreach (string name in names.Where(n => n != "nmg_heap_free_bytes")) Assert.Contains("\n# TYPE " + name + " ", m.StdOut);
+            foreach (Match st in Regex.Matches(rules, @"state=~""([a-z|]+)""")) foreach (string state in st.Groups[1].Value.Split('|')) Assert.Contains("{state=\"" + state + "\"}", m.StdOut);
         }
 
         public static TheoryData<string, string, int> BadRequests()

@@ -54,53 +54,12 @@ namespace NanoMailGateway.Tests.EndToEnd
             c.Disconnect(true);
         }
 
-        /// <summary>Polls the mailbox until it holds <paramref name="count"/> messages (10 s), then returns them (RETR, unstuffed).</summary>
-        private static string[] WaitForMail(string pop3, int count)
-        {
-            var sw = Stopwatch.StartNew();
-            while (true)
-            {
-                using var c = new LineClient(pop3);
-                c.ReadLine();
-                c.Command("USER alerts");
-                if (!c.Command("PASS al-secret").StartsWith("+OK"))
-                {
-                    // [IN-USE]: the previous poll's session has not released the lock yet.
-                    Assert.True(sw.ElapsedMilliseconds < 10000, "mailbox stays locked");
-                    Thread.Sleep(50);
-                    continue;
-                }
-                string stat = c.Command("STAT");
-                int n = int.Parse(stat.Split(' ')[1]);
-                if (n >= count)
-                {
-                    var messages = new string[n];
-                    for (int i = 0; i < n; i++)
-                    {
-                        Assert.StartsWith("+OK", c.Command("RETR " + (i + 1)));
-                        var sb = new StringBuilder();
-                        for (string? line = c.ReadLine(); line != "."; line = c.ReadLine())
-                        {
-                            Assert.NotNull(line);
-                            sb.Append(line!.StartsWith('.') ? line.Substring(1) : line).Append("\r\n");
-                        }
-                        messages[i] = sb.ToString();
-                    }
-                    c.Command("QUIT");
-                    return messages;
-                }
-                c.Command("QUIT");
-                Assert.True(sw.ElapsedMilliseconds < 10000, "mailbox has " + n + " of " + count + " messages after 10 s");
-                Thread.Sleep(100);
-            }
-        }
-
         [Fact]
         public void SensorMailToAlertsShowsUpOverPop3()
         {
             using var nmg = NmgProcess.Start(Config("127.0.0.1:" + FreePort.Udp()), Path.Combine(_dir, "data"), "esp32-s3");
             Send(nmg.Smtp, "boiler@sensors.plant.example", "alerts@plant.example", "Boiler pressure high", "pressure 3.1 bar\n.dot line\n");
-            string[] got = WaitForMail(nmg.Pop3, 1);
+            string[] got = Pop3Mailbox.WaitFor(nmg.Pop3, "alerts", "al-secret", 1);
             string msg = Assert.Single(got);
             Assert.StartsWith("Received: from ", msg);
             Assert.Contains("Subject: Boiler pressure high\r\n", msg);
@@ -114,7 +73,7 @@ namespace NanoMailGateway.Tests.EndToEnd
             _dns.EnsureStarted(Peers.Require("dnsmasq"));
             using var nmg = NmgProcess.Start(Config(_dns.Endpoint), Path.Combine(_dir, "data"), "esp32-s3");
             Send(nmg.Smtp, "alerts@plant.example", "ops@nowhere.test", "Daily report", "all quiet\n");
-            string[] got = WaitForMail(nmg.Pop3, 1);
+            string[] got = Pop3Mailbox.WaitFor(nmg.Pop3, "alerts", "al-secret", 1);
             string bounce = Assert.Single(got);
             Assert.Contains("report-type=delivery-status", bounce);
             Assert.Contains("Action: failed", bounce);

@@ -74,6 +74,7 @@ namespace NanoMailGateway.Tests.Core.Config
                 ("smtp_allow_plaintext_auth = yes", c => c.SmtpAllowPlaintextAuth, true),
                 ("smtp_allow_plaintext_auth = no", c => c.SmtpAllowPlaintextAuth, false),
                 ("user.sensor-1 = pa55:word!", c => c.FindAccount("SENSOR-1")!.Secret, "pa55:word!"),
+                ("alias.Root = ops, Oncall@Far.Example", c => string.Join("|", c.FindAlias("ROOT")!.Targets), "ops|Oncall@far.example"),
                 ("buffer_size = 2K", c => c.Board.BufferSize, 2048),
                 ("buffer_count = 8", c => c.Board.BufferCount, 8),
                 ("smtp_sessions = 2", c => c.Board.SmtpSessions, 2),
@@ -158,6 +159,13 @@ namespace NanoMailGateway.Tests.Core.Config
         [InlineData("notify_interval = 0", "main.cf:1: notify_interval: 0 is below the minimum of 1s")]
         [InlineData("user.a%b = x", "main.cf:1: user.a%b: bad account name 'a%b'")]
         [InlineData("user.bob =", "main.cf:1: user.bob: the secret must be 1..128 printable characters without spaces")]
+        [InlineData("alias. = ops", "main.cf:1: unknown key 'alias.'")]
+        [InlineData("alias.a%b = ops", "main.cf:1: alias.a%b: bad alias name 'a%b'")]
+        [InlineData("alias.root =", "main.cf:1: alias.root: at least one address is needed")]
+        [InlineData("alias.root = a b c d e f g h i", "main.cf:1: alias.root: more than 8 entries")]
+        [InlineData("alias.root = ops@@far.example", "main.cf:1: alias.root: bad address 'ops@@far.example' (use an account name or local@domain)")]
+        [InlineData("alias.root = <ops@far.example>", "main.cf:1: alias.root: bad address '<ops@far.example>' (use an account name or local@domain)")]
+        [InlineData("alias.Root = ops\nalias.root = x", "main.cf:2: duplicate key 'alias.root' (first set on line 1)")]
         [InlineData("user.bob = two words", "main.cf:1: user.bob: the secret must be 1..128 printable characters without spaces")]
         [InlineData("hostname", "main.cf:1: expected 'key = value'")]
         [InlineData("= x", "main.cf:1: missing key before '='")]
@@ -269,6 +277,16 @@ namespace NanoMailGateway.Tests.Core.Config
             Assert.Null(c.FindAccount("u99"));
             lines.Append("user.one-too-many = x\n");
             Assert.Equal("main.cf:" + (GatewayConfig.MaxAccounts + 1) + ": user.one-too-many: more than 32 accounts", Error(lines.ToString()));
+        }
+
+        [Fact]
+        public void AliasesAreBounded()
+        {
+            var lines = new System.Text.StringBuilder();
+            for (int i = 0; i < GatewayConfig.MaxAliases; i++) lines.Append("alias.a" + i + " = ops\n");
+            Assert.Equal(GatewayConfig.MaxAliases, Parse(lines.ToString()).AliasCount);
+            lines.Append("alias.one-too-many = ops\n");
+            Assert.Equal("main.cf:" + (GatewayConfig.MaxAliases + 1) + ": alias.one-too-many: more than 32 aliases", Error(lines.ToString()));
         }
 
         [Fact]

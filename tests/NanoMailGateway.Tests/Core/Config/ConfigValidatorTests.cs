@@ -34,6 +34,11 @@ namespace NanoMailGateway.Tests.Core.Config
         [InlineData("pop3_sessions = 0", "defaults: pop3_listen: set but pop3_sessions = 0")]
         [InlineData("notify_to = alerts", "main.cf:1: notify_to: no mailbox 'alerts' (add user.alerts or give a full address)")]
         [InlineData("local_domains = plant.example\nnotify_to = ops@Plant.Example", "main.cf:2: notify_to: no mailbox 'ops' (add user.ops or give a full address)")]
+        [InlineData("user.ops = x\nalias.postmaster = ops", "main.cf:2: alias.postmaster: postmaster is always the postmaster account's mailbox (choose it with postmaster = NAME)")]
+        [InlineData("user.ops = x\nalias.OPS = postmaster", "main.cf:2: alias.OPS: OPS is also an account (user.OPS)")]
+        [InlineData("alias.root = ops", "main.cf:1: alias.root: no mailbox 'ops' for ops (add user.ops)")]
+        [InlineData("local_domains = plant.example\nalias.root = nobody@Plant.Example", "main.cf:2: alias.root: no mailbox 'nobody' for nobody@plant.example (add user.nobody)")]
+        [InlineData("user.ops = x\nalias.root = ops\nalias.oncall = ops, root", "main.cf:3: alias.oncall: root is an alias (aliases do not nest)")]
         public void InconsistentSettingsAreNamed(string config, string expected)
         {
             Assert.Equal(expected, Check(config, "message_size_limit = 64K"));
@@ -48,6 +53,8 @@ namespace NanoMailGateway.Tests.Core.Config
         [InlineData("buffer_count = 22")]
         [InlineData("buffer_size = 512")]                       // every component works with 512-octet buffers
         [InlineData("buffer_size = 512\nbuffer_count = 45")]
+        [InlineData("user.ops = x\nalias.root = ops, postmaster, pager@far.example")]
+        [InlineData("local_domains = plant.example\nuser.ops = x\nalias.oncall = ops@plant.example, postmaster@gw.example")]
         public void ConsistentSettingsPass(string config)
         {
             Assert.Null(Check(config, "message_size_limit = 64K"));

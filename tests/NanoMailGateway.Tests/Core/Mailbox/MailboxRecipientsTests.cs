@@ -19,6 +19,7 @@ namespace NanoMailGateway.Tests.Core.Mailbox
             var c = new GatewayConfig { Hostname = "gw.example", LocalDomains = new[] { "plant.example" } };
             c.SetAccount("postmaster", "x");
             c.SetAccount("alerts", "y");
+            c.SetAlias("oncall", new[] { "alerts", "pager@far.example" });
             var s = MessageStore.Open(new FlashSimulator(192 * 1024, 1), QueueOptions.ForCapacity(192 * 1024, 16), new StepClock());
             var env = new Envelope("");
             env.AddRecipient(new EnvelopeRecipient("alerts@plant.example", true, DsnNotify.Never, null));
@@ -39,9 +40,19 @@ namespace NanoMailGateway.Tests.Core.Mailbox
         [InlineData("nobody@plant.example", 0, LocalRecipientResult.UnknownMailbox)]
         [InlineData("alerts@elsewhere.example", 0, LocalRecipientResult.UnknownMailbox)]
         [InlineData("nobody", 0, LocalRecipientResult.UnknownMailbox)]
+        [InlineData("OnCall@plant.example", 5000, LocalRecipientResult.Alias)]       // its targets' quotas are local delivery's to enforce
+        [InlineData("oncall@elsewhere.example", 0, LocalRecipientResult.UnknownMailbox)]
         public void DecidesOnMailboxAndQuota(string address, long declared, LocalRecipientResult expected)
         {
             Assert.Equal(expected, Check().Check(address, declared));
+        }
+
+        [Fact]
+        public void AnAliasExpandsToFullAddresses()
+        {
+            // An account name gets the hostname as its domain (README, Aliases).
+            Assert.Equal(new[] { "alerts@gw.example", "pager@far.example" }, Check().Expand("oncall@gw.example"));
+            Assert.Empty(Check().Expand("alerts@gw.example"));
         }
     }
 }

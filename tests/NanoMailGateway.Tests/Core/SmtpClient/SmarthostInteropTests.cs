@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Text;
 using NanoMailGateway.Core.Delivery;
 using NanoMailGateway.Core.Queue;
@@ -54,6 +55,23 @@ namespace NanoMailGateway.Tests.Core.SmtpClient
             string plain = Encoding.Latin1.GetString(wire);
             if (mode == SmtpTlsMode.StartTlsRequired) Assert.StartsWith("EHLO gw.test\r\nSTARTTLS\r\n", plain);
             else Assert.DoesNotContain("EHLO", plain);   // not even the greeting exchange is readable
+        }
+
+        [SkippableFact]
+        public void ACaFileOfSeveralRootsVerifiesARelaySignedByAnyOfThem()
+        {
+            // README, Many boards: during a root rollover ca.pem holds the old and the new root.
+            using var pki = new TestPki();
+            string twoRoots = Path.Combine(Path.GetDirectoryName(pki.CaFile)!, "two-roots.pem");
+            File.WriteAllText(twoRoots, File.ReadAllText(pki.OtherCaFile).TrimEnd() + "\n" + File.ReadAllText(pki.CaFile).TrimEnd() + "\n");
+            using var host = new AiosmtpdSmarthost(pki.ServerCertFile, pki.ServerKeyFile, User, Password);
+            var tls = new HostTlsProvider(null, null, twoRoots);
+            var conn = new HostSocketNetwork().Connect("127.0.0.1", host.StartTlsPort, 3000);
+            var s = new SmtpClientSession(conn, tls, "localhost", Options(SmtpTlsMode.StartTlsRequired), new byte[1024], new byte[2048], new SystemClock(), new NanoMailGateway.SelfTest.QuietLog(true), 1);
+            Assert.True(s.Open(), s.Failure?.Describe() + " / " + string.Join("\n", host.Stderr));
+            Assert.True(s.IsSecure);
+            Assert.True(s.Authenticated);
+            s.Quit();
         }
 
         [SkippableTheory]
