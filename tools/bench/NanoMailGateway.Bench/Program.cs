@@ -18,11 +18,13 @@ namespace NanoMailGateway.Bench
         private static readonly Bench[] Benches =
         {
             new Bench("budget", "bytecode and string-table estimate of every device assembly against the 48 KB budget", BudgetBench.Run),
+            new Bench("charts", "flash queue write amplification against fill (1 KB, 16 KB), as a chart in docs/bench", ChartsBench.Run),
             new Bench("config", "config parse cost and buffer budget per board", ConfigBench.Run),
             new Bench("delivery", "delivered messages/s to smtp-sink through the agent and bytes allocated per message", DeliveryBench.Run),
             new Bench("dns", "bytes allocated per MX lookup, cached and uncached", DnsBench.Run),
             new Bench("memory", "static heap budget per board against its managed heap", MemoryBudgetBench.Run),
             new Bench("queue", "flash queue: write amplification, writes, bytes allocated per message, recovery time", QueueBench.Run),
+            new Bench("postfix", "side by side with a throwaway Postfix relay: relayed msg/s and CPU per message, both to smtp-sink; writes a chart", PostfixBench.Run),
             new Bench("pop3", "bytes allocated per RETR and RETR throughput", Pop3Bench.Run),
             new Bench("selftest", "bytes allocated per self-test check (upper bound of its heap use)", SelfTestBench.Run),
             new Bench("smtp", "bytes allocated per accepted message, smtp-source throughput", SmtpBench.Run),
