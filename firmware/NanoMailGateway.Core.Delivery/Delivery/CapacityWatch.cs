@@ -44,7 +44,7 @@ namespace NanoMailGateway.Core.Delivery
             MessageStore store = _agent._store;
             QueueOptions o = store.Options;
             int entries = store.OutboundCount;
-            long bytes = store.UsedBytes;
+            long bytes = store.QueuedBytes;   // not UsedBytes: dead records wait there for cleaning
             long share = o.CapacityBytes - o.ReserveBytes;
             long percent = (long)entries * 100 / o.MaxMessages;
             long bytePercent = bytes * 100 / share;

@@ -1,16 +1,51 @@
-// Space reclaim for the queue log, LittleFS-style but simpler because the log is FIFO:
-// only the oldest segment (the head) is ever deleted, and only when no live record is
-// in it. That one rule keeps Remove records safe (a Remove is always newer than every
-// record of its message, so it is deleted only after them) and keeps the newest
-// sequence number on flash (the newest segment is never deleted).
-// When the store is nearly full (new mail would touch the reserve) and at least one
-// segment's worth of bytes is dead, the live records of the head are copied forward: its data pieces are appended
-// again and a new Commit record (with the current recipient states folded in and the
-// new piece list) is written and flushed; only then is the head deleted. A crash
-// before the new Commit is durable leaves the old one in force; after it, recovery
-// finds both and keeps the one with the higher sequence number.
-// Left out on purpose: choosing a victim other than the head (needs tombstone
-// tracking), wear levelling (LittleFS does it below us).
+// Space reclaim for the queue log: cost-benefit cleaning, the policy of the log-structured
+// file system of Rosenblum and Ousterhout. Dead bytes are left to pile up until new mail
+// (or an append, a bounce) would not fit; then the segment that frees the most space per
+// byte copied, weighted by how long it has stayed unchanged, is cleaned: its live records
+// are appended again at the tail, made durable with one sync, and the segment file is
+// deleted. Score of a segment with live share u (live bytes / length) and age a (segments
+// written since it, the newest counting 1):
+//   benefit / cost = (1 - u) * a / (1 + u)
+// (reading it costs 1 and writing its live share back u; it frees 1 - u; data that has
+// stayed long is likely to stay, so an old half-live segment goes before a young, slightly
+// emptier one whose messages are still being delivered). The longer cleaning waits, the
+// fewer live bytes a victim still holds. Before that, an oldest segment with nothing live
+// goes at once without a copy (a FIFO delivery order costs no cleaning), and when the store
+// is near full so does any segment with nothing live (its Remove records carried, see below).
+// Live bytes per segment are counted in SegmentInfo.Live: the data pieces and the latest
+// Commit record of every message in the index, kept at commit, relocation and removal and
+// rebuilt at recovery. Status and Remove records are not counted (small). The counters are
+// one field per segment; a cleaning pass allocates nothing (the piece lists are reused).
+//
+// Why recovery stays right when any segment may go, not only the oldest. Recovery replays
+// the segments in number order, which is sequence order (deleting one reorders nothing), so
+// a record still wins over every older one. What deleting a segment V must not lose, per
+// kind of record in V:
+//  - Data pieces and the latest Commit of a message in the index: the message is copied
+//    (its pieces in V appended again, a new Commit with the current recipient states and
+//    the new piece list), durable before V is deleted.
+//  - Status records newer than their message's latest Commit (found by walking V's record
+//    headers): the message gets a new Commit, which folds the states in.
+//  - Remove records. Under FIFO a Remove outlived every Commit of its message because it
+//    was newer. Out of order, a Commit of a removed message X that is still on flash with
+//    all its pieces would bring X back if the Remove went first. So a Remove names the
+//    segments where a Commit of X may still be: from QueuedMessage.MinSegment (the oldest
+//    segment that may hold a record of X, older Commit copies included: a relocation never
+//    raises it, since the copied-from Commit stays until its segment goes; deleting that
+//    segment does; a recovery that finds two copies keeps the lower) to the segment of X's
+//    latest Commit. Cleaning V keeps a Remove while another segment in that range exists:
+//    it appends a copy (same range, 32 bytes) before V goes, else drops it. An 8-byte
+//    Remove of the first format names no range: every segment older than its own counts.
+//  - Older Commit copies, Status records older than a Commit, records of removed messages,
+//    segment headers: dead. A Commit with a piece in a segment that is gone was superseded
+//    (its message was copied, then that segment was cleaned): recovery skips it.
+//  - The newest sequence number: the newest segment is never a victim, so ids and UIDs are
+//    never reused.
+// A power cut anywhere leaves V on flash (it is deleted last, after the sync): copies made
+// so far are durable or lost; either way recovery sees a whole Commit of each message (the
+// newer wins, MinSegment the lower of the two) and at worst two copies of a Remove.
+// Left out on purpose: sorting copied data by age into segments of its own (one tail here),
+// wear levelling (LittleFS does it below us).
 
 using NanoMailGateway.Core.Platform;
 
@@ -18,43 +53,257 @@ namespace NanoMailGateway.Core.Queue
 {
     public sealed partial class MessageStore
     {
-        // Reused by every relocation, so that compaction allocates nothing once they have grown.
+        // Reused by every relocation, so that cleaning allocates nothing once they have grown.
         private readonly PieceList _oldPieces = new PieceList();
         private readonly PieceList _movedPieces = new PieceList();
 
+        /// <summary>Segments deleted by cleaning (what was live in them copied forward first) since open.</summary>
+        public long SegmentsCleaned { get; private set; }
+
+        /// <summary>Segments deleted while an older one stayed (cleaning out of order) since open.</summary>
+        public long DeletedOutOfOrder { get; private set; }
+
+        /// <summary>Of those, segments a live message was copied out of.</summary>
+        public long CopiedOutOfOrder { get; private set; }
+
+        /// <summary>Remove records copied forward by cleaning since open.</summary>
+        public long RemovesCarried { get; private set; }
+
+        /// <summary>Bytes of records cleaning appended (copied pieces, new Commits, carried Removes) since open.</summary>
+        public long CleaningBytes { get; private set; }
+
         /// <summary>
-        /// Deletes dead head segments; relocates the head's live records when worth it.
-        /// <paramref name="pressure"/>: new mail is being refused, so one dead segment is enough reason.
+        /// Bytes the queued messages and open writers take on flash (records, without the dead
+        /// ones cleaning has not reclaimed yet): what new mail is refused at, since copying
+        /// waits until space is short and UsedBytes then stays near the limit.
         /// </summary>
-        private void Compact(bool pressure)
+        public long QueuedBytes
         {
-            if (_readOnly || _log.IsBroken) return;
-            // Bounded work per call: one pass over the log, two when new mail is refused (live
-            // data in front of dead data must move to the tail first: a FIFO log's price).
-            int relocations = pressure ? 2 * _log.SegmentCount : _log.SegmentCount;
+            get { lock (_gate) { return LiveBytes(); } }
+        }
+
+        /// <summary>
+        /// True when <paramref name="need"/> bytes fit above <paramref name="floor"/>: when they
+        /// do not, cleans victims one at a time until they do (new mail would be refused).
+        /// </summary>
+        private bool FitsAfterCleaning(long need, long floor)
+        {
+            if (_log.Fits(need, floor)) return true;
+            // Cleaning frees at most the dead bytes: when they are fewer than asked, copying
+            // would only wear the flash (a full queue refusing mail must not rewrite itself).
+            if (_log.UsedBytes - LiveBytes() < need) return false;
+            for (int budget = _log.SegmentCount; budget > 0; budget--)
+            {
+                if (!Compact(true)) return false;
+                if (_log.Fits(need, floor)) return true;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Deletes dead oldest segments. Copying waits until space is short: with
+        /// <paramref name="pressure"/> (new mail or an append would be refused) the best
+        /// segment by cost and benefit is cleaned; before that, when the store is near full,
+        /// only a segment with nothing live (its Remove records carried, a few bytes). The
+        /// longer dead bytes are left to pile up, the fewer live bytes a victim still holds
+        /// (LFS cleaning cost). Returns true when it cleaned a segment.
+        /// </summary>
+        private bool Compact(bool pressure)
+        {
+            if (_readOnly || _log.IsBroken) return false;
+            DeleteDeadHeads();
+            if (!pressure && _log.UsedBytes <= _options.CapacityBytes - _options.ReserveBytes - _options.SegmentSize) return false;
+            int victim = PickVictim(!pressure);
+            if (victim < 0 || !Clean(victim)) return false;
+            DeleteDeadHeads();
+            return true;
+        }
+
+        /// <summary>Deletes oldest segments while they hold nothing live (never the newest): no copy needed.</summary>
+        private void DeleteDeadHeads()
+        {
+            if (_readOnly) return;
+            // The oldest segment can hold no Status newer than a Commit elsewhere (that Commit
+            // would be older still) and no Remove whose range names another segment.
             while (_log.SegmentCount >= 2)
             {
                 SegmentInfo head = _log.GetSegment(0);
-                if (head.Number == _log.ActiveNumber) return;
-                // A message being written has pieces in the head: they must stay.
-                if (WriterHasRecordsIn(head.Number)) return;
-                if (!HasLiveIn(head.Number))
+                if (head.Number == _log.ActiveNumber || head.Live > 0 || WriterHasRecordsIn(head.Number)) return;
+                _log.Commit();
+                DeleteSegment(0);
+            }
+        }
+
+        /// <summary>Index of the segment with the best benefit/cost (<paramref name="deadOnly"/>: among
+        /// those with nothing live), or -1 when none may be cleaned.</summary>
+        private int PickVictim(bool deadOnly)
+        {
+            int newest = _log.SegmentCount - 1;
+            if (newest < 1) return -1;
+            int top = _log.GetSegment(newest).Number;
+            int best = -1;
+            double bestScore = 0;
+            for (int i = 0; i < newest; i++)
+            {
+                SegmentInfo s = _log.GetSegment(i);
+                if (s.Number == _log.ActiveNumber || WriterHasRecordsIn(s.Number)) continue;
+                if (s.Live > 0 && (deadOnly || s.Live >= s.Length)) continue;
+                double score = (double)(s.Length - s.Live) * (top - s.Number + 1) / (s.Length + s.Live);
+                if (score <= bestScore) continue;
+                bestScore = score;
+                best = i;
+            }
+            return best;
+        }
+
+        /// <summary>
+        /// Copies what is live in the segment at <paramref name="index"/> to the tail, syncs
+        /// once, deletes it. False (the segment stays, copies made so far count) when there is no room.
+        /// </summary>
+        private bool Clean(int index)
+        {
+            SegmentInfo v = _log.GetSegment(index);
+            int victim = v.Number;
+            long copied = Relocations;
+            // A copy that frees less than it writes must leave one segment free: otherwise a
+            // run of such copies could eat the space every later copy needs.
+            long floor = v.Live >= v.Length - QueueOptions.BlockSize ? _options.SegmentSize : 0;
+            bool done = true;
+            for (int i = 0; i < _messages.Count && done; i++)
+            {
+                // A message's records lie between its oldest segment and its Commit's.
+                QueuedMessage m = (QueuedMessage)_messages[i]!;
+                if (m.MinSegment > victim || RecordFormat.SegmentOf(m.CommitLocation) < victim) continue;
+                PieceList old = ReadPieceList(m, _oldPieces);
+                if (RecordFormat.SegmentOf(m.CommitLocation) != victim && !HasPieceIn(old, victim)) continue;
+                done = Relocate(m, victim, old, floor);
+            }
+            // Then what else the victim holds: Status records newer than a Commit, Remove records still needed.
+            done = done && CopyRecordsOut(v, floor);
+            // Messages copied point at their new Commit: it must be on flash before anyone
+            // reads it, and before the segment goes.
+            _log.Commit();
+            if (!done) return false;
+            if (index != 0) DeletedOutOfOrder++;
+            if (index != 0 && Relocations > copied) CopiedOutOfOrder++;
+            DeleteSegment(_log.IndexOf(victim));
+            SegmentsCleaned++;
+            return true;
+        }
+
+        private static bool HasPieceIn(PieceList list, int segment)
+        {
+            for (int k = 0; k < list.Count; k++) if (list.SegmentAt(k) == segment) return true;
+            return false;
+        }
+
+        /// <summary>
+        /// Walks the records of <paramref name="v"/>: a message with a Status newer than its
+        /// Commit gets a new Commit; a Remove still needed is copied forward.
+        /// </summary>
+        private bool CopyRecordsOut(SegmentInfo v, long floor)
+        {
+            int victim = v.Number;
+            long end = v.ValidEnd < v.Length ? v.ValidEnd : v.Length;
+            long pos = 0;
+            byte[] b = _scratch;
+            while (pos + RecordFormat.Overhead <= end)
+            {
+                int got = _log.ReadAt(victim, pos, b, 0, RecordFormat.HeaderSize + RecordFormat.RemovePayload);
+                if (got < RecordFormat.HeaderSize) break;
+                byte type = b[1];
+                int payload = RecordFormat.GetU16(b, 2);
+                long seq = RecordFormat.GetI64(b, 4);
+                pos += RecordFormat.Overhead + payload;
+                if (type != RecordType.Status && type != RecordType.Remove) continue;
+                long id = RecordFormat.GetI64(b, RecordFormat.HeaderSize);
+                if (type == RecordType.Status)
                 {
-                    // Whatever supersedes the head's records is flushed first.
-                    _log.Commit();
-                    _log.DeleteOldest();
-                    SegmentsDeleted++;
+                    QueuedMessage? m = FindLocked(id);
+                    if (m == null || seq < m.CommitSequence) continue;
+                    if (!Relocate(m, victim, ReadPieceList(m, _oldPieces), floor)) return false;
                     continue;
                 }
-                if (relocations-- <= 0) return;
-                // Copy only when space is short: the longer dead bytes are left to pile up,
-                // the fewer live bytes the head still holds when it is copied (LFS cleaning
-                // cost), and at least one segment's worth must be dead to gain anything.
-                long used = _log.UsedBytes;
-                bool nearFull = used > _options.CapacityBytes - _options.ReserveBytes - _options.SegmentSize;
-                if (!(pressure || nearFull) || used - LiveBytes() < _options.SegmentSize) return;
-                if (!RelocateHead(head.Number)) return;
+                // An older-format Remove names no range: every segment before its own counts.
+                int low = 0, high = victim;
+                if (payload >= RecordFormat.RemovePayload)
+                {
+                    low = (int)RecordFormat.GetU32(b, RecordFormat.HeaderSize + 8);
+                    high = (int)RecordFormat.GetU32(b, RecordFormat.HeaderSize + 12);
+                }
+                if (!SegmentBetween(low, high, victim)) continue;
+                if (!_log.Fits(RecordFormat.RemovePayload + RecordFormat.Overhead, floor)) return false;
+                WriteRemove(id, low, high);
+                RemovesCarried++;
+                CleaningBytes += RecordFormat.RemovePayload + RecordFormat.Overhead;
             }
+            return true;
+        }
+
+        /// <summary>True when a segment other than <paramref name="except"/> with a number in [low, high] exists.</summary>
+        private bool SegmentBetween(int low, int high, int except)
+        {
+            for (int i = 0; i < _log.SegmentCount; i++)
+            {
+                int n = _log.GetSegment(i).Number;
+                if (n != except && n >= low && n <= high) return true;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Appends a Remove record: the message id, then the oldest segment that may hold a
+        /// Commit of it and the segment of its latest Commit (see the header). Not flushed.
+        /// </summary>
+        private void WriteRemove(long id, int low, int high)
+        {
+            _log.Begin(RecordType.Remove, RecordFormat.RemovePayload);
+            _log.PutI64(id);
+            _log.PutU32((uint)low);
+            _log.PutU32((uint)high);
+            _log.End();
+        }
+
+        /// <summary>Deletes the segment at <paramref name="index"/>; a message's oldest segment moves past it.</summary>
+        private void DeleteSegment(int index)
+        {
+            int number = _log.GetSegment(index).Number;
+            _log.DeleteAt(index);
+            SegmentsDeleted++;
+            int next = index < _log.SegmentCount ? _log.GetSegment(index).Number : _log.NextSegmentNumber;
+            for (int i = 0; i < _messages.Count; i++)
+            {
+                QueuedMessage m = (QueuedMessage)_messages[i]!;
+                if (m.MinSegment == number) m.MinSegment = next;
+            }
+        }
+
+        /// <summary>Adds <paramref name="sign"/> × the bytes of <paramref name="list"/>'s pieces and
+        /// <paramref name="m"/>'s Commit record to their segments' live counts.</summary>
+        private void CountLive(QueuedMessage m, PieceList list, int sign)
+        {
+            for (int k = 0; k < list.Count; k++) AddLive(list.SegmentAt(k), sign * (RecordFormat.Overhead + RecordFormat.DataPrefix + list.LengthAt(k)));
+            AddLive(RecordFormat.SegmentOf(m.CommitLocation), sign * (m.CommitLength + RecordFormat.Overhead));
+        }
+
+        /// <summary>As CountLive, reading the piece list from the message's Commit record on flash.</summary>
+        private void CountStoredLive(QueuedMessage m, int sign)
+        {
+            _fields.Open(m.CommitLocation, m.CommitLength, m.PiecesOffset);
+            int count = (int)_fields.ReadU32();
+            for (int i = 0; i < count; i++)
+            {
+                int seg = (int)_fields.ReadU32();
+                _fields.ReadU32();
+                AddLive(seg, sign * (RecordFormat.Overhead + RecordFormat.DataPrefix + (int)_fields.ReadU32()));
+            }
+            AddLive(RecordFormat.SegmentOf(m.CommitLocation), sign * (m.CommitLength + RecordFormat.Overhead));
+        }
+
+        private void AddLive(int segment, int bytes)
+        {
+            int i = _log.IndexOf(segment);
+            if (i >= 0) _log.GetSegment(i).Live += bytes;
         }
 
         /// <summary>Characters of status text a Commit copy keeps when the whole texts do not fit.</summary>
@@ -73,21 +322,6 @@ namespace NanoMailGateway.Core.Queue
             return limit < 0 || text.Length <= limit ? text : text.Substring(0, limit);
         }
 
-        /// <summary>Deletes oldest segments while they hold nothing live (never the newest).</summary>
-        private void DeleteDeadHeads()
-        {
-            if (_readOnly) return;
-            while (_log.SegmentCount >= 2)
-            {
-                SegmentInfo head = _log.GetSegment(0);
-                if (head.Number == _log.ActiveNumber || HasLiveIn(head.Number)) return;
-                if (WriterHasRecordsIn(head.Number)) return;
-                _log.Commit();
-                _log.DeleteOldest();
-                SegmentsDeleted++;
-            }
-        }
-
         /// <summary>True when a message being written or committed (Commit record not yet
         /// durable) has records in <paramref name="segment"/> or before it.</summary>
         private bool WriterHasRecordsIn(int segment)
@@ -97,15 +331,6 @@ namespace NanoMailGateway.Core.Queue
                 MessageWriter w = (MessageWriter)_writers[i]!;
                 if (w.Pieces.MinSegment <= segment) return true;
                 if (w.Pending != null && w.Pending.MinSegment <= segment) return true;
-            }
-            return false;
-        }
-
-        private bool HasLiveIn(int segment)
-        {
-            for (int i = 0; i < _messages.Count; i++)
-            {
-                if (((QueuedMessage)_messages[i]!).MinSegment <= segment) return true;
             }
             return false;
         }
@@ -128,12 +353,12 @@ namespace NanoMailGateway.Core.Queue
         }
 
         /// <summary>
-        /// Appends <paramref name="count"/> bytes of data, read from the head's pieces
+        /// Appends <paramref name="count"/> bytes of data, read from the victim's pieces
         /// <paramref name="old"/>[<paramref name="first"/>..] in order, as data records of
         /// message <paramref name="id"/> (split where the active segment ends, as
         /// AppendPieces does), adding each new piece to <paramref name="moved"/>.
         /// </summary>
-        private void CopyPieces(long id, int head, PieceList old, int first, int count, PieceList moved)
+        private void CopyPieces(long id, int victim, PieceList old, int first, int count, PieceList moved)
         {
             int k = first;
             int inPiece = 0;
@@ -148,7 +373,7 @@ namespace NanoMailGateway.Core.Queue
                     long dataAt = old.OffsetAt(k) + RecordFormat.HeaderSize + RecordFormat.DataPrefix + inPiece;
                     // A record is open: a short read here must break the log (recovery
                     // then drops the torn record), not leave it half written.
-                    if (_log.ReadAt(head, dataAt, _scratch, 0, c) != c) throw _log.Fail("data piece cut short");
+                    if (_log.ReadAt(victim, dataAt, _scratch, 0, c) != c) throw _log.Fail("data piece cut short");
                     _log.Put(_scratch, 0, c);
                     inPiece += c;
                     left -= c;
@@ -159,81 +384,63 @@ namespace NanoMailGateway.Core.Queue
                     }
                 }
                 _log.End();
+                CleaningBytes += RecordFormat.Overhead + RecordFormat.DataPrefix + n;
                 moved.Add(loc, n);
                 count -= n;
             }
         }
 
-        /// <summary>Copies every live record of segment <paramref name="head"/> forward and flushes. False when there is no room.</summary>
-        private bool RelocateHead(int head)
+        /// <summary>
+        /// Copies <paramref name="m"/>'s pieces in <paramref name="victim"/> (<paramref name="old"/>:
+        /// its piece list) to the tail and writes a new Commit. Not flushed. False when there is no room.
+        /// </summary>
+        private bool Relocate(QueuedMessage m, int victim, PieceList old, long floor)
         {
-            // A copy that frees less than it writes (a head full of live data, in front of
-            // dead segments) must leave one segment free: otherwise a run of such copies
-            // could eat the space every later copy needs, and the store would be stuck.
-            long total = 0;
-            for (int i = 0; i < _messages.Count; i++)
+            long need = RelocationNeed(m, victim, old);
+            if (need < 0 || !_log.Fits(need, floor)) return false;
+            // Consecutive pieces in the victim are gathered into whole write units again,
+            // so that repeated relocation does not split a message into ever more pieces.
+            // The bytes are streamed through the small scratch buffer, not gathered in
+            // RAM: a unit-sized copy buffer would hold a write unit of heap for good.
+            PieceList moved = _movedPieces;
+            moved.Clear();
+            int first = 0, fill = 0;
+            for (int k = 0; k < old.Count; k++)
             {
-                QueuedMessage m = (QueuedMessage)_messages[i]!;
-                if (m.MinSegment <= head) total += RelocationNeed(m, head, ReadPieceList(m, _oldPieces));
-            }
-            long floor = total >= _log.GetSegment(0).Length ? _options.SegmentSize : 0;
-            for (int i = 0; i < _messages.Count; i++)
-            {
-                QueuedMessage m = (QueuedMessage)_messages[i]!;
-                if (m.MinSegment > head) continue;
-                PieceList old = ReadPieceList(m, _oldPieces);
-                long need = RelocationNeed(m, head, old);
-                if (need < 0 || !_log.Fits(need, floor))
+                long loc = RecordFormat.Location(old.SegmentAt(k), old.OffsetAt(k));
+                int len = old.LengthAt(k);
+                if (old.SegmentAt(k) != victim)
                 {
-                    // Messages already copied point at their new Commit: it must be on flash
-                    // before anyone reads it (the head stays, so nothing else changes).
-                    _log.Commit();
-                    return false;
+                    if (fill > 0) CopyPieces(m.Id, victim, old, first, fill, moved);
+                    fill = 0;
+                    moved.Add(loc, len);
+                    continue;
                 }
-                // Consecutive pieces in the head are gathered into whole write units again,
-                // so that repeated relocation does not split a message into ever more pieces.
-                // The bytes are streamed through the small scratch buffer, not gathered in
-                // RAM: a unit-sized copy buffer would hold a write unit of heap for good.
-                PieceList moved = _movedPieces;
-                moved.Clear();
-                int first = 0, fill = 0;
-                for (int k = 0; k < old.Count; k++)
+                if (fill > 0 && fill + len > _options.WriteUnit)
                 {
-                    long loc = RecordFormat.Location(old.SegmentAt(k), old.OffsetAt(k));
-                    int len = old.LengthAt(k);
-                    if (old.SegmentAt(k) != head)
-                    {
-                        if (fill > 0) CopyPieces(m.Id, head, old, first, fill, moved);
-                        fill = 0;
-                        moved.Add(loc, len);
-                        continue;
-                    }
-                    if (fill > 0 && fill + len > _options.WriteUnit)
-                    {
-                        CopyPieces(m.Id, head, old, first, fill, moved);
-                        fill = 0;
-                    }
-                    if (fill == 0) first = k;
-                    fill += len;
+                    CopyPieces(m.Id, victim, old, first, fill, moved);
+                    fill = 0;
                 }
-                if (fill > 0) CopyPieces(m.Id, head, old, first, fill, moved);
-                WriteCommit(m, moved);
-                // One commit point per message: after a crash the copies made so far count,
-                // and only the rest of the head is copied again.
-                _log.Commit();
-                Relocations++;
+                if (fill == 0) first = k;
+                fill += len;
             }
+            if (fill > 0) CopyPieces(m.Id, victim, old, first, fill, moved);
+            CountLive(m, old, -1);
+            WriteCommit(m, moved);
+            CountLive(m, moved, 1);
+            CleaningBytes += m.CommitLength + RecordFormat.Overhead;
+            Relocations++;
             return true;
         }
 
-        /// <summary>Bytes relocating <paramref name="m"/>'s records out of <paramref name="head"/> appends; -1 when its Commit cannot fit a record.</summary>
-        private long RelocationNeed(QueuedMessage m, int head, PieceList old)
+        /// <summary>Bytes relocating <paramref name="m"/>'s records out of <paramref name="victim"/> appends; -1 when its Commit cannot fit a record.</summary>
+        private long RelocationNeed(QueuedMessage m, int victim, PieceList old)
         {
             long inHead = 0;
             int headPieces = 0;
             for (int k = 0; k < old.Count; k++)
             {
-                if (old.SegmentAt(k) != head) continue;
+                if (old.SegmentAt(k) != victim) continue;
                 inHead += old.LengthAt(k);
                 headPieces++;
             }
@@ -328,13 +535,17 @@ namespace NanoMailGateway.Core.Queue
                 _log.PutU32((uint)pieces.LengthAt(i));
             }
             _log.End();
+            // The oldest segment that may hold a Commit of the message: a copy leaves the
+            // older Commit on flash until its segment goes, so a relocation never raises it
+            // (DeleteSegment does; the header says why a Remove needs it).
+            int oldest = RecordFormat.SegmentOf(loc);
+            if (pieces.MinSegment < oldest) oldest = pieces.MinSegment;
+            if (m.CommitSequence == 0 || oldest < m.MinSegment) m.MinSegment = oldest;
             m.CommitLocation = loc;
             m.CommitSequence = _log.LastSequence;
             m.CommitLength = len;
             m.PiecesOffset = len - 4 - pieces.Count * RecordFormat.PieceEntrySize;
             m.PieceCount = pieces.Count;
-            int commitSegment = RecordFormat.SegmentOf(loc);
-            m.MinSegment = pieces.MinSegment < commitSegment ? pieces.MinSegment : commitSegment;
             m.Moves++;
         }
     }

@@ -168,11 +168,10 @@ namespace NanoMailGateway.Core.Queue
                 CheckWritable();
                 if (message.IsRemoved) return true;
                 if (!message.AllFinal) return false;
-                if (!_log.Fits(8 + RecordFormat.Overhead, 0)) throw new StorageException("queue store full");
-                _log.Begin(RecordType.Remove, 8);
-                _log.PutI64(message.Id);
-                _log.End();
+                if (!_log.Fits(RecordFormat.RemovePayload + RecordFormat.Overhead, 0)) throw new StorageException("queue store full");
+                WriteRemove(message.Id, message.MinSegment, RecordFormat.SegmentOf(message.CommitLocation));
                 _log.Commit();
+                CountStoredLive(message, -1);
                 _messages.Remove(message);
                 message.IsRemoved = true;
                 Compact(false);
@@ -180,7 +179,7 @@ namespace NanoMailGateway.Core.Queue
             }
         }
 
-        /// <summary>Reclaims dead segments and copies live records out of the oldest one when the store is filling up.</summary>
+        /// <summary>Deletes dead segments (copying live records waits until space is short: MessageStore.Compaction.cs).</summary>
         public void Maintain()
         {
             lock (_gate)

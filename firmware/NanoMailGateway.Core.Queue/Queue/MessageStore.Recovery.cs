@@ -20,8 +20,6 @@ namespace NanoMailGateway.Core.Queue
 {
     public sealed partial class MessageStore
     {
-        private int _firstSegment;     // oldest segment file found at recovery
-
         private void Recover()
         {
             lock (_gate)
@@ -37,7 +35,6 @@ namespace NanoMailGateway.Core.Queue
                 Sort(numbers, count);
                 long maxSeq = 0;
                 int maxNumber = 0;
-                _firstSegment = count > 0 ? numbers[0] : 0;
                 for (int i = 0; i < count; i++)
                 {
                     int number = numbers[i];
@@ -54,6 +51,8 @@ namespace NanoMailGateway.Core.Queue
                 }
                 _log.NextSequence = maxSeq + 1;
                 _log.NextSegmentNumber = maxNumber + 1;
+                // Live bytes per segment, for cleaning (MessageStore.Compaction.cs).
+                if (!_readOnly) for (int i = 0; i < _messages.Count; i++) CountStoredLive((QueuedMessage)_messages[i]!, 1);
                 // Only dead segments go at start; copying waits until space is short, so a
                 // board that keeps rebooting does not spend its flash copying at every boot.
                 DeleteDeadHeads();
@@ -151,10 +150,11 @@ namespace NanoMailGateway.Core.Queue
                 long off = _fields.ReadU32();
                 int len = (int)_fields.ReadU32();
                 long end = off + RecordFormat.Overhead + RecordFormat.DataPrefix + len;
-                if (seg < _firstSegment)
+                if (seg != scanSegment && _log.IndexOf(seg) < 0)
                 {
-                    // Compaction deleted the segment after copying this message forward: a
-                    // newer Commit of it follows in the log and is the one that counts.
+                    // Cleaning deleted the segment after copying this message forward: a
+                    // newer Commit of it follows in the log and is the one that counts (or
+                    // the message was removed since, and its Remove follows).
                     return;
                 }
                 if (!PieceIsWhole(seg, end, scanSegment, scanPos))
@@ -180,11 +180,13 @@ namespace NanoMailGateway.Core.Queue
             m.MinSegment = minSegment;
             for (int i = 0; i < _messages.Count; i++)
             {
-                if (((QueuedMessage)_messages[i]!).Id == id)
-                {
-                    _messages[i] = m;     // a relocated copy: the newer Commit wins
-                    return;
-                }
+                QueuedMessage older = (QueuedMessage)_messages[i]!;
+                if (older.Id != id) continue;
+                // A relocated copy: the newer Commit wins; the older copy is still on flash,
+                // so the message's oldest segment stays (MessageStore.Compaction.cs).
+                if (older.MinSegment < m.MinSegment) m.MinSegment = older.MinSegment;
+                _messages[i] = m;
+                return;
             }
             _messages.Add(m);
         }

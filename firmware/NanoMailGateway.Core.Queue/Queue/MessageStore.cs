@@ -170,8 +170,6 @@ namespace NanoMailGateway.Core.Queue
                     return false;
                 }
                 if (!HasEntryFor(false)) return false;
-                if (RoomFor(size, _options.ReserveBytes)) return true;
-                Compact(true);
                 return RoomFor(size, _options.ReserveBytes);
             }
         }
@@ -208,11 +206,7 @@ namespace NanoMailGateway.Core.Queue
                 CheckWritable();
                 if (!HasEntryFor(local)) return null;
                 long floor = local ? _options.CompactionReserve : _options.ReserveBytes;
-                if (!RoomFor(0, floor))
-                {
-                    Compact(true);
-                    if (!RoomFor(0, floor)) return null;
-                }
+                if (!RoomFor(0, floor)) return null;
                 // The Commit record must fit in one segment with room for a piece list:
                 // refuse a pathological envelope now rather than fail at Commit. About 25
                 // bytes per recipient plus its addresses: 16 KB segments take hundreds.
@@ -245,11 +239,7 @@ namespace NanoMailGateway.Core.Queue
                 int commitSize = CommitSize(w.Envelope, w.Pieces.Count + 8);
                 if (commitSize > _log.MaxRecordPayload) return false;
                 long need = count + 2L * (RecordFormat.Overhead + RecordFormat.DataPrefix) + commitSize + RecordFormat.Overhead;
-                if (!_log.Fits(need, w.Floor))
-                {
-                    Compact(true);
-                    if (!_log.Fits(need, w.Floor)) return false;
-                }
+                if (!FitsAfterCleaning(need, w.Floor)) return false;
                 // As Data records, split where the active segment ends. In place, not in a
                 // method of its own: a bounce is written at the delivery thread's deepest
                 // point, where one more frame on nanoCLR is 204 bytes of heap.
@@ -283,6 +273,7 @@ namespace NanoMailGateway.Core.Queue
                 for (int i = 0; i < status.Length; i++) status[i] = RecipientStatus.Initial;
                 QueuedMessage m = new QueuedMessage(w.Id, w.Envelope, size, status);
                 WriteCommit(m, w.Pieces);
+                CountLive(m, w.Pieces, 1);
                 w.Pending = m;
                 CommitArrived(w);
                 return m;
@@ -482,12 +473,13 @@ namespace NanoMailGateway.Core.Queue
             if (w.Generation != _generation) throw new StorageException("queue store was reopened while message " + w.QueueId + " was written");
         }
 
+        /// <summary>True when a message of <paramref name="size"/> bytes fits above <paramref name="floor"/>, after cleaning if need be.</summary>
         private bool RoomFor(long size, long floor)
         {
             // Data records cost their header per write unit; the commit record about 1 KB.
             long pieces = size / (_options.WriteUnit - RecordFormat.Overhead) + 2;
             long need = size + pieces * (RecordFormat.Overhead + RecordFormat.DataPrefix + RecordFormat.PieceEntrySize) + 1024;
-            return _log.Fits(need, floor);
+            return FitsAfterCleaning(need, floor);
         }
 
         private QueuedMessage? FindLocked(long id)

@@ -140,7 +140,8 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Number of data pieces.</summary>
         internal int PieceCount { get; set; }
 
-        /// <summary>Oldest segment holding a live record of this message: compaction of the head looks at it.</summary>
+        /// <summary>Oldest segment that may hold a record of this message (a data piece, its latest Commit or an
+        /// older Commit copy): cleaning looks for it between here and its Commit, and its Remove names it.</summary>
         internal int MinSegment { get; set; }
 
         /// <summary>Bumped whenever the message's records move (relocation), so readers drop cached locations.</summary>

@@ -33,7 +33,8 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>A recipient status change: id, recipient index, state, attempts, next attempt, code, text, mailbox, uid.</summary>
         public const byte Status = 4;
 
-        /// <summary>The message is gone: id (i64).</summary>
+        /// <summary>The message is gone: id (i64), then the oldest segment that may hold a Commit of it and the
+        /// segment of its latest Commit (u32 each; an 8-byte Remove of the first writers names no range).</summary>
         public const byte Remove = 5;
     }
 
@@ -63,6 +64,9 @@ namespace NanoMailGateway.Core.Queue
 
         /// <summary>Bytes in front of the data in a Data record's payload (the message id).</summary>
         public const int DataPrefix = 8;
+
+        /// <summary>Payload of a Remove record: id, oldest and newest segment that may hold a Commit of the message.</summary>
+        public const int RemovePayload = 16;
 
         /// <summary>Bytes per data piece entry in a Commit record: segment, offset, length (u32 each).</summary>
         public const int PieceEntrySize = 12;

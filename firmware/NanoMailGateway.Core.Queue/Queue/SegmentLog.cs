@@ -330,17 +330,24 @@ namespace NanoMailGateway.Core.Queue
 
         // ---- deleting -------------------------------------------------------------------
 
-        /// <summary>Deletes the segment at index 0 of the list (the oldest).</summary>
-        public void DeleteOldest()
+        /// <summary>Deletes the segment at <paramref name="index"/> of the list (cleaning may take any but the active one).</summary>
+        public void DeleteAt(int index)
         {
             CheckUsable();
-            SegmentInfo s = GetSegment(0);
+            SegmentInfo s = GetSegment(index);
             if (s == _activeInfo) throw new InvalidOperationException("cannot delete the active segment");
             DropReadHandle(s.Number);
             _breaks++;          // see the header: an exception from here on leaves the log broken
             _files.Delete(RecordFormat.SegmentName(s.Number));
             _breaks--;
-            _segments.RemoveAt(0);
+            _segments.RemoveAt(index);
+        }
+
+        /// <summary>Index in the list of the segment numbered <paramref name="number"/>, or -1.</summary>
+        public int IndexOf(int number)
+        {
+            for (int i = 0; i < _segments.Count; i++) if (GetSegment(i).Number == number) return i;
+            return -1;
         }
 
         /// <summary>Deletes a segment file by number (recovery: segments without a valid header).</summary>
@@ -498,5 +505,8 @@ namespace NanoMailGateway.Core.Queue
 
         /// <summary>Bytes from the start that hold whole records with good CRCs (recovery); Length for new segments.</summary>
         public long ValidEnd { get; set; } = long.MaxValue;
+
+        /// <summary>Bytes of the data pieces and latest Commit records of messages in the index (MessageStore keeps it).</summary>
+        public long Live { get; set; }
     }
 }

@@ -1,21 +1,29 @@
 // Queue benchmark: what the flash queue costs per message, on the storage
 // simulator with the board's block accounting.
 //   WA        flash bytes appended / message bytes accepted, including data record
-//             headers, commit and status records, removals, and compaction copies
+//             headers, commit and status records, removals, and cleaning copies
+//   cleaning  the part of WA that cleaning appended (copied pieces, new Commit records,
+//             Remove records carried forward), and segments it cleaned per message
 //   writes    appends (each one write to the medium; the ESP32 driver flushes on every
 //             Write) per message, and syncs per message (on the board's LittleFS each is a
 //             close of the segment file)
 //   LittleFS  what the syncs cost there (FlashSimulator's model of its copy-on-write):
-//             blocks erased per message, and WA with the partial blocks LittleFS copies at
-//             the first append after each sync
+//             4 KiB blocks erased (written or rewritten) per message, and WA with the
+//             partial blocks LittleFS copies at the first append after each sync
 //   alloc     managed bytes allocated per message: accept (Begin, Write, Commit) and
 //             delivery (read it all through a 1 KB buffer, status, remove)
 //   recovery  time to open (recover) the store when it is full to the fill level
-// Workload at steady state: the queue is kept at the fill level (share of capacity minus
-// reserve, which new mail may not use); each new message pushes out a random older
-// one (delivered and removed), so removals are out of order and compaction must copy.
-// 1 KB and 16 KB use a 192 KB store (4 MB board); 256 KB needs more than a 192 KB
-// store can take and runs on 2 MB (8 MB board). Segment 16 KB, write unit 2 KB.
+// Steady state: the queue is kept at the fill level (share of capacity minus reserve,
+// which new mail may not use): one message in, one out. Two delivery orders:
+//  - outages (the realistic one): 8 destinations, one of them down at a time for twice
+//    the time the queue takes to turn over, in turn; the queue runner delivers the oldest
+//    message whose destination is up, and retries the held ones with growing backoff
+//    (a Deferred status each time), so held messages stay while later ones leave;
+//  - random: each new message pushes out a random older one (the worst case for any
+//    cleaner: nothing about age tells what stays).
+// Counted after a warm-up of a quarter of the run. 1 KB and 16 KB use a 192 KB store
+// (4 MB board); 256 KB needs more than a 192 KB store can take and runs on 2 MB (8 MB
+// board). Segment 16 KB, write unit 2 KB.
 
 using System;
 using System.Collections.Generic;
@@ -30,16 +38,20 @@ namespace NanoMailGateway.Bench
     {
         public static void Run(string[] args)
         {
-            Console.WriteLine("Queue on the flash simulator (segment 16 KB, write unit 2 KB, reserve 48 KB; fill = share of capacity - reserve)");
-            Console.WriteLine();
-            Console.WriteLine("| message | store  | fill | msgs | WA    | writes/msg | syncs/msg | erased blocks/msg | WA with copies | relocated/msg | alloc accept B/msg | alloc deliver B/msg | recovery ms |");
-            Console.WriteLine("|---------|--------|------|------|-------|------------|-----------|-------------------|----------------|---------------|--------------------|---------------------|-------------|");
-            foreach (int size in new[] { 1024, 16 * 1024, 256 * 1024 })
+            foreach (bool outages in new[] { true, false })
             {
-                long capacity = size > 64 * 1024 ? 2048 * 1024 : 192 * 1024;
-                foreach (int fill in new[] { 50, 90 }) Row(size, capacity, fill);
+                Console.WriteLine("Queue on the flash simulator, deliveries " + (outages ? "with destinations down in turn (one of 8 for two queue turnovers)" : "in random order")
+                    + " (segment 16 KB, write unit 2 KB, reserve 48 KB; fill = share of capacity - reserve)");
+                Console.WriteLine();
+                Console.WriteLine("| message | store  | fill | msgs | WA    | of it cleaning | victims/msg      | writes/msg | syncs/msg | erased blocks/msg | WA with copies | alloc accept B/msg | alloc deliver B/msg | recovery ms |");
+                Console.WriteLine("|---------|--------|------|------|-------|----------------|------------------|------------|-----------|-------------------|----------------|--------------------|---------------------|-------------|");
+                foreach (int size in new[] { 1024, 16 * 1024, 256 * 1024 })
+                {
+                    long capacity = size > 64 * 1024 ? 2048 * 1024 : 192 * 1024;
+                    foreach (int fill in new[] { 50, 90 }) Row(size, capacity, fill, outages);
+                }
+                Console.WriteLine();
             }
-            Console.WriteLine();
             Flushes();
         }
 
@@ -131,7 +143,23 @@ namespace NanoMailGateway.Bench
             public DateTime UtcNow => new DateTime(2026, 11, 28, 12, 0, 0, DateTimeKind.Utc);
         }
 
-        private static void Row(int size, long capacity, int fillPercent)
+        /// <summary>A queued message of the benchmark: its destination and its next retry.</summary>
+        private sealed class Held
+        {
+            public Held(QueuedMessage message, int destination) { Message = message; Destination = destination; }
+
+            public QueuedMessage Message { get; }
+
+            public int Destination { get; }
+
+            public long NextRetry = -1;
+
+            public long Backoff;
+        }
+
+        private const int Destinations = 8;
+
+        private static void Row(int size, long capacity, int fillPercent, bool outages)
         {
             var options = new QueueOptions(capacity, 16384, 2048, 3 * 16384, 512, 4);
             var sim = new FlashSimulator(capacity, 42);
@@ -144,19 +172,27 @@ namespace NanoMailGateway.Bench
             long usable = capacity - options.ReserveBytes;
             long perMessage = size + (size / 2000 + 1) * 36 + 200;
             int target = (int)Math.Max(1, usable * fillPercent / 100 / perMessage);
-            var live = new List<QueuedMessage>();
+            var live = new List<Held>();
+            int outage = Math.Max(8, 2 * target);   // steps one destination stays down
 
-            // Fill to the level, then run long enough to turn the store over several times.
-            for (int i = 0; i < target; i++) live.Add(Accept(store, body));
-            int steps = (int)Math.Max(40, 4 * capacity / size);
-            long bytes0 = sim.BytesWritten, writes0 = sim.WriteCount, syncs0 = sim.SyncCount, erased0 = sim.BlocksErased, copied0 = sim.BytesCopied, reloc0 = store.Relocations;
+            // Fill to the level, then run long enough to turn the store over many times.
+            for (int i = 0; i < target; i++) live.Add(new Held(Accept(store, body), rnd.Next(Destinations)));
+            int steps = (int)Math.Max(30L * target, 8 * capacity / size);
+            int warm = steps / 4;
+            long bytes0 = 0, writes0 = 0, syncs0 = 0, erased0 = 0, copied0 = 0, cleaning0 = 0, cleaned0 = 0;
             long allocAccept = 0, allocDeliver = 0;
             int accepted = 0;
             for (int i = 0; i < steps; i++)
             {
+                if (i == warm)
+                {
+                    bytes0 = sim.BytesWritten; writes0 = sim.WriteCount; syncs0 = sim.SyncCount; erased0 = sim.BlocksErased; copied0 = sim.BytesCopied;
+                    cleaning0 = store.CleaningBytes; cleaned0 = store.SegmentsCleaned;
+                    allocAccept = allocDeliver = accepted = 0;
+                }
                 long a0 = GC.GetAllocatedBytesForCurrentThread() - sim.AllocatedBytes;
-                int victim = rnd.Next(live.Count);
-                QueuedMessage m = live[victim];
+                int victim = outages ? NextDelivery(store, clock, live, i, (i / outage) % Destinations, target) : rnd.Next(live.Count);
+                QueuedMessage m = live[victim].Message;
                 var r = store.OpenReader(m);
                 for (long pos = 0; ;)
                 {
@@ -164,7 +200,7 @@ namespace NanoMailGateway.Bench
                     if (n == 0) break;
                     pos += n;
                 }
-                if (i % 10 == 0) store.Defer(m, 0, clock.UtcNow.AddMinutes(30), "4.4.1", "connection timed out");
+                if (!outages && i % 10 == 0) store.Defer(m, 0, clock.UtcNow.AddMinutes(30), "4.4.1", "connection timed out");
                 // As the delivery agent does it: the status is buffered and the removal's sync covers it.
                 store.SetStatus(m, 0, new RecipientStatus(RecipientState.Delivered, 1, DateTime.MinValue, "2.0.0", "250 2.0.0 Ok", "", 0), false);
                 if (!store.Remove(m)) throw new InvalidOperationException("remove refused");
@@ -172,16 +208,18 @@ namespace NanoMailGateway.Bench
                 long a1 = GC.GetAllocatedBytesForCurrentThread() - sim.AllocatedBytes;
                 allocDeliver += a1 - a0;
                 if (!store.HasRoomFor(size)) throw new InvalidOperationException("refused at fill " + fillPercent + "% after " + i + " steps, used " + sim.UsedBytes);
-                live.Add(Accept(store, body));
+                live.Add(new Held(Accept(store, body), rnd.Next(Destinations)));
                 allocAccept += GC.GetAllocatedBytesForCurrentThread() - sim.AllocatedBytes - a1;
                 accepted++;
             }
-            double wa = (double)(sim.BytesWritten - bytes0) / ((long)accepted * size);
+            double msgBytes = (double)accepted * size;
+            double wa = (sim.BytesWritten - bytes0) / msgBytes;
+            double cleaning = (store.CleaningBytes - cleaning0) / msgBytes;
+            double cleaned = (double)(store.SegmentsCleaned - cleaned0) / accepted;
             double writes = (double)(sim.WriteCount - writes0) / accepted;
             double syncs = (double)(sim.SyncCount - syncs0) / accepted;
             double erased = (double)(sim.BlocksErased - erased0) / accepted;
-            double waCopies = (double)(sim.BytesWritten - bytes0 + sim.BytesCopied - copied0) / ((long)accepted * size);
-            double reloc = (double)(store.Relocations - reloc0) / accepted;
+            double waCopies = (sim.BytesWritten - bytes0 + sim.BytesCopied - copied0) / msgBytes;
 
             // Recovery of the store as it stands (full to the level).
             store.Close();
@@ -197,11 +235,35 @@ namespace NanoMailGateway.Bench
                 best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
             }
             Console.WriteLine("| " + Kb(size).PadRight(7) + " | " + Kb(capacity).PadRight(6) + " | " + (fillPercent + "%").PadLeft(4)
-                + " | " + live.Count.ToString().PadLeft(4) + " | " + wa.ToString("F3").PadLeft(5) + " | " + writes.ToString("F2").PadLeft(10)
+                + " | " + live.Count.ToString().PadLeft(4) + " | " + wa.ToString("F3").PadLeft(5) + " | " + cleaning.ToString("F3").PadLeft(14)
+                + " | " + cleaned.ToString("F3").PadLeft(16) + " | " + writes.ToString("F2").PadLeft(10)
                 + " | " + syncs.ToString("F2").PadLeft(9) + " | " + erased.ToString("F2").PadLeft(17) + " | " + waCopies.ToString("F3").PadLeft(14)
-                + " | " + reloc.ToString("F2").PadLeft(13)
                 + " | " + (allocAccept / accepted).ToString().PadLeft(18) + " | " + (allocDeliver / accepted).ToString().PadLeft(19)
                 + " | " + best.ToString("F2").PadLeft(11) + " |");
+        }
+
+        /// <summary>
+        /// The queue runner with destination <paramref name="down"/> unreachable: retries the
+        /// held messages that are due (a Deferred status, backoff doubling from a quarter of
+        /// the queue's turnover up to twice it) and returns the oldest message it can deliver.
+        /// </summary>
+        private static int NextDelivery(MessageStore store, Clock clock, List<Held> live, long step, int down, int turnover)
+        {
+            int pick = -1;
+            for (int k = 0; k < live.Count; k++)
+            {
+                Held h = live[k];
+                if (h.Destination != down)
+                {
+                    if (pick < 0) pick = k;
+                    continue;
+                }
+                if (h.NextRetry > step) continue;
+                if (h.NextRetry >= 0) store.Defer(h.Message, 0, clock.UtcNow.AddMinutes(h.Backoff), "4.4.1", "connection timed out");
+                h.Backoff = h.Backoff == 0 ? Math.Max(1, turnover / 4) : Math.Min(2L * turnover, 2 * h.Backoff);
+                h.NextRetry = step + h.Backoff;
+            }
+            return pick >= 0 ? pick : 0;
         }
 
         private static QueuedMessage Accept(MessageStore store, byte[] body)
@@ -220,3 +282,4 @@ namespace NanoMailGateway.Bench
         private static string Kb(long n) => n >= 1024 * 1024 ? (n / (1024 * 1024)) + " MB" : (n / 1024) + " KB";
     }
 }
+

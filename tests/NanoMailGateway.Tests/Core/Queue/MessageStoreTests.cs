@@ -325,7 +325,9 @@ namespace NanoMailGateway.Tests.Core.Queue
                 s.MarkDelivered(m, 0, "2.0.0", "ok");
                 s.Remove(m);
             }
-            Assert.True(s.Relocations > 0);
+            // The dead segments behind it go out of order (cost-benefit cleaning): it is never even copied.
+            Assert.True(s.DeletedOutOfOrder > 0);
+            Assert.Equal(0, s.Relocations);
             s = Reopen(sim, s);
             Assert.Equal(Body(3000, 9), PowerLossTests.Model.ReadAll(s, s.GetMessages().Single()));
             Assert.Equal("no route", s.GetMessages().Single().GetStatus(0).Text);

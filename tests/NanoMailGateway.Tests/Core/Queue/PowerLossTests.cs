@@ -1,7 +1,7 @@
 // The queue's promise under power loss (ARCHITECTURE.md, Flash format): a scripted
 // workload (messages accepted, some aborted mid-DATA, two writers interleaved, status
-// changes, deliveries, removals, compaction that relocates a long-deferred message) is
-// cut at every single write: under the board's LittleFS rule (everything since a file's
+// changes, deliveries, removals, compaction that relocates a long-deferred message), and
+// the cleaning workload of CleaningPowerLossTests, are each cut at every single write: under the board's LittleFS rule (everything since a file's
 // last Sync lost), and under the host's and an SD card's (a clean cut with a random
 // prefix of the unsynced appends, a torn write, a garbage tail). After each recovery: every committed message is there byte for byte with its
 // latest committed status, nothing uncommitted is visible, ids are not reused, and the
@@ -46,32 +46,42 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.Equal(0, again.RecoveryDropped);
         }
 
-        [Fact]
-        public void Every_cut_point_under_the_boards_littlefs_rule_recovers_every_committed_message()
+        [Theory]
+        [InlineData(nameof(Workload))]
+        [InlineData(nameof(CleaningPowerLossTests))]
+        public void Every_cut_point_under_the_boards_littlefs_rule_recovers_every_committed_message(string workload)
         {
             // The board's I: (LittleFS): a file's appends since its last Sync (a close there)
             // are all lost at a cut, whatever the driver had written, so a torn or garbage
             // tail never appears; what is left is each file as of its last Sync.
-            int runs = Sweep(new[] { CutMode.Clean }, mode => UnflushedLoss.DropAll);
-            _out.WriteLine("board rule (LittleFS): " + runs + " recoveries checked");
+            int runs = Sweep(new[] { CutMode.Clean }, mode => UnflushedLoss.DropAll, Named(workload));
+            _out.WriteLine("board rule (LittleFS), " + workload + ": " + runs + " recoveries checked");
         }
 
-        [Fact]
-        public void Every_cut_point_recovers_every_committed_message_and_nothing_else()
+        [Theory]
+        [InlineData(nameof(Workload))]
+        [InlineData(nameof(CleaningPowerLossTests))]
+        public void Every_cut_point_recovers_every_committed_message_and_nothing_else(string workload)
         {
             // The host and an SD card: unsynced appends survive as a random prefix (clean
             // cut) or all of them (torn and garbage cuts, the FAT driver syncing each Write).
             int runs = Sweep(new[] { CutMode.Clean, CutMode.Torn, CutMode.Garbage },
-                mode => mode == CutMode.Clean ? UnflushedLoss.RandomPrefix : UnflushedLoss.KeepAll);
-            _out.WriteLine("power-loss cut points x 3 modes = " + runs + " recoveries checked");
+                mode => mode == CutMode.Clean ? UnflushedLoss.RandomPrefix : UnflushedLoss.KeepAll, Named(workload));
+            _out.WriteLine("power-loss cut points x 3 modes, " + workload + ": " + runs + " recoveries checked");
         }
 
-        /// <summary>Cuts the workload at every write in each mode; returns the recoveries checked.</summary>
-        private static int Sweep(CutMode[] modes, Func<CutMode, UnflushedLoss> loss)
+        /// <summary>The scripted workload below, or the cleaning one (out-of-order deliveries at high fill).</summary>
+        private static Action<MessageStore, StepClock, Model> Named(string workload)
+        {
+            return workload == nameof(CleaningPowerLossTests) ? CleaningPowerLossTests.Run : Workload.Run;
+        }
+
+        /// <summary>Cuts <paramref name="run"/> at every write in each mode; returns the recoveries checked.</summary>
+        private static int Sweep(CutMode[] modes, Func<CutMode, UnflushedLoss> loss, Action<MessageStore, StepClock, Model> run)
         {
             // Count the appends of an uncut run: those are the cut points.
             var probe = new FlashSimulator(Capacity, 1);
-            Workload.Run(MessageStore.Open(probe, SmallOptions(), new StepClock()), new StepClock(), new Model());
+            run(MessageStore.Open(probe, SmallOptions(), new StepClock()), new StepClock(), new Model());
             long writes = probe.WriteCount;
             Assert.True(writes > 150, "workload too small: " + writes + " writes");
 
@@ -88,7 +98,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                     var clock = new StepClock();
                     try
                     {
-                        Workload.Run(MessageStore.Open(sim, SmallOptions(), clock), clock, model);
+                        run(MessageStore.Open(sim, SmallOptions(), clock), clock, model);
                         Assert.Fail("cut " + k + " did not happen");
                     }
                     catch (StorageException)
