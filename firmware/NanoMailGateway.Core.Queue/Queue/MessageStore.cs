@@ -17,7 +17,9 @@
 //    local delivery (it evicts or defers), so outbound mail keeps the rest of the bytes.
 // The delivery-facing API is in MessageStore.Delivery.cs; compaction and recovery in
 // MessageStore.Compaction.cs and MessageStore.Recovery.cs.
-// Thread-safety: one lock around everything (the board has one core and one flash).
+// Thread-safety: one lock around the index and the log (the board has one core and one
+// flash), except group commit's Sync, which runs outside it (Publish) so that the other
+// sessions go on meanwhile.
 // Left out on purpose: priorities between messages, per-domain queues, encryption at rest.
 
 using System;
@@ -305,22 +307,31 @@ namespace NanoMailGateway.Core.Queue
 
         /// <summary>
         /// Second half of a commit, group commit: returns once the writer's Commit record is
-        /// durable, then shows the message to delivery. The Sync runs under the store lock (a
-        /// file is used by one thread at a time), so a committer that finds others half way
-        /// through their commit (begun, Commit record not yet written) lets them write it
-        /// first, for a few ms at most; the last one in syncs for all, and the rest find
-        /// their record already durable. A failed Sync breaks the log, so every committer
-        /// still waiting fails too (451 4.3.0, nothing acknowledged). One method, not two:
-        /// on nanoCLR each frame is heap.
+        /// durable, then shows the message to delivery. A committer that finds others half
+        /// way through their commit (begun, Commit record not yet written) lets them write it
+        /// first, for a few ms at most; then one syncs for all, outside the store lock
+        /// (SegmentLog.BeginFlush/FlushShared/EndFlush), so that sessions go on beginning,
+        /// receiving and appending meanwhile (with the Sync under the lock they queued for the
+        /// lock, not for the Sync, and none found another's record to share), and a committer
+        /// whose record came during that Sync waits for it to end and takes the next one.
+        /// Whoever finds DurableSequence past its record returns without a Sync. A failed Sync
+        /// breaks the log, so every committer still waiting fails too (451 4.3.0, nothing
+        /// acknowledged). One method, not two: on nanoCLR each frame is heap.
         /// </summary>
         internal QueuedMessage Publish(MessageWriter w, QueuedMessage m)
         {
+            // Rounds in which nobody's record came (the wait ran out) end the wait, not wakeups:
+            // a signal left from an earlier arrival would use the rounds up at once. All rounds
+            // together are capped, so a steady stream of arrivals cannot hold a commit long.
+            int idle = 0;
             for (int round = 0; ; round++)
             {
+                SegmentLog? log = null;
+                long upTo = 0;
                 lock (_gate)
                 {
-                    CheckWritable();
-                    if (_log.DurableSequence < m.CommitSequence && (_committing <= 0 || round >= GroupRounds)) _log.Commit();
+                    // The writer's generation too: after a reopen its record may be gone.
+                    CheckWritable(w);
                     if (_log.DurableSequence >= m.CommitSequence)
                     {
                         _writers.Remove(w);
@@ -329,8 +340,28 @@ namespace NanoMailGateway.Core.Queue
                         _work.Set();   // MessageStore.Signal.cs: delivery starts now, not at its next poll
                         return m;
                     }
+                    if (!_log.Flushing && (_committing <= 0 || idle >= GroupRounds || round >= 4 * GroupRounds))
+                    {
+                        log = _log;
+                        upTo = log.BeginFlush();
+                    }
                 }
-                _recordIn.WaitOne(GroupWaitMs, false);
+                if (log == null)
+                {
+                    if (!_recordIn.WaitOne(GroupWaitMs, false)) idle++;
+                    continue;
+                }
+                bool ok = false, synced = false;
+                try
+                {
+                    synced = log.FlushShared();
+                    ok = true;
+                }
+                finally
+                {
+                    lock (_gate) { log.EndFlush(upTo, ok, synced); }
+                    _recordIn.Set();   // committers waiting for this flush look again
+                }
             }
         }
 

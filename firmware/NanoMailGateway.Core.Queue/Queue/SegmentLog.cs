@@ -14,6 +14,14 @@
 //  - Commit syncs only when something was appended since the last Sync, and records the
 //    newest durable sequence number, so that callers whose records another caller's
 //    Sync covered skip their own (group commit, MessageStore.Publish);
+//  - group commit syncs the active segment outside the store's lock (BeginFlush,
+//    FlushShared, EndFlush), so that other sessions begin, receive and append their
+//    records meanwhile and the next Sync covers them all. The flusher holds _fileGate
+//    from BeginFlush to the end of its Sync, and whatever touches the active segment's
+//    file under the store's lock meanwhile (an append, a Sync, a read, a roll) first
+//    waits for it (AwaitFile), so the file is used by one thread at a time (on the board
+//    a Sync closes and reopens it); records buffered in RAM wait for nothing. Only while
+//    _flushing: a lock on nanoCLR is heap, and reads and appends are the deepest calls;
 //  - any exception half way through a file operation that changes the medium (a
 //    StorageException, or an OutOfMemoryException on a board) breaks the log: later calls
 //    throw until the store is reopened (recovered), because the state of a half-done
@@ -25,10 +33,11 @@
 //    broken by the one path, and taking the one back cannot mend a log that Fail() or
 //    Close() broke. Plain stores, not calls: a call is a heap frame on nanoCLR, at the
 //    bottom of every append; one field, not two flags: a field is 12 bytes of heap.
-// Not thread-safe: MessageStore calls it under its lock.
+// Not thread-safe: MessageStore calls it under its lock, except FlushShared.
 
 using System;
 using System.Collections;
+using System.Threading;
 using NanoMailGateway.Core.Platform;
 
 namespace NanoMailGateway.Core.Queue
@@ -45,6 +54,10 @@ namespace NanoMailGateway.Core.Queue
         private int _bufCount;
         private IStoredFile? _active;
         private SegmentInfo? _activeInfo;
+        private readonly object _fileGate = new object();   // held by a flush outside the store's lock (header)
+        // A field, read in place where the file is touched: an accessor call there would be a
+        // heap frame on nanoCLR at the bottom of every read and append.
+        private bool _flushing;
         // Two read handles: a reader alternates between the segment holding the Commit
         // record (piece list) and the one holding the data; one handle would reopen a
         // file (and allocate) on every piece.
@@ -83,6 +96,9 @@ namespace NanoMailGateway.Core.Queue
 
         /// <summary>Every record with a sequence number up to this one is durable.</summary>
         public long DurableSequence { get; private set; }
+
+        /// <summary>A group commit's Sync of the active segment is under way outside the store's lock.</summary>
+        public bool Flushing => _flushing;
 
         public int SegmentSize => _segmentSize;
 
@@ -282,6 +298,7 @@ namespace NanoMailGateway.Core.Queue
             if (_active != null && _dirty)
             {
                 _breaks++;      // see the header: an exception from here on leaves the log broken
+                if (_flushing) AwaitFile();
                 Spill();
                 _active.Sync();
                 _breaks--;
@@ -291,12 +308,62 @@ namespace NanoMailGateway.Core.Queue
             DurableSequence = NextSequence - 1;
         }
 
+        /// <summary>
+        /// Under the store's lock: starts a group commit's flush of the active segment (pushes
+        /// the partial write unit). Returns the sequence number it will make durable; then
+        /// <see cref="FlushShared"/> outside the lock and <see cref="EndFlush"/> under it.
+        /// </summary>
+        public long BeginFlush()
+        {
+            CheckUsable();
+            long upTo = NextSequence - 1;
+            _breaks++;          // see the header: an exception from here on leaves the log broken
+            Spill();
+            _breaks--;
+            // _dirty stays set: a Commit before the flush ends must not take these bytes for
+            // durable; it syncs itself (after this flush: AwaitFile).
+            _flushing = true;
+            Monitor.Enter(_fileGate);   // released by FlushShared, whatever happens there
+            return upTo;
+        }
+
+        /// <summary>Outside the store's lock, after <see cref="BeginFlush"/>: syncs the active segment. True when a Sync was made.</summary>
+        public bool FlushShared()
+        {
+            try
+            {
+                if (_active == null) return false;
+                _active.Sync();
+                return true;
+            }
+            finally
+            {
+                Monitor.Exit(_fileGate);
+            }
+        }
+
+        /// <summary>Under the store's lock, after <see cref="FlushShared"/> (<paramref name="ok"/>) or its failure (the log breaks).</summary>
+        public void EndFlush(long upTo, bool ok, bool synced)
+        {
+            _flushing = false;
+            if (!ok)
+            {
+                _breaks++;
+                return;
+            }
+            if (synced) SyncCount++;
+            if (upTo > DurableSequence) DurableSequence = upTo;
+            // Nothing begun since (NextSequence), nothing buffered: the file is clean.
+            if (NextSequence - 1 == upTo && _bufCount == 0) _dirty = false;
+        }
+
         // ---- reading ------------------------------------------------------------------
 
         /// <summary>Reads appended bytes of a segment (not the unappended buffer tail).</summary>
         public int ReadAt(int segment, long position, byte[] buffer, int offset, int count)
         {
             CheckUsable();
+            if (_flushing) AwaitFile();
             try
             {
                 IStoredFile f = FileFor(segment);
@@ -362,6 +429,7 @@ namespace NanoMailGateway.Core.Queue
         {
             DropReadHandle(_readNumber[0]);
             DropReadHandle(_readNumber[1]);
+            if (_flushing) AwaitFile();
             if (_active != null) _active.Close();
             _active = null;
             _activeInfo = null;
@@ -383,6 +451,7 @@ namespace NanoMailGateway.Core.Queue
         private void Roll()
         {
             _breaks++;          // see the header: an exception from here on leaves the log broken
+            if (_flushing) AwaitFile();
             if (_active != null)
             {
                 if (_dirty)
@@ -391,6 +460,7 @@ namespace NanoMailGateway.Core.Queue
                     _active.Sync();
                     _dirty = false;
                     SyncCount++;
+                    DurableSequence = NextSequence - 1;
                 }
                 _active.Close();
                 _active = null;
@@ -428,11 +498,20 @@ namespace NanoMailGateway.Core.Queue
                     // append on nanoCLR (204 bytes or more each).
                     _bufCount = 0;
                     _breaks++;
+                    if (_flushing) AwaitFile();
                     _active!.Append(_buf, 0, _buf.Length);
                     _breaks--;
                     AppendCount++;
                     BytesAppended += _buf.Length;
                 }
+            }
+        }
+
+        /// <summary>Waits until a flush outside the store's lock has finished with the active segment's file.</summary>
+        private void AwaitFile()
+        {
+            lock (_fileGate)
+            {
             }
         }
 

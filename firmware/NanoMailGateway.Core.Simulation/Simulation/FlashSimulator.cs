@@ -86,6 +86,9 @@ namespace NanoMailGateway.Core.Simulation
         /// <summary>Bytes appended so far.</summary>
         public long BytesWritten { get; private set; }
 
+        /// <summary>How long each Sync takes, ms, as a LittleFS close does (0: at once). A field: the fakes' knobs are.</summary>
+        public int SyncDelayMs;
+
         /// <summary>Sync calls so far (on LittleFS each is a close: one metadata commit).</summary>
         public long SyncCount { get; private set; }
 
@@ -257,6 +260,8 @@ namespace NanoMailGateway.Core.Simulation
 
         internal void Sync(SimulatedFile.Content c, int generation)
         {
+            // Outside the lock: other files go on meanwhile, as on the board.
+            if (SyncDelayMs > 0) System.Threading.Thread.Sleep(SyncDelayMs);
             lock (_gate)
             {
                 CheckHandleLocked(c, generation);

@@ -53,6 +53,8 @@ namespace NanoMailGateway.Bench
                 Console.WriteLine();
             }
             Flushes();
+            Console.WriteLine();
+            GroupCommit();
         }
 
         /// <summary>
@@ -64,8 +66,8 @@ namespace NanoMailGateway.Bench
         {
             Console.WriteLine("Medium operations per message (8 MB store, segment 16 KB, write unit 2 KB)");
             Console.WriteLine();
-            Console.WriteLine("| message | syncs to accept | writes to accept | files created | files opened to read | syncs to deliver | files deleted |");
-            Console.WriteLine("|---------|-----------------|------------------|---------------|----------------------|------------------|---------------|");
+            Console.WriteLine("| message | syncs to accept | writes to accept | files created | files opened to read | syncs to deliver | writes to deliver | files deleted |");
+            Console.WriteLine("|---------|-----------------|------------------|---------------|----------------------|------------------|-------------------|---------------|");
             foreach (int size in new[] { 1024, 64 * 1024, 1024 * 1024 })
             {
                 const long capacity = 8L * 1024 * 1024;
@@ -77,7 +79,7 @@ namespace NanoMailGateway.Bench
                 new Random(3).NextBytes(body);
                 byte[] readBuf = new byte[1024];
                 int n = size >= 1024 * 1024 ? 8 : size >= 64 * 1024 ? 40 : 200;
-                long acceptSyncs = 0, acceptWrites = 0, created = 0, opened = 0, deliverSyncs = 0, deleted = 0;
+                long acceptSyncs = 0, acceptWrites = 0, created = 0, opened = 0, deliverSyncs = 0, deliverWrites = 0, deleted = 0;
                 for (int i = 0; i < n; i++)
                 {
                     long s0 = files.Inner.SyncCount, w0 = files.Inner.WriteCount, c0 = files.Creates;
@@ -87,6 +89,7 @@ namespace NanoMailGateway.Bench
                     created += files.Creates - c0;
                     long o0 = files.Opens - files.Creates, d0 = files.Deletes;
                     s0 = files.Inner.SyncCount;
+                    w0 = files.Inner.WriteCount;
                     var r = store.OpenReader(m);
                     for (long pos = 0; ;)
                     {
@@ -98,10 +101,59 @@ namespace NanoMailGateway.Bench
                     if (!store.Remove(m)) throw new InvalidOperationException("remove refused");
                     opened += files.Opens - files.Creates - o0;
                     deliverSyncs += files.Inner.SyncCount - s0;
+                    deliverWrites += files.Inner.WriteCount - w0;
                     deleted += files.Deletes - d0;
                 }
                 Console.WriteLine("| " + Kb(size).PadRight(7) + " | " + Per(acceptSyncs, n, 15) + " | " + Per(acceptWrites, n, 16)
-                    + " | " + Per(created, n, 13) + " | " + Per(opened, n, 20) + " | " + Per(deliverSyncs, n, 16) + " | " + Per(deleted, n, 13) + " |");
+                    + " | " + Per(created, n, 13) + " | " + Per(opened, n, 20) + " | " + Per(deliverSyncs, n, 16) + " | " + Per(deliverWrites, n, 17)
+                    + " | " + Per(deleted, n, 13) + " |");
+                store.Close();
+            }
+        }
+
+        /// <summary>
+        /// Group commit: sessions accepting 1 KB messages at the same time, each Sync taking as
+        /// long as a LittleFS close (5 ms here), so that commits arrive while one is under way.
+        /// </summary>
+        private static void GroupCommit()
+        {
+            const int syncMs = 5, each = 40, size = 1024;
+            Console.WriteLine("Group commit: sessions committing 1 KB messages at once (8 MB store, each sync " + syncMs + " ms as a LittleFS close)");
+            Console.WriteLine();
+            Console.WriteLine("| sessions | messages | syncs/msg | msg/s |");
+            Console.WriteLine("|----------|----------|-----------|-------|");
+            foreach (int sessions in new[] { 1, 5 })
+            {
+                const long capacity = 8L * 1024 * 1024;
+                var files = new CountingFiles(new FlashSimulator(capacity, 1) { SyncDelayMs = syncMs });
+                var store = MessageStore.Open(files, new QueueOptions(capacity, 16384, 2048, 3 * 16384, 512, sessions), new Clock());
+                byte[] body = new byte[size];
+                new Random(5).NextBytes(body);
+                var threads = new System.Threading.Thread[sessions];
+                Exception? failed = null;
+                long s0 = files.Inner.SyncCount;
+                var clock = Stopwatch.StartNew();
+                for (int t = 0; t < sessions; t++)
+                {
+                    threads[t] = new System.Threading.Thread(() =>
+                    {
+                        try
+                        {
+                            for (int i = 0; i < each; i++) Accept(store, body);
+                        }
+                        catch (Exception e)
+                        {
+                            failed = e;
+                        }
+                    });
+                    threads[t].Start();
+                }
+                foreach (var t in threads) t.Join();
+                clock.Stop();
+                if (failed != null) throw failed;
+                int n = sessions * each;
+                Console.WriteLine("| " + sessions.ToString().PadLeft(8) + " | " + n.ToString().PadLeft(8)
+                    + " | " + Per(files.Inner.SyncCount - s0, n, 9) + " | " + ((int)(n / clock.Elapsed.TotalSeconds)).ToString().PadLeft(5) + " |");
                 store.Close();
             }
         }
@@ -136,6 +188,7 @@ namespace NanoMailGateway.Bench
 
             public string[] List() => Inner.List();
         }
+
 
         private sealed class Clock : IClock
         {

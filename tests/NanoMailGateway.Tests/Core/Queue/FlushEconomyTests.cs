@@ -20,7 +20,7 @@ namespace NanoMailGateway.Tests.Core.Queue
     {
         private const long Capacity = 4 * 1024 * 1024;
 
-        private static QueueOptions Options() => new QueueOptions(Capacity, 16384, 2048, 3 * 16384, 64, 4);
+        private static QueueOptions Options(int writers = 4) => new QueueOptions(Capacity, 16384, 2048, 3 * 16384, 64, writers);
 
         [Theory]
         [InlineData(1024)]
@@ -103,8 +103,8 @@ namespace NanoMailGateway.Tests.Core.Queue
         {
             var sim = new FlashSimulator(Capacity, 1) { Loss = UnflushedLoss.DropAll };
             var files = new CountingFiles(sim) { SyncDelayMs = 15 };
-            var s = MessageStore.Open(files, Options(), new StepClock());
-            const int threads = 4, each = 8;
+            const int threads = 5, each = 8;
+            var s = MessageStore.Open(files, Options(writers: threads), new StepClock());
             var acknowledged = new List<(string id, byte[] body)>();
             var failures = new List<Exception>();
             long syncs = sim.SyncCount;
@@ -119,7 +119,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                     {
                         for (int i = 0; i < each; i++)
                         {
-                            byte[] body = Body(500 + 900 * seed + i, seed * 100 + i);
+                            byte[] body = Body(300 + 2000 * seed + i, seed * 100 + i);
                             var w = s.BeginMessage(Env()) ?? throw new InvalidOperationException("refused");
                             if (!w.Write(body, 0, body.Length)) throw new InvalidOperationException("write refused");
                             together.SignalAndWait();          // the final dots of all sessions arrive at once
@@ -130,6 +130,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                     catch (Exception e)
                     {
                         lock (failures) failures.Add(e);
+                        together.RemoveParticipant();          // the others must not wait for it
                     }
                 });
                 workers[t].Start();
@@ -138,7 +139,9 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.Empty(failures);
             Assert.Equal(threads * each, acknowledged.Count);
             long used = sim.SyncCount - syncs;
-            Assert.True(used < threads * each, threads * each + " commits took " + used + " syncs: none shared");
+            // The Sync runs outside the store's lock: the sessions append while it runs and the
+            // next one covers them (under the lock they queued for it and shared next to none).
+            Assert.True(4 * used <= 3 * threads * each, threads * each + " commits took " + used + " syncs: too few shared");
 
             sim.CutPowerNow();
             sim.Reboot();
