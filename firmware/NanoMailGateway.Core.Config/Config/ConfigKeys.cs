@@ -190,6 +190,9 @@ namespace NanoMailGateway.Core.Config
                 case "queue_lifetime":
                     if (Duration(key, value, 1, ref n, ref error)) c.QueueLifetimeSeconds = (int)n;
                     return error;
+                case "smtp_connection_cache_time_limit":
+                    if (Duration(key, value, 0, ref n, ref error)) c.ConnectionCacheSeconds = (int)n;
+                    return error;
                 case "delay_warning":
                     if (Duration(key, value, 0, ref n, ref error)) c.DelayWarningSeconds = (int)n;
                     return error;

@@ -96,6 +96,12 @@ namespace NanoMailGateway.Core.Config
         /// <summary>delay_warning: send a delay notice (RFC 3464 action=delayed) after this; 0 = never.</summary>
         public int DelayWarningSeconds { get; set; } = 4 * 3600;
 
+        /// <summary>
+        /// How long delivery keeps a connection open for more mail to the same destination
+        /// (Postfix's smtp_connection_cache_time_limit); 0 = QUIT after each batch.
+        /// </summary>
+        public int ConnectionCacheSeconds { get; set; } = 2;
+
         /// <summary>message_size_limit: largest message accepted (SIZE, RFC 1870); 10240000 as in Postfix, which every board profile lowers to fit its flash.</summary>
         public int MessageSizeLimit { get; set; } = 10240000;
 

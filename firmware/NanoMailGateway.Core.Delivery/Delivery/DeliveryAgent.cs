@@ -187,10 +187,21 @@ namespace NanoMailGateway.Core.Delivery
         {
             ArrayList seen = new ArrayList();
             int attempts = 0;
+            bool waited = false;
             while (!_stopping || session == 0)
             {
                 MessageWork[]? batch = Claim(seen);
-                if (batch == null) break;
+                if (batch == null)
+                {
+                    // A worker that keeps a connection open waits once for new mail before it
+                    // lets it go (RemoteDelivery, connection cache): a trickle of messages to
+                    // the same destination then shares one connection.
+                    if (waited || !_remote.HasKept(session)) break;
+                    _store.WaitForWork(_options.ConnectionCacheMs);
+                    waited = true;
+                    continue;
+                }
+                waited = false;
                 try
                 {
                     attempts += Process(batch, session);
@@ -205,6 +216,7 @@ namespace NanoMailGateway.Core.Delivery
                     Release(batch);
                 }
             }
+            _remote.ReleaseKept(session);
             RemoveFinished(session);
             _store.Maintain();
             _capacity.Check(session);

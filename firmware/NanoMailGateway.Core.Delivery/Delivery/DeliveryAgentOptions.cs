@@ -49,6 +49,9 @@ namespace NanoMailGateway.Core.Delivery
         /// <summary>Outbound sessions running at once (board delivery_sessions). 1..8.</summary>
         public int Sessions { get; set; } = 1;
 
+        /// <summary>How long a worker keeps a delivered-to connection open for new mail, ms; 0 = off (RemoteDelivery, connection cache).</summary>
+        public int ConnectionCacheMs { get; set; } = 2000;
+
         /// <summary>Octets one local mailbox may hold (board mailbox_quota); 0 = no limit.</summary>
         public long MailboxQuota { get; set; } = 64 * 1024;
 
@@ -97,6 +100,7 @@ namespace NanoMailGateway.Core.Delivery
             o.RelayUser = config.RelayUser.Length == 0 ? null : config.RelayUser;
             o.RelayPassword = config.RelayPassword;
             o.SmtpPort = config.SmtpPort;
+            o.ConnectionCacheMs = config.ConnectionCacheSeconds * 1000;
             o.Sessions = config.Board.DeliverySessions < 1 ? 1 : config.Board.DeliverySessions;
             o.MailboxQuota = config.Board.MailboxQuota;
             o.Retry.RetryMinMs = config.RetryMinSeconds * 1000L;

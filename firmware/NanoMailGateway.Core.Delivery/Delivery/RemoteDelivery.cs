@@ -16,6 +16,16 @@
 //     a temporary DNS failure defers them.
 //   - A destination that no address answered is remembered as dead for a while: its
 //     other messages are deferred without a new connection each (bounded table).
+//   - Connection cache (README "Delivery"): a session that delivered its whole batch is
+//     kept open, with its two buffers, in its worker's slot instead of QUIT; the next
+//     delivery to the same destination by that worker sends RSET on it (RFC 5321
+//     §4.1.1.5, as Postfix probes a cached connection) and goes on it when the answer is
+//     250, else opens a new one, so a stale connection never costs a recipient a
+//     deferral. DeliveryAgent keeps a worker waiting for new mail up to
+//     smtp_connection_cache_time_limit (2 s; 0 = off, as on the esp32-c3, whose heap has
+//     no room for an idle session) before it releases the slot (QUIT); a connection serves new
+//     transactions for ConnectionReuseMs at most. A trickle of alerts to a smarthost then
+//     costs one TCP and TLS handshake, not one per message.
 //   - Head-of-line (README "Delivery"): while mail for other destinations is due, each
 //     wait of the session is cut at DestinationTurnMs (WaitLimit), and after that long the
 //     destination starts no new address and no new message: the messages not started
@@ -48,6 +58,17 @@ namespace NanoMailGateway.Core.Delivery
         private readonly OutcomeRecorder _recorder;
         private readonly DeadDestinations _dead;
 
+        /// <summary>How long after it was opened a connection still takes new transactions (Postfix: smtp_connection_reuse_time_limit).</summary>
+        public const int ConnectionReuseMs = 300 * 1000;
+
+        // By worker session number: the session kept open after its last delivery, its
+        // destination key and buffers, and when it was opened. Each slot is touched by its
+        // own worker only.
+        private readonly SmtpClientSession?[] _keptSession;
+        private readonly string?[] _keptKey;
+        private readonly byte[][]?[] _keptBuffers;
+        private readonly long[] _openedMs;
+
         public RemoteDelivery(MessageStore store, DeliveryAgentOptions options, INetwork network, ITlsProvider? tls, MxResolver resolver,
             BufferPool pool, IClock clock, ILog log, OutcomeRecorder recorder)
         {
@@ -61,6 +82,36 @@ namespace NanoMailGateway.Core.Delivery
             _log = log;
             _recorder = recorder;
             _dead = new DeadDestinations(options.DeadDestinationEntries);
+            int slots = options.ConnectionCacheMs > 0 ? options.Sessions + 1 : 0;   // workers are 1..Sessions, RunOnce is 0; none when off
+            _keptSession = new SmtpClientSession?[slots];
+            _keptKey = Text.StringArray.New(slots);
+            _keptBuffers = new byte[slots][][];
+            _openedMs = new long[slots];
+        }
+
+        /// <summary>True when worker <paramref name="session"/> keeps a connection open.</summary>
+        public bool HasKept(int session)
+        {
+            return session < _keptSession.Length && _keptSession[session] != null;
+        }
+
+        /// <summary>Ends the connection worker <paramref name="session"/> keeps (QUIT) and returns its buffers.</summary>
+        public void ReleaseKept(int session)
+        {
+            if (!HasKept(session)) return;
+            SmtpClientSession s = _keptSession[session]!;
+            byte[][] buffers = _keptBuffers[session]!;
+            _keptSession[session] = null;
+            _keptKey[session] = null;
+            _keptBuffers[session] = null;
+            try
+            {
+                s.Quit();
+            }
+            finally
+            {
+                _pool.ReturnSet(buffers);
+            }
         }
 
         /// <summary>
@@ -99,7 +150,26 @@ namespace NanoMailGateway.Core.Delivery
                 }
                 hosts = r.Hosts;
             }
-            byte[][]? buffers = _pool.TryRentSet(SmtpClientSession.BuffersPerSession);
+            // The connection this worker kept: to this destination, its buffers serve either
+            // way; to another one, it is ended first (its buffers go back for this one).
+            SmtpClientSession? kept = null;
+            byte[][]? buffers = null;
+            if (HasKept(session))
+            {
+                if (_keptKey[session] != key) ReleaseKept(session);
+                else
+                {
+                    kept = _keptSession[session];
+                    buffers = _keptBuffers[session];
+                    _keptSession[session] = null;
+                    _keptKey[session] = null;
+                    _keptBuffers[session] = null;
+                    kept!.Limit = limit;
+                    if (_clock.MonotonicMilliseconds - _openedMs[session] >= ConnectionReuseMs) kept.Quit();
+                    else kept.Probe();
+                }
+            }
+            if (buffers == null) buffers = _pool.TryRentSet(SmtpClientSession.BuffersPerSession);
             if (buffers == null)
             {
                 _log.Write("smtp", session, "no buffers free for a session to " + target + "; trying later");
@@ -107,20 +177,20 @@ namespace NanoMailGateway.Core.Delivery
             }
             try
             {
-                return Run(key, relay, hosts, works, rcpts, buffers, session, limit);
+                return Run(key, relay, hosts, works, rcpts, buffers, session, limit, kept);
             }
             finally
             {
-                _pool.ReturnSet(buffers);
+                if (!HasKept(session)) _pool.ReturnSet(buffers);
             }
         }
 
-        private int Run(string key, bool relay, MxHost[] hosts, MessageWork[] works, int[][] rcpts, byte[][] buffers, int session, WaitLimit? limit)
+        private int Run(string key, bool relay, MxHost[] hosts, MessageWork[] works, int[][] rcpts, byte[][] buffers, int session, WaitLimit? limit, SmtpClientSession? kept)
         {
             Cursor at = new Cursor();
             at.Limit = limit;
             at.Started = _clock.MonotonicMilliseconds;
-            SmtpClientSession? s = null;
+            SmtpClientSession? s = kept;
             int attempts = 0;
             int next = 0;
             while (next < works.Length)
@@ -137,6 +207,7 @@ namespace NanoMailGateway.Core.Delivery
                 {
                     s = OpenNext(relay, hosts, at, buffers, session);
                     if (s == null) break;
+                    if (session < _openedMs.Length) _openedMs[session] = _clock.MonotonicMilliseconds;
                 }
                 QueuedMessage m = works[next].Message;
                 EnvelopeRecipient[] list = new EnvelopeRecipient[rcpts[next].Length];
@@ -150,7 +221,18 @@ namespace NanoMailGateway.Core.Delivery
                 next++;
                 if (!result.ConnectionUsable) s.Close();
             }
-            if (s != null) s.Quit();
+            if (s != null)
+            {
+                // Kept for the worker's next delivery when the whole batch went (DeliveryAgent
+                // ends it when no more mail comes); otherwise QUIT now.
+                if (next == works.Length && s.IsReady && session < _keptSession.Length && session > 0)
+                {
+                    _keptSession[session] = s;
+                    _keptKey[session] = key;
+                    _keptBuffers[session] = buffers;
+                }
+                else s.Quit();
+            }
             if (next == works.Length)
             {
                 _dead.Clear(key);

@@ -14,7 +14,9 @@
 //   of the header section (RFC 6409 §8.1, §8.3), and so is From: (RFC 5322 §3.6 requires
 //   it; made from the envelope sender, MAILER-DAEMON for <>, as Postfix's cleanup does). A first line that is not a header field
 //   ends the header section; a blank line is then inserted before it (RFC 5322 §2.1).
-// The Received: field we add ourselves (RFC 5321 §4.4) is written first, by Begin.
+// The Received: field we add ourselves (RFC 5321 §4.4) is written first, by the session
+// right after Begin, through IFieldWriter; the added fields are written the same way,
+// piece by piece, so none costs a string or a byte[] per message.
 // Field names are string constants, not static byte[] (heap from boot on nanoCLR).
 // Left out on purpose: header folding or rewriting of any other kind.
 
@@ -25,7 +27,7 @@ using NanoMailGateway.Core.Text;
 namespace NanoMailGateway.Core.Smtp
 {
     /// <summary>Content sink for one message at a time; owned by one session. Not thread-safe.</summary>
-    public sealed class MessageSink
+    public sealed class MessageSink : IFieldWriter
     {
         /// <summary>RFC 5321 §4.5.3.1.6: 1000 octets including CRLF, so 999 before the LF.</summary>
         public const int MaxLineOctetsBeforeLf = 999;
@@ -65,8 +67,10 @@ namespace NanoMailGateway.Core.Smtp
         private bool _hasDate;
         private bool _hasMessageId;
         private bool _hasFrom;
-        private byte[]? _dateField;
-        private byte[]? _messageIdField;
+        private bool _addFields;          // Date:/Message-ID: are added when missing
+        private string? _queueId;         // for an added Message-ID:
+        private string? _hostName;        // for an added Message-ID:
+        private System.DateTime _utc;     // for an added Date: and Message-ID:
         private string? _fromAddress;   // written as a From: field only when the header lacks one: no byte[] per message
 
         /// <summary>Content octets was over the size limit; nothing more was written.</summary>
@@ -88,13 +92,13 @@ namespace NanoMailGateway.Core.Smtp
         public long ContentLength => _contentLength;
 
         /// <summary>
-        /// Starts a message. <paramref name="received"/> is written first (may be null);
-        /// <paramref name="dateField"/> and <paramref name="messageIdField"/> (whole fields with CRLF, or
-        /// null to add nothing) and a From: field with <paramref name="fromAddress"/> (null: none) are added
-        /// when the header section lacks them.
-        /// <paramref name="sizeLimit"/> caps content octets.
+        /// Starts a message. With <paramref name="queueId"/> (null: add nothing), Date: and
+        /// Message-ID: made from it, <paramref name="hostName"/> and <paramref name="utc"/>
+        /// (TraceHeaders) and a From: field with <paramref name="fromAddress"/> (null: none)
+        /// are added when the header section lacks them. <paramref name="sizeLimit"/> caps
+        /// content octets. The caller then writes its Received: field (IFieldWriter).
         /// </summary>
-        public void Begin(IMessageWriter writer, byte[]? received, byte[]? dateField, byte[]? messageIdField, string? fromAddress, long sizeLimit)
+        public void Begin(IMessageWriter writer, string? queueId, string? hostName, System.DateTime utc, string? fromAddress, long sizeLimit)
         {
             _writer = writer;
             _writing = true;
@@ -103,19 +107,43 @@ namespace NanoMailGateway.Core.Smtp
             _contentLength = 0;
             _lineLength = 0;
             _receivedCount = 0;
-            _hasDate = dateField == null;
-            _hasMessageId = messageIdField == null;
-            _dateField = dateField;
-            _messageIdField = messageIdField;
+            _addFields = queueId != null;
+            _hasDate = !_addFields;
+            _hasMessageId = !_addFields;
+            _queueId = queueId;
+            _hostName = hostName;
+            _utc = utc;
             _hasFrom = fromAddress == null;
             _fromAddress = fromAddress;
-            _header = dateField == null && messageIdField == null && fromAddress == null ? HeaderState.Body : HeaderState.LineStart;
+            _header = !_addFields && fromAddress == null ? HeaderState.Body : HeaderState.LineStart;
             _nameCount = 0;
             TooBig = false;
             LineTooLong = false;
             StoreFull = false;
             StorageFailed = false;
-            if (received != null) PutRaw(received, 0, received.Length);
+        }
+
+        /// <inheritdoc/>
+        public void Text(string text)
+        {
+            for (int i = 0; i < text.Length; i++) PutRaw((byte)text[i]);
+        }
+
+        /// <inheritdoc/>
+        public void Text(string text, int start, int count)
+        {
+            for (int i = start; i < start + count; i++) PutRaw((byte)text[i]);
+        }
+
+        /// <inheritdoc/>
+        public void Number(long value, int digits)
+        {
+            // Digits from the most significant, without a string: 10^(n-1) <= value.
+            long scale = 1;
+            int n = 1;
+            while (scale <= value / 10) { scale *= 10; n++; }
+            for (; n < digits; n++) PutRaw((byte)'0');
+            for (; scale > 0; scale /= 10) PutRaw((byte)('0' + (int)(value / scale % 10)));
         }
 
         /// <summary>Counts Received: fields even when no header is added (loop detection only).</summary>
@@ -253,8 +281,8 @@ namespace NanoMailGateway.Core.Smtp
 
         private void EndOfHeaders(bool addBlankLine)
         {
-            if (!_hasDate && _dateField != null) PutRaw(_dateField, 0, _dateField.Length);         // RFC 6409 §8.3
-            if (!_hasMessageId && _messageIdField != null) PutRaw(_messageIdField, 0, _messageIdField.Length); // RFC 6409 §8.3
+            if (!_hasDate) TraceHeaders.Date(this, _utc);                                       // RFC 6409 §8.3
+            if (!_hasMessageId) TraceHeaders.MessageId(this, _queueId!, _hostName!, _utc);       // RFC 6409 §8.3
             if (!_hasFrom && _fromAddress != null) PutFrom(_fromAddress);                          // RFC 5322 §3.6
             _hasDate = true;
             _hasMessageId = true;
@@ -283,11 +311,6 @@ namespace NanoMailGateway.Core.Smtp
             if (!_writing) return;
             _unit![_unitAt++] = b;
             if (_unitAt == _unitEnd) Pass();
-        }
-
-        private void PutRaw(byte[] b, int offset, int count)
-        {
-            for (int i = 0; i < count; i++) PutRaw(b[offset + i]);
         }
 
         // A CRLF of our own (not a content octet): no static byte[] for it (ARCHITECTURE.md, Memory).

@@ -23,9 +23,9 @@ namespace NanoMailGateway.Core.Smtp
             string id = w.QueueId;
             string? single = e.RecipientCount == 1 ? e.GetRecipient(0).Address : null;
             string protocol = TraceHeaders.Protocol(_extended, _lines.Connection.IsSecure, _authUser != null);
-            byte[] received = TraceHeaders.Received(_helo, _lines.Connection.RemoteAddress, _options.HostName, protocol, id, single, now);
-            _sink.Begin(w, received, TraceHeaders.Date(now), TraceHeaders.MessageId(id, _options.HostName, now),
+            _sink.Begin(w, id, _options.HostName, now,
                 e.Sender.Length > 0 ? e.Sender : "MAILER-DAEMON@" + _options.HostName, _options.MessageSizeLimit);   // RFC 5322 §3.6, as Postfix
+            TraceHeaders.Received(_sink, _helo, _lines.Connection.RemoteAddress, _options.HostName, protocol, id, single, now);
             _dot.Reset();
             long started = _server.Clock.MonotonicMilliseconds;
             long arrived = 0;

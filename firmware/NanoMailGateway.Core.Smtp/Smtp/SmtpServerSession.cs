@@ -52,6 +52,12 @@ namespace NanoMailGateway.Core.Smtp
         /// </summary>
         public const int JunkCommandLimit = 20;
 
+        // A step that wrote its reply into the output itself returns this (no reply is empty).
+        private const string Written = "";
+
+        // The longest EHLO reply: nine lines, a 255-octet host name (RFC 1035 §2.3.4).
+        private const int MaxEhloReply = 255 + 160;
+
         private enum After { Nothing, ReadData, StartTls, Close }
 
         private readonly SmtpServer _server;
@@ -224,12 +230,35 @@ namespace NanoMailGateway.Core.Smtp
             _extended = extended;
             _state = SmtpSessionState.WaitingForMail;
             if (!extended) return "250 " + _options.HostName;
-            string text = "250-" + _options.HostName + "\r\n250-PIPELINING\r\n250-SIZE " + _options.MessageSizeLimit.ToString()
-                + "\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n";
-            if (_dsn) text += "250-DSN\r\n";
-            if (AuthOffered) text += "250-AUTH PLAIN LOGIN\r\n";
-            if (_server.Tls != null && _server.Tls.CanServe && !_lines.Connection.IsSecure) text += "250-STARTTLS\r\n";
-            return text + "250 HELP";
+            return Ehlo();
+        }
+
+        // The EHLO reply (RFC 5321 §4.1.1.1) goes into the output buffer line by line: built
+        // as one string it cost each message about 1 KB of garbage, and cached it would be
+        // heap for good on a board whose margin is thin. Returns Written.
+        private string Ehlo()
+        {
+            if (_lines.Room < MaxEhloReply) _lines.Flush();   // one piece when it can (replies before it go first)
+            _lines.Append("250-");
+            _lines.Append(_options.HostName);
+            _lines.EndLine();
+            EhloLine("250-PIPELINING");
+            _lines.Append("250-SIZE ");
+            _lines.AppendDecimal(_options.MessageSizeLimit);   // RFC 1870
+            _lines.EndLine();
+            EhloLine("250-8BITMIME");
+            EhloLine("250-ENHANCEDSTATUSCODES");
+            if (_dsn) EhloLine("250-DSN");   // RFC 3461
+            if (AuthOffered) EhloLine("250-AUTH PLAIN LOGIN");   // RFC 4954
+            if (_server.Tls != null && _server.Tls.CanServe && !_lines.Connection.IsSecure) EhloLine("250-STARTTLS");   // RFC 3207
+            EhloLine("250 HELP");
+            return Written;
+        }
+
+        private void EhloLine(string line)
+        {
+            _lines.Append(line);
+            _lines.EndLine();
         }
 
         private string Mail(byte[] b, int arg, int end)
@@ -416,6 +445,7 @@ namespace NanoMailGateway.Core.Smtp
 
         private void Write(string reply)
         {
+            if (reply.Length == 0) return;   // Written: the step wrote its reply itself
             Append(reply);
             if (SmtpReply.Code(reply) == 421) _after = After.Close;
             if (!SmtpReply.IsPermanentError(reply)) return;

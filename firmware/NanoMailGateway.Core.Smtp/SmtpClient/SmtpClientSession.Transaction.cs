@@ -254,6 +254,26 @@ namespace NanoMailGateway.Core.SmtpClient
             CloseConnection();
         }
 
+        /// <summary>
+        /// RSET on a session kept open between deliveries (a cached connection): true when
+        /// the server still answers 250 (RFC 5321 §4.1.1.5), so the next transaction can go
+        /// on it; otherwise the connection is closed and a new one must be opened. Nothing
+        /// was sent for any recipient, so a false here costs no recipient a deferral.
+        /// </summary>
+        public bool Probe()
+        {
+            if (!IsReady) return false;
+            try
+            {
+                Reset();
+            }
+            catch (ConnectionException)
+            {
+                CloseConnection();
+            }
+            return IsReady;
+        }
+
         /// <summary>RSET once the outcome is known, waiting EndTimeoutMs at most; a refused or slow
         /// RSET ends the session (the next message opens a new one).</summary>
         private void Reset()

@@ -28,7 +28,8 @@ namespace NanoMailGateway.SelfTest
             "mailbox_capacity = 24K\r\n" +
             "message_size_limit = 32K\r\n" +
             "max_recipients = 20\r\n" +
-            "tls_server = no\r\n";
+            "tls_server = no\r\n" +
+            "smtp_connection_cache_time_limit = 0\r\n";
 
         /// <summary>boards/esp32-wroom-32.conf: the default board (about 90 KB of heap).</summary>
         public const string Wroom32 =

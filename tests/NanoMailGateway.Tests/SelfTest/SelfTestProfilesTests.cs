@@ -30,6 +30,7 @@ namespace NanoMailGateway.Tests.SelfTest
             }
             Assert.Equal(shipped.Config!.MessageSizeLimit, mirrored.MessageSizeLimit);
             Assert.Equal(shipped.Config.MaxRecipients, mirrored.MaxRecipients);
+            Assert.Equal(shipped.Config.ConnectionCacheSeconds, mirrored.ConnectionCacheSeconds);
         }
     }
 }

@@ -16,6 +16,7 @@
 // may lose the empty entry, which the queue's recovery treats like an unwritten file).
 
 using System;
+using System.Collections.Generic;
 using System.IO;
 using NanoMailGateway.Core.Platform;
 
@@ -77,6 +78,22 @@ namespace NanoMailGateway.Emulator.Host
             {
                 throw new StorageException("cannot write " + name + ": no space left on the medium (" + used.ToString() + " of " + MediumBytes.ToString() + " bytes used)");
             }
+        }
+
+        // Pending-append buffers of closed files (HostStoredFile), kept for the next ones.
+        private readonly Stack<byte[]> _spare = new Stack<byte[]>();
+        private const int MaxSpare = 4;
+
+        /// <summary>A buffer for a file's appends until its Sync: one a closed file gave back, or a new one.</summary>
+        internal byte[] RentPending()
+        {
+            lock (_spare) return _spare.Count > 0 ? _spare.Pop() : new byte[4096];
+        }
+
+        /// <summary>Takes back a closed file's pending buffer (its contents are written or dropped).</summary>
+        internal void ReturnPending(byte[] buffer)
+        {
+            lock (_spare) if (_spare.Count < MaxSpare) _spare.Push(buffer);
         }
 
         /// <exception cref="ArgumentException">the name is not a plain file name (a caller bug).</exception>

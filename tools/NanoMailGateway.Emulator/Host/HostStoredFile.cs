@@ -7,7 +7,9 @@
 // Sync writes them and fsyncs (FileStream.Flush(flushToDisk: true)). So killing the
 // emulator loses exactly what a power cut loses on the board, and `nmg mailq` beside a
 // running gateway sees only synced records. Close writes what is waiting without fsync
-// (LittleFS commits at close too; the queue syncs before it closes anyway).
+// (LittleFS commits at close too; the queue syncs before it closes anyway). The pending
+// buffer goes back to the store at close for the next file: a queue that rolls a segment
+// file every 16 KB would otherwise grow a new one per file, garbage the board never makes.
 
 using System;
 using System.IO;
@@ -75,6 +77,7 @@ namespace NanoMailGateway.Emulator.Host
         public void Append(byte[] buffer, int offset, int count)
         {
             if (!_writable) throw new StorageException("cannot append to " + _name + ": the store is read-only");
+            if (_pending.Length == 0 && _medium != null) _pending = _medium.RentPending();
             if (_pendingCount + count > _pending.Length) Array.Resize(ref _pending, Math.Max(_pendingCount + count, 2 * _pending.Length));
             Array.Copy(buffer, offset, _pending, _pendingCount, count);
             _pendingCount += count;
@@ -108,6 +111,8 @@ namespace NanoMailGateway.Emulator.Host
             finally
             {
                 _stream.Dispose();
+                if (_medium != null && _pending.Length > 0) _medium.ReturnPending(_pending);
+                _pending = Array.Empty<byte>();
             }
         }
 

@@ -22,6 +22,7 @@ namespace NanoMailGateway.Bench
             new Bench("config", "config parse cost and buffer budget per board", ConfigBench.Run),
             new Bench("delivery", "delivered messages/s to smtp-sink through the agent and bytes allocated per message", DeliveryBench.Run),
             new Bench("dns", "bytes allocated per MX lookup, cached and uncached", DnsBench.Run),
+            new Bench("gateway", "the whole gateway: bytes allocated per message accepted and delivered, split by component", GatewayMemoryBench.Run),
             new Bench("memory", "static heap budget per board against its managed heap", MemoryBudgetBench.Run),
             new Bench("queue", "flash queue: write amplification, writes, bytes allocated per message, recovery time", QueueBench.Run),
             new Bench("postfix", "side by side with a throwaway Postfix relay: relayed msg/s and CPU per message, both to smtp-sink; writes a chart", PostfixBench.Run),

@@ -58,6 +58,7 @@ namespace NanoMailGateway.Tests.Core.Config
                 ("queue_lifetime = 3d", c => c.QueueLifetimeSeconds, 259200),
                 ("delay_warning = 0", c => c.DelayWarningSeconds, 0),
                 ("delay_warning = 90", c => c.DelayWarningSeconds, 90),
+                ("smtp_connection_cache_time_limit = 0", c => c.ConnectionCacheSeconds, 0),
                 ("message_size_limit = 512K", c => c.MessageSizeLimit, 524288),
                 ("max_recipients = 1000", c => c.MaxRecipients, 1000),
                 ("postmaster = admin", c => c.Postmaster, "admin"),

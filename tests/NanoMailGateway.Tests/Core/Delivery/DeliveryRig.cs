@@ -140,6 +140,9 @@ namespace NanoMailGateway.Tests.Core.Delivery
 
         public static byte[] Latin1(string s) => Encoding.Latin1.GetBytes(s);
 
+        /// <summary>A small message with this subject.</summary>
+        public static byte[] Simple(string subject) => Latin1("From: alerts@gw.test\r\nSubject: " + subject + "\r\n\r\nbody of " + subject + "\r\n");
+
         /// <summary>The mailbox's messages as bytes, read through the POP3 view.</summary>
         public List<byte[]> MailboxMessages(string mailbox)
         {

@@ -54,8 +54,6 @@ namespace NanoMailGateway.Tests.Core.Delivery
             return srv;
         }
 
-        private static byte[] Simple(string subject) => Latin1("From: alerts@gw.test\r\nSubject: " + subject + "\r\n\r\nbody of " + subject + "\r\n");
-
         public static TheoryData<string> HostileScripts() => new TheoryData<string>
         {
             "2xx to DATA", "2xx to DATA, pipelined", "one reply too many", "250- then 550 at the final dot",

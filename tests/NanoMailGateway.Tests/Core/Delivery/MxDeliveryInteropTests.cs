@@ -27,8 +27,6 @@ namespace NanoMailGateway.Tests.Core.Delivery
 
         private SmtpSinkPeer Sink(string address, params string[] faults) => new SmtpSinkPeer(address, _zone.SmtpPort, faults);
 
-        private static byte[] Simple(string subject) => Latin1("From: alerts@gw.test\r\nSubject: " + subject + "\r\n\r\nbody of " + subject + "\r\n");
-
         [SkippableFact]
         public void Messages_arrive_byte_exact_over_one_connection_and_leave_the_queue()
         {

@@ -19,7 +19,7 @@ namespace NanoMailGateway.Tests.Core.Smtp
             var writer = store.BeginMessage(env)!;
             var sink = new MessageSink();
             var reader = new DotReader(sink);
-            sink.Begin(writer, null, null, null, null, 1_000_000);
+            sink.Begin(writer, null, null, default, null, 1_000_000);
             reader.Reset();
             byte[] b = Encoding.Latin1.GetBytes(input);
             int consumed = 0;
