@@ -63,11 +63,8 @@ namespace NanoMailGateway.Core.Delivery
 
         // By worker session number: the session kept open after its last delivery, its
         // destination key and buffers, and when it was opened. Each slot is touched by its
-        // own worker only.
-        private readonly SmtpClientSession?[] _keptSession;
-        private readonly string?[] _keptKey;
-        private readonly byte[][]?[] _keptBuffers;
-        private readonly long[] _openedMs;
+        // own worker only. Null when the cache is off: the esp32-c3 pays nothing for it.
+        private readonly KeptSessions? _kept;
 
         public RemoteDelivery(MessageStore store, DeliveryAgentOptions options, INetwork network, ITlsProvider? tls, MxResolver resolver,
             BufferPool pool, IClock clock, ILog log, OutcomeRecorder recorder)
@@ -82,28 +79,22 @@ namespace NanoMailGateway.Core.Delivery
             _log = log;
             _recorder = recorder;
             _dead = new DeadDestinations(options.DeadDestinationEntries);
-            int slots = options.ConnectionCacheMs > 0 ? options.Sessions + 1 : 0;   // workers are 1..Sessions, RunOnce is 0; none when off
-            _keptSession = new SmtpClientSession?[slots];
-            _keptKey = Text.StringArray.New(slots);
-            _keptBuffers = new byte[slots][][];
-            _openedMs = new long[slots];
+            if (options.ConnectionCacheMs > 0) _kept = new KeptSessions(options.Sessions + 1);   // workers are 1..Sessions, RunOnce is 0
         }
 
         /// <summary>True when worker <paramref name="session"/> keeps a connection open.</summary>
         public bool HasKept(int session)
         {
-            return session < _keptSession.Length && _keptSession[session] != null;
+            return _kept != null && session < _kept.Session.Length && _kept.Session[session] != null;
         }
 
         /// <summary>Ends the connection worker <paramref name="session"/> keeps (QUIT) and returns its buffers.</summary>
         public void ReleaseKept(int session)
         {
             if (!HasKept(session)) return;
-            SmtpClientSession s = _keptSession[session]!;
-            byte[][] buffers = _keptBuffers[session]!;
-            _keptSession[session] = null;
-            _keptKey[session] = null;
-            _keptBuffers[session] = null;
+            SmtpClientSession s = _kept!.Session[session]!;
+            byte[][] buffers = _kept.Buffers[session]!;
+            _kept.Clear(session);
             try
             {
                 s.Quit();
@@ -156,16 +147,14 @@ namespace NanoMailGateway.Core.Delivery
             byte[][]? buffers = null;
             if (HasKept(session))
             {
-                if (_keptKey[session] != key) ReleaseKept(session);
+                if (_kept!.Key[session] != key) ReleaseKept(session);
                 else
                 {
-                    kept = _keptSession[session];
-                    buffers = _keptBuffers[session];
-                    _keptSession[session] = null;
-                    _keptKey[session] = null;
-                    _keptBuffers[session] = null;
+                    kept = _kept.Session[session];
+                    buffers = _kept.Buffers[session];
+                    _kept.Clear(session);
                     kept!.Limit = limit;
-                    if (_clock.MonotonicMilliseconds - _openedMs[session] >= ConnectionReuseMs) kept.Quit();
+                    if (_clock.MonotonicMilliseconds - _kept.OpenedMs[session] >= ConnectionReuseMs) kept.Quit();
                     else kept.Probe();
                 }
             }
@@ -207,7 +196,7 @@ namespace NanoMailGateway.Core.Delivery
                 {
                     s = OpenNext(relay, hosts, at, buffers, session);
                     if (s == null) break;
-                    if (session < _openedMs.Length) _openedMs[session] = _clock.MonotonicMilliseconds;
+                    if (_kept != null && session < _kept.OpenedMs.Length) _kept.OpenedMs[session] = _clock.MonotonicMilliseconds;
                 }
                 QueuedMessage m = works[next].Message;
                 EnvelopeRecipient[] list = new EnvelopeRecipient[rcpts[next].Length];
@@ -225,11 +214,11 @@ namespace NanoMailGateway.Core.Delivery
             {
                 // Kept for the worker's next delivery when the whole batch went (DeliveryAgent
                 // ends it when no more mail comes); otherwise QUIT now.
-                if (next == works.Length && s.IsReady && session < _keptSession.Length && session > 0)
+                if (next == works.Length && s.IsReady && _kept != null && session > 0 && session < _kept.Session.Length)
                 {
-                    _keptSession[session] = s;
-                    _keptKey[session] = key;
-                    _keptBuffers[session] = buffers;
+                    _kept.Session[session] = s;
+                    _kept.Key[session] = key;
+                    _kept.Buffers[session] = buffers;
                 }
                 else s.Quit();
             }
@@ -331,6 +320,30 @@ namespace NanoMailGateway.Core.Delivery
         private bool TurnOver(Cursor at)
         {
             return at.Limit != null && _clock.MonotonicMilliseconds - at.Started >= at.Limit.LimitMs && at.Limit.OthersWaiting();
+        }
+
+        /// <summary>The connection cache's slots, one per worker session number.</summary>
+        private sealed class KeptSessions
+        {
+            public readonly SmtpClientSession?[] Session;
+            public readonly string?[] Key;
+            public readonly byte[][]?[] Buffers;
+            public readonly long[] OpenedMs;
+
+            public KeptSessions(int slots)
+            {
+                Session = new SmtpClientSession?[slots];
+                Key = Text.StringArray.New(slots);
+                Buffers = new byte[slots][][];
+                OpenedMs = new long[slots];
+            }
+
+            public void Clear(int session)
+            {
+                Session[session] = null;
+                Key[session] = null;
+                Buffers[session] = null;
+            }
         }
 
         /// <summary>Where the walk over exchangers and addresses stands, and why the last one failed.</summary>
