@@ -24,6 +24,7 @@ namespace NanoMailGateway.Tests.Core.Listener
             private readonly BlockingCollection<IConnection?> _pending = new BlockingCollection<IConnection?>();
             public int PollFailures;   // Polls still to throw OutOfMemoryException
             public int AcceptsWithoutPending;
+            public int SlicesWaited;   // Polls that could wait (timeout above 0)
             public BlockingListener(int port) { LocalPort = port; }
             public string LocalEndPoint => "memory:" + LocalPort;
             public int LocalPort { get; }
@@ -36,6 +37,7 @@ namespace NanoMailGateway.Tests.Core.Listener
             public bool Poll(int timeoutMs)
             {
                 if (Interlocked.Decrement(ref PollFailures) >= 0) throw new OutOfMemoryException("no heap for a poll");
+                if (timeoutMs > 0) Interlocked.Increment(ref SlicesWaited);
                 return SpinWait.SpinUntil(() => _pending.Count > 0, timeoutMs);
             }
             public void Close() => _pending.Add(null);
@@ -98,6 +100,44 @@ namespace NanoMailGateway.Tests.Core.Listener
             Assert.InRange(sw.ElapsedMilliseconds, 0, 3000);
             Assert.Equal(0, h.Pool.InUse);
             Assert.Equal(1, loop.ThreadsStarted);
+        }
+
+        [Fact]
+        public void ABusyListenerIsNotHeldASlicePerIdleOneAndTheIdleOneIsStillServed()
+        {
+            var h = new SmtpHarness();
+            var idle = new BlockingListener(110);
+            var busy = new BlockingListener(25);
+            var first = new ConnectionListener(idle, h.CreateServer(), 2, h.Log);
+            var second = new ConnectionListener(busy, h.CreateServer(), 2, h.Log);
+            var loop = new AcceptLoop(2);
+            loop.Add(first);
+            loop.Add(second);
+            loop.Start();
+            try
+            {
+                Assert.StartsWith("220 ", Read(Dial(busy)));
+                int before = Volatile.Read(ref idle.SlicesWaited);
+                // A sensor's connections one after the other: while they keep coming, the idle
+                // listener is only glanced at (before: one 50 ms slice on it per connection).
+                for (int i = 0; i < 20; i++)
+                {
+                    MemoryConnection c = Dial(busy);
+                    Assert.StartsWith("220 ", Read(c));
+                    c.Close();
+                }
+                Assert.InRange(Volatile.Read(ref idle.SlicesWaited) - before, 0, 3);
+                // The idle one is still served while the other is hot.
+                Assert.StartsWith("220 ", Read(Dial(idle)));
+                Assert.Equal(1, first.Accepted);
+                Assert.Equal(21, second.Accepted);
+            }
+            finally
+            {
+                Assert.True(loop.Stop(1000));
+                first.Stop(300);
+                second.Stop(300);
+            }
         }
 
         [Fact]
