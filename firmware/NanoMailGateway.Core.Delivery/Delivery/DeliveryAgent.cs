@@ -187,21 +187,25 @@ namespace NanoMailGateway.Core.Delivery
         {
             ArrayList seen = new ArrayList();
             int attempts = 0;
-            bool waited = false;
+            long keepUntil = 0;   // monotonic ms; 0: not waiting with a kept connection
             while (!_stopping || session == 0)
             {
                 MessageWork[]? batch = Claim(seen);
                 if (batch == null)
                 {
-                    // A worker that keeps a connection open waits once for new mail before it
-                    // lets it go (RemoteDelivery, connection cache): a trickle of messages to
-                    // the same destination then shares one connection.
-                    if (waited || !_remote.HasKept(session)) break;
-                    _store.WaitForWork(_options.ConnectionCacheMs);
-                    waited = true;
+                    // A worker that keeps a connection open waits for new mail, up to the
+                    // cache time after its last batch, before it lets it go (RemoteDelivery,
+                    // connection cache): a trickle of messages to the same destination then
+                    // shares one connection. A deadline, not one wait: a signal left from
+                    // earlier (any commit or removal sets it) must not cut the wait short.
+                    if (!_remote.HasKept(session)) break;
+                    if (keepUntil == 0) keepUntil = _clock.MonotonicMilliseconds + _options.ConnectionCacheMs;
+                    long left = keepUntil - _clock.MonotonicMilliseconds;
+                    if (left <= 0) break;
+                    _store.WaitForWork((int)left);
                     continue;
                 }
-                waited = false;
+                keepUntil = 0;
                 try
                 {
                     attempts += Process(batch, session);
