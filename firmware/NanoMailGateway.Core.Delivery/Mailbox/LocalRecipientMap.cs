@@ -58,15 +58,21 @@ namespace NanoMailGateway.Core.Mailbox
             return account == null ? null : account.Name;
         }
 
+        /// <summary>The alias a local address names, or null when it names none.</summary>
+        public Alias? AliasOf(string address)
+        {
+            int at = address.LastIndexOf('@');
+            if (at <= 0 || !_config.IsLocalDomain(address.Substring(at + 1))) return null;
+            return _config.FindAlias(address.Substring(0, at));
+        }
+
         /// <summary>
         /// The targets of the alias a local address names, as full addresses (an account
         /// name gets the hostname as its domain), or null when it names none.
         /// </summary>
         public string[]? Expand(string address)
         {
-            int at = address.LastIndexOf('@');
-            if (at <= 0 || !_config.IsLocalDomain(address.Substring(at + 1))) return null;
-            Alias? alias = _config.FindAlias(address.Substring(0, at));
+            Alias? alias = AliasOf(address);
             if (alias == null) return null;
             string[] targets = Text.StringArray.New(alias.Targets.Length);
             for (int i = 0; i < targets.Length; i++)

@@ -37,7 +37,7 @@ namespace NanoMailGateway.Core.Mailbox
         public LocalRecipientResult Check(string address, long declaredSize)
         {
             string? mailbox = _map.MailboxFor(address);
-            if (mailbox == null) return _map.Expand(address) != null ? LocalRecipientResult.Alias : LocalRecipientResult.UnknownMailbox;
+            if (mailbox == null) return _map.AliasOf(address) != null ? LocalRecipientResult.Alias : LocalRecipientResult.UnknownMailbox;
             long used = _mailboxes.UsedBytes(mailbox);
             long size = declaredSize > 0 ? declaredSize : 0;
             if (used >= _quota || used + size > _quota) return LocalRecipientResult.MailboxFull;

@@ -126,7 +126,7 @@ namespace NanoMailGateway.Core.Smtp
         /// <inheritdoc/>
         public void Text(string text)
         {
-            for (int i = 0; i < text.Length; i++) PutRaw((byte)text[i]);
+            Text(text, 0, text.Length);
         }
 
         /// <inheritdoc/>
