@@ -10,7 +10,9 @@
 // stayed long is likely to stay, so an old half-live segment goes before a young, slightly
 // emptier one whose messages are still being delivered). The longer cleaning waits, the
 // fewer live bytes a victim still holds. Before that, an oldest segment with nothing live
-// goes at once without a copy (a FIFO delivery order costs no cleaning), and when the store
+// goes at once without a copy (a FIFO delivery order costs no cleaning; if a message whose
+// Commit is in its message file may have a Status record there, it is cleaned instead, see
+// below), and when the store
 // is near full so does any segment with nothing live (its Remove records carried, see below).
 // Live bytes per segment are counted in SegmentInfo.Live: the data pieces and the latest
 // Commit record of every message in the index, kept at commit, relocation and removal and
@@ -25,7 +27,11 @@
 //    (its pieces in V appended again, a new Commit with the current recipient states and
 //    the new piece list), durable before V is deleted.
 //  - Status records newer than their message's latest Commit (found by walking V's record
-//    headers): the message gets a new Commit, which folds the states in.
+//    headers): the message gets a new Commit, which folds the states in. A message in a
+//    message file (SegmentLog's header) has its Commit there and its Status records in the
+//    shared segments, so even the oldest segment may hold one of them: its MinSegment
+//    names the first segment that may, and a dead oldest segment at or after it is cleaned
+//    (walked) rather than just deleted; the new Commit goes to the shared segments.
 //  - Remove records. Under FIFO a Remove outlived every Commit of its message because it
 //    was newer. Out of order, a Commit of a removed message X that is still on flash with
 //    all its pieces would bring X back if the Remove went first. So a Remove names the
@@ -65,6 +71,9 @@ namespace NanoMailGateway.Core.Queue
 
         /// <summary>Of those, segments a live message was copied out of.</summary>
         public long CopiedOutOfOrder { get; private set; }
+
+        /// <summary>Of the relocations, Commits copied out of a message file into the shared segments (to fold in Status records there) since open.</summary>
+        public long FileCommitsCopied { get; private set; }
 
         /// <summary>Remove records copied forward by cleaning since open.</summary>
         public long RemovesCarried { get; private set; }
@@ -124,14 +133,34 @@ namespace NanoMailGateway.Core.Queue
         {
             if (_readOnly) return;
             // The oldest segment can hold no Status newer than a Commit elsewhere (that Commit
-            // would be older still) and no Remove whose range names another segment.
+            // would be older still) and no Remove whose range names another segment. Except
+            // the Status records of a message whose Commit is in its message file (it has no
+            // older shared segment): while one may be in the head, the head is cleaned, which
+            // gives such a message a new Commit folding its states in.
             while (_log.SegmentCount >= 2)
             {
                 SegmentInfo head = _log.GetSegment(0);
                 if (head.Number == _log.ActiveNumber || head.Live > 0 || WriterHasRecordsIn(head.Number)) return;
+                if (MessageFilePins(head.Number))
+                {
+                    if (!Clean(0)) return;
+                    continue;
+                }
                 _log.Commit();
                 DeleteSegment(0);
             }
+        }
+
+        /// <summary>True when a message whose latest Commit is in its message file may have a
+        /// Status record in <paramref name="segment"/> (its MinSegment is there or before).</summary>
+        private bool MessageFilePins(int segment)
+        {
+            for (int i = 0; i < _messages.Count; i++)
+            {
+                QueuedMessage m = (QueuedMessage)_messages[i]!;
+                if (m.MinSegment <= segment && RecordFormat.IsMessageFile(RecordFormat.SegmentOf(m.CommitLocation))) return true;
+            }
+            return false;
         }
 
         /// <summary>Index of the segment with the best benefit/cost (<paramref name="deadOnly"/>: among
@@ -426,6 +455,7 @@ namespace NanoMailGateway.Core.Queue
             }
             if (fill > 0) CopyPieces(m.Id, victim, old, first, fill, moved);
             CountLive(m, old, -1);
+            if (RecordFormat.IsMessageFile(RecordFormat.SegmentOf(m.CommitLocation))) FileCommitsCopied++;
             WriteCommit(m, moved);
             CountLive(m, moved, 1);
             CleaningBytes += m.CommitLength + RecordFormat.Overhead;

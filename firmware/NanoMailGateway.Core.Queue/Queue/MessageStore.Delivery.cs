@@ -169,11 +169,18 @@ namespace NanoMailGateway.Core.Queue
                 if (message.IsRemoved) return true;
                 if (!message.AllFinal) return false;
                 if (!_log.Fits(RecordFormat.RemovePayload + RecordFormat.Overhead, 0)) throw new StorageException("queue store full");
-                WriteRemove(message.Id, message.MinSegment, RecordFormat.SegmentOf(message.CommitLocation));
+                // A Commit only in its message file (which goes right after this Remove is
+                // durable) is in no shared segment: an empty range, nothing to carry.
+                int latest = RecordFormat.SegmentOf(message.CommitLocation);
+                WriteRemove(message.Id, message.MinSegment, RecordFormat.IsMessageFile(latest) ? message.MinSegment - 1 : latest);
                 _log.Commit();
                 CountStoredLive(message, -1);
                 _messages.Remove(message);
                 message.IsRemoved = true;
+                // Its message file, if it has one, goes once the Remove is durable, as a
+                // queue file goes in one unlink (only its records are in it).
+                MessageFile? f = _log.MessageFileOf(message.Id);
+                if (f != null) _log.DeleteMessageFile(f);
                 Compact(false);
                 return true;
             }

@@ -3,6 +3,9 @@
 // The first bad record ends the segment (a torn or garbage tail; nothing good can follow
 // it because a left segment is never appended to again). A segment whose first record
 // is not a valid header was never made durable and is deleted.
+// Message files (one message each, SegmentLog's header) are scanned first: every record
+// of their message in the shared segments is newer than its Commit there. A message file
+// whose message is not live afterwards (never committed, or removed) is deleted.
 // Records apply in sequence order, which is scan order:
 //   Commit  -> the message enters (or replaces an older copy of itself: relocation);
 //              its data pieces must lie inside the good part of their segments
@@ -20,6 +23,8 @@ namespace NanoMailGateway.Core.Queue
 {
     public sealed partial class MessageStore
     {
+        private int _firstSegment;     // oldest shared segment found at recovery (a message file's message pins from there)
+
         private void Recover()
         {
             lock (_gate)
@@ -35,22 +40,39 @@ namespace NanoMailGateway.Core.Queue
                 Sort(numbers, count);
                 long maxSeq = 0;
                 int maxNumber = 0;
+                _firstSegment = 0;
                 for (int i = 0; i < count; i++)
                 {
-                    int number = numbers[i];
-                    if (number > maxNumber) maxNumber = number;
-                    SegmentInfo info = new SegmentInfo(number, _log.FileLength(number));
-                    long validEnd = ScanSegment(info, ref maxSeq);
-                    if (validEnd == 0)
+                    int plain = numbers[i] & ~RecordFormat.MessageFileFlag;
+                    if (plain > maxNumber) maxNumber = plain;
+                    if (_firstSegment == 0 && plain == numbers[i]) _firstSegment = plain;
+                }
+                if (_firstSegment == 0) _firstSegment = maxNumber + 1;
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    for (int i = 0; i < count; i++)
                     {
-                        if (!_readOnly) _log.DeleteFile(number);
-                        continue;
+                        int number = numbers[i];
+                        if (RecordFormat.IsMessageFile(number) != (pass == 0)) continue;
+                        SegmentInfo info = pass == 0 ? new MessageFile(number, 0) : new SegmentInfo(number, 0);
+                        info.Length = _log.FileLength(number);
+                        long validEnd = ScanSegment(info, ref maxSeq);
+                        if (validEnd == 0)
+                        {
+                            if (!_readOnly) _log.DeleteFile(number);
+                            continue;
+                        }
+                        info.ValidEnd = validEnd;
+                        _log.AddRecovered(info);
                     }
-                    info.ValidEnd = validEnd;
-                    _log.AddRecovered(info);
                 }
                 _log.NextSequence = maxSeq + 1;
                 _log.NextSegmentNumber = maxNumber + 1;
+                for (int i = _log.MessageFileCount - 1; i >= 0 && !_readOnly; i--)
+                {
+                    MessageFile f = _log.GetMessageFile(i);
+                    if (FindLocked(f.Owner) == null) _log.DeleteMessageFile(f);
+                }
                 // Live bytes per segment, for cleaning (MessageStore.Compaction.cs).
                 if (!_readOnly) for (int i = 0; i < _messages.Count; i++) CountStoredLive((QueuedMessage)_messages[i]!, 1);
                 // Only dead segments go at start; copying waits until space is short, so a
@@ -88,6 +110,13 @@ namespace NanoMailGateway.Core.Queue
                 if (RecordFormat.GetU32(b, 0) != Crc32.Finish(crc)) break;
                 long loc = RecordFormat.Location(info.Number, pos);
                 if (pos == 0 && !IsHeaderOf(info.Number, type, payload, loc)) return 0;
+                MessageFile? file = info as MessageFile;
+                if (file != null && file.Owner == 0 && (type == RecordType.Data || type == RecordType.Commit))
+                {
+                    // Both start with the message id.
+                    if (_log.ReadAt(info.Number, pos + RecordFormat.HeaderSize, b, 0, 8) != 8) break;
+                    file.Owner = RecordFormat.GetI64(b, 0);
+                }
                 if (seq > maxSeq) maxSeq = seq;
                 if (type == RecordType.Commit) ApplyCommit(loc, payload, seq, info.Number, pos);
                 else if (type == RecordType.Status) ApplyStatus(loc, payload, seq);
@@ -150,7 +179,7 @@ namespace NanoMailGateway.Core.Queue
                 long off = _fields.ReadU32();
                 int len = (int)_fields.ReadU32();
                 long end = off + RecordFormat.Overhead + RecordFormat.DataPrefix + len;
-                if (seg != scanSegment && _log.IndexOf(seg) < 0)
+                if (seg != scanSegment && _log.IndexOf(seg) < 0 && _log.FindMessageFile(seg) == null)
                 {
                     // Cleaning deleted the segment after copying this message forward: a
                     // newer Commit of it follows in the log and is the one that counts (or
@@ -159,6 +188,8 @@ namespace NanoMailGateway.Core.Queue
                 }
                 if (!PieceIsWhole(seg, end, scanSegment, scanPos))
                 {
+                    // A message file goes once its message's Remove is durable: that Remove follows.
+                    if (RecordFormat.IsMessageFile(seg) && _log.FindMessageFile(seg) == null) return;
                     // Cannot happen when pieces are flushed before their Commit; counted, not hidden.
                     RecoveryDropped++;
                     return;
@@ -171,6 +202,9 @@ namespace NanoMailGateway.Core.Queue
                 RecoveryDropped++;
                 return;
             }
+            // Only in message files: its Status records are in the shared segments from the
+            // oldest one there (where exactly is not known here; a copy forward narrows it).
+            if (RecordFormat.IsMessageFile(minSegment)) minSegment = _firstSegment;
             QueuedMessage m = new QueuedMessage(id, e, size, status);
             m.CommitLocation = loc;
             m.CommitSequence = seq;
@@ -194,6 +228,8 @@ namespace NanoMailGateway.Core.Queue
         private bool PieceIsWhole(int segment, long end, int scanSegment, long scanPos)
         {
             if (segment == scanSegment) return end <= scanPos;
+            MessageFile? file = _log.FindMessageFile(segment);
+            if (file != null) return end <= file.ValidEnd;
             for (int i = 0; i < _log.SegmentCount; i++)
             {
                 SegmentInfo s = _log.GetSegment(i);

@@ -6,6 +6,11 @@
 //  - Commit returns only after the message's data pieces and its Commit record are
 //    flushed: "250 after DATA" means durable (RFC 5321 §6.1). A message without a
 //    durable Commit record is invisible after any crash.
+//  - One Sync per accepted message whatever its size: a message that fits one write unit
+//    is written whole at commit into the shared segment (data and Commit record, and
+//    sessions committing at once share that Sync: group commit, Publish); a longer one
+//    goes to a message file of its own from its first full unit (SegmentLog's header) and
+//    costs that file's one Sync, taken outside the lock.
 //  - Status changes and removals are new records, flushed before the call returns.
 //  - Space is counted in whole 4 KiB blocks against the configured capacity; new mail
 //    is refused (452 4.3.1, RFC 3463) before the reserve is touched; bounces may use the
@@ -18,8 +23,8 @@
 // The delivery-facing API is in MessageStore.Delivery.cs; compaction and recovery in
 // MessageStore.Compaction.cs and MessageStore.Recovery.cs.
 // Thread-safety: one lock around the index and the log (the board has one core and one
-// flash), except group commit's Sync, which runs outside it (Publish) so that the other
-// sessions go on meanwhile.
+// flash), except the Syncs of group commit and of message files, which run outside it
+// (Publish) so that the other sessions go on meanwhile.
 // Left out on purpose: priorities between messages, per-domain queues, encryption at rest.
 
 using System;
@@ -220,6 +225,7 @@ namespace NanoMailGateway.Core.Queue
                 {
                     MessageWriter w = new MessageWriter(this, _log.TakeSequence(), envelope, buffer, floor);
                     w.Generation = _generation;
+                    w.Local = local;
                     _writers.Add(w);
                     handedOut = true;
                     return w;
@@ -240,12 +246,36 @@ namespace NanoMailGateway.Core.Queue
                 CheckWritable(w);
                 int commitSize = CommitSize(w.Envelope, w.Pieces.Count + 8);
                 if (commitSize > _log.MaxRecordPayload) return false;
-                long need = count + 2L * (RecordFormat.Overhead + RecordFormat.DataPrefix) + commitSize + RecordFormat.Overhead;
-                if (!FitsAfterCleaning(need, w.Floor)) return false;
+                long need = count + 2L * (RecordFormat.Overhead + RecordFormat.DataPrefix) + commitSize + RecordFormat.Overhead + RecordFormat.SegmentHeaderSize;
+                // A full unit before the end (Commit hands over the last, partial one): the
+                // message is longer than a unit and its data go to a message file. Not a
+                // locally made one (a bounce or notice, few): it is written at the delivery
+                // thread's deepest point, where a file of its own is heap the esp32-c3 lacks.
+                MessageFile? f = w.File;
+                bool own = f != null || (!w.Local && count == buffer.Length - RecordFormat.DataHead - 4);
+                if (f == null)
+                {
+                    if (!FitsAfterCleaning(need, w.Floor)) return false;
+                }
+                else if (!_log.FitsIn(f, need, w.Floor))
+                {
+                    Compact(true);
+                    if (!_log.FitsIn(f, need, w.Floor)) return false;
+                }
+                if (own)
+                {
+                    if (f == null)
+                    {
+                        f = _log.CreateMessageFile(w.Id, _scratch);
+                        w.File = f;
+                    }
+                    w.Pieces.Add(_log.AppendData(f, buffer, count), count);
+                    return true;
+                }
                 // As Data records, split where the active segment ends. In place, not in a
                 // method of its own: a bounce is written at the delivery thread's deepest
                 // point, where one more frame on nanoCLR is 204 bytes of heap.
-                int offset = 0;
+                int offset = RecordFormat.DataHead;
                 while (count > 0)
                 {
                     long loc = BeginData(w.Id, count, out int n);
@@ -265,8 +295,9 @@ namespace NanoMailGateway.Core.Queue
             lock (_gate)
             {
                 CheckWritable(w);
+                MessageFile? f = w.File;
                 int len = CommitSize(w.Envelope, w.Pieces.Count);
-                if (len > _log.MaxRecordPayload || !_log.Fits(len + RecordFormat.Overhead, w.Floor / 2))
+                if (len > _log.MaxRecordPayload || !(f != null ? _log.FitsIn(f, len + RecordFormat.Overhead, w.Floor / 2) : _log.Fits(len + RecordFormat.Overhead, w.Floor / 2)))
                 {
                     throw new StorageException("queue store full");
                 }
@@ -274,7 +305,26 @@ namespace NanoMailGateway.Core.Queue
                 RecipientStatus[] status = new RecipientStatus[w.Envelope.RecipientCount];
                 for (int i = 0; i < status.Length; i++) status[i] = RecipientStatus.Initial;
                 QueuedMessage m = new QueuedMessage(w.Id, w.Envelope, size, status);
-                WriteCommit(m, w.Pieces);
+                if (f == null)
+                {
+                    WriteCommit(m, w.Pieces);
+                }
+                else
+                {
+                    // Into its message file, through its unit (its data are all appended).
+                    _log.Target(f, w.Unit!);
+                    try
+                    {
+                        WriteCommit(m, w.Pieces);
+                    }
+                    finally
+                    {
+                        _log.Untarget();
+                    }
+                    // Its Status and Remove records go to the shared segments from here on:
+                    // it pins them from the active one (Compaction keeps what it pins).
+                    m.MinSegment = _log.ActiveNumber >= 0 ? _log.ActiveNumber : _log.NextSegmentNumber;
+                }
                 CountLive(m, w.Pieces, 1);
                 w.Pending = m;
                 CommitArrived(w);
@@ -291,6 +341,8 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>A writer's Commit has started: group commit waits for its record (see Publish).</summary>
         internal void CommitStarting(MessageWriter w)
         {
+            // A message file's Commit record never reaches the shared segment: nobody waits for it.
+            if (w.File != null) return;
             // Not under the lock: a committer that waits for the lock must be counted already.
             w.Announced = true;
             Interlocked.Increment(ref _committing);
@@ -310,16 +362,44 @@ namespace NanoMailGateway.Core.Queue
         /// durable, then shows the message to delivery. A committer that finds others half
         /// way through their commit (begun, Commit record not yet written) lets them write it
         /// first, for a few ms at most; then one syncs for all, outside the store lock
-        /// (SegmentLog.BeginFlush/FlushShared/EndFlush), so that sessions go on beginning,
-        /// receiving and appending meanwhile (with the Sync under the lock they queued for the
-        /// lock, not for the Sync, and none found another's record to share), and a committer
-        /// whose record came during that Sync waits for it to end and takes the next one.
-        /// Whoever finds DurableSequence past its record returns without a Sync. A failed Sync
-        /// breaks the log, so every committer still waiting fails too (451 4.3.0, nothing
-        /// acknowledged). One method, not two: on nanoCLR each frame is heap.
+        /// (SegmentLog.BeginFlush/FlushShared/EndFlush), so that sessions go on receiving and
+        /// appending meanwhile, and a committer whose record came during that Sync waits for
+        /// it to end and takes the next one. Whoever finds DurableSequence past its record
+        /// returns without a Sync. A failed Sync breaks the log, so every committer still
+        /// waiting fails too (451 4.3.0, nothing acknowledged). A message file is synced
+        /// alone, also outside the lock (only its writer uses it). One method, not two: on
+        /// nanoCLR each frame is heap.
         /// </summary>
         internal QueuedMessage Publish(MessageWriter w, QueuedMessage m)
         {
+            MessageFile? f = w.File;
+            if (f != null)
+            {
+                // Its own file, its own Sync, outside the lock: only this writer uses the file
+                // until the message is published, and the others append meanwhile.
+                try
+                {
+                    _log.SyncFile(f);
+                }
+                catch (Exception)
+                {
+                    lock (_gate)
+                    {
+                        if (w.Generation == _generation) _log.Fail("message file sync failed");
+                    }
+                    throw;
+                }
+                lock (_gate)
+                {
+                    CheckWritable(w);
+                    _log.FileSynced(f);
+                    _writers.Remove(w);
+                    w.Pending = null;
+                    _messages.Add(m);
+                    _work.Set();
+                    return m;
+                }
+            }
             // Rounds in which nobody's record came (the wait ran out) end the wait, not wakeups:
             // a signal left from an earlier arrival would use the rounds up at once. All rounds
             // together are capped, so a steady stream of arrivals cannot hold a commit long.
@@ -373,6 +453,19 @@ namespace NanoMailGateway.Core.Queue
                 CommitArrived(w);
                 _writers.Remove(w);
                 _writerBuffers.Return(buffer);
+                MessageFile? f = w.File;
+                w.File = null;
+                // Its data are dead: the file goes now. A reopen since has recovered the files
+                // itself, and a broken log leaves it to the reopen's recovery.
+                if (f == null || w.Generation != _generation || _log.IsBroken) return;
+                try
+                {
+                    _log.DeleteMessageFile(f);
+                }
+                catch (StorageException)
+                {
+                    // The log is broken now: the reopen's recovery deletes the file.
+                }
             }
         }
 

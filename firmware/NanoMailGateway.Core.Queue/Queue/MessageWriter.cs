@@ -4,7 +4,11 @@
 // RAM (ARCHITECTURE.md, Memory). The listener puts content straight into that buffer
 // (GetBuffer/Advance); Write copies into it for everyone else. Commit appends the rest
 // and the Commit record and flushes; Abort just forgets: pieces without a Commit are dead
-// and compaction reclaims them.
+// and compaction reclaims them (a message file is deleted at once).
+// The unit keeps RecordFormat.DataHead bytes free in front of the data and 4 behind it, so
+// that a message longer than one unit has its Data records built in place and appended to
+// its message file in one write each (SegmentLog's header); a full unit's Data record in a
+// shared segment is then exactly one write unit too.
 
 using NanoMailGateway.Core.Platform;
 
@@ -15,7 +19,7 @@ namespace NanoMailGateway.Core.Queue
     {
         private readonly MessageStore _store;
         private byte[]? _buffer;
-        private int _count;
+        private int _count;                     // data bytes in the unit, from RecordFormat.DataHead
         private bool _failed;
 
         internal MessageWriter(MessageStore store, long id, Envelope envelope, byte[] buffer, long floor)
@@ -48,6 +52,15 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>The message once its Commit record is written and until it is durable (group commit).</summary>
         internal QueuedMessage? Pending { get; set; }
 
+        /// <summary>Made by the gateway itself (a bounce or notice): it stays in the shared segments.</summary>
+        internal bool Local { get; set; }
+
+        /// <summary>Its message file once the message is longer than one unit (SegmentLog's header).</summary>
+        internal MessageFile? File { get; set; }
+
+        /// <summary>The write unit, for the message file's header and Commit record (free once its data are appended).</summary>
+        internal byte[]? Unit => _buffer;
+
         /// <summary>Counted among the commits under way (group commit) until its Commit record is written.</summary>
         internal bool Announced { get; set; }
 
@@ -61,19 +74,20 @@ namespace NanoMailGateway.Core.Queue
         public bool Write(byte[] buffer, int offset, int count)
         {
             if (_failed) return false;
-            byte[] b = Unit();
+            byte[] b = Buffer();
+            int room = b.Length - RecordFormat.DataHead - 4;
             while (count > 0)
             {
-                int n = b.Length - _count;
+                int n = room - _count;
                 if (n > count) n = count;
-                System.Array.Copy(buffer, offset, b, _count, n);
+                System.Array.Copy(buffer, offset, b, RecordFormat.DataHead + _count, n);
                 offset += n;
                 count -= n;
                 _count += n;
                 // The store is called from here, not through Advance or a helper: on nanoCLR
                 // each nested call is a heap frame of 204 bytes or more, and a bounce is
                 // written at the delivery thread's deepest point (README, On-device self-test).
-                if (_count == b.Length && !Spilled(_store.AppendPieces(this, b, _count))) return false;
+                if (_count == room && !Spilled(_store.AppendPieces(this, b, _count))) return false;
             }
             return true;
         }
@@ -81,9 +95,9 @@ namespace NanoMailGateway.Core.Queue
         /// <inheritdoc/>
         public byte[] GetBuffer(out int offset, out int count)
         {
-            byte[] b = Unit();
-            offset = _count;
-            count = b.Length - _count;
+            byte[] b = Buffer();
+            offset = RecordFormat.DataHead + _count;
+            count = b.Length - RecordFormat.DataHead - 4 - _count;
             return b;
         }
 
@@ -91,14 +105,15 @@ namespace NanoMailGateway.Core.Queue
         public bool Advance(int count)
         {
             if (_failed) return false;
-            byte[] b = Unit();
-            if (count < 0 || count > b.Length - _count) throw new System.ArgumentOutOfRangeException("count");
+            byte[] b = Buffer();
+            int room = b.Length - RecordFormat.DataHead - 4;
+            if (count < 0 || count > room - _count) throw new System.ArgumentOutOfRangeException("count");
             _count += count;
             // A full unit goes to the log at once: the Data records are the same whichever way the bytes came.
-            return _count < b.Length || Spilled(_store.AppendPieces(this, b, _count));
+            return _count < room || Spilled(_store.AppendPieces(this, b, _count));
         }
 
-        private byte[] Unit()
+        private byte[] Buffer()
         {
             byte[]? b = _buffer;
             if (b == null) throw new System.InvalidOperationException("message " + QueueId + " is already committed or aborted");
@@ -108,7 +123,7 @@ namespace NanoMailGateway.Core.Queue
         /// <inheritdoc/>
         public void Commit()
         {
-            byte[] b = Unit();
+            byte[] b = Buffer();
             bool committed = false;
             _store.CommitStarting(this);
             try

@@ -68,6 +68,16 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Payload of a Remove record: id, oldest and newest segment that may hold a Commit of the message.</summary>
         public const int RemovePayload = 16;
 
+        /// <summary>Bytes in front of a Data record's data (header and message id): a writer's unit keeps them free.</summary>
+        public const int DataHead = HeaderSize + DataPrefix;
+
+        /// <summary>
+        /// Bit of a segment number that marks a message file: a segment holding one message
+        /// longer than a write unit (its Data records, then its Commit record), deleted as one
+        /// file when the message goes. Their numbers sort after every shared segment's.
+        /// </summary>
+        public const int MessageFileFlag = 0x40000000;
+
         /// <summary>Bytes per data piece entry in a Commit record: segment, offset, length (u32 each).</summary>
         public const int PieceEntrySize = 12;
 
@@ -76,6 +86,11 @@ namespace NanoMailGateway.Core.Queue
         /// a static byte[]: that would be heap from boot on nanoCLR (ARCHITECTURE.md, Memory).
         /// </summary>
         public const string SegmentMagic = "NMGQ";
+
+        public static bool IsMessageFile(int segment)
+        {
+            return (segment & MessageFileFlag) != 0;
+        }
 
         public static long Location(int segment, long offset)
         {

@@ -8,20 +8,30 @@
 //    Write); Commit() pushes the partial unit and calls IStoredFile.Sync: the only
 //    durability point (on the board's LittleFS a Sync closes and reopens the file and
 //    costs a block copy, so callers put several records under one Commit where they can);
+//  - a message longer than one write unit gets a message file of its own (MessageFile: a
+//    segment of any length, number with RecordFormat.MessageFileFlag) holding its Data
+//    records and its Commit record, so that accepting it costs one Sync, of that file,
+//    however long it is, and removing it one delete: no shared segment is filled,
+//    synced and left per 16 KB of it. Its Data records are built in place in the
+//    writer's unit (header in front, CRC behind: one Append per unit, no copy), and its
+//    header and Commit record go through the writer's unit as the write buffer
+//    (Target/Untarget), so it costs no RAM of its own. It holds records of its message
+//    only, never a Status or Remove record, so deleting it out of FIFO order drops
+//    nothing that cancels another record;
 //  - a segment that is left (full, or at restart) is synced first (unless nothing was
 //    appended since its last Sync) and never appended to again, so garbage after a torn
 //    write is never followed by good records;
 //  - Commit syncs only when something was appended since the last Sync, and records the
 //    newest durable sequence number, so that callers whose records another caller's
 //    Sync covered skip their own (group commit, MessageStore.Publish);
-//  - group commit syncs the active segment outside the store's lock (BeginFlush,
+//  - group commit syncs the shared segment outside the store's lock (BeginFlush,
 //    FlushShared, EndFlush), so that other sessions begin, receive and append their
 //    records meanwhile and the next Sync covers them all. The flusher holds _fileGate
-//    from BeginFlush to the end of its Sync, and whatever touches the active segment's
+//    from BeginFlush to the end of its Sync, and whatever touches the shared segment's
 //    file under the store's lock meanwhile (an append, a Sync, a read, a roll) first
 //    waits for it (AwaitFile), so the file is used by one thread at a time (on the board
 //    a Sync closes and reopens it); records buffered in RAM wait for nothing. Only while
-//    _flushing: a lock on nanoCLR is heap, and reads and appends are the deepest calls;
+//    Flushing: a lock on nanoCLR is heap, and reads and appends are the deepest calls;
 //  - any exception half way through a file operation that changes the medium (a
 //    StorageException, or an OutOfMemoryException on a board) breaks the log: later calls
 //    throw until the store is reopened (recovered), because the state of a half-done
@@ -48,16 +58,22 @@ namespace NanoMailGateway.Core.Queue
         private readonly IFileStore _files;
         private readonly int _segmentSize;
         private readonly long _capacity;
-        private readonly byte[] _buf;          // write-unit buffer of the active segment
+        private byte[] _buf;                   // write-unit buffer of the active segment (a writer's unit while Target)
         private readonly byte[] _small = new byte[16];
         private readonly ArrayList _segments = new ArrayList();   // SegmentInfo, ascending numbers
+        private readonly ArrayList _messageFiles = new ArrayList();   // MessageFile
+        private long _limit;                   // bytes a record may reach in the file appended to (segment size; unbounded in a message file)
+        // The shared segment's append state while a message file is the target (Target/Untarget).
+        private IStoredFile? _savedFile;
+        private SegmentInfo? _savedInfo;
+        private byte[]? _savedBuf;
+        private int _savedCount;
+        private bool _savedDirty;
         private int _bufCount;
         private IStoredFile? _active;
         private SegmentInfo? _activeInfo;
         private readonly object _fileGate = new object();   // held by a flush outside the store's lock (header)
-        // A field, read in place where the file is touched: an accessor call there would be a
-        // heap frame on nanoCLR at the bottom of every read and append.
-        private bool _flushing;
+        private IStoredFile? _flushFile;       // the shared segment's file that flush syncs
         // Two read handles: a reader alternates between the segment holding the Commit
         // record (piece list) and the one holding the data; one handle would reopen a
         // file (and allocate) on every piece.
@@ -75,6 +91,7 @@ namespace NanoMailGateway.Core.Queue
             _segmentSize = segmentSize;
             _capacity = capacity;
             _buf = new byte[writeUnit];
+            _limit = segmentSize;
             NextSequence = 1;
             NextSegmentNumber = 1;
         }
@@ -97,8 +114,12 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Every record with a sequence number up to this one is durable.</summary>
         public long DurableSequence { get; private set; }
 
-        /// <summary>A group commit's Sync of the active segment is under way outside the store's lock.</summary>
+        /// <summary>A group commit's Sync of the shared segment is under way outside the store's lock.</summary>
         public bool Flushing => _flushing;
+
+        // A field, read in place where the file is touched: an accessor call there would be a
+        // heap frame on nanoCLR at the bottom of every read and append.
+        private bool _flushing;
 
         public int SegmentSize => _segmentSize;
 
@@ -118,7 +139,8 @@ namespace NanoMailGateway.Core.Queue
         /// <summary>Adds a segment found at recovery (ascending order).</summary>
         public void AddRecovered(SegmentInfo info)
         {
-            _segments.Add(info);
+            if (info is MessageFile) _messageFiles.Add(info);
+            else _segments.Add(info);
         }
 
         // ---- space ----------------------------------------------------------------
@@ -128,7 +150,7 @@ namespace NanoMailGateway.Core.Queue
         {
             get
             {
-                long used = 0;
+                long used = MessageFileBlocks();
                 for (int i = 0; i < _segments.Count; i++) used += Blocks(GetSegment(i).Length);
                 return used * QueueOptions.BlockSize;
             }
@@ -143,7 +165,7 @@ namespace NanoMailGateway.Core.Queue
         /// </summary>
         public bool Fits(long bytes, long floor)
         {
-            long used = 0;
+            long used = MessageFileBlocks();
             long activeLen = -1;
             for (int i = 0; i < _segments.Count; i++)
             {
@@ -207,7 +229,7 @@ namespace NanoMailGateway.Core.Queue
             if (payloadLength < 0 || payloadLength > MaxRecordPayload) throw new ArgumentOutOfRangeException("payloadLength");
             // Roll writes the new segment's header record through this method (a segment
             // just started always has room for it, so that is as deep as it goes).
-            if (_activeInfo == null || _activeInfo.Length + RecordFormat.Overhead + payloadLength > _segmentSize) Roll();
+            if (_activeInfo == null || _activeInfo.Length + RecordFormat.Overhead + payloadLength > _limit) Roll();
             // The header here, not in a method of its own: every record begins at the bottom of
             // the deepest stacks, where one more frame on nanoCLR is 204 bytes of heap.
             long location = RecordFormat.Location(_activeInfo!.Number, _activeInfo.Length);
@@ -309,7 +331,7 @@ namespace NanoMailGateway.Core.Queue
         }
 
         /// <summary>
-        /// Under the store's lock: starts a group commit's flush of the active segment (pushes
+        /// Under the store's lock: starts a group commit's flush of the shared segment (pushes
         /// the partial write unit). Returns the sequence number it will make durable; then
         /// <see cref="FlushShared"/> outside the lock and <see cref="EndFlush"/> under it.
         /// </summary>
@@ -323,21 +345,26 @@ namespace NanoMailGateway.Core.Queue
             // _dirty stays set: a Commit before the flush ends must not take these bytes for
             // durable; it syncs itself (after this flush: AwaitFile).
             _flushing = true;
+            // The file itself, not _active read later: outside the lock, _active may be a
+            // message file another session is writing its Commit record to (Target).
+            _flushFile = _active;
             Monitor.Enter(_fileGate);   // released by FlushShared, whatever happens there
             return upTo;
         }
 
-        /// <summary>Outside the store's lock, after <see cref="BeginFlush"/>: syncs the active segment. True when a Sync was made.</summary>
+        /// <summary>Outside the store's lock, after <see cref="BeginFlush"/>: syncs the shared segment. True when a Sync was made.</summary>
         public bool FlushShared()
         {
             try
             {
-                if (_active == null) return false;
-                _active.Sync();
+                IStoredFile? f = _flushFile;
+                if (f == null) return false;
+                f.Sync();
                 return true;
             }
             finally
             {
+                _flushFile = null;
                 Monitor.Exit(_fileGate);
             }
         }
@@ -429,6 +456,7 @@ namespace NanoMailGateway.Core.Queue
         {
             DropReadHandle(_readNumber[0]);
             DropReadHandle(_readNumber[1]);
+            for (int i = 0; i < _messageFiles.Count; i++) CloseFile((MessageFile)_messageFiles[i]!);
             if (_flushing) AwaitFile();
             if (_active != null) _active.Close();
             _active = null;
@@ -444,6 +472,188 @@ namespace NanoMailGateway.Core.Queue
         }
 
         public bool IsBroken => _breaks != 0;
+
+        // ---- message files ----------------------------------------------------------------
+
+        public int MessageFileCount => _messageFiles.Count;
+
+        public MessageFile GetMessageFile(int index) { return (MessageFile)_messageFiles[index]!; }
+
+        /// <summary>The message file with this number, or null.</summary>
+        public MessageFile? FindMessageFile(int number)
+        {
+            for (int i = 0; i < _messageFiles.Count; i++)
+            {
+                if (GetMessageFile(i).Number == number) return GetMessageFile(i);
+            }
+            return null;
+        }
+
+        /// <summary>The message file of message <paramref name="owner"/>, or null.</summary>
+        public MessageFile? MessageFileOf(long owner)
+        {
+            for (int i = 0; i < _messageFiles.Count; i++)
+            {
+                if (GetMessageFile(i).Owner == owner) return GetMessageFile(i);
+            }
+            return null;
+        }
+
+        /// <summary>True when <paramref name="bytes"/> more bytes in message file <paramref name="f"/> leave <paramref name="floor"/> bytes free.</summary>
+        public bool FitsIn(MessageFile f, long bytes, long floor)
+        {
+            long used = UsedBytes / QueueOptions.BlockSize - Blocks(f.Length) + Blocks(f.Length + bytes);
+            return used * QueueOptions.BlockSize <= _capacity - floor;
+        }
+
+        /// <summary>
+        /// Creates the message file of message <paramref name="owner"/> and appends its
+        /// segment header (one write, through <paramref name="unit"/>, a free buffer of at
+        /// least a header record). Not durable until <see cref="SyncFile"/>.
+        /// </summary>
+        public MessageFile CreateMessageFile(long owner, byte[] unit)
+        {
+            CheckUsable();
+            if (_recordLeft >= 0) throw Fail("a record was left open by a failed append; reopen the store");
+            _breaks++;          // see the header: an exception from here on leaves the log broken
+            int number = RecordFormat.MessageFileFlag | NextSegmentNumber++;
+            IStoredFile? f = _files.Open(RecordFormat.SegmentName(number), true);
+            if (f == null) throw new StorageException("cannot create message file " + RecordFormat.SegmentName(number));
+            MessageFile m = new MessageFile(number, owner);
+            m.File = f;
+            _messageFiles.Add(m);
+            _breaks--;
+            Target(m, unit);
+            Begin(RecordType.SegmentHeader, RecordFormat.SegmentHeaderPayload);
+            for (int i = 0; i < RecordFormat.SegmentMagic.Length; i++) PutByte(RecordFormat.SegmentMagic[i]);
+            PutByte(RecordFormat.Version);
+            PutU32((uint)number);
+            End();
+            Untarget();
+            return m;
+        }
+
+        /// <summary>
+        /// Appends <paramref name="count"/> bytes of message data as one Data record in
+        /// message file <paramref name="f"/>, built in place: the data are at
+        /// <paramref name="b"/>[DataHead..], the header goes in front and the CRC behind it
+        /// (so the unit holds count + DataHead + 4 bytes). One write for a full unit; the
+        /// last, partial one stays in the unit and goes out with the Commit record (Target).
+        /// Returns its location.
+        /// </summary>
+        public long AppendData(MessageFile f, byte[] b, int count)
+        {
+            CheckUsable();
+            if (_recordLeft >= 0) throw Fail("a record was left open by a failed append; reopen the store");
+            long location = RecordFormat.Location(f.Number, f.Length);
+            LastSequence = NextSequence++;
+            b[0] = RecordFormat.Magic;
+            b[1] = RecordType.Data;
+            RecordFormat.PutU16(b, 2, RecordFormat.DataPrefix + count);
+            RecordFormat.PutI64(b, 4, LastSequence);
+            RecordFormat.PutI64(b, RecordFormat.HeaderSize, f.Owner);
+            int end = RecordFormat.DataHead + count;
+            RecordFormat.PutU32(b, end, Crc32.Finish(Crc32.Update(Crc32.Initial, b, 0, end)));
+            if (end + 4 < b.Length)
+            {
+                f.Held = end + 4;
+                f.Length += end + 4;
+                return location;
+            }
+            _breaks++;
+            f.File!.Append(b, 0, end + 4);
+            _breaks--;
+            f.Length += end + 4;
+            AppendCount++;
+            BytesAppended += end + 4;
+            return location;
+        }
+
+        /// <summary>
+        /// Makes Begin/Put/End append to message file <paramref name="f"/> through
+        /// <paramref name="unit"/> (a writer's free unit) until <see cref="Untarget"/>; the
+        /// shared segment's buffered bytes wait untouched.
+        /// </summary>
+        public void Target(MessageFile f, byte[] unit)
+        {
+            _savedFile = _active;
+            _savedInfo = _activeInfo;
+            _savedBuf = _buf;
+            _savedCount = _bufCount;
+            _savedDirty = _dirty;
+            _active = f.File;
+            _activeInfo = f;
+            _buf = unit;
+            _bufCount = f.Held;
+            f.Held = 0;
+            _limit = long.MaxValue;
+        }
+
+        /// <summary>Writes what the message file's records left in the unit and goes back to the shared segment.</summary>
+        public void Untarget()
+        {
+            IStoredFile? file = _active;
+            byte[] unit = _buf;
+            int n = _bufCount;
+            _active = _savedFile;
+            _activeInfo = _savedInfo;
+            _buf = _savedBuf!;
+            _bufCount = _savedCount;
+            _dirty = _savedDirty;
+            _limit = _segmentSize;
+            _savedFile = null;
+            _savedInfo = null;
+            _savedBuf = null;
+            // Back on the shared segment first, whatever happens: after a failed or half-done
+            // record (the log is broken, or Begin finds the record open) nothing more is written.
+            if (n == 0 || _breaks != 0 || _recordLeft >= 0) return;
+            _breaks++;          // see the header: an exception from here on leaves the log broken
+            file!.Append(unit, 0, n);
+            _breaks--;
+            AppendCount++;
+            BytesAppended += n;
+        }
+
+        /// <summary>
+        /// Makes message file <paramref name="f"/> durable. Not under the store's lock: only
+        /// its writer uses the file until its message is published. A failure breaks the log.
+        /// </summary>
+        public void SyncFile(MessageFile f)
+        {
+            f.File!.Sync();
+        }
+
+        /// <summary>After <see cref="SyncFile"/>, under the lock: counts it and closes the writer's handle (readers open their own).</summary>
+        public void FileSynced(MessageFile f)
+        {
+            SyncCount++;
+            CloseFile(f);
+        }
+
+        /// <summary>Deletes message file <paramref name="f"/>: its message is removed durably, or was never committed.</summary>
+        public void DeleteMessageFile(MessageFile f)
+        {
+            DropReadHandle(f.Number);
+            _breaks++;          // see the header: an exception from here on leaves the log broken
+            CloseFile(f);
+            _files.Delete(RecordFormat.SegmentName(f.Number));
+            _breaks--;
+            _messageFiles.Remove(f);
+        }
+
+        private static void CloseFile(MessageFile f)
+        {
+            IStoredFile? file = f.File;
+            f.File = null;
+            if (file != null) file.Close();
+        }
+
+        private long MessageFileBlocks()
+        {
+            long used = 0;
+            for (int i = 0; i < _messageFiles.Count; i++) used += Blocks(GetMessageFile(i).Length);
+            return used;
+        }
 
         // ---- internals ------------------------------------------------------------------
 
@@ -507,7 +717,7 @@ namespace NanoMailGateway.Core.Queue
             }
         }
 
-        /// <summary>Waits until a flush outside the store's lock has finished with the active segment's file.</summary>
+        /// <summary>Waits until a flush outside the store's lock has finished with the shared segment's file.</summary>
         private void AwaitFile()
         {
             lock (_fileGate)
@@ -570,7 +780,7 @@ namespace NanoMailGateway.Core.Queue
     }
 
     /// <summary>One segment file: number and length (including bytes still in the write buffer).</summary>
-    internal sealed class SegmentInfo
+    internal class SegmentInfo
     {
         public SegmentInfo(int number, long length)
         {
@@ -587,5 +797,24 @@ namespace NanoMailGateway.Core.Queue
 
         /// <summary>Bytes of the data pieces and latest Commit records of messages in the index (MessageStore keeps it).</summary>
         public long Live { get; set; }
+    }
+
+    /// <summary>A message file: the segment of one message longer than a write unit (SegmentLog's header).</summary>
+    internal sealed class MessageFile : SegmentInfo
+    {
+        public MessageFile(int number, long owner)
+            : base(number, 0)
+        {
+            Owner = owner;
+        }
+
+        /// <summary>Id of the message whose records it holds (0 while recovery has not seen one).</summary>
+        public long Owner { get; set; }
+
+        /// <summary>Bytes of its last Data record waiting in the writer's unit for the Commit record.</summary>
+        public int Held { get; set; }
+
+        /// <summary>The writer's handle until the message is published; null afterwards.</summary>
+        public IStoredFile? File { get; set; }
     }
 }

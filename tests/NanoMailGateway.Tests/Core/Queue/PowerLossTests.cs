@@ -1,7 +1,9 @@
 // The queue's promise under power loss (ARCHITECTURE.md, Flash format): a scripted
-// workload (messages accepted, some aborted mid-DATA, two writers interleaved, status
-// changes, deliveries, removals, compaction that relocates a long-deferred message), and
-// the cleaning workload of CleaningPowerLossTests, are each cut at every single write: under the board's LittleFS rule (everything since a file's
+// workload (messages accepted, short ones in the shared segments and longer ones in
+// message files of their own, some aborted mid-DATA, two writers interleaved, commits
+// sharing a sync beside a message file's own, status changes, deliveries, removals,
+// compaction that relocates a long-deferred message), and the cleaning workload of
+// CleaningPowerLossTests, are each cut at every single write: under the board's LittleFS rule (everything since a file's
 // last Sync lost), and under the host's and an SD card's (a clean cut with a random
 // prefix of the unsynced appends, a torn write, a garbage tail). After each recovery: every committed message is there byte for byte with its
 // latest committed status, nothing uncommitted is visible, ids are not reused, and the
@@ -25,7 +27,7 @@ namespace NanoMailGateway.Tests.Core.Queue
 
         public PowerLossTests(ITestOutputHelper output) { _out = output; }
 
-        internal static QueueOptions SmallOptions() => new QueueOptions(Capacity, 4096, 256, 20 * 1024, 16, 2);
+        internal static QueueOptions SmallOptions() => new QueueOptions(Capacity, 4096, 256, 20 * 1024, 16, 3);
 
         internal const long Capacity = 44 * 1024;
 
@@ -38,7 +40,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             var store = MessageStore.Open(sim, SmallOptions(), clock);
             Workload.Run(store, clock, model);
             Assert.True(store.Relocations > 0, "the workload must make compaction copy a live message forward");
-            Assert.True(store.SegmentsDeleted > 3, "the workload must delete segments");
+            Assert.True(store.SegmentsDeleted > 3, "the workload must delete segments: " + store.SegmentsDeleted);
             store.Close();
             sim.Reboot();
             var again = MessageStore.Open(sim, SmallOptions(), new StepClock());
@@ -54,7 +56,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             // The board's I: (LittleFS): a file's appends since its last Sync (a close there)
             // are all lost at a cut, whatever the driver had written, so a torn or garbage
             // tail never appears; what is left is each file as of its last Sync.
-            int runs = Sweep(new[] { CutMode.Clean }, mode => UnflushedLoss.DropAll, Named(workload));
+            int runs = Sweep(new[] { CutMode.Clean }, mode => UnflushedLoss.DropAll, Named(workload), OptionsOf(workload));
             _out.WriteLine("board rule (LittleFS), " + workload + ": " + runs + " recoveries checked");
         }
 
@@ -66,7 +68,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             // The host and an SD card: unsynced appends survive as a random prefix (clean
             // cut) or all of them (torn and garbage cuts, the FAT driver syncing each Write).
             int runs = Sweep(new[] { CutMode.Clean, CutMode.Torn, CutMode.Garbage },
-                mode => mode == CutMode.Clean ? UnflushedLoss.RandomPrefix : UnflushedLoss.KeepAll, Named(workload));
+                mode => mode == CutMode.Clean ? UnflushedLoss.RandomPrefix : UnflushedLoss.KeepAll, Named(workload), OptionsOf(workload));
             _out.WriteLine("power-loss cut points x 3 modes, " + workload + ": " + runs + " recoveries checked");
         }
 
@@ -76,12 +78,18 @@ namespace NanoMailGateway.Tests.Core.Queue
             return workload == nameof(CleaningPowerLossTests) ? CleaningPowerLossTests.Run : Workload.Run;
         }
 
+        /// <summary>The store options the workload runs with.</summary>
+        private static QueueOptions OptionsOf(string workload)
+        {
+            return workload == nameof(CleaningPowerLossTests) ? CleaningPowerLossTests.Options() : SmallOptions();
+        }
+
         /// <summary>Cuts <paramref name="run"/> at every write in each mode; returns the recoveries checked.</summary>
-        private static int Sweep(CutMode[] modes, Func<CutMode, UnflushedLoss> loss, Action<MessageStore, StepClock, Model> run)
+        private static int Sweep(CutMode[] modes, Func<CutMode, UnflushedLoss> loss, Action<MessageStore, StepClock, Model> run, QueueOptions options)
         {
             // Count the appends of an uncut run: those are the cut points.
             var probe = new FlashSimulator(Capacity, 1);
-            run(MessageStore.Open(probe, SmallOptions(), new StepClock()), new StepClock(), new Model());
+            run(MessageStore.Open(probe, options, new StepClock()), new StepClock(), new Model());
             long writes = probe.WriteCount;
             Assert.True(writes > 150, "workload too small: " + writes + " writes");
 
@@ -98,7 +106,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                     var clock = new StepClock();
                     try
                     {
-                        run(MessageStore.Open(sim, SmallOptions(), clock), clock, model);
+                        run(MessageStore.Open(sim, options, clock), clock, model);
                         Assert.Fail("cut " + k + " did not happen");
                     }
                     catch (StorageException)
@@ -108,7 +116,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                     sim.Reboot();
                     try
                     {
-                        CheckAfterReboot(sim, model, clock);
+                        CheckAfterReboot(sim, model, clock, options);
                     }
                     catch (Exception e)
                     {
@@ -182,14 +190,16 @@ namespace NanoMailGateway.Tests.Core.Queue
         /// <summary>Accept, deliver and remove one more message, recording acknowledgements in the model.</summary>
         private static void Continue(MessageStore store, Model model, int n)
         {
-            QueuedMessage m = Workload.Accept(store, model, n, 900, 1, 300);
+            // Short (the shared segment): the messages kept after a cut may fill the 24 KB above
+            // the reserve with message files, each in whole 4 KiB blocks.
+            QueuedMessage m = Workload.Accept(store, model, n, 200, 1, 64);
             Workload.Status(store, model, m, 0, s => store.MarkDelivered(m, 0, "2.0.0", "250 ok"));
             Workload.Remove(store, model, m);
         }
 
-        private static void CheckAfterReboot(FlashSimulator sim, Model model, StepClock clock)
+        private static void CheckAfterReboot(FlashSimulator sim, Model model, StepClock clock, QueueOptions options)
         {
-            var store = MessageStore.Open(sim, SmallOptions(), clock);
+            var store = MessageStore.Open(sim, options, clock);
             model.Verify(store);
             Assert.Equal(0, store.RecoveryDropped);
 
@@ -210,7 +220,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             Assert.True(store.Remove(m));
             store.Close();
             sim.Reboot();
-            var again = MessageStore.Open(sim, SmallOptions(), clock);
+            var again = MessageStore.Open(sim, options, clock);
             Assert.Null(again.Find(w.QueueId));
             model.Verify(again);
         }
@@ -223,6 +233,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             public long MaxIdHandedOut;
             public Expected? PendingCommit;            // Commit in flight: may or may not be there
             public Expected? PendingGroupCommit;       // a second one sharing its Sync (group commit)
+            public Expected? PendingFileCommit;        // a third one, in its message file, beside them
             public long PendingRemove = -1;            // Remove in flight
             public (long id, int rcpt, RecipientStatus before)? PendingStatus;
 
@@ -236,7 +247,8 @@ namespace NanoMailGateway.Tests.Core.Queue
                     if (!Live.TryGetValue(m.Id, out e))
                     {
                         e = PendingCommit != null && PendingCommit.Id == m.Id ? PendingCommit
-                            : PendingGroupCommit != null && PendingGroupCommit.Id == m.Id ? PendingGroupCommit : null;
+                            : PendingGroupCommit != null && PendingGroupCommit.Id == m.Id ? PendingGroupCommit
+                            : PendingFileCommit != null && PendingFileCommit.Id == m.Id ? PendingFileCommit : null;
                         Assert.True(e != null, "uncommitted message visible: " + m.QueueId);
                     }
                     Assert.Equal(e.Sender, m.Envelope.Sender);
@@ -265,7 +277,7 @@ namespace NanoMailGateway.Tests.Core.Queue
             /// <summary>The operation in flight went one way or the other: take what recovery found.</summary>
             public void Settle(MessageStore store)
             {
-                foreach (Expected? p in new[] { PendingCommit, PendingGroupCommit })
+                foreach (Expected? p in new[] { PendingCommit, PendingGroupCommit, PendingFileCommit })
                 {
                     if (p == null || store.Find(QueueId.Format(p.Id)) == null) continue;
                     Live[p.Id] = p;
@@ -275,6 +287,7 @@ namespace NanoMailGateway.Tests.Core.Queue
                 if (PendingStatus is { } ps && Live.TryGetValue(ps.id, out var e)) e.Status[ps.rcpt] = store.Find(QueueId.Format(ps.id))!.GetStatus(ps.rcpt);
                 PendingCommit = null;
                 PendingGroupCommit = null;
+                PendingFileCommit = null;
                 PendingRemove = -1;
                 PendingStatus = null;
             }
@@ -352,6 +365,16 @@ namespace NanoMailGateway.Tests.Core.Queue
                     {
                         y.Abort();
                     }
+                    // Short messages (one unit each: data and Commit record in the shared segment).
+                    for (int k = 0; k < 5; k++)
+                    {
+                        QueuedMessage z = Accept(store, model, 100 + 5 * r + k, 120 + 15 * r + 20 * k, 1, 50);
+                        if (k > 0 || r % 3 != 2)
+                        {
+                            Status(store, model, z, 0, s => store.MarkDelivered(z, 0, "2.0.0", "250 ok"));
+                            Remove(store, model, z);
+                        }
+                    }
                     Status(store, model, a, 0, s => store.Defer(a, 0, clock.UtcNow.AddMinutes(60), "4.4.1", "still no answer " + r));
                     clock.Advance(TimeSpan.FromMinutes(10));
                 }
@@ -386,38 +409,57 @@ namespace NanoMailGateway.Tests.Core.Queue
                 return CommitWriter(store, model, w, env, body);
             }
 
-            /// <summary>Two sessions' Commit records written before either syncs: one Sync makes both durable.</summary>
+            /// <summary>
+            /// Two sessions' Commit records written before either syncs: one Sync makes both
+            /// durable; a third session's longer message, committed between them, syncs its
+            /// message file alone. Each is acknowledged only once its Publish returned.
+            /// </summary>
             private static void GroupCommit(MessageStore store, Model model, int n)
             {
-                var writers = new MessageWriter[2];
-                var expected = new Expected[2];
-                for (int i = 0; i < 2; i++)
+                var writers = new MessageWriter[3];
+                var expected = new Expected[3];
+                for (int i = 0; i < 3; i++)
                 {
                     var env = Env(n + i, 1);
                     writers[i] = (MessageWriter)store.BeginMessage(env)!;
                     model.MaxIdHandedOut = Math.Max(model.MaxIdHandedOut, QueueId.Parse(writers[i].QueueId));
-                    // Whole write units (256 bytes): nothing is left in the buffer to spill at commit.
-                    byte[] body = Content(n + i, 512 * (i + 1));
+                    // The first two fit one write unit: written whole into the shared segment at
+                    // commit; the third (three units) has a message file.
+                    byte[] body = Content(n + i, i < 2 ? 100 * (i + 1) : 600);
                     Assert.True(writers[i].Write(body, 0, body.Length));
                     expected[i] = new Expected { Id = QueueId.Parse(writers[i].QueueId), Sender = env.Sender, Body = body,
                         Recipients = new[] { env.GetRecipient(0).Address }, Status = new[] { RecipientStatus.Initial } };
                 }
                 model.PendingCommit = expected[0];
                 model.PendingGroupCommit = expected[1];
-                QueuedMessage first = store.WriteCommitRecord(writers[0], writers[0].Length);
-                QueuedMessage second = store.WriteCommitRecord(writers[1], writers[1].Length);
-                long syncs = store.SyncCount;
+                model.PendingFileCommit = expected[2];
+                QueuedMessage first = store.WriteCommitRecord(writers[0], FlushEconomyTests.Finish(store, writers[0], expected[0].Body.Length));
+                QueuedMessage third = store.WriteCommitRecord(writers[2], FlushEconomyTests.Finish(store, writers[2], expected[2].Body.Length));
+                QueuedMessage second = store.WriteCommitRecord(writers[1], FlushEconomyTests.Finish(store, writers[1], expected[1].Body.Length));
+                long start = store.SyncCount;
                 store.Publish(writers[0], first);
                 writers[0].Release();
-                model.Live[expected[0].Id] = expected[0];
-                model.CommittedIds.Add(expected[0].Id);
+                Acknowledge(model, expected[0]);
                 model.PendingCommit = null;
+                long syncs = store.SyncCount;
+                store.Publish(writers[2], third);
+                writers[2].Release();
+                Assert.Equal(syncs + 1, store.SyncCount);
+                Acknowledge(model, expected[2]);
+                model.PendingFileCommit = null;
                 store.Publish(writers[1], second);
                 writers[1].Release();
-                Assert.Equal(syncs + 1, store.SyncCount);
-                model.Live[expected[1].Id] = expected[1];
-                model.CommittedIds.Add(expected[1].Id);
+                // The two short ones share one Sync (when the segment filled between their
+                // records, its Sync as it was left covered the first and the second has one).
+                Assert.Equal(start + 2, store.SyncCount);
+                Acknowledge(model, expected[1]);
                 model.PendingGroupCommit = null;
+            }
+
+            private static void Acknowledge(Model model, Expected e)
+            {
+                model.Live[e.Id] = e;
+                model.CommittedIds.Add(e.Id);
             }
 
             private static QueuedMessage CommitWriter(MessageStore store, Model model, IMessageWriter w, Envelope env, byte[] body)
