@@ -17,6 +17,7 @@ namespace NanoMailGateway.Board.Adapters
     {
         private readonly Socket _socket;
         private int _closed;
+        private int _sendTimeout = -1;      // the SendTimeout last set (-1: none yet)
 
         public NanoSocketConnection(Socket socket)
         {
@@ -64,7 +65,14 @@ namespace NanoMailGateway.Board.Adapters
         {
             try
             {
-                _socket.SendTimeout = timeoutMs <= 0 ? 0 : timeoutMs;
+                // Set only when it changes: each set is a call into the socket layer (a
+                // setsockopt), and a message goes out in hundreds of sends.
+                int t = timeoutMs <= 0 ? 0 : timeoutMs;
+                if (t != _sendTimeout)
+                {
+                    _socket.SendTimeout = t;
+                    _sendTimeout = t;
+                }
                 while (count > 0)
                 {
                     int n = _socket.Send(buffer, offset, count, SocketFlags.None);

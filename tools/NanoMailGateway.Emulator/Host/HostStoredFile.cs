@@ -23,6 +23,12 @@ namespace NanoMailGateway.Emulator.Host
     {
         private readonly string _name;
         private readonly FileStream _stream;
+        // The handle, taken once: each FileStream.SafeFileHandle access makes the stream
+        // check its position (an lseek), twice per read otherwise.
+        private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
+        // Bytes known to be on the file: files only grow, so a read below it needs no fstat
+        // (another handle's Sync may have added more: asked again past it).
+        private long _onFile = -1;
         private readonly bool _writable;
         private readonly HostFileStore? _medium;   // checks the emulated medium size before a write
         private byte[] _pending = Array.Empty<byte>();   // appended since the last Sync
@@ -33,6 +39,7 @@ namespace NanoMailGateway.Emulator.Host
         {
             _name = name;
             _stream = stream;
+            _handle = stream.SafeFileHandle;
             _writable = writable;
             _medium = medium;
         }
@@ -43,7 +50,7 @@ namespace NanoMailGateway.Emulator.Host
             {
                 try
                 {
-                    return RandomAccess.GetLength(_stream.SafeFileHandle) + _pendingCount;
+                    return OnFile(long.MaxValue) + _pendingCount;
                 }
                 catch (IOException e)
                 {
@@ -56,11 +63,11 @@ namespace NanoMailGateway.Emulator.Host
         {
             try
             {
-                long onFile = RandomAccess.GetLength(_stream.SafeFileHandle);
+                long onFile = OnFile(position + count);
                 if (position < onFile)
                 {
                     int n = (int)Math.Min(count, onFile - position);
-                    return RandomAccess.Read(_stream.SafeFileHandle, new Span<byte>(buffer, offset, n), position);
+                    return RandomAccess.Read(_handle, new Span<byte>(buffer, offset, n), position);
                 }
                 long at = position - onFile;
                 if (at >= _pendingCount) return 0;
@@ -116,6 +123,13 @@ namespace NanoMailGateway.Emulator.Host
             }
         }
 
+        /// <summary>The file's length on disk, asked of the system only when <paramref name="need"/> is past what is known.</summary>
+        private long OnFile(long need)
+        {
+            if (_onFile < need) _onFile = RandomAccess.GetLength(_handle);
+            return _onFile;
+        }
+
         /// <summary>Writes the appends waiting since the last Sync at the end of the file.</summary>
         private void WritePending(string what)
         {
@@ -124,8 +138,9 @@ namespace NanoMailGateway.Emulator.Host
             try
             {
                 // One writer per file (IFileStore contract), so the end cannot move under us.
-                long end = RandomAccess.GetLength(_stream.SafeFileHandle);
-                RandomAccess.Write(_stream.SafeFileHandle, new ReadOnlySpan<byte>(_pending, 0, _pendingCount), end);
+                long end = OnFile(long.MaxValue);
+                RandomAccess.Write(_handle, new ReadOnlySpan<byte>(_pending, 0, _pendingCount), end);
+                _onFile = end + _pendingCount;
                 _pendingCount = 0;
             }
             catch (IOException e)
