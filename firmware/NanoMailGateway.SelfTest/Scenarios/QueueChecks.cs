@@ -7,6 +7,7 @@
 //   one delivered and removed), each as a clean cut, a torn write and a garbage tail:
 //   after recovery every acknowledged message is there intact, nothing torn is visible,
 //   and the store takes a new message again.
+// - CRC-32 is the standard one (its table, its check value).
 // Cut points are chosen (first, second, middle, last two writes) rather than all of
 // them: the host's xunit power-loss test cuts at every write; the board checks the same
 // code paths in seconds.
@@ -31,6 +32,7 @@ namespace NanoMailGateway.SelfTest
         /// <summary>Registers and runs the checks.</summary>
         public static void Run(SelfTestRunner r)
         {
+            r.Run("queue.crc32-check-value", new Check(Crc32CheckValue));
             r.Run("queue.write-commit-recover", new Check(WriteCommitRecover));
             r.Run("queue.abort-invisible", new Check(AbortInvisible));
             r.Run("queue.refuses-when-full", new Check(RefusesWhenFull));
@@ -94,6 +96,26 @@ namespace NanoMailGateway.SelfTest
                 pos += n;
             }
             return reader.Read(pos, chunk, 0, chunk.Length) == 0;
+        }
+
+        /// <summary>
+        /// The board's CRC-32 (its table written as a switch, Crc32.cs) is the standard one:
+        /// every entry equals the bit-by-bit definition, and "123456789" gives the check value
+        /// 0xCBF43926. A wrong entry would still read back what it wrote, so only this shows it.
+        /// </summary>
+        private static void Crc32CheckValue()
+        {
+            byte[] one = new byte[1];
+            for (int n = 0; n < 256; n++)
+            {
+                uint c = (uint)n;
+                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+                one[0] = (byte)n;
+                Expect.True(Crc32.Update(0, one, 0, 1) == c, "CRC-32 table entry " + n.ToString());
+            }
+            byte[] digits = new byte[9];
+            for (int i = 0; i < digits.Length; i++) digits[i] = (byte)('1' + i);
+            Expect.True(Crc32.Compute(digits, 0, digits.Length) == 0xCBF43926, "CRC-32 check value of 123456789");
         }
 
         private static void WriteCommitRecover()
