@@ -241,12 +241,13 @@ namespace NanoMailGateway.Core.Delivery
                 for (int i = 0; i < due.Length && picked.Count < _options.MessagesPerBatch; i++)
                 {
                     QueuedMessage m = due[i];
-                    if (_claimed.Contains(m.Id) || seen.Contains(m.Id)) continue;
+                    object id = m.Id;   // boxed once for the lists: each Contains and Add would box it anew
+                    if (_claimed.Contains(id) || seen.Contains(id)) continue;
                     if (key == null) key = FirstDueKey(m, now);
                     else if (!HasDueFor(m, key, now)) continue;
                     picked.Add(m);
-                    _claimed.Add(m.Id);
-                    seen.Add(m.Id);
+                    _claimed.Add(id);
+                    seen.Add(id);
                 }
             }
             if (picked.Count == 0) return null;

@@ -15,9 +15,23 @@ namespace NanoMailGateway.Core.Delivery
         /// </summary>
         public static string Format(string queueId, string recipient, string relay, long delaySeconds, DeliveryStatus status)
         {
-            string reason = Reason(relay, status);
+            return Format(queueId, recipient, relay, delaySeconds, status, status.Describe());
+        }
+
+        /// <summary>
+        /// The line with <paramref name="described"/> already made (status.Describe(), which the
+        /// queue's record takes too): the line is built in one piece, without the reason as a
+        /// string of its own first (garbage per recipient, ARCHITECTURE.md, Memory).
+        /// </summary>
+        public static string Format(string queueId, string recipient, string relay, long delaySeconds, DeliveryStatus status, string described)
+        {
+            if (status.IsRemoteReply)
+            {
+                return queueId + ": to=<" + recipient + ">, relay=" + relay + ", delay=" + delaySeconds.ToString()
+                    + ", dsn=" + status.EnhancedCode + ", status=" + status.StatusWord + " (host " + relay + " said: " + described + ")";
+            }
             return queueId + ": to=<" + recipient + ">, relay=" + relay + ", delay=" + delaySeconds.ToString()
-                + ", dsn=" + status.EnhancedCode + ", status=" + status.StatusWord + " (" + reason + ")";
+                + ", dsn=" + status.EnhancedCode + ", status=" + status.StatusWord + " (" + status.Text + ")";
         }
 
         /// <summary>The part in parentheses: "host X[ip]:port said: 550 5.1.1 ..." for a remote reply

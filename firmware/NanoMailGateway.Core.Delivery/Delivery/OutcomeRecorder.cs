@@ -76,7 +76,7 @@ namespace NanoMailGateway.Core.Delivery
             }
             if (status.Outcome == DeliveryOutcome.Permanent && m.Envelope.Sender.Length == 0)
             {
-                Log(component, session, work, rcpt, relay, status, now);
+                Log(component, session, work, rcpt, relay, status, status.Describe(), now);
                 ToPostmaster(work, index, status, session);
                 return;
             }
@@ -104,9 +104,10 @@ namespace NanoMailGateway.Core.Delivery
                 report = DsnPolicy.ShouldNotify(m.Envelope.Sender, rcpt.Notify, action, false);
                 state = report ? RecipientState.Bouncing : RecipientState.Failed;
             }
-            _store.SetStatus(m, index, new RecipientStatus(state, attempts, next, status.EnhancedCode, status.Describe(), "", 0), false);
+            string described = status.Describe();   // once, for the record and the line
+            _store.SetStatus(m, index, new RecipientStatus(state, attempts, next, status.EnhancedCode, described, "", 0), false);
             work.Dirty = true;
-            Log(component, session, work, rcpt, relay, status, now);
+            Log(component, session, work, rcpt, relay, status, described, now);
             if (report) work.Reports.Add(new DsnRecipient(rcpt, action, status, remoteMta, now, _schedule.GiveUpTime(m.ArrivalUtc)));
         }
 
@@ -128,7 +129,7 @@ namespace NanoMailGateway.Core.Delivery
                 new RecipientStatus(RecipientState.InMailbox, attempts, DateTime.MinValue, "2.0.0", why, mailbox, 0), false);
             work.Dirty = true;
             DeliveryStatus sent = new DeliveryStatus(DeliveryOutcome.Sent, 0, "2.0.0", why + ", uid " + s.Uid.ToString());
-            Log("local", session, work, rcpt, RelayLocal, sent, now);
+            Log("local", session, work, rcpt, RelayLocal, sent, sent.Describe(), now);
             if (DsnPolicy.ShouldNotify(m.Envelope.Sender, rcpt.Notify, DsnAction.Delivered, false))
             {
                 work.Reports.Add(new DsnRecipient(rcpt, DsnAction.Delivered, sent, null, now, _schedule.GiveUpTime(m.ArrivalUtc)));
@@ -229,11 +230,11 @@ namespace NanoMailGateway.Core.Delivery
                 + (postmaster == null ? "does not exist" : "cannot take it") + " (" + status.Describe() + ")");
         }
 
-        private void Log(string component, int session, MessageWork work, EnvelopeRecipient rcpt, string relay, DeliveryStatus status, DateTime now)
+        private void Log(string component, int session, MessageWork work, EnvelopeRecipient rcpt, string relay, DeliveryStatus status, string described, DateTime now)
         {
             long delay = (now.Ticks - work.Message.ArrivalUtc.Ticks) / TimeSpan.TicksPerSecond;
             if (delay < 0) delay = 0;
-            _log.Write(component, session, DeliveryLogLine.Format(work.Message.QueueId, rcpt.Address, relay, delay, status));
+            _log.Write(component, session, DeliveryLogLine.Format(work.Message.QueueId, rcpt.Address, relay, delay, status, described));
         }
     }
 }

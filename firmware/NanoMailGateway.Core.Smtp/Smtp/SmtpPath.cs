@@ -142,17 +142,33 @@ namespace NanoMailGateway.Core.Smtp
             int pathLength = p - pathStart + (bracketed ? 0 : 2);
             if (pathLength > MaxPath) return SmtpPathResult.TooLong; // RFC 5321 §4.5.3.1.3
             if (p < end && buffer[p] != Ascii.SP) return SmtpPathResult.Syntax;
-            string local = Ascii.GetString(buffer, localStart, localEnd - localStart);
             if (domainStart < 0)
             {
                 // RFC 5321 §4.1.1.3: "postmaster" without a domain must be accepted.
-                if (!allowPostmaster || !Ascii.EqualsIgnoreCase(local, "postmaster")) return SmtpPathResult.Syntax;
+                if (!allowPostmaster || !Ascii.EqualsIgnoreCase(Ascii.GetString(buffer, localStart, localEnd - localStart), "postmaster")) return SmtpPathResult.Syntax;
                 Address = "postmaster";
                 return Finish(buffer, p, end);
             }
-            Domain = Ascii.ToLowerString(Ascii.GetString(buffer, domainStart, domainEnd - domainStart));
-            Address = local + "@" + Domain;
+            SetAddress(buffer, localStart, localEnd, domainStart, domainEnd);
             return Finish(buffer, p, end);
+        }
+
+        // Address "local@domain" and Domain from the octets, the domain in lower case, through
+        // one char array: a string for each part and then their concatenation was twice the
+        // garbage for every MAIL and RCPT.
+        private void SetAddress(byte[] buffer, int localStart, int localEnd, int domainStart, int domainEnd)
+        {
+            int at = localEnd - localStart;
+            char[] c = new char[at + 1 + domainEnd - domainStart];
+            for (int i = 0; i < at; i++) c[i] = (char)buffer[localStart + i];
+            c[at] = '@';
+            for (int i = at + 1; i < c.Length; i++)
+            {
+                byte b = buffer[domainStart + i - at - 1];
+                c[i] = b >= (byte)'A' && b <= (byte)'Z' ? (char)(b + 32) : (char)b;
+            }
+            Address = new string(c);
+            Domain = new string(c, at + 1, c.Length - at - 1);
         }
 
         private SmtpPathResult Finish(byte[] buffer, int p, int end)

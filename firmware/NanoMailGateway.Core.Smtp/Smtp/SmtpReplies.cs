@@ -12,6 +12,10 @@ namespace NanoMailGateway.Core.Smtp
     public static class SmtpReplies
     {
         public const string Ok = "250 2.0.0 Ok";
+
+        /// <summary>The reply to a committed message without its queue id, which follows it.</summary>
+        public const string Queued = "250 2.0.0 Ok: queued as ";
+
         public const string SenderOk = "250 2.1.0 Ok";
         public const string RecipientOk = "250 2.1.5 Ok";
         public const string Bye = "221 2.0.0 Bye";

@@ -65,15 +65,26 @@ namespace NanoMailGateway.Core.Smtp
             else if (_sink.LineTooLong) reply = SmtpReplies.MessageLineTooLong;        // RFC 5321 §4.5.3.1.6
             else if (_sink.ReceivedCount > _options.MaxReceivedHeaders) reply = SmtpReplies.MailLoop; // RFC 5321 §6.3
             else if (_sink.StoreFull) reply = SmtpReplies.StorageFull;
-            else reply = Commit(w, e);
-            if (SmtpReply.Code(reply) != 250)
+            else reply = Commit(w, e);   // Written once queued: that reply goes out after the reset
+            if (reply.Length > 0)
             {
                 AbortMessage();
                 Log(id + ": rejected after DATA: " + reply);
             }
             _writer = null;
             ResetTransaction();
-            Write(reply);
+            if (reply.Length == 0) Queued(id);
+            else Write(reply);
+        }
+
+        // "250 2.0.0 Ok: queued as ID" goes into the output in pieces, as Append puts a reply,
+        // within one send when it can: built as one string it was garbage per message.
+        private void Queued(string id)
+        {
+            if (SmtpReplies.Queued.Length + id.Length + 2 > _lines.Room) _lines.Flush();
+            _lines.Append(SmtpReplies.Queued);
+            _lines.Append(id);
+            _lines.EndLine();
         }
 
         private string Commit(IMessageWriter w, Envelope e)
@@ -89,7 +100,7 @@ namespace NanoMailGateway.Core.Smtp
             }
             Log(w.QueueId + ": from=<" + e.Sender + ">, size=" + w.Length.ToString() + ", nrcpt=" + e.RecipientCount.ToString()
                 + (_authUser != null ? ", sasl_username=" + _authUser : ""));
-            return "250 2.0.0 Ok: queued as " + w.QueueId;
+            return Written;
         }
     }
 }

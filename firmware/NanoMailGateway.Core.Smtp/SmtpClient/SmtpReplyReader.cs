@@ -143,12 +143,20 @@ namespace NanoMailGateway.Core.SmtpClient
         {
             get
             {
-                if (HasEnhancedCode)
-                {
-                    return _enhancedClass.ToString() + "." + _enhancedSubject.ToString() + "." + _enhancedDetail.ToString();
-                }
-                return (Code / 100).ToString() + ".0.0";
+                if (!HasEnhancedCode) return ClassOnly(Code / 100);
+                if (_enhancedSubject == 0 && _enhancedDetail == 0) return ClassOnly(_enhancedClass);
+                return _enhancedClass.ToString() + "." + _enhancedSubject.ToString() + "." + _enhancedDetail.ToString();
             }
+        }
+
+        // "c.0.0" (RFC 3463 §3.1), the usual ones as constants: "2.0.0" after every message
+        // delivered was four strings built for it.
+        private static string ClassOnly(int c)
+        {
+            if (c == 2) return "2.0.0";
+            if (c == 4) return "4.0.0";
+            if (c == 5) return "5.0.0";
+            return c.ToString() + ".0.0";
         }
 
         /// <summary>The kept text of the last reply (allocates).</summary>

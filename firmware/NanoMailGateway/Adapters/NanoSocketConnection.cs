@@ -18,6 +18,7 @@ namespace NanoMailGateway.Board.Adapters
         private readonly Socket _socket;
         private int _closed;
         private int _sendTimeout = -1;      // the SendTimeout last set (-1: none yet)
+        private string? _localAddress;
 
         public NanoSocketConnection(Socket socket)
         {
@@ -25,10 +26,8 @@ namespace NanoMailGateway.Board.Adapters
             // Replies and pipelined commands are small writes: do not let Nagle hold them.
             _socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.NoDelay, true);
             IPEndPoint? remote = socket.RemoteEndPoint as IPEndPoint;
-            IPEndPoint? local = socket.LocalEndPoint as IPEndPoint;
             RemoteAddress = remote != null ? remote.Address.ToString() : "";
             RemotePort = remote != null ? remote.Port : 0;
-            LocalAddress = local != null ? local.Address.ToString() : "";
         }
 
         /// <summary>The socket, for the board's TLS adapter (SslStream(Socket)).</summary>
@@ -38,7 +37,32 @@ namespace NanoMailGateway.Board.Adapters
 
         public int RemotePort { get; }
 
-        public string LocalAddress { get; }
+        // Made when first asked (no session asks on the way of a message): an end point and a
+        // string per connection otherwise.
+        public string LocalAddress
+        {
+            get
+            {
+                string? a = _localAddress;
+                if (a != null) return a;
+                IPEndPoint? local;
+                try
+                {
+                    local = _socket.LocalEndPoint as IPEndPoint;
+                }
+                catch (SocketException)
+                {
+                    local = null;
+                }
+                catch (ObjectDisposedException)
+                {
+                    local = null;
+                }
+                a = local != null ? local.Address.ToString() : "";
+                _localAddress = a;
+                return a;
+            }
+        }
 
         public bool IsSecure => false;
 
