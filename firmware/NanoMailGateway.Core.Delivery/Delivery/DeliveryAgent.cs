@@ -234,6 +234,7 @@ namespace NanoMailGateway.Core.Delivery
         {
             DateTime now = _clock.UtcNow;
             QueuedMessage[] due = _store.GetDue(now);
+            if (due.Length == 0) return null;   // the usual answer once the queue is drained: no list made for it
             ArrayList picked = new ArrayList();
             lock (_claimed)
             {

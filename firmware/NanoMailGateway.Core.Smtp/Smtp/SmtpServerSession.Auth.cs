@@ -27,6 +27,7 @@ namespace NanoMailGateway.Core.Smtp
             while (mechEnd < end && b[mechEnd] != Ascii.SP) mechEnd++;
             if (mechEnd == arg) return SmtpReplies.UnknownMechanism;
             int initial = SmtpCommand.SkipSpaces(b, mechEnd, end);
+            if (_sasl == null) _sasl = new SaslServer();
             SaslStep step = _sasl.Start(b, arg, mechEnd - arg, initial, initial < end ? end - initial : -1);
             return AuthStep(step);
         }
@@ -34,7 +35,7 @@ namespace NanoMailGateway.Core.Smtp
         private string AuthResponse(byte[] b, int offset, int count)
         {
             int end = SmtpCommand.TrimEnd(b, offset, offset + count);
-            return AuthStep(_sasl.Respond(b, offset, end - offset));
+            return AuthStep(_sasl!.Respond(b, offset, end - offset));
         }
 
         private string AuthStep(SaslStep step)
@@ -63,9 +64,10 @@ namespace NanoMailGateway.Core.Smtp
 
         private string AuthVerify()
         {
-            string user = _sasl.UserName;
-            string? account = _server.Accounts.Authenticate(user, _sasl.Password);
-            _sasl.Clear();
+            SaslServer sasl = _sasl!;
+            string user = sasl.UserName;
+            string? account = _server.Accounts.Authenticate(user, sasl.Password);
+            sasl.Clear();
             _state = SmtpSessionState.WaitingForMail;
             if (account != null)
             {
@@ -90,7 +92,7 @@ namespace NanoMailGateway.Core.Smtp
 
         private string AuthAbandoned(string reply)
         {
-            _sasl.Clear();
+            _sasl!.Clear();
             _state = SmtpSessionState.WaitingForMail;
             return reply;
         }

@@ -69,7 +69,7 @@ namespace NanoMailGateway.Core.Smtp
         private readonly SmtpParameters _parameters = new SmtpParameters();
         private readonly MessageSink _sink;   // DATA goes straight into the queue writer's buffer: no third pool buffer
         private readonly DotReader _dot;
-        private readonly SaslServer _sasl = new SaslServer();
+        private SaslServer? _sasl;   // made at the first AUTH: most sessions (a sensor on a trusted network) never send one
         private int _authFailures;
         private readonly bool _dsn;        // DSN advertised: the input buffer holds a 1012-octet RCPT line
         private readonly int _lineLimit;   // longest line ReadLine reads whole
