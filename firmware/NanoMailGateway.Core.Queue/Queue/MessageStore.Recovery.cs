@@ -73,6 +73,16 @@ namespace NanoMailGateway.Core.Queue
                     MessageFile f = _log.GetMessageFile(i);
                     if (FindLocked(f.Owner) == null) _log.DeleteMessageFile(f);
                 }
+                // A message in its message file pins the shared segments from the oldest one
+                // found; when that one had no valid header and was deleted, from the oldest that
+                // stays (no record of any message is in a segment that is gone; a number below
+                // every segment would pin the oldest for good: MessageStore.Compaction.cs).
+                int first = _log.SegmentCount > 0 ? _log.GetSegment(0).Number : _log.NextSegmentNumber;
+                for (int i = 0; i < _messages.Count && first != _firstSegment; i++)
+                {
+                    QueuedMessage m = (QueuedMessage)_messages[i]!;
+                    if (m.MinSegment < first) m.MinSegment = first;
+                }
                 // Live bytes per segment, for cleaning (MessageStore.Compaction.cs).
                 if (!_readOnly) for (int i = 0; i < _messages.Count; i++) CountStoredLive((QueuedMessage)_messages[i]!, 1);
                 // Only dead segments go at start; copying waits until space is short, so a

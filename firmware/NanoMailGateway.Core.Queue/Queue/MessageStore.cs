@@ -362,9 +362,10 @@ namespace NanoMailGateway.Core.Queue
         /// durable, then shows the message to delivery. A committer that finds others half
         /// way through their commit (begun, Commit record not yet written) lets them write it
         /// first, for a few ms at most; then one syncs for all, outside the store lock
-        /// (SegmentLog.BeginFlush/FlushShared/EndFlush), so that sessions go on receiving and
-        /// appending meanwhile, and a committer whose record came during that Sync waits for
-        /// it to end and takes the next one. Whoever finds DurableSequence past its record
+        /// (SegmentLog.BeginFlush/FlushShared/EndFlush), so that sessions go on beginning,
+        /// receiving and appending meanwhile (with the Sync under the lock they queued for the
+        /// lock, not for the Sync, and none found another's record to share), and a committer
+        /// whose record came during that Sync waits for it to end and takes the next one. Whoever finds DurableSequence past its record
         /// returns without a Sync. A failed Sync breaks the log, so every committer still
         /// waiting fails too (451 4.3.0, nothing acknowledged). A message file is synced
         /// alone, also outside the lock (only its writer uses it). One method, not two: on

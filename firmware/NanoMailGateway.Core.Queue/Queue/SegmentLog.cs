@@ -31,7 +31,7 @@
 //    file under the store's lock meanwhile (an append, a Sync, a read, a roll) first
 //    waits for it (AwaitFile), so the file is used by one thread at a time (on the board
 //    a Sync closes and reopens it); records buffered in RAM wait for nothing. Only while
-//    Flushing: a lock on nanoCLR is heap, and reads and appends are the deepest calls;
+//    _flushing: a lock on nanoCLR is heap, and reads and appends are the deepest calls;
 //  - any exception half way through a file operation that changes the medium (a
 //    StorageException, or an OutOfMemoryException on a board) breaks the log: later calls
 //    throw until the store is reopened (recovered), because the state of a half-done
