@@ -62,11 +62,7 @@ namespace NanoMailGateway.Bench
             var rnd = new Random(3);
             byte[] body = new byte[size];
             rnd.NextBytes(body);
-            // Message bytes plus about a record header per 2000 bytes and the envelope.
-            long each = size + (size / 2000 + 1) * 36 + 200;
-            // Longer than a write unit: a message file of its own, in whole 4 KiB blocks.
-            if (size > 2048) each = (each + QueueOptions.BlockSize - 1) / QueueOptions.BlockSize * QueueOptions.BlockSize;
-            int keep = (int)Math.Max(1, (Capacity - options.ReserveBytes) * fillPercent / 100 / each);
+            int keep = (int)Math.Max(1, (Capacity - options.ReserveBytes) * fillPercent / 100 / QueueBench.FlashBytesPerMessage(size));
             var queued = new List<QueuedMessage>();
             while (queued.Count < keep) queued.Add(Queue(store, body));
             long written = sim.BytesWritten;

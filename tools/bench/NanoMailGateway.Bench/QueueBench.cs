@@ -217,6 +217,17 @@ namespace NanoMailGateway.Bench
 
         private const int Destinations = 8;
 
+        /// <summary>
+        /// About what one message of <paramref name="size"/> bytes takes on flash (with a 2 KB
+        /// write unit), to size a fill level: its bytes, a record header per 2000 bytes and the
+        /// envelope; longer than a unit, a message file of its own in whole 4 KiB blocks.
+        /// </summary>
+        internal static long FlashBytesPerMessage(int size)
+        {
+            long bytes = size + (size / 2000 + 1) * 36 + 200;
+            return size > 2048 ? (bytes + QueueOptions.BlockSize - 1) / QueueOptions.BlockSize * QueueOptions.BlockSize : bytes;
+        }
+
         private static void Row(int size, long capacity, int fillPercent, bool outages)
         {
             var options = new QueueOptions(capacity, 16384, 2048, 3 * 16384, 512, 4);
@@ -228,10 +239,7 @@ namespace NanoMailGateway.Bench
             rnd.NextBytes(body);
             byte[] readBuf = new byte[1024];
             long usable = capacity - options.ReserveBytes;
-            long perMessage = size + (size / 2000 + 1) * 36 + 200;
-            // Longer than a write unit: a message file of its own, in whole 4 KiB blocks.
-            if (size > 2048) perMessage = (perMessage + QueueOptions.BlockSize - 1) / QueueOptions.BlockSize * QueueOptions.BlockSize;
-            int target = (int)Math.Max(1, usable * fillPercent / 100 / perMessage);
+            int target = (int)Math.Max(1, usable * fillPercent / 100 / FlashBytesPerMessage(size));
             var live = new List<Held>();
             int outage = Math.Max(8, 2 * target);   // steps one destination stays down
 
